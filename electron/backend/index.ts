@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { apiInputs, API_METHODS, type ApiClient, type ApiHandlers, type ApiMethod } from '../../shared/contract/api.js';
+import type { SignedEntry } from '../../shared/domain/entry.js';
+import { formatZodIssues } from '../../shared/domain/entry.js';
+import { DATABASE_FILE } from './data-dir.js';
+import { BakenError, storageError } from './errors.js';
+import { createHandlers } from './handlers.js';
+import { createNodeEntryCrypto } from './node-crypto.js';
+import { openLogDatabase } from './store/database.js';
+import { loadOrCreateDeviceIdentity, type DeviceIdentity } from './store/identity.js';
+import { createLogStore, type LogStore } from './store/index.js';
+
+export interface BackendOptions {
+  dataDir: string;
+  /** Physical clock in epoch ms (default Date.now); tests give each peer its own, skewed or stuck. */
+  clock?: () => number;
+  /** Entries stamped further ahead than this are flagged as clock skew (default 5 minutes). */
+  maxSkewMs?: number;
+  /** Make the data directory when missing (the app and `baken init` do; other commands refuse). */
+  create?: boolean;
+}
+
+export interface Backend {
+  /** Validating client: what the CLI, IPC and the headless host call. */
+  api: ApiClient;
+  /** Validates raw input for one method by name (for transports that carry method names). */
+  invoke(method: string, input: unknown): Promise<unknown>;
+  store: LogStore;
+  identity: DeviceIdentity;
+  dataDir: string;
+  /** Listens for entries appended on this device; returns the unsubscribe function. */
+  onAppended(listener: (entry: SignedEntry) => void): () => void;
+  close(): void;
+}
+
+export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = false }: BackendOptions): Backend {
+  prepareDataDir(dataDir, create);
+  const identity = loadOrCreateDeviceIdentity(dataDir);
+  const db = openLogDatabase(join(dataDir, DATABASE_FILE));
+  const store = createLogStore({ db, signer: identity, crypto: createNodeEntryCrypto(), now: clock, maxSkewMs });
+  const listeners = new Set<(entry: SignedEntry) => void>();
+  const handlers = createHandlers({ store, dataDir, now: clock, onAppended: (entry) => listeners.forEach((l) => l(entry)) });
+
+  const invoke = async (method: string, input: unknown): Promise<unknown> => {
+    if (!Object.hasOwn(apiInputs, method)) throw new BakenError('invalid-input', `unknown method ${JSON.stringify(method)}`);
+    const parsed = apiInputs[method as ApiMethod].safeParse(input ?? {});
+    if (!parsed.success) throw new BakenError('invalid-input', formatZodIssues(parsed.error));
+    return (handlers[method as ApiMethod] as (i: unknown) => unknown)(parsed.data);
+  };
+  const api = Object.fromEntries(API_METHODS.map((m) => [m, (input: unknown) => invoke(m, input)])) as ApiClient;
+  let closed = false;
+  return {
+    api, invoke, store, identity, dataDir,
+    onAppended(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      listeners.clear();
+      db.close();
+    },
+  };
+}
+
+function prepareDataDir(dataDir: string, create: boolean): void {
+  if (!create) {
+    if (!existsSync(join(dataDir, DATABASE_FILE))) throw new BakenError('not-initialised', `no Baken log in ${dataDir}; run: baken --data ${dataDir} init`);
+    return;
+  }
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw storageError(error, `creating the data directory ${dataDir}`);
+  }
+}
+
+export type { ApiHandlers };

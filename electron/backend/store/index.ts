@@ -1,0 +1,38 @@
+import type { EntryCrypto, EntrySigner } from '../../../shared/domain/entry.js';
+import { createHlcClock, type HlcClock } from '../../../shared/domain/hlc.js';
+import { createAppender } from './append.js';
+import type { SqliteDatabase } from './database.js';
+import { createIngester } from './ingest.js';
+import { createQueries } from './queries.js';
+import { verifyLog } from './verify.js';
+
+export interface LogStoreDeps {
+  db: SqliteDatabase;
+  signer: EntrySigner;
+  crypto: EntryCrypto;
+  /** Physical time in epoch ms; injected so tests can set clocks wrong on purpose. */
+  now: () => number;
+  maxSkewMs?: number;
+}
+
+/** The situation log on one device: append its own entries, ingest others', query, verify. */
+export function createLogStore({ db, signer, crypto, now, maxSkewMs }: LogStoreDeps) {
+  const clock = createHlcClock(now, latestTrustedHlc(db), maxSkewMs);
+  const queries = createQueries(db);
+  return {
+    author: signer.publicKeyHex,
+    clock: clock as HlcClock,
+    append: createAppender(db, signer, crypto, clock, now),
+    ingest: createIngester(db, crypto, clock, now),
+    verify: () => verifyLog(db, crypto),
+    ...queries,
+  };
+}
+
+export type LogStore = ReturnType<typeof createLogStore>;
+
+/** The clock resumes after the newest entry that was not flagged for skew, so it never goes backwards across restarts. */
+function latestTrustedHlc(db: SqliteDatabase) {
+  const row = db.prepare<[], { t: number; c: number }>('SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE skew_ms IS NULL ORDER BY pos DESC LIMIT 1').get();
+  return row ? { t: row.t, c: row.c } : undefined;
+}

@@ -1,0 +1,174 @@
+import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
+import { formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
+import type { HlcClock } from '../../../shared/domain/hlc.js';
+import { storageError } from '../errors.js';
+import type { SqliteDatabase } from './database.js';
+import { createPositionAllocator } from './positions.js';
+import { createEntryWriter } from './rows.js';
+
+export interface IngestReport {
+  /** Ids that are now in the log, including waiting entries whose gap this batch filled. */
+  added: string[];
+  /** Entries this device already had (in the log or waiting). */
+  known: number;
+  /** Authentic entries waiting outside the log for a predecessor that has not arrived. */
+  pending: string[];
+  /** Second entries for an author's seq: stored as evidence, the author is flagged. */
+  forks: { author: string; seq: number; id: string }[];
+  rejected: { id: string | null; reason: string }[];
+  /** Entries stamped further ahead of our clock than allowed: stored, ordered by their stamp, flagged. */
+  skewed: { id: string; aheadMs: number }[];
+}
+
+export const MAX_PENDING_ENTRIES = 200_000;
+
+/**
+ * Takes entries from other devices. Nothing goes into the log unless its hash, signature and chain
+ * link check out; a run of one author's consecutive entries is checked by hash links plus the last
+ * signature (which covers the run), and entry by entry when that fails. The whole batch is one
+ * transaction.
+ */
+export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: HlcClock, now: () => number) {
+  const hasEntry = db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck();
+  const linkOf = db.prepare<[string], { author: string; seq: number }>('SELECT author, seq FROM entries WHERE id = ?');
+  const headSeq = db.prepare('SELECT max(seq) FROM entries WHERE author = ?').pluck();
+  const sameSeq = db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck();
+  const pendingCount = db.prepare('SELECT count(*) FROM pending_entries').pluck();
+  const hasPending = db.prepare('SELECT 1 FROM pending_entries WHERE id = ?').pluck();
+  const addPending = db.prepare('INSERT OR IGNORE INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const waitingOn = db.prepare<[string], { id: string; entry: string }>('SELECT id, entry FROM pending_entries WHERE prev = ? ORDER BY id');
+  const dropPending = db.prepare('DELETE FROM pending_entries WHERE id = ?');
+  const allocate = createPositionAllocator(db);
+  const write = createEntryWriter(db);
+
+  const ingestInTransaction = db.transaction((candidates: readonly unknown[]): IngestReport => {
+    const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+    let pendingRows = pendingCount.get() as number;
+    const byAuthor = new Map<string, SignedEntry[]>();
+    const seen = new Set<string>();
+    for (const candidate of candidates) {
+      const entry = parseCandidate(candidate, report);
+      if (!entry) continue;
+      if (seen.has(entry.id)) continue;
+      seen.add(entry.id);
+      if ((pendingRows > 0 && hasPending.get(entry.id)) || hasEntry.get(entry.id)) {
+        report.known++;
+        continue;
+      }
+      let list = byAuthor.get(entry.author);
+      if (!list) byAuthor.set(entry.author, (list = []));
+      list.push(entry);
+    }
+
+    const insert = (entry: SignedEntry, mayFork: boolean): void => {
+      if (mayFork) {
+        const existing = sameSeq.all(entry.author, entry.seq) as string[];
+        if (existing.length > 0) report.forks.push({ author: entry.author, seq: entry.seq, id: entry.id });
+      }
+      const skew = clock.observe(entry.hlc);
+      write(entry, allocate(entry.hlc), now(), skew ? skew.aheadMs : null);
+      if (skew) report.skewed.push({ id: entry.id, aheadMs: skew.aheadMs });
+      report.added.push(entry.id);
+      if (pendingRows > 0) promoteWaiting(entry);
+    };
+    const promoteWaiting = (entry: SignedEntry): void => {
+      for (const row of waitingOn.all(entry.id)) {
+        dropPending.run(row.id);
+        pendingRows--;
+        report.pending = report.pending.filter((id) => id !== row.id);
+        const waiting = JSON.parse(row.entry) as SignedEntry;
+        if (waiting.author === entry.author && waiting.seq === entry.seq + 1) insert(waiting, true);
+        else report.rejected.push({ id: waiting.id, reason: 'broken-chain: prev is not the same author\'s previous entry' });
+      }
+    };
+    const park = (entry: SignedEntry): void => {
+      if (pendingRows >= MAX_PENDING_ENTRIES) {
+        report.rejected.push({ id: entry.id, reason: 'missing-predecessor: too many entries already wait for theirs; send the earlier entries first' });
+        return;
+      }
+      addPending.run(entry.id, entry.author, entry.seq, entry.prev, JSON.stringify(entry), now());
+      pendingRows++;
+      report.pending.push(entry.id);
+    };
+
+    for (const [author, entries] of byAuthor) {
+      entries.sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
+      const head = (headSeq.get(author) as number | null) ?? 0;
+      for (const run of consecutiveRuns(entries)) {
+        const authentic = checkRunByLastSignature(run, crypto) ? run.map(() => true) : run.map((e) => rejectIfForged(e, report));
+        // Whether the entry before the current one is in the log, still missing, or not a valid predecessor.
+        let before = anchorState(run[0]!);
+        for (let i = 0; i < run.length; i++) {
+          const entry = run[i]!;
+          if (!authentic[i]) {
+            before = 'missing';
+          } else if (before === 'broken') {
+            report.rejected.push({ id: entry.id, reason: 'broken-chain: prev is not the same author\'s previous entry' });
+          } else if (before === 'present') {
+            insert(entry, entry.seq <= head);
+          } else {
+            park(entry);
+          }
+        }
+      }
+    }
+    return report;
+  });
+
+  function anchorState(first: SignedEntry): 'present' | 'missing' | 'broken' {
+    if (first.seq === 1) return 'present';
+    const link = linkOf.get(first.prev!);
+    if (!link) return 'missing';
+    return link.author === first.author && link.seq === first.seq - 1 ? 'present' : 'broken';
+  }
+
+  function rejectIfForged(entry: SignedEntry, report: IngestReport): boolean {
+    const problem = checkEntry(entry, crypto);
+    if (problem) report.rejected.push({ id: entry.id, reason: problem === 'hash-mismatch' ? 'hash-mismatch: the id is not the hash of the entry' : 'bad-signature: the author did not sign this entry' });
+    return problem === null;
+  }
+
+  return (candidates: readonly unknown[]): IngestReport => {
+    try {
+      return ingestInTransaction.immediate(candidates);
+    } catch (error) {
+      throw storageError(error, 'storing received entries');
+    }
+  };
+}
+
+function parseCandidate(candidate: unknown, report: IngestReport): SignedEntry | null {
+  const claimedId = typeof (candidate as { id?: unknown })?.id === 'string' ? ((candidate as { id: string }).id.slice(0, 64)) : null;
+  const parsed = signedEntrySchema.safeParse(candidate);
+  if (!parsed.success) {
+    report.rejected.push({ id: claimedId, reason: `malformed: ${formatZodIssues(parsed.error)}` });
+    return null;
+  }
+  const entry = parsed.data as SignedEntry;
+  if ((entry.seq === 1) !== (entry.prev === null)) {
+    report.rejected.push({ id: entry.id, reason: 'malformed: prev must be null exactly when seq is 1' });
+    return null;
+  }
+  const body = parseBody(entry.kind, entry.body);
+  if (!body.ok) {
+    report.rejected.push({ id: entry.id, reason: `invalid body: ${body.problems.join('; ')}` });
+    return null;
+  }
+  return entry;
+}
+
+/** Splits one author's entries (sorted by seq) into runs where each links to the one before. */
+function consecutiveRuns(entries: readonly SignedEntry[]): SignedEntry[][] {
+  const runs: SignedEntry[][] = [];
+  let run: SignedEntry[] = [];
+  for (const entry of entries) {
+    const last = run[run.length - 1];
+    if (last && (entry.seq !== last.seq + 1 || entry.prev !== last.id)) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(entry);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}

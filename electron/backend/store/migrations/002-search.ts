@@ -1,0 +1,14 @@
+import type { Migration } from './index.js';
+
+/**
+ * Full-text search over entry text. Contentless (the text lives in `entries`), keyed by `pos`, so
+ * hits come back newest first without a sort. remove_diacritics 2 makes "coördinatie" match
+ * "coordinatie" and "café" match "cafe".
+ */
+export const migration002: Migration = {
+  version: 2,
+  name: 'search',
+  up: `
+    CREATE VIRTUAL TABLE entry_text USING fts5 (text, content = '', tokenize = 'unicode61 remove_diacritics 2');
+  `,
+};

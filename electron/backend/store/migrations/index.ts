@@ -1,0 +1,30 @@
+import type { Database } from 'better-sqlite3';
+import { migration001 } from './001-entries.js';
+import { migration002 } from './002-search.js';
+import { migration003 } from './003-pending.js';
+
+export interface Migration {
+  /** Becomes PRAGMA user_version once applied; consecutive from 1. */
+  version: number;
+  name: string;
+  /** Additive SQL only: laptops in the field run mixed versions and share data. */
+  up: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies the missing migrations, each in its own transaction together with its version bump. */
+export function migrate(db: Database, upTo = SCHEMA_VERSION): void {
+  for (const migration of MIGRATIONS) {
+    if (migration.version > upTo || migration.version <= schemaVersion(db)) continue;
+    db.transaction(() => {
+      db.exec(migration.up);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,115 @@
+import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { SqliteDatabase } from './database.js';
+import { parsePositionCursor, positionAtMs } from './positions.js';
+import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './rows.js';
+
+export interface EntryFilter {
+  incident?: string;
+  kind?: string;
+  author?: string;
+  classification?: string;
+  /** Inclusive bounds on the entry's HLC time, epoch ms. */
+  fromMs?: number;
+  toMs?: number;
+}
+
+export interface PageRequest {
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string;
+  limit: number;
+  order: 'newest' | 'oldest';
+}
+
+export interface EntryPage {
+  entries: StoredEntry[];
+  nextCursor: string | null;
+}
+
+export interface StoredEntry extends SignedEntry {
+  /** Set when the entry arrived stamped further ahead of this device's clock than allowed. */
+  skewMs: number | null;
+}
+
+type PosRow = EntryRow & { pos_text: string };
+
+/** Builds the WHERE clause from a filter; values are always bound, never spliced. */
+function filterSql(filter: EntryFilter, page: PageRequest, column: string): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const eq = (sql: string, value: unknown) => {
+    where.push(sql);
+    params.push(value);
+  };
+  if (filter.incident !== undefined) eq('e.incident = ?', filter.incident);
+  if (filter.kind !== undefined) eq('e.kind = ?', filter.kind);
+  if (filter.author !== undefined) eq('e.author = ?', filter.author);
+  if (filter.classification !== undefined) eq('e.classification = ?', filter.classification);
+  if (filter.fromMs !== undefined) eq(`${column} >= ?`, positionAtMs(filter.fromMs));
+  if (filter.toMs !== undefined) eq(`${column} < ?`, positionAtMs(filter.toMs + 1));
+  if (page.cursor !== undefined) {
+    const pos = parsePositionCursor(page.cursor);
+    if (pos === null) throw new Error('invalid cursor');
+    eq(`${column} ${page.order === 'newest' ? '<' : '>'} ?`, pos);
+  }
+  return { where, params };
+}
+
+function toPage(rows: PosRow[], limit: number): EntryPage {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  return {
+    entries: kept.map((row) => ({ ...rowToEntry(row), skewMs: row.skew_ms })),
+    nextCursor: more ? kept[kept.length - 1]!.pos_text : null,
+  };
+}
+
+export function createQueries(db: SqliteDatabase) {
+  const byId = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`);
+  const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
+  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'grip', 'correctie') ORDER BY pos`);
+  const count = db.prepare('SELECT count(*) FROM entries').pluck();
+
+  return {
+    entry(id: string): StoredEntry | null {
+      const row = byId.get(id);
+      return row ? { ...rowToEntry(row), skewMs: row.skew_ms } : null;
+    },
+    incidentEntries(incident: string): SignedEntry[] {
+      return ofIncident.all(incident).map(rowToEntry);
+    },
+    /** The entries that decide incidents' titles and GRIP levels (for the incident list). */
+    incidentHeaderEntries(): SignedEntry[] {
+      return ofKinds.all().map(rowToEntry);
+    },
+    count(): number {
+      return count.get() as number;
+    },
+    list(filter: EntryFilter, page: PageRequest): EntryPage {
+      const { where, params } = filterSql(filter, page, 'e.pos');
+      const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entries e
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pos ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
+      return toPage(db.prepare<unknown[], PosRow>(sql).all(...params, page.limit + 1), page.limit);
+    },
+    /** Full-text search; `match` is an FTS5 query built by searchQuery(). */
+    search(match: string, filter: EntryFilter, page: PageRequest): EntryPage {
+      const { where, params } = filterSql(filter, page, 't.rowid');
+      const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entry_text t JOIN entries e ON e.pos = t.rowid
+        WHERE entry_text MATCH ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY t.rowid ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
+      return toPage(db.prepare<unknown[], PosRow>(sql).all(match, ...params, page.limit + 1), page.limit);
+    },
+  };
+}
+
+function prefixed(alias: string): string {
+  return ENTRY_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
+}
+
+/**
+ * Turns what a person typed into an FTS5 query: every word must occur (as a word prefix), and
+ * FTS5 operators in the input are treated as plain text, never as syntax.
+ */
+export function searchQuery(text: string): string | null {
+  const words = text.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
+  if (!words || words.length === 0) return null;
+  return words.slice(0, 16).map((w) => `"${w}"*`).join(' AND ');
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { IncidentState } from '../domain/derive.js';
+import type { SignedEntry } from '../domain/entry.js';
+import {
+  ACTION_STATUSES, CLASSIFICATIONS, ENTRY_KINDS, MAX_LINE, MAX_TEXT, PRIORITIES, entryIdSchema, incidentIdSchema, isoInstantSchema,
+  type ActionStatus, type Classification, type Priority,
+} from '../domain/kinds.js';
+
+/**
+ * The whole surface between a user interface (CLI, Electron window, headless host) and the backend:
+ * one method name → one zod input schema and one output type. The backend validates every input
+ * against these schemas, whatever carried it.
+ */
+const text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
+const line = z.string().trim().min(1, 'must not be empty').max(MAX_LINE, `must be at most ${MAX_LINE} characters`);
+const gripLevel = z.number().int('must be a whole number').min(0, 'must be 0 to 5').max(5, 'must be 0 to 5');
+const classification = z.enum(CLASSIFICATIONS);
+const pageLimit = z.number().int().min(1).max(1000).default(100);
+
+export const entryFilterSchema = z.strictObject({
+  incident: incidentIdSchema.optional(),
+  kind: z.enum(ENTRY_KINDS).optional(),
+  author: z.string().regex(/^[0-9a-f]{64}$/, 'must be an author key (64 hex characters)').optional(),
+  classification: classification.optional(),
+  from: isoInstantSchema.optional(),
+  to: isoInstantSchema.optional(),
+  cursor: z.string().regex(/^[0-9]{1,19}$/, 'is not a cursor from a previous page').optional(),
+  limit: pageLimit,
+  order: z.enum(['newest', 'oldest']).default('newest'),
+});
+
+export const apiInputs = {
+  'device.info': z.strictObject({}),
+  'incident.create': z.strictObject({
+    title: line,
+    location: line.optional(),
+    start: isoInstantSchema.optional(),
+    grip: gripLevel.optional(),
+    classification: classification.default('intern'),
+  }),
+  'incident.list': z.strictObject({}),
+  'incident.state': z.strictObject({ incident: incidentIdSchema }),
+  /** Any kind except 'incident'; the body is validated against the kind's schema. */
+  'log.add': z.strictObject({
+    incident: incidentIdSchema,
+    kind: z.enum(ENTRY_KINDS).exclude(['incident']),
+    body: z.record(z.string(), z.unknown()),
+    classification: classification.default('intern'),
+  }),
+  'log.list': entryFilterSchema,
+  'log.get': z.strictObject({ id: entryIdSchema }),
+  'log.correct': z.strictObject({ target: entryIdSchema, text, reason: text.optional(), classification: classification.optional() }),
+  'grip.set': z.strictObject({ incident: incidentIdSchema, level: gripLevel, reason: text.optional(), classification: classification.default('intern') }),
+  'action.add': z.strictObject({
+    incident: incidentIdSchema,
+    text,
+    owner: line,
+    issuer: line.optional(),
+    priority: z.enum(PRIORITIES).default('AVERAGE'),
+    deadline: isoInstantSchema.optional(),
+    classification: classification.default('intern'),
+  }),
+  'action.status': z
+    .strictObject({ action: entryIdSchema, status: z.enum(ACTION_STATUSES), reason: text.optional() })
+    .refine((b) => b.status !== 'not_done' || b.reason !== undefined, {
+      message: 'a reason is required when an action is not done, so the issuer learns why',
+      path: ['reason'],
+    }),
+  'action.list': z.strictObject({ incident: incidentIdSchema }),
+  search: entryFilterSchema.extend({ text: z.string().trim().min(1, 'must not be empty').max(500) }),
+  verify: z.strictObject({}),
+} as const;
+
+export type ApiMethod = keyof typeof apiInputs;
+export type ApiInput<M extends ApiMethod> = z.input<(typeof apiInputs)[M]>;
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof apiInputs)[M]>;
+
+export interface LogEntryView extends SignedEntry {
+  /** How far ahead of this device's clock the entry was stamped, when beyond the allowed skew. */
+  skewMs: number | null;
+}
+export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
+export interface IncidentSummary {
+  id: string;
+  title: string;
+  location: string | null;
+  start: string;
+  grip: number | null;
+  openedBy: string;
+}
+export interface ActionView {
+  id: string;
+  text: string;
+  owner: string;
+  issuer: string;
+  priority: Priority;
+  deadline: string | null;
+  status: ActionStatus;
+  statusReason: string | null;
+  overdue: boolean;
+  corrected: boolean;
+}
+export interface AppendedView { id: string; seq: number; incident: string; classification: Classification }
+export interface VerifyView {
+  ok: boolean;
+  entries: number;
+  problems: { entry: string | null; problem: string }[];
+  warnings: { entry: string | null; problem: string }[];
+}
+export interface DeviceView { author: string; dataDir: string; entries: number; forkedAuthors: string[] }
+
+export interface ApiOutputs {
+  'device.info': DeviceView;
+  'incident.create': { id: string; entry: AppendedView };
+  'incident.list': IncidentSummary[];
+  'incident.state': IncidentState;
+  'log.add': AppendedView;
+  'log.list': EntryPageView;
+  'log.get': LogEntryView;
+  'log.correct': AppendedView;
+  'grip.set': AppendedView;
+  'action.add': AppendedView;
+  'action.status': AppendedView;
+  'action.list': ActionView[];
+  search: EntryPageView;
+  verify: VerifyView;
+}
+
+/** What a backend implements: every method, with its parsed input. A missing handler is a compile error. */
+export type ApiHandlers = { [M in ApiMethod]: (input: ApiParsedInput<M>) => ApiOutputs[M] | Promise<ApiOutputs[M]> };
+
+/** What a client calls: raw input in, validated by the backend. */
+export type ApiClient = { [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutputs[M]> };
+
+export const API_METHODS = Object.keys(apiInputs) as ApiMethod[];

@@ -1,0 +1,68 @@
+/**
+ * Canonical encoding of entries: the JSON Canonicalization Scheme (RFC 8785) restricted to the
+ * values an entry may hold (strings, safe integers, booleans, null, arrays, plain objects).
+ * Floats are refused rather than canonicalised: no entry field needs one, and number formatting
+ * is where independent implementations most often disagree.
+ */
+export type CanonicalValue =
+  | string
+  | number
+  | boolean
+  | null
+  | CanonicalValue[]
+  | { [key: string]: CanonicalValue };
+
+export class CanonicalEncodingError extends Error {
+  constructor(path: string, problem: string) {
+    super(`${path || 'value'}: ${problem}`);
+    this.name = 'CanonicalEncodingError';
+  }
+}
+
+const utf8 = new TextEncoder();
+
+export function canonicalJson(value: unknown): string {
+  return encode(value, '');
+}
+
+export function canonicalBytes(value: unknown): Uint8Array {
+  return utf8.encode(canonicalJson(value));
+}
+
+function encode(value: unknown, path: string): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      if (hasLoneSurrogate(value)) throw new CanonicalEncodingError(path, 'string holds a lone surrogate');
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isSafeInteger(value)) throw new CanonicalEncodingError(path, 'only safe integers are allowed');
+      return Object.is(value, -0) ? '0' : String(value);
+    case 'object':
+      if (Array.isArray(value)) return `[${value.map((item, i) => encode(item, `${path}[${i}]`)).join(',')}]`;
+      return encodeObject(value as Record<string, unknown>, path);
+    default:
+      throw new CanonicalEncodingError(path, `type ${typeof value} cannot be encoded`);
+  }
+}
+
+function encodeObject(value: Record<string, unknown>, path: string): string {
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new CanonicalEncodingError(path, 'only plain objects are allowed');
+  // RFC 8785 sorts keys by UTF-16 code units, which is what the default string comparison does.
+  const keys = Object.keys(value).sort();
+  const parts: string[] = [];
+  for (const key of keys) {
+    const item = value[key];
+    if (item === undefined) continue;
+    if (hasLoneSurrogate(key)) throw new CanonicalEncodingError(path, 'key holds a lone surrogate');
+    parts.push(`${JSON.stringify(key)}:${encode(item, path ? `${path}.${key}` : key)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+function hasLoneSurrogate(text: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/** Entry kinds, in the Dutch the crisis staff use (see docs/DATA-MODEL.md for each body). */
+export const ENTRY_KINDS = [
+  'incident', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'knelpunt', 'communicatie', 'grip', 'correctie',
+] as const;
+export type EntryKind = (typeof ENTRY_KINDS)[number];
+export const entryKindSchema = z.enum(ENTRY_KINDS);
+
+/** Kinds whose body is just free text, so one generic "add" can write them. */
+export const TEXT_KINDS = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie'] as const;
+export type TextKind = (typeof TEXT_KINDS)[number];
+
+export const CLASSIFICATIONS = ['intern', 'partner', 'openbaar'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+export const classificationSchema = z.enum(CLASSIFICATIONS);
+
+/** Priorities exactly as LCMS names them, so exports need no mapping. */
+export const PRIORITIES = ['LOW', 'AVERAGE', 'HIGH', 'URGENT'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const ACTION_STATUSES = ['open', 'in_progress', 'done', 'not_done'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export const GRIP_LEVELS = [0, 1, 2, 3, 4, 5] as const;
+
+export const MAX_TEXT = 20_000;
+export const MAX_LINE = 500;
+
+export const entryIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (an entry id)');
+export const incidentIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters (an incident id)');
+
+/** UTC instants are stored as ISO 8601 strings in the one form toISOString() gives, so they sort and compare as text. */
+export const isoInstantSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'must be a UTC instant like 2026-11-22T14:05:00.000Z')
+  .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(s).toISOString() === s, 'is not a real date and time');
+
+// No transforms (such as trim) in these schemas: a received entry's body must validate exactly as
+// signed, or its hash would change. Callers trim what people type before it becomes a body.
+const notBlank = (s: string) => s.trim().length > 0;
+const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`).refine(notBlank, 'must not be empty');
+const line = z.string().max(MAX_LINE, `must be at most ${MAX_LINE} characters`).refine(notBlank, 'must not be empty');
+const gripLevel = z.number().int('must be a whole number').min(0, 'must be 0 to 5').max(5, 'must be 0 to 5');
+
+const textBody = z.strictObject({ text });
+
+export const bodySchemas = {
+  incident: z.strictObject({ title: line, location: line.optional(), start: isoInstantSchema, grip: gripLevel.optional() }),
+  melding: z.strictObject({ text, source: line.optional() }),
+  beeld: textBody,
+  oordeel: textBody,
+  besluit: z.strictObject({ text, decidedBy: line.optional() }),
+  actie: z.strictObject({
+    text,
+    owner: line,
+    issuer: line.optional(),
+    priority: z.enum(PRIORITIES),
+    deadline: isoInstantSchema.optional(),
+  }),
+  actiestatus: z
+    .strictObject({ action: entryIdSchema, status: z.enum(ACTION_STATUSES), reason: text.optional() })
+    .refine((b) => b.status !== 'not_done' || b.reason !== undefined, {
+      message: 'a reason is required when an action is not done, so the issuer learns why',
+      path: ['reason'],
+    }),
+  knelpunt: textBody,
+  communicatie: z.strictObject({ text, audience: line.optional() }),
+  grip: z.strictObject({ level: gripLevel, reason: text.optional() }),
+  correctie: z.strictObject({ target: entryIdSchema, text, reason: text.optional() }),
+} satisfies Record<EntryKind, z.ZodType>;
+
+export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
+export type AnyEntryBody = { [K in EntryKind]: EntryBody<K> }[EntryKind];
+
+/** The text an entry contributes to full-text search and to printed logs. */
+export function entryText(kind: string, body: Record<string, unknown>): string {
+  const parts = ['title', 'location', 'text', 'reason', 'owner', 'issuer', 'source', 'audience', 'decidedBy']
+    .map((k) => body[k])
+    .filter((v): v is string => typeof v === 'string');
+  if (kind === 'grip' && typeof body.level === 'number') parts.unshift(`GRIP ${body.level}`);
+  return parts.join('\n');
+}
