@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Runs the TypeScript CLI directly (tsx), so `npx baken` works from a fresh clone with no build step.
+import { register } from 'tsx/esm/api';
+
+register();
+const { main } = await import('../electron/cli/baken.ts');
+process.exitCode = await main(process.argv.slice(2));

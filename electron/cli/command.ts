@@ -1,0 +1,90 @@
+import type { Backend } from '../backend/index.js';
+
+/** A wrong flag or argument: exit code 2 and a one-line message naming it. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface FlagSpec {
+  type: 'string' | 'boolean';
+  description: string;
+  /** Shown in help as the value's placeholder. */
+  value?: string;
+  required?: boolean;
+}
+
+export interface CommandContext {
+  flags: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  dataDir: string;
+  /** Opens the backend on first use; `init` opens it with create=true. */
+  backend(options?: { create?: boolean }): Backend;
+}
+
+export interface Command {
+  path: string[];
+  summary: string;
+  positionals?: { name: string; description: string }[];
+  flags?: Record<string, FlagSpec>;
+  examples?: string[];
+  run(ctx: CommandContext): Promise<unknown>;
+  /** Plain-text rendering for people; JSON is printed with --json. */
+  human(result: never): string;
+  /** Exit code for a successful run whose result still means failure (verify). */
+  exitCode?(result: never): number;
+}
+
+export function defineCommand<R>(command: Omit<Command, 'run' | 'human' | 'exitCode'> & {
+  run(ctx: CommandContext): Promise<R>;
+  human(result: R): string;
+  exitCode?(result: R): number;
+}): Command {
+  return command as unknown as Command;
+}
+
+export function requiredFlag(ctx: CommandContext, name: string): string {
+  const value = ctx.flags[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+export function optionalFlag(ctx: CommandContext, name: string): string | undefined {
+  const value = ctx.flags[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function intFlag(ctx: CommandContext, name: string, min: number, max: number): number | undefined {
+  const value = optionalFlag(ctx, name);
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function oneOf<T extends string>(ctx: CommandContext, name: string, allowed: Record<string, T>): T | undefined {
+  const value = optionalFlag(ctx, name);
+  if (value === undefined) return undefined;
+  const found = allowed[value.toLowerCase()];
+  if (!found) throw new UsageError(`--${name} must be one of ${[...new Set(Object.values(allowed))].join(', ')}, not ${JSON.stringify(value)}`);
+  return found;
+}
+
+/** Accepts ISO 8601 with or without offset (without: this laptop's local time) and returns UTC. */
+export function instantFlag(ctx: CommandContext, name: string): string | undefined {
+  const value = optionalFlag(ctx, name);
+  if (value === undefined) return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?(Z|[+-]\d{2}:?\d{2})?$/.test(value) ? Date.parse(value.replace(' ', 'T')) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--${name} must be a date and time like 2026-11-22T14:05 or 2026-11-22T14:05:00+01:00, not ${JSON.stringify(value)}`);
+  return new Date(ms).toISOString();
+}
+
+export function positional(ctx: CommandContext, index: number, name: string): string {
+  const value = ctx.positionals[index];
+  if (value === undefined || value === '') throw new UsageError(`${name} is required`);
+  return value;
+}
+
+export const CLASSIFICATION_FLAG: FlagSpec = { type: 'string', value: 'intern|partner|openbaar', description: 'who may see the entry (default intern)' };
+export const CLASSES = { intern: 'intern', internal: 'intern', partner: 'partner', openbaar: 'openbaar', public: 'openbaar' } as const;

@@ -1,0 +1,138 @@
+import type { ApiInput, LogEntryView } from '../../../shared/contract/api.js';
+import { ENTRY_KINDS, type EntryKind } from '../../../shared/domain/kinds.js';
+import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag, UsageError, type CommandContext, type FlagSpec } from '../command.js';
+import { entryLine, listOr } from '../format.js';
+
+const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => k !== 'incident').map((k) => [k, k])) as Record<string, Exclude<EntryKind, 'incident'>>;
+
+export const FILTER_FLAGS: Record<string, FlagSpec> = {
+  incident: { type: 'string', value: 'ID', description: 'only this incident' },
+  kind: { type: 'string', value: 'KIND', description: `only this kind (${ENTRY_KINDS.join(', ')})` },
+  author: { type: 'string', value: 'KEY', description: 'only entries signed by this device key' },
+  class: { type: 'string', value: 'intern|partner|openbaar', description: 'only this classification' },
+  from: { type: 'string', value: 'ISO', description: 'only entries stamped at or after this time' },
+  to: { type: 'string', value: 'ISO', description: 'only entries stamped at or before this time' },
+  limit: { type: 'string', value: 'N', description: 'at most N entries (default: all)' },
+  cursor: { type: 'string', value: 'CURSOR', description: 'continue after a previous page (printed on stderr)' },
+  oldest: { type: 'boolean', description: 'oldest first (default newest first)' },
+};
+
+export function filterInput(ctx: CommandContext) {
+  return {
+    incident: optionalFlag(ctx, 'incident'), kind: oneOf(ctx, 'kind', { ...KINDS, incident: 'incident' as const }),
+    author: optionalFlag(ctx, 'author'), classification: oneOf(ctx, 'class', CLASSES),
+    from: instantFlag(ctx, 'from'), to: instantFlag(ctx, 'to'), cursor: optionalFlag(ctx, 'cursor'),
+    order: ctx.flags.oldest ? ('oldest' as const) : ('newest' as const),
+  };
+}
+
+/** Fetches pages until `--limit` entries (or all) are in; tells on stderr how to continue when cut short. */
+export async function collectPages(ctx: CommandContext, fetch: (page: { cursor?: string; limit: number }) => Promise<{ entries: LogEntryView[]; nextCursor: string | null }>) {
+  const wanted = intFlag(ctx, 'limit', 1, 1_000_000);
+  const entries: LogEntryView[] = [];
+  let cursor = optionalFlag(ctx, 'cursor');
+  for (;;) {
+    const page = await fetch({ cursor, limit: Math.min(1000, wanted === undefined ? 1000 : wanted - entries.length) });
+    entries.push(...page.entries);
+    cursor = page.nextCursor ?? undefined;
+    if (!cursor || (wanted !== undefined && entries.length >= wanted)) break;
+  }
+  if (cursor && wanted !== undefined) process.stderr.write(`more entries: add --cursor ${cursor}\n`);
+  return entries;
+}
+
+export const logAdd = defineCommand({
+  path: ['log', 'add'],
+  summary: 'Add an entry to an incident\'s log; prints its id only once it is safely on disk',
+  flags: {
+    incident: { type: 'string', value: 'ID', description: 'the incident', required: true },
+    kind: { type: 'string', value: 'KIND', description: 'melding, beeld, oordeel, besluit, knelpunt, communicatie (or any kind with --body)', required: true },
+    text: { type: 'string', value: 'TEXT', description: 'the entry text' },
+    body: { type: 'string', value: 'JSON', description: 'the whole body as JSON, for kinds with more fields' },
+    source: { type: 'string', value: 'TEXT', description: 'melding: who reported it' },
+    'decided-by': { type: 'string', value: 'TEXT', description: 'besluit: who decided' },
+    audience: { type: 'string', value: 'TEXT', description: 'communicatie: who was told' },
+    class: CLASSIFICATION_FLAG,
+  },
+  examples: ['baken log add --incident ID --kind melding --text "Rookontwikkeling hal 3" --source "meldkamer"'],
+  async run(ctx) {
+    const kind = oneOf(ctx, 'kind', KINDS);
+    if (!kind) throw new UsageError('--kind is required');
+    const input: ApiInput<'log.add'> = { incident: requiredFlag(ctx, 'incident'), kind, body: bodyFrom(ctx), classification: oneOf(ctx, 'class', CLASSES) };
+    const appended = await ctx.backend().api['log.add'](input);
+    return { id: appended.id, seq: appended.seq };
+  },
+  human: (r) => r.id,
+});
+
+function bodyFrom(ctx: CommandContext): Record<string, unknown> {
+  const raw = optionalFlag(ctx, 'body');
+  const text = optionalFlag(ctx, 'text');
+  if (raw !== undefined && text !== undefined) throw new UsageError('give either --text or --body, not both');
+  if (raw !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new UsageError('--body must be a JSON object');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--body must be a JSON object');
+    return parsed as Record<string, unknown>;
+  }
+  if (text === undefined) throw new UsageError('--text is required (or --body JSON)');
+  return { text, source: optionalFlag(ctx, 'source'), decidedBy: optionalFlag(ctx, 'decided-by'), audience: optionalFlag(ctx, 'audience') };
+}
+
+export const logList = defineCommand({
+  path: ['log', 'list'],
+  summary: 'List log entries, newest first, with filters',
+  flags: FILTER_FLAGS,
+  async run(ctx) {
+    const filter = filterInput(ctx);
+    return collectPages(ctx, (page) => ctx.backend().api['log.list']({ ...filter, ...page }));
+  },
+  human: (r) => listOr(r.map(entryLine), 'No entries.'),
+});
+
+export const logShow = defineCommand({
+  path: ['log', 'show'],
+  summary: 'Show one entry with all its fields',
+  positionals: [{ name: 'ENTRY_ID', description: 'the entry' }],
+  async run(ctx) {
+    return ctx.backend().api['log.get']({ id: positional(ctx, 0, 'ENTRY_ID') });
+  },
+  human: (r) => JSON.stringify(r, null, 2),
+});
+
+export const logCorrect = defineCommand({
+  path: ['log', 'correct'],
+  summary: 'Correct an entry with a new entry that points at it (nothing is ever edited)',
+  positionals: [{ name: 'ENTRY_ID', description: 'the entry to correct' }],
+  flags: {
+    text: { type: 'string', value: 'TEXT', description: 'the corrected text', required: true },
+    reason: { type: 'string', value: 'TEXT', description: 'why it is corrected' },
+    class: CLASSIFICATION_FLAG,
+  },
+  async run(ctx) {
+    const appended = await ctx.backend().api['log.correct']({
+      target: positional(ctx, 0, 'ENTRY_ID'), text: requiredFlag(ctx, 'text'), reason: optionalFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES),
+    });
+    return { id: appended.id, seq: appended.seq };
+  },
+  human: (r) => r.id,
+});
+
+export const searchCommand = defineCommand({
+  path: ['search'],
+  summary: 'Full-text search of entry text, newest first (accents and case do not matter)',
+  positionals: [{ name: 'TEXT', description: 'words to find (each as a word prefix)' }],
+  flags: FILTER_FLAGS,
+  examples: ['baken search "coordinatie" --incident ID --json'],
+  async run(ctx) {
+    const text = ctx.positionals.join(' ').trim();
+    if (!text) throw new UsageError('TEXT is required');
+    const filter = filterInput(ctx);
+    return collectPages(ctx, (page) => ctx.backend().api.search({ text, ...filter, ...page }));
+  },
+  human: (r) => listOr(r.map(entryLine), 'Nothing found.'),
+});

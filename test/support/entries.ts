@@ -1,0 +1,38 @@
+import { generateKeyPairSync, sign, createPublicKey } from 'node:crypto';
+import { signEntry, type EntrySigner, type SignedEntry } from '../../shared/domain/entry.js';
+import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
+import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
+
+export const nodeCrypto = createNodeEntryCrypto();
+
+/** A signing device outside any backend, to make entries "from another laptop". */
+export function makeSigner(): EntrySigner {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return { publicKeyHex: Buffer.from(spki.subarray(spki.length - 32)).toString('hex'), sign: (m) => sign(null, m, privateKey) };
+}
+
+/** Builds one author's chain of entries in memory, signed and linked. */
+export function makeChain(
+  signer: EntrySigner,
+  incident: string,
+  count: number,
+  options: { startSeq?: number; prev?: string | null; t0?: number; kind?: EntryKind; classification?: Classification; text?: (i: number) => string } = {},
+): SignedEntry[] {
+  const out: SignedEntry[] = [];
+  let prev = options.prev ?? null;
+  const startSeq = options.startSeq ?? 1;
+  for (let i = 0; i < count; i++) {
+    const entry = signEntry(
+      {
+        v: 1, author: signer.publicKeyHex, seq: startSeq + i, prev, hlc: { t: (options.t0 ?? 1_790_000_000_000) + i, c: 0 }, incident,
+        kind: options.kind ?? 'melding', body: { text: options.text ? options.text(i) : `melding ${startSeq + i}` }, classification: options.classification ?? 'intern',
+      },
+      signer,
+      nodeCrypto,
+    );
+    out.push(entry);
+    prev = entry.id;
+  }
+  return out;
+}
