@@ -16,10 +16,13 @@ export interface HandlerContext {
 }
 
 export function createHandlers({ store, dataDir, now, onAppended }: HandlerContext): ApiHandlers {
-  const append = (incident: string, kind: EntryKind, body: Record<string, unknown>, classification: Classification): AppendedView => {
+  const validBody = (kind: EntryKind, body: Record<string, unknown>): Record<string, unknown> => {
     const parsed = parseBody(kind, trimStrings(body));
     if (!parsed.ok) throw new BakenError('invalid-input', parsed.problems.join('; '));
-    const entry = store.append({ incident, kind, body: parsed.body, classification });
+    return parsed.body;
+  };
+  const append = (incident: string, kind: EntryKind, body: Record<string, unknown>, classification: Classification): AppendedView => {
+    const entry = store.append({ incident, kind, body: validBody(kind, body), classification });
     onAppended(entry);
     return { id: entry.id, seq: entry.seq, incident: entry.incident, classification: entry.classification };
   };
@@ -48,9 +51,10 @@ export function createHandlers({ store, dataDir, now, onAppended }: HandlerConte
       return deriveIncidentState(incident, store.incidentEntries(incident), nowIso());
     },
     'log.add': ({ incident, kind, body, classification }) => {
+      validBody(kind, body);
       knownIncident(incident);
-      if (kind === 'actiestatus' && typeof body.action === 'string') existing(body.action, 'action', 'actie');
-      if (kind === 'correctie' && typeof body.target === 'string') existing(body.target, 'entry');
+      const referenced = kind === 'actiestatus' ? existing(String(body.action), 'action', 'actie') : kind === 'correctie' ? existing(String(body.target), 'entry') : null;
+      if (referenced && referenced.incident !== incident) throw new BakenError('invalid-input', `incident: the referenced entry belongs to incident ${referenced.incident}`);
       return append(incident, kind, body, classification);
     },
     'log.list': (input) => store.list(filterOf(input), pageOf(input)),

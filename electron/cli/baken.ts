@@ -32,7 +32,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     const dataDir = resolveDataDir(values.data as string | undefined, io.env);
     const ctx: CommandContext = {
-      flags: values, positionals, dataDir,
+      flags: values, positionals, dataDir, note: (text) => io.err(`${text}\n`),
       backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false })),
     };
     const expected = command.positionals?.length ?? 0;

@@ -20,6 +20,8 @@ export interface CommandContext {
   flags: Record<string, string | boolean | undefined>;
   positionals: string[];
   dataDir: string;
+  /** A side note for people (stderr), kept out of the --json output. */
+  note(text: string): void;
   /** Opens the backend on first use; `init` opens it with create=true. */
   backend(options?: { create?: boolean }): Backend;
 }

@@ -37,7 +37,7 @@ export async function collectPages(ctx: CommandContext, fetch: (page: { cursor?:
     cursor = page.nextCursor ?? undefined;
     if (!cursor || (wanted !== undefined && entries.length >= wanted)) break;
   }
-  if (cursor && wanted !== undefined) process.stderr.write(`more entries: add --cursor ${cursor}\n`);
+  if (cursor && wanted !== undefined) ctx.note(`more entries: add --cursor ${cursor}`);
   return entries;
 }
 

@@ -1,0 +1,136 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type Io } from '../../electron/cli/baken.js';
+import { COMMANDS } from '../../electron/cli/commands/index.js';
+import { useTempDirs } from '../support/temp.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env };
+  const code = await main(args, io);
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) as any };
+}
+
+describe('baken CLI', () => {
+  const tempDir = useTempDirs();
+
+  async function initialised() {
+    const data = tempDir();
+    expect((await run(['--data', data, 'init', '--json'])).code).toBe(0);
+    const incident = (await run(['--data', data, 'incident', 'create', '--title', 'Uitval NAFIN', '--grip', '1', '--json'])).json().id as string;
+    return { data, incident, cli: (...args: string[]) => run(['--data', data, ...args]) };
+  }
+
+  it('has --help on every command, exit 0, naming every flag', async () => {
+    for (const command of COMMANDS) {
+      const result = await run([...command.path, '--help']);
+      expect(result.code, command.path.join(' ')).toBe(0);
+      expect(result.stdout).toContain(`baken ${command.path.join(' ')}`);
+      for (const flag of Object.keys(command.flags ?? {})) expect(result.stdout).toContain(`--${flag}`);
+    }
+    const top = await run(['--help']);
+    expect(top.code).toBe(0);
+    for (const command of COMMANDS) expect(top.stdout).toContain(command.path.join(' '));
+  });
+
+  it('runs the documented workflow with --json outputs', async () => {
+    const { incident, cli } = await initialised();
+    const added = (await cli('log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'Verbinding meldkamer weg', '--class', 'partner', '--json')).json();
+    expect(added).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2 });
+
+    const list = (await cli('log', 'list', '--incident', incident, '--json')).json();
+    expect(list.map((e: { kind: string }) => e.kind)).toEqual(['melding', 'incident']);
+    expect(list[0]).toMatchObject({ id: added.id, seq: 2, classification: 'partner', body: { text: 'Verbinding meldkamer weg' }, incident });
+
+    const correction = (await cli('log', 'correct', added.id, '--text', 'Verbinding meldkamer hersteld', '--json')).json();
+    expect(correction.seq).toBe(3);
+    expect((await cli('grip', 'set', '--incident', incident, '--level', '3', '--json')).code).toBe(0);
+    const action = (await cli('action', 'add', '--incident', incident, '--text', 'Noodstroom regelen', '--owner', 'BRW', '--priority', 'hoog', '--deadline', '2020-01-01T10:00:00Z', '--json')).json();
+    expect((await cli('action', 'status', action.id, '--status', 'in-progress', '--json')).code).toBe(0);
+    const actions = (await cli('action', 'list', '--incident', incident, '--json')).json();
+    expect(actions).toEqual([expect.objectContaining({ id: action.id, owner: 'BRW', priority: 'HIGH', status: 'in_progress', overdue: true, deadline: '2020-01-01T10:00:00.000Z' })]);
+
+    const incidents = (await cli('incident', 'list', '--json')).json();
+    expect(incidents).toEqual([expect.objectContaining({ id: incident, title: 'Uitval NAFIN', grip: 3 })]);
+
+    const found = (await cli('search', 'meldkamer', '--json')).json();
+    expect(found.map((e: { id: string }) => e.id)).toEqual([correction.id, added.id]);
+
+    const verify = await cli('verify', '--json');
+    expect(verify.code).toBe(0);
+    expect(verify.json()).toEqual({ ok: true, entries: 6, problems: [], warnings: [] });
+  });
+
+  it('pages with --limit and --cursor without losing or repeating entries', async () => {
+    const { incident, cli } = await initialised();
+    for (let i = 0; i < 7; i++) await cli('log', 'add', '--incident', incident, '--kind', 'beeld', '--text', `beeld ${i}`);
+    const all = (await cli('log', 'list', '--incident', incident, '--json')).json().map((e: { id: string }) => e.id);
+    expect(all).toHaveLength(8);
+    const first = await cli('log', 'list', '--incident', incident, '--limit', '5', '--json');
+    const cursor = /--cursor (\d+)/.exec(first.stderr)?.[1];
+    expect(cursor).toBeDefined();
+    const second = (await cli('log', 'list', '--incident', incident, '--cursor', cursor!, '--json')).json();
+    expect([...first.json(), ...second].map((e: { id: string }) => e.id)).toEqual(all);
+  });
+
+  it('answers usage errors with exit 2 and one line naming the field, writing nothing', async () => {
+    const { incident, cli } = await initialised();
+    const cases: [string[], RegExp][] = [
+      [['log', 'add', '--incident', incident, '--kind', 'melding'], /--text/],
+      [['log', 'add', '--incident', incident, '--kind', 'roddel', '--text', 'x'], /--kind must be one of/],
+      [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', '   '], /body\.text: must not be empty/],
+      [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be 32 lowercase hex/],
+      [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--wat'], /unknown option '--wat'/],
+      [['grip', 'set', '--incident', incident, '--level', '6'], /--level must be a whole number from 0 to 5/],
+      [['action', 'add', '--incident', incident, '--text', 'x', '--owner', 'POL', '--deadline', 'morgen'], /--deadline must be a date and time/],
+      [['action', 'add', '--incident', incident, '--text', 'x', '--owner', 'POL', '--priority', 'asap'], /--priority must be one of/],
+      [['log', 'add', '--incident', incident, '--kind', 'actiestatus', '--body', '{"action":"' + 'a'.repeat(64) + '","status":"not_done"}'], /body\.reason: a reason is required/],
+      [['log', 'add', '--incident', incident, '--kind', 'melding', '--body', '[1]'], /--body must be a JSON object/],
+      [['incident', 'create'], /--title is required/],
+      [['vliegtuig'], /unknown command/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.split('\n')[0], args.join(' ')).toMatch(message);
+      expect(result.stdout).toBe('');
+    }
+    expect((await cli('verify', '--json')).json().entries).toBe(1);
+  });
+
+  it('answers other errors with exit 1 and one line on stderr', async () => {
+    const { incident, cli } = await initialised();
+    const missing = await cli('log', 'correct', 'f'.repeat(64), '--text', 'x');
+    expect(missing).toMatchObject({ code: 1, stdout: '' });
+    expect(missing.stderr).toMatch(/^baken: no entry f+ in this log\n$/);
+    expect((await cli('log', 'add', '--incident', 'a'.repeat(32), '--kind', 'melding', '--text', 'x')).code).toBe(1);
+    expect((await cli('action', 'status', incident.padEnd(64, '0'), '--status', 'done')).code).toBe(1);
+    const uninitialised = await run(['--data', join(tempDir(), 'nieuw'), 'incident', 'list']);
+    expect(uninitialised.code).toBe(1);
+    expect(uninitialised.stderr).toMatch(/run: baken --data .* init/);
+  });
+
+  it('takes the data directory from --data, else BAKEN_DATA, else the per-user folder', async () => {
+    const fromEnv = tempDir();
+    expect((await run(['init', '--json'], { BAKEN_DATA: fromEnv })).json().dataDir).toBe(fromEnv);
+    const home = tempDir();
+    expect((await run(['init', '--json'], { XDG_CONFIG_HOME: home })).json().dataDir).toBe(
+      process.platform === 'linux' ? join(home, 'Baken') : expect.any(String),
+    );
+    const flag = tempDir();
+    expect((await run(['--data', flag, 'init', '--json'], { BAKEN_DATA: fromEnv })).json().dataDir).toBe(flag);
+  });
+
+  it('works as an installed bin (npx baken) from the repo root', () => {
+    const data = tempDir();
+    const result = spawnSync('npx', ['--no-install', 'baken', '--data', data, 'init', '--json'], { cwd: REPO, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).dataDir).toBe(data);
+    const bad = spawnSync('npx', ['--no-install', 'baken', '--data', data, 'grip', 'set'], { cwd: REPO, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+  });
+});
