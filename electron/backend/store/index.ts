@@ -3,7 +3,7 @@ import { createHlcClock, type HlcClock } from '../../../shared/domain/hlc.js';
 import { createAppender } from './append.js';
 import type { SqliteDatabase } from './database.js';
 import { createIngester } from './ingest.js';
-import { createQueries } from './queries.js';
+import { createQueries, createSyncQueries } from './queries.js';
 import { verifyLog } from './verify.js';
 
 export interface LogStoreDeps {
@@ -26,6 +26,7 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs }: LogStoreD
     ingest: createIngester(db, crypto, clock, now),
     verify: () => verifyLog(db, crypto),
     ...queries,
+    ...createSyncQueries(db),
   };
 }
 

@@ -113,3 +113,36 @@ export function searchQuery(text: string): string | null {
   if (!words || words.length === 0) return null;
   return words.slice(0, 16).map((w) => `"${w}"*`).join(' AND ');
 }
+
+/** What this device holds of each author: the highest seq and the entry at it (the smallest id, if forked). */
+export interface AuthorHead {
+  seq: number;
+  head: string;
+}
+
+export function createSyncQueries(db: SqliteDatabase) {
+  // A loose index scan: one index probe per author instead of reading every entry.
+  const heads = db.prepare<[], { author: string; seq: number; head: string }>(`
+    WITH RECURSIVE authors(author) AS (
+      SELECT min(author) FROM entries
+      UNION ALL SELECT (SELECT min(author) FROM entries WHERE author > authors.author) FROM authors WHERE authors.author IS NOT NULL
+    ), tops AS (SELECT author, (SELECT max(seq) FROM entries WHERE author = authors.author) AS seq FROM authors WHERE author IS NOT NULL)
+    SELECT author, seq, (SELECT min(id) FROM entries WHERE entries.author = tops.author AND entries.seq = tops.seq) AS head FROM tops`);
+  const after = db.prepare<[string, number, number, string, number], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = ? AND (seq > ? OR (seq = ? AND id > ?)) ORDER BY seq, id LIMIT ?`,
+  );
+  const atSeq = db.prepare<[string, number], { id: string }>('SELECT id FROM entries WHERE author = ? AND seq = ? ORDER BY id');
+  return {
+    /** author → highest seq and head hash: what sync peers exchange to find what the other lacks. */
+    authorHeads(): Map<string, AuthorHead> {
+      return new Map(heads.all().map((r) => [r.author, { seq: r.seq, head: r.head }]));
+    },
+    /** One author's entries after (seq, id), in chain order; forks at one seq come in id order. */
+    chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[] {
+      return after.all(author, seq, seq, id, limit).map(rowToEntry);
+    },
+    idsAtSeq(author: string, seq: number): string[] {
+      return atSeq.all(author, seq).map((r) => r.id);
+    },
+  };
+}
