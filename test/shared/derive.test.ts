@@ -1,0 +1,427 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deriveIncidentState, forkedAuthors } from '../../shared/domain/derive.js';
+import { parseBody, signEntry, type EntrySigner, type SignedEntry } from '../../shared/domain/entry.js';
+import type { Hlc } from '../../shared/domain/hlc.js';
+import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
+import { makeSigner, nodeCrypto } from '../support/entries.js';
+
+const INCIDENT = 'aaaabbbbccccddddeeeeffff00001111';
+const OTHER_INCIDENT = '0000000000000000000000000000ffff';
+const T0 = 1_790_000_000_000;
+const NOW_ISO = new Date(T0 + 3_600_000).toISOString();
+const BEFORE_NOW = new Date(T0 + 1_800_000).toISOString();
+const AFTER_NOW = new Date(T0 + 7_200_000).toISOString();
+const SIGNERS = [makeSigner(), makeSigner(), makeSigner(), makeSigner()] as const;
+
+/** One device writing entries: keeps its seq and prev, signs every entry; bodies are validated like the app does. */
+class Device {
+  seq = 0;
+  prev: string | null = null;
+  constructor(readonly signer: EntrySigner) {}
+
+  get author() {
+    return this.signer.publicKeyHex;
+  }
+
+  write(kind: EntryKind, body: Record<string, unknown>, hlc: Hlc, options: { incident?: string; classification?: Classification } = {}): SignedEntry {
+    const parsed = parseBody(kind, body);
+    if (!parsed.ok) throw new Error(`test wrote an invalid ${kind} body: ${parsed.problems.join('; ')}`);
+    const entry = signEntry(
+      {
+        v: 1, author: this.author, seq: this.seq + 1, prev: this.prev, hlc, incident: options.incident ?? INCIDENT, kind, body,
+        classification: options.classification ?? 'intern',
+      },
+      this.signer,
+      nodeCrypto,
+    );
+    this.seq = entry.seq;
+    this.prev = entry.id;
+    return entry;
+  }
+
+  /** A second, different entry at the seq of the device's latest entry (as after restoring an old backup). */
+  fork(latest: SignedEntry, body: Record<string, unknown>, hlc: Hlc): SignedEntry {
+    return signEntry({ ...latest, hlc, body }, this.signer, nodeCrypto);
+  }
+}
+
+const at = (ms: number, c = 0): Hlc => ({ t: T0 + ms, c });
+const derive = (entries: SignedEntry[], now = NOW_ISO) => deriveIncidentState(INCIDENT, entries, now);
+
+describe('deriveIncidentState: incident and GRIP', () => {
+  it('has no incident and no GRIP level before the opening entry arrives', () => {
+    const a = new Device(SIGNERS[0]);
+    a.seq = 1;
+    a.prev = 'ab'.repeat(32);
+    const state = derive([a.write('melding', { text: 'los bericht' }, at(5))]);
+    expect(state.incident).toBeNull();
+    expect(state.grip).toEqual({ level: null, history: [] });
+    expect(state.incidentId).toBe(INCIDENT);
+  });
+
+  it('takes the initial GRIP level from the incident entry, then follows grip entries in log order', () => {
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const open = a.write('incident', { title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, grip: 1 }, at(0));
+    const g2 = b.write('grip', { level: 2, reason: 'meerdere wijken' }, at(10));
+    const g3 = a.write('grip', { level: 3 }, at(20));
+    const g0 = b.write('grip', { level: 0, reason: 'afgeschaald' }, at(30));
+    const state = derive([g0, g3, open, g2]);
+    expect(state.incident).toEqual({ title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), entryId: open.id });
+    expect(state.grip.level).toBe(0);
+    expect(state.grip.history).toEqual([
+      { level: 1, reason: null, at: at(0), author: a.author, entryId: open.id },
+      { level: 2, reason: 'meerdere wijken', at: at(10), author: b.author, entryId: g2.id },
+      { level: 3, reason: null, at: at(20), author: a.author, entryId: g3.id },
+      { level: 0, reason: 'afgeschaald', at: at(30), author: b.author, entryId: g0.id },
+    ]);
+    // GRIP 0 is a level, not "no level"
+    expect(derive([open, g0]).grip.level).toBe(0);
+  });
+
+  it('has a null level for an incident opened without GRIP, and a location of null when none is given', () => {
+    const a = new Device(SIGNERS[0]);
+    const open = a.write('incident', { title: 'Brand', start: BEFORE_NOW }, at(0));
+    const state = derive([open]);
+    expect(state.grip).toEqual({ level: null, history: [] });
+    expect(state.incident?.location).toBeNull();
+  });
+
+  it('orders entries with the same HLC by author then seq, so the same set always gives the same level', () => {
+    const [x, y] = [new Device(SIGNERS[0]), new Device(SIGNERS[1])].sort((p, q) => (p.author < q.author ? -1 : 1)) as [Device, Device];
+    const gx = x.write('grip', { level: 4 }, at(50));
+    const gy = y.write('grip', { level: 2 }, at(50));
+    expect(derive([gx, gy]).grip.level).toBe(2);
+    expect(derive([gy, gx]).grip.level).toBe(2);
+  });
+
+  it('keeps the first opening entry when a fork holds two', () => {
+    const a = new Device(SIGNERS[0]);
+    const open = a.write('incident', { title: 'Eerste', start: BEFORE_NOW, grip: 1 }, at(0));
+    const other = a.fork(open, { title: 'Tweede', start: BEFORE_NOW, grip: 3 }, at(5));
+    const state = derive([other, open]);
+    expect(state.incident?.title).toBe('Eerste');
+    expect(state.grip.history.map((g) => g.level)).toEqual([1]);
+    expect(state.forkedAuthors).toEqual([a.author]);
+  });
+
+  it('ignores entries of other incidents', () => {
+    const a = new Device(SIGNERS[0]);
+    const open = a.write('incident', { title: 'Hier', start: BEFORE_NOW, grip: 1 }, at(0));
+    const elsewhere = a.write('grip', { level: 4 }, at(10), { incident: OTHER_INCIDENT });
+    const otherOpen = a.write('incident', { title: 'Daar', start: BEFORE_NOW }, at(20), { incident: OTHER_INCIDENT });
+    const state = derive([open, elsewhere, otherOpen]);
+    expect(state.incident?.title).toBe('Hier');
+    expect(state.grip.level).toBe(1);
+  });
+});
+
+describe('deriveIncidentState: decisions and actions', () => {
+  it('lists decisions in log order with who decided', () => {
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const d1 = a.write('besluit', { text: 'Evacueren', decidedBy: 'burgemeester' }, at(10));
+    const d2 = b.write('besluit', { text: 'Noodverordening' }, at(5));
+    const state = derive([d1, d2]);
+    expect(state.decisions).toEqual([
+      { entryId: d2.id, text: 'Noodverordening', decidedBy: null, at: at(5), author: b.author, corrected: false },
+      { entryId: d1.id, text: 'Evacueren', decidedBy: 'burgemeester', at: at(10), author: a.author, corrected: false },
+    ]);
+  });
+
+  it('gives each action its owner, issuer, priority, deadline and status history', () => {
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const act = a.write('actie', { text: 'Aggregaat plaatsen', owner: 'Brandweer', issuer: 'ROT', priority: 'URGENT', deadline: AFTER_NOW }, at(10));
+    const plain = a.write('actie', { text: 'Pers te woord staan', owner: 'Communicatie', priority: 'LOW' }, at(11));
+    const s1 = b.write('actiestatus', { action: act.id, status: 'in_progress' }, at(20));
+    const s2 = b.write('actiestatus', { action: act.id, status: 'not_done', reason: 'geen aggregaat beschikbaar' }, at(30));
+    const state = derive([s2, plain, s1, act]);
+    expect(state.actions).toHaveLength(2);
+    const [first, second] = state.actions;
+    expect(first).toEqual({
+      entryId: act.id, text: 'Aggregaat plaatsen', owner: 'Brandweer', issuer: 'ROT', priority: 'URGENT', deadline: AFTER_NOW,
+      status: 'not_done', statusReason: 'geen aggregaat beschikbaar',
+      statusHistory: [
+        { status: 'in_progress', reason: null, at: at(20), author: b.author, entryId: s1.id },
+        { status: 'not_done', reason: 'geen aggregaat beschikbaar', at: at(30), author: b.author, entryId: s2.id },
+      ],
+      overdue: false, at: at(10), author: a.author, corrected: false,
+    });
+    expect(second).toMatchObject({ entryId: plain.id, owner: 'Communicatie', issuer: a.author.slice(0, 12), priority: 'LOW', deadline: null, status: 'open', statusReason: null, statusHistory: [], overdue: false });
+  });
+
+  it('clears the status reason when a later status gives none', () => {
+    const a = new Device(SIGNERS[0]);
+    const act = a.write('actie', { text: 'Bellen', owner: 'X', priority: 'AVERAGE' }, at(1));
+    const s1 = a.write('actiestatus', { action: act.id, status: 'not_done', reason: 'geen bereik' }, at(2));
+    const s2 = a.write('actiestatus', { action: act.id, status: 'done' }, at(3));
+    const [action] = derive([act, s1, s2]).actions;
+    expect(action).toMatchObject({ status: 'done', statusReason: null });
+  });
+
+  it('marks an action overdue only while open or in progress with its deadline past', () => {
+    const a = new Device(SIGNERS[0]);
+    const cases: { deadline?: string; status?: 'in_progress' | 'done' | 'not_done'; overdue: boolean }[] = [
+      { deadline: BEFORE_NOW, overdue: true },
+      { deadline: BEFORE_NOW, status: 'in_progress', overdue: true },
+      { deadline: BEFORE_NOW, status: 'done', overdue: false },
+      { deadline: BEFORE_NOW, status: 'not_done', overdue: false },
+      { deadline: AFTER_NOW, overdue: false },
+      { deadline: AFTER_NOW, status: 'in_progress', overdue: false },
+      { deadline: NOW_ISO, overdue: false },
+      { overdue: false },
+    ];
+    const entries: SignedEntry[] = [];
+    const ids: string[] = [];
+    cases.forEach((c, i) => {
+      const act = a.write('actie', { text: `actie ${i}`, owner: 'X', priority: 'HIGH', ...(c.deadline ? { deadline: c.deadline } : {}) }, at(i * 10));
+      entries.push(act);
+      ids.push(act.id);
+      if (c.status) entries.push(a.write('actiestatus', { action: act.id, status: c.status, ...(c.status === 'not_done' ? { reason: 'r' } : {}) }, at(i * 10 + 1)));
+    });
+    const state = derive(entries);
+    expect(state.actions.map((x) => x.entryId)).toEqual(ids);
+    expect(state.actions.map((x) => x.overdue)).toEqual(cases.map((c) => c.overdue));
+    // the same actions a long time before their deadlines are not overdue
+    expect(derive(entries, new Date(T0 - 3_600_000).toISOString()).actions.some((x) => x.overdue)).toBe(false);
+  });
+
+  it('ignores a status for an action it does not hold, or for an entry that is no action', () => {
+    const a = new Device(SIGNERS[0]);
+    const act = a.write('actie', { text: 'Bellen', owner: 'X', priority: 'AVERAGE' }, at(1));
+    const melding = a.write('melding', { text: 'geen actie' }, at(2));
+    const unknown = a.write('actiestatus', { action: 'cd'.repeat(32), status: 'done' }, at(3));
+    const onMelding = a.write('actiestatus', { action: melding.id, status: 'done' }, at(4));
+    const state = derive([act, melding, unknown, onMelding]);
+    expect(state.actions).toHaveLength(1);
+    expect(state.actions[0]).toMatchObject({ entryId: act.id, status: 'open', statusHistory: [] });
+  });
+
+  it('applies a status whose stamp sorts before its action (the action came from a laptop whose clock runs ahead)', () => {
+    // Laptop A's clock runs an hour fast. B receives A's action; B's HLC is not dragged forward
+    // (the skew guard), so B's status update is stamped earlier than the action it updates.
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const act = a.write('actie', { text: 'Dijk inspecteren', owner: 'Waterschap', priority: 'HIGH', deadline: BEFORE_NOW }, at(3_600_000));
+    const done = b.write('actiestatus', { action: act.id, status: 'done' }, at(60_000));
+    const [action] = derive([act, done], new Date(T0 + 2 * 3_600_000).toISOString()).actions;
+    expect(action).toMatchObject({ entryId: act.id, status: 'done', overdue: false });
+  });
+});
+
+describe('deriveIncidentState: corrections', () => {
+  it('maps corrected ids to their corrections in log order and shows the latest text', () => {
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const open = a.write('incident', { title: 'Stroomstoring', start: BEFORE_NOW }, at(0));
+    const besluit = a.write('besluit', { text: 'Evacueer wijk A' }, at(10));
+    const c1 = b.write('correctie', { target: besluit.id, text: 'Evacueer wijk B', reason: 'verkeerde wijk' }, at(20));
+    const c2 = a.write('correctie', { target: besluit.id, text: 'Evacueer wijk C' }, at(30));
+    const titleFix = b.write('correctie', { target: open.id, text: 'Stroomstoring Utrecht-Oost' }, at(40));
+    const state = derive([titleFix, c2, besluit, c1, open]);
+    expect(state.corrections).toEqual({ [besluit.id]: [c1.id, c2.id], [open.id]: [titleFix.id] });
+    expect(state.decisions).toEqual([{ entryId: besluit.id, text: 'Evacueer wijk C', decidedBy: null, at: at(10), author: a.author, corrected: true }]);
+    expect(state.incident?.title).toBe('Stroomstoring Utrecht-Oost');
+  });
+
+  it('follows a correction of a correction', () => {
+    const a = new Device(SIGNERS[0]);
+    const act = a.write('actie', { text: 'Zandzakken naar de Lek', owner: 'Gemeente', priority: 'HIGH' }, at(1));
+    const fix = a.write('correctie', { target: act.id, text: 'Zandzakken naar de Waal' }, at(2));
+    const fixOfFix = a.write('correctie', { target: fix.id, text: 'Zandzakken naar de IJssel' }, at(3));
+    const state = derive([fixOfFix, act, fix]);
+    expect(state.corrections).toEqual({ [act.id]: [fix.id], [fix.id]: [fixOfFix.id] });
+    expect(state.actions[0]).toMatchObject({ text: 'Zandzakken naar de IJssel', corrected: true });
+    // without the second correction, the first one's text shows
+    expect(derive([act, fix]).actions[0]?.text).toBe('Zandzakken naar de Waal');
+  });
+
+  it('ignores a correction whose target it does not hold', () => {
+    const a = new Device(SIGNERS[0]);
+    const besluit = a.write('besluit', { text: 'Origineel' }, at(1));
+    const stray = a.write('correctie', { target: 'ef'.repeat(32), text: 'nergens' }, at(2));
+    const state = derive([besluit, stray]);
+    expect(state.corrections).toEqual({});
+    expect(state.decisions[0]).toMatchObject({ text: 'Origineel', corrected: false });
+  });
+
+  it('does not loop on a chain of corrections deeper than the limit', () => {
+    const a = new Device(SIGNERS[0]);
+    const entries = [a.write('besluit', { text: 'v0' }, at(0))];
+    for (let i = 1; i <= 100; i++) entries.push(a.write('correctie', { target: entries[i - 1]!.id, text: `v${i}` }, at(i)));
+    const text = derive(entries).decisions[0]!.text;
+    expect(text).toMatch(/^v\d+$/);
+    expect(Number(text.slice(1))).toBeGreaterThanOrEqual(64);
+  });
+});
+
+describe('forkedAuthors', () => {
+  it('names authors with two different entries at one seq, sorted, and not for mere duplicates', () => {
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const a1 = a.write('melding', { text: 'een' }, at(1));
+    const a1b = a.fork(a1, { text: 'een, anders' }, at(2));
+    const b1 = b.write('melding', { text: 'twee' }, at(3));
+    const b2 = b.write('melding', { text: 'drie' }, at(4));
+    expect(forkedAuthors([a1, b1, b2, { ...b1 }])).toEqual([]);
+    expect(forkedAuthors([a1, b1, a1b, b2])).toEqual([a.author]);
+    const b2b = b.fork(b2, { text: 'vier' }, at(5));
+    expect(forkedAuthors([b2b, a1b, b1, a1, b2])).toEqual([a.author, b.author].sort());
+    expect(derive([a1, a1b, b1]).forkedAuthors).toEqual([a.author]);
+  });
+});
+
+/** One step of a random history: which device writes what, and when. */
+type Op =
+  | { kind: 'grip'; device: number; dt: number; c: number; level: number; reason: boolean }
+  | { kind: 'actie'; device: number; dt: number; c: number; priority: 'LOW' | 'AVERAGE' | 'HIGH' | 'URGENT'; deadline: 0 | 1 | 2; issuer: boolean }
+  | { kind: 'actiestatus'; device: number; dt: number; c: number; pick: number; status: 'open' | 'in_progress' | 'done' | 'not_done' }
+  | { kind: 'besluit'; device: number; dt: number; c: number }
+  | { kind: 'melding'; device: number; dt: number; c: number }
+  | { kind: 'correctie'; device: number; dt: number; c: number; pick: number }
+  | { kind: 'fork'; device: number; dt: number; c: number }
+  | { kind: 'elsewhere'; device: number; dt: number; c: number };
+
+const opArb = (devices: number): fc.Arbitrary<Op> => {
+  const common = { device: fc.integer({ min: 0, max: devices - 1 }), dt: fc.integer({ min: 0, max: 40 }), c: fc.integer({ min: 0, max: 2 }) };
+  return fc.oneof(
+    fc.record({ kind: fc.constant('grip' as const), ...common, level: fc.integer({ min: 0, max: 5 }), reason: fc.boolean() }),
+    fc.record({ kind: fc.constant('actie' as const), ...common, priority: fc.constantFrom('LOW', 'AVERAGE', 'HIGH', 'URGENT'), deadline: fc.constantFrom(0, 1, 2), issuer: fc.boolean() }),
+    fc.record({ kind: fc.constant('actiestatus' as const), ...common, pick: fc.nat(), status: fc.constantFrom('open', 'in_progress', 'done', 'not_done') }),
+    fc.record({ kind: fc.constant('besluit' as const), ...common }),
+    fc.record({ kind: fc.constant('melding' as const), ...common }),
+    fc.record({ kind: fc.constant('correctie' as const), ...common, pick: fc.nat() }),
+    fc.record({ kind: fc.constant('fork' as const), ...common }),
+    fc.record({ kind: fc.constant('elsewhere' as const), ...common }),
+  );
+};
+
+const historyArb = fc.integer({ min: 1, max: 4 }).chain((devices) =>
+  fc.record({
+    devices: fc.constant(devices),
+    opened: fc.boolean(),
+    openGrip: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+    ops: fc.array(opArb(devices), { minLength: 1, maxLength: 25 }),
+  }),
+);
+
+/** Turns a random history into signed entries. Times are not monotonic per device: derivation must not care. */
+function materialise(history: { devices: number; opened: boolean; openGrip: number | undefined; ops: Op[] }): SignedEntry[] {
+  const devices = SIGNERS.slice(0, history.devices).map((s) => new Device(s));
+  const entries: SignedEntry[] = [];
+  const actions: string[] = [];
+  const latest = new Map<number, SignedEntry>();
+  const deadlines = [undefined, BEFORE_NOW, AFTER_NOW];
+  if (history.opened) {
+    const open = devices[0]!.write('incident', { title: 'Random incident', start: BEFORE_NOW, ...(history.openGrip === undefined ? {} : { grip: history.openGrip }) }, at(0));
+    entries.push(open);
+    latest.set(0, open);
+  }
+  history.ops.forEach((op, i) => {
+    const device = devices[op.device]!;
+    const hlc = at(op.dt, op.c);
+    let entry: SignedEntry;
+    switch (op.kind) {
+      case 'grip':
+        entry = device.write('grip', { level: op.level, ...(op.reason ? { reason: `reden ${i}` } : {}) }, hlc);
+        break;
+      case 'actie': {
+        const deadline = deadlines[op.deadline];
+        entry = device.write('actie', { text: `actie ${i}`, owner: `eigenaar ${op.device}`, priority: op.priority, ...(deadline ? { deadline } : {}), ...(op.issuer ? { issuer: 'ROT' } : {}) }, hlc);
+        actions.push(entry.id);
+        break;
+      }
+      case 'actiestatus': {
+        const target = actions.length > 0 ? actions[op.pick % actions.length]! : 'dd'.repeat(32);
+        entry = device.write('actiestatus', { action: target, status: op.status, ...(op.status === 'not_done' || op.pick % 3 === 0 ? { reason: `waarom ${i}` } : {}) }, hlc);
+        break;
+      }
+      case 'besluit':
+        entry = device.write('besluit', { text: `besluit ${i}`, ...(op.c % 2 === 0 ? { decidedBy: 'burgemeester' } : {}) }, hlc);
+        break;
+      case 'melding':
+        entry = device.write('melding', { text: `melding ${i}` }, hlc);
+        break;
+      case 'correctie': {
+        const target = entries.length > 0 ? entries[op.pick % entries.length]!.id : 'ee'.repeat(32);
+        entry = device.write('correctie', { target, text: `correctie ${i}` }, hlc);
+        break;
+      }
+      case 'fork': {
+        const last = latest.get(op.device);
+        if (!last) return;
+        const field = last.kind === 'incident' ? 'title' : last.kind === 'grip' || last.kind === 'actiestatus' ? 'reason' : 'text';
+        entry = device.fork(last, { ...last.body, [field]: `fork ${i}` }, hlc);
+        const valid = parseBody(entry.kind, entry.body);
+        if (!valid.ok) throw new Error(`fork body invalid: ${valid.problems.join('; ')}`);
+        entries.push(entry);
+        return; // the device itself carries on from its own entry
+      }
+      case 'elsewhere':
+        entry = device.write('grip', { level: 5 }, hlc, { incident: OTHER_INCIDENT });
+        break;
+    }
+    entries.push(entry);
+    latest.set(op.device, entry);
+  });
+  return entries;
+}
+
+/** Reorders by a list of random keys (stable on ties), so fast-check can shrink the permutation. */
+function permute<T>(items: readonly T[], keys: readonly number[]): T[] {
+  return items
+    .map((item, i) => ({ item, key: keys.length ? keys[i % keys.length]! : 0, i }))
+    .sort((x, y) => x.key - y.key || y.i - x.i)
+    .map((x) => x.item);
+}
+
+describe('deriveIncidentState is a function of the set of entries', () => {
+  it('gives the same state for any order of the entries and with duplicates added', () => {
+    fc.assert(
+      fc.property(
+        historyArb,
+        fc.array(fc.integer(), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 15 }),
+        fc.array(fc.integer(), { minLength: 1, maxLength: 40 }),
+        (history, keys, dupPicks, keys2) => {
+          const entries = materialise(history);
+          const expected = derive(entries);
+          // sanity: the state is not trivially empty when there is something to show
+          expect(expected.incident === null).toBe(!history.opened);
+
+          const shuffled = permute(entries, keys);
+          expect(derive(shuffled)).toEqual(expected);
+          expect(derive([...entries].reverse())).toEqual(expected);
+
+          const duplicates = entries.length === 0 ? [] : dupPicks.map((p) => structuredClone(entries[p % entries.length]!));
+          expect(derive(permute([...entries, ...duplicates], keys2))).toEqual(expected);
+          expect(derive([...duplicates, ...entries, ...duplicates])).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('reflects every grip, action, decision and correction of the set (so the property above compares real states)', () => {
+    fc.assert(
+      fc.property(historyArb, (history) => {
+        const entries = materialise(history);
+        const state = derive(entries);
+        const mine = entries.filter((e) => e.incident === INCIDENT);
+        const grips = mine.filter((e) => e.kind === 'grip').length + (history.opened && history.openGrip !== undefined ? 1 : 0);
+        expect(state.grip.history).toHaveLength(grips);
+        expect(state.actions).toHaveLength(mine.filter((e) => e.kind === 'actie').length);
+        expect(state.decisions).toHaveLength(mine.filter((e) => e.kind === 'besluit').length);
+        const corrected = new Set(mine.filter((e) => e.kind === 'correctie').map((e) => e.body.target as string));
+        expect(Object.keys(state.corrections).sort()).toEqual([...corrected].filter((id) => mine.some((e) => e.id === id)).sort());
+        for (let i = 1; i < state.grip.history.length; i++) {
+          const [p, q] = [state.grip.history[i - 1]!.at, state.grip.history[i]!.at];
+          expect(p.t < q.t || (p.t === q.t && p.c <= q.c)).toBe(true);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
