@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ApiHandlers, ApiOutputs, AppendedView, IncidentSummary } from '../../shared/contract/api.js';
-import { deriveIncidentState, forkedAuthors } from '../../shared/domain/derive.js';
+import { canonicalJson, CanonicalEncodingError } from '../../shared/domain/canonical.js';
+import { deriveIncidentState } from '../../shared/domain/derive.js';
 import { parseBody, type SignedEntry } from '../../shared/domain/entry.js';
 import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
 import { BakenError } from './errors.js';
@@ -19,6 +20,12 @@ export function createHandlers({ store, dataDir, now, onAppended }: HandlerConte
   const validBody = (kind: EntryKind, body: Record<string, unknown>): Record<string, unknown> => {
     const parsed = parseBody(kind, trimStrings(body));
     if (!parsed.ok) throw new BakenError('invalid-input', parsed.problems.join('; '));
+    try {
+      canonicalJson(parsed.body);
+    } catch (error) {
+      if (error instanceof CanonicalEncodingError) throw new BakenError('invalid-input', `body.${error.message}`);
+      throw error;
+    }
     return parsed.body;
   };
   const append = (incident: string, kind: EntryKind, body: Record<string, unknown>, classification: Classification): AppendedView => {
@@ -39,7 +46,10 @@ export function createHandlers({ store, dataDir, now, onAppended }: HandlerConte
   const nowIso = () => new Date(now()).toISOString();
 
   return {
-    'device.info': () => ({ author: store.author, dataDir, entries: store.count(), forkedAuthors: forkedAuthors(store.incidentHeaderEntries()) }),
+    'device.info': () => ({
+      author: store.author, dataDir, entries: store.count(),
+      forkedAuthors: [...store.authorHeads()].filter(([, head]) => head.extra !== undefined).map(([author]) => author),
+    }),
     'incident.create': ({ title, location, start, grip, classification }) => {
       const id = randomBytes(16).toString('hex');
       const entry = append(id, 'incident', { title, location, start: start ?? nowIso(), grip }, classification);

@@ -41,7 +41,8 @@ function encode(value: unknown, path: string): string {
       if (!Number.isSafeInteger(value)) throw new CanonicalEncodingError(path, 'only safe integers are allowed');
       return Object.is(value, -0) ? '0' : String(value);
     case 'object':
-      if (Array.isArray(value)) return `[${value.map((item, i) => encode(item, `${path}[${i}]`)).join(',')}]`;
+      // Array.from reads holes as undefined, which encode() refuses (map() would skip them and write "[1,,2]").
+      if (Array.isArray(value)) return `[${Array.from(value, (item, i) => encode(item, `${path}[${i}]`)).join(',')}]`;
       return encodeObject(value as Record<string, unknown>, path);
     default:
       throw new CanonicalEncodingError(path, `type ${typeof value} cannot be encoded`);

@@ -85,18 +85,20 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
           status: 'open', statusReason: null, statusHistory: [], overdue: false, at, author: e.author, corrected: e.id in corrections,
         });
         break;
-      case 'actiestatus': {
-        const action = actions.get(str(e.body.action) ?? '');
-        if (!action) break; // status for an action not (yet) in this incident's set
-        const change: StatusChange = { status: e.body.status as ActionStatus, reason: str(e.body.reason), at, author: e.author, entryId: e.id };
-        action.statusHistory.push(change);
-        action.status = change.status;
-        action.statusReason = change.reason;
-        break;
-      }
       default:
         break;
     }
+  }
+  // Statuses after all actions: a status may sort before its action when the action's author had a
+  // clock running ahead (its stamp is not allowed to drag other clocks along).
+  for (const e of ordered) {
+    if (e.kind !== 'actiestatus') continue;
+    const action = actions.get(str(e.body.action) ?? '');
+    if (!action) continue; // status for an action not (yet) in this incident's set
+    const change: StatusChange = { status: e.body.status as ActionStatus, reason: str(e.body.reason), at: e.hlc, author: e.author, entryId: e.id };
+    action.statusHistory.push(change);
+    action.status = change.status;
+    action.statusReason = change.reason;
   }
   state.grip.level = state.grip.history.at(-1)?.level ?? null;
   state.actions = [...actions.values()].map((a) => ({

@@ -134,3 +134,16 @@ describe('baken CLI', () => {
     expect(bad.status).toBe(2);
   });
 });
+
+describe('baken CLI text that cannot be encoded', () => {
+  const tempDir = useTempDirs();
+  it('refuses a lone surrogate as a usage error, writing nothing', async () => {
+    const data = tempDir();
+    await run(['--data', data, 'init']);
+    const incident = (await run(['--data', data, 'incident', 'create', '--title', 'x', '--json'])).json().id;
+    const result = await run(['--data', data, 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'kapot \ud800 teken']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/body\.text: string holds a lone surrogate/);
+    expect((await run(['--data', data, 'verify', '--json'])).json().entries).toBe(1);
+  });
+});

@@ -1,5 +1,6 @@
 import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
-import { formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
+import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
+import { entryCanonicalBytes, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
@@ -60,8 +61,18 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       list.push(entry);
     }
 
-    const insert = (entry: SignedEntry, mayFork: boolean): void => {
-      if (mayFork) {
+    /** Ids parked by this batch and still waiting at its end. */
+    const parkedNow = new Set<string>();
+    // Highest seq per author in the log, kept up to date within the batch, so a fork whose two
+    // sides arrive together (or one via promotion) is still seen.
+    const heads = new Map<string, number>();
+    const headOf = (author: string): number => {
+      let head = heads.get(author);
+      if (head === undefined) heads.set(author, (head = (headSeq.get(author) as number | null) ?? 0));
+      return head;
+    };
+    const insertOne = (entry: SignedEntry): void => {
+      if (entry.seq <= headOf(entry.author)) {
         const existing = sameSeq.all(entry.author, entry.seq) as string[];
         if (existing.length > 0) report.forks.push({ author: entry.author, seq: entry.seq, id: entry.id });
       }
@@ -69,16 +80,27 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       write(entry, allocate(entry.hlc), now(), skew ? skew.aheadMs : null);
       if (skew) report.skewed.push({ id: entry.id, aheadMs: skew.aheadMs });
       report.added.push(entry.id);
-      if (pendingRows > 0) promoteWaiting(entry);
+      heads.set(entry.author, Math.max(headOf(entry.author), entry.seq));
     };
-    const promoteWaiting = (entry: SignedEntry): void => {
-      for (const row of waitingOn.all(entry.id)) {
-        dropPending.run(row.id);
-        pendingRows--;
-        report.pending = report.pending.filter((id) => id !== row.id);
-        const waiting = JSON.parse(row.entry) as SignedEntry;
-        if (waiting.author === entry.author && waiting.seq === entry.seq + 1) insert(waiting, true);
-        else report.rejected.push({ id: waiting.id, reason: 'broken-chain: prev is not the same author\'s previous entry' });
+    // Inserts an entry, then every waiting entry whose gap it fills, iteratively: a long waiting
+    // chain must not turn into deep recursion (which overflowed the stack at a few thousand entries).
+    const insert = (first: SignedEntry): void => {
+      insertOne(first);
+      const queue: SignedEntry[] = [first];
+      while (queue.length > 0 && pendingRows > 0) {
+        const entry = queue.pop()!;
+        for (const row of waitingOn.all(entry.id)) {
+          dropPending.run(row.id);
+          pendingRows--;
+          parkedNow.delete(row.id);
+          const waiting = JSON.parse(row.entry) as SignedEntry;
+          if (waiting.author === entry.author && waiting.seq === entry.seq + 1) {
+            insertOne(waiting);
+            queue.push(waiting);
+          } else {
+            report.rejected.push({ id: waiting.id, reason: 'broken-chain: prev is not the same author\'s previous entry' });
+          }
+        }
       }
     };
     const park = (entry: SignedEntry): void => {
@@ -88,12 +110,11 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       }
       addPending.run(entry.id, entry.author, entry.seq, entry.prev, JSON.stringify(entry), now());
       pendingRows++;
-      report.pending.push(entry.id);
+      parkedNow.add(entry.id);
     };
 
     for (const [author, entries] of byAuthor) {
       entries.sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
-      const head = (headSeq.get(author) as number | null) ?? 0;
       for (const run of consecutiveRuns(entries)) {
         const authentic = checkRunByLastSignature(run, crypto) ? run.map(() => true) : run.map((e) => rejectIfForged(e, report));
         // Whether the entry before the current one is in the log, still missing, or not a valid predecessor.
@@ -105,13 +126,14 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
           } else if (before === 'broken') {
             report.rejected.push({ id: entry.id, reason: 'broken-chain: prev is not the same author\'s previous entry' });
           } else if (before === 'present') {
-            insert(entry, entry.seq <= head);
+            insert(entry);
           } else {
             park(entry);
           }
         }
       }
     }
+    report.pending = [...parkedNow];
     return report;
   });
 
@@ -152,6 +174,13 @@ function parseCandidate(candidate: unknown, report: IngestReport): SignedEntry |
   const body = parseBody(entry.kind, entry.body);
   if (!body.ok) {
     report.rejected.push({ id: entry.id, reason: `invalid body: ${body.problems.join('; ')}` });
+    return null;
+  }
+  try {
+    entryCanonicalBytes(entry);
+  } catch (error) {
+    if (!(error instanceof CanonicalEncodingError)) throw error;
+    report.rejected.push({ id: entry.id, reason: `malformed: ${error.message}` });
     return null;
   }
   return entry;
