@@ -118,16 +118,19 @@ export function searchQuery(text: string): string | null {
 export interface AuthorHead {
   seq: number;
   head: string;
+  /** Entries beyond one per seq, i.e. fork evidence held; absent when there is none. */
+  extra?: number;
 }
 
 export function createSyncQueries(db: SqliteDatabase) {
   // A loose index scan: one index probe per author instead of reading every entry.
-  const heads = db.prepare<[], { author: string; seq: number; head: string }>(`
+  const heads = db.prepare<[], { author: string; seq: number; head: string; total: number }>(`
     WITH RECURSIVE authors(author) AS (
       SELECT min(author) FROM entries
       UNION ALL SELECT (SELECT min(author) FROM entries WHERE author > authors.author) FROM authors WHERE authors.author IS NOT NULL
     ), tops AS (SELECT author, (SELECT max(seq) FROM entries WHERE author = authors.author) AS seq FROM authors WHERE author IS NOT NULL)
-    SELECT author, seq, (SELECT min(id) FROM entries WHERE entries.author = tops.author AND entries.seq = tops.seq) AS head FROM tops`);
+    SELECT author, seq, (SELECT min(id) FROM entries WHERE entries.author = tops.author AND entries.seq = tops.seq) AS head,
+      (SELECT count(*) FROM entries WHERE entries.author = tops.author) AS total FROM tops`);
   const after = db.prepare<[string, number, number, string, number], EntryRow>(
     `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = ? AND (seq > ? OR (seq = ? AND id > ?)) ORDER BY seq, id LIMIT ?`,
   );
@@ -135,7 +138,7 @@ export function createSyncQueries(db: SqliteDatabase) {
   return {
     /** author → highest seq and head hash: what sync peers exchange to find what the other lacks. */
     authorHeads(): Map<string, AuthorHead> {
-      return new Map(heads.all().map((r) => [r.author, { seq: r.seq, head: r.head }]));
+      return new Map(heads.all().map((r) => [r.author, r.total > r.seq ? { seq: r.seq, head: r.head, extra: r.total - r.seq } : { seq: r.seq, head: r.head }]));
     },
     /** One author's entries after (seq, id), in chain order; forks at one seq come in id order. */
     chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[] {

@@ -27,7 +27,12 @@ export const LIMITS = {
 const hex = (bytes: number) => z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`));
 
 export const clockSchema = z
-  .record(hex(32), z.strictObject({ seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), head: hex(32) }))
+  .record(hex(32), z.strictObject({
+    seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    head: hex(32),
+    /** Entries held beyond one per seq (fork evidence); absent when none. */
+    extra: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  }))
   .refine((clock) => Object.keys(clock).length <= LIMITS.maxClockAuthors, `a clock holds at most ${LIMITS.maxClockAuthors} authors`);
 export type SyncClock = z.infer<typeof clockSchema>;
 

@@ -69,8 +69,9 @@ export function createSyncSession(options: SessionOptions) {
   };
 
   /**
-   * For each author we hold: if the peer's head is in our chain, send what follows it; if not, the
-   * author has forked, so send our whole chain of that author as evidence and ask for theirs.
+   * For each author we hold: if the peer's head is in our chain, send what follows it; if not, or if
+   * the two sides hold different amounts of fork evidence, the author has forked: send our whole
+   * chain of that author and ask for theirs (each side keeps only what it lacks).
    * Authors only the peer holds are the peer's to send (it runs the same rule).
    */
   function planFromHello(heads: SyncClock): void {
@@ -78,8 +79,8 @@ export function createSyncSession(options: SessionOptions) {
     for (const [author, local] of store.authorHeads()) {
       const theirs = heads[author];
       if (!theirs) queue(author, { seq: 0, id: AFTER_ALL });
-      else if (theirs.seq > local.seq) continue;
-      else if (!store.idsAtSeq(author, theirs.seq).includes(theirs.head)) {
+      else if (theirs.seq > local.seq && (theirs.extra ?? 0) === (local.extra ?? 0)) continue;
+      else if ((theirs.extra ?? 0) !== (local.extra ?? 0) || !store.idsAtSeq(author, theirs.seq).includes(theirs.head)) {
         queue(author, { seq: 0, id: AFTER_ALL });
         forked.push(author);
       } else if (theirs.seq < local.seq) queue(author, { seq: theirs.seq, id: AFTER_ALL });

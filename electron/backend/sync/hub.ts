@@ -1,0 +1,77 @@
+import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { IngestReport } from '../store/ingest.js';
+import type { SyncMessage } from './protocol.js';
+import { createSyncSession, type SessionStatus, type SyncSession, type SyncStore } from './session.js';
+
+export interface PeerLink {
+  /** The peer's id as the transport knows it (libp2p peer id, or a simulator name). */
+  readonly peer: string;
+  receive(message: SyncMessage): void;
+  close(): void;
+  readonly session: SyncSession;
+}
+
+export interface PeerSyncStatus extends SessionStatus {
+  peer: string;
+}
+
+/**
+ * All sync sessions of one device. Whatever one session stores, and whatever is appended locally,
+ * is offered to every other open session: store-and-forward, so laptops that never meet directly
+ * (A–B–C) still converge. Transport-agnostic: libp2p streams and the test simulator both use it.
+ */
+export function createSyncHub(options: { store: SyncStore; now: () => number; onIngested?: (report: IngestReport) => void }) {
+  const links = new Set<PeerLink>();
+  const history = new Map<string, SessionStatus>();
+
+  const relay = (from: PeerLink | null, entries: readonly SignedEntry[], forkedAuthors: readonly string[]) => {
+    for (const link of links) if (link !== from) link.session.offer(entries, forkedAuthors);
+  };
+
+  return {
+    /** Starts a session with a peer over a transport that delivers `send`'s messages in order. */
+    open(peer: string, send: (message: SyncMessage) => void): PeerLink {
+      const link: PeerLink = {
+        peer,
+        session: createSyncSession({
+          store: options.store,
+          send,
+          now: options.now,
+          onIngested: (report, entries) => {
+            const added = new Set(report.added);
+            const stored = entries.filter((e) => added.has(e.id));
+            relay(link, stored, [...new Set(report.forks.map((f) => f.author))]);
+            options.onIngested?.(report);
+          },
+        }),
+        receive: (message) => link.session.receive(message),
+        close: () => {
+          history.set(peer, link.session.status());
+          links.delete(link);
+        },
+      };
+      links.add(link);
+      link.session.start();
+      return link;
+    },
+
+    /** Entries appended on this device: push them to every peer. */
+    offerLocal(entries: readonly SignedEntry[]): void {
+      relay(null, entries, []);
+    },
+
+    /** Current sessions, plus the last known state of peers no longer connected. */
+    status(): { connected: PeerSyncStatus[]; past: PeerSyncStatus[] } {
+      const connected = [...links].map((l) => ({ peer: l.peer, ...l.session.status() }));
+      const live = new Set(connected.map((c) => c.peer));
+      const past = [...history].filter(([peer]) => !live.has(peer)).map(([peer, s]) => ({ peer, ...s }));
+      return { connected, past };
+    },
+
+    closeAll(): void {
+      for (const link of [...links]) link.close();
+    },
+  };
+}
+
+export type SyncHub = ReturnType<typeof createSyncHub>;
