@@ -3,6 +3,7 @@ import { createHlcClock, type HlcClock } from '../../../shared/domain/hlc.js';
 import { createAppender } from './append.js';
 import type { SqliteDatabase } from './database.js';
 import { createIngester } from './ingest.js';
+import { createKnownPeers } from './peers.js';
 import { createQueries, createSyncQueries } from './queries.js';
 import { verifyLog } from './verify.js';
 
@@ -25,6 +26,9 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs }: LogStoreD
     append: createAppender(db, signer, crypto, clock, now),
     ingest: createIngester(db, crypto, clock, now),
     verify: () => verifyLog(db, crypto),
+    knownPeers: createKnownPeers(db, now),
+    /** Changes whenever another connection (another process) commits to the database. */
+    dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     ...queries,
     ...createSyncQueries(db),
   };

@@ -1,0 +1,34 @@
+import '../polyfills.js';
+import { noise } from '@chainsafe/libp2p-noise';
+import { yamux } from '@chainsafe/libp2p-yamux';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { identify } from '@libp2p/identify';
+import type { Connection, Libp2p, PeerId, Stream } from '@libp2p/interface';
+import { mdns } from '@libp2p/mdns';
+import { ping } from '@libp2p/ping';
+import { preSharedKey } from '@libp2p/pnet';
+import { tcp } from '@libp2p/tcp';
+import { createLibp2p } from 'libp2p';
+
+/** The libp2p host Baken runs: TCP, Noise, Yamux, the team key as pre-shared key, identify, ping, optional mDNS. */
+export async function createBakenLibp2p(options: { deviceSeed: Uint8Array; psk: Uint8Array; listen: string[]; mdns: boolean }): Promise<Libp2p> {
+  return createLibp2p({
+    privateKey: await generateKeyPairFromSeed('Ed25519', options.deviceSeed),
+    addresses: { listen: options.listen },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    connectionProtector: preSharedKey({ psk: options.psk }),
+    peerDiscovery: options.mdns ? [mdns({ interval: 2000 })] : [],
+    services: { identify: identify(), ping: ping() },
+    connectionManager: { dialTimeout: 6000 },
+  });
+}
+
+/** The Ed25519 public key a peer id stands for, as our author hex; null for other key types. */
+export function authorOfPeer(peer: PeerId): string | null {
+  if (peer.type !== 'Ed25519' || !peer.publicKey) return null;
+  return Buffer.from(peer.publicKey.raw).toString('hex');
+}
+
+export type { Connection, Libp2p, Stream };

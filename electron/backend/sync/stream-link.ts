@@ -1,0 +1,98 @@
+import type { Stream } from '@libp2p/interface';
+import { lpStream } from '@libp2p/utils';
+import type { SyncHub } from './hub.js';
+import { decodeMessage, encodeMessage, LIMITS, ProtocolError, type SyncMessage } from './protocol.js';
+
+export interface StreamLinkOptions {
+  hub: SyncHub;
+  stream: Stream;
+  /** libp2p peer id (text), for status and strikes. */
+  peer: string;
+  /** The author key the remote peer id stands for; its hello must name the same device. */
+  remoteDevice: string;
+  limits?: Partial<typeof LIMITS>;
+  /** A peer broke the protocol (malformed frame, timeout, wrong device): counted against it. */
+  onViolation?(peer: string, error: ProtocolError): void;
+}
+
+/**
+ * Carries one sync session over one libp2p stream: unsigned-varint length-prefixed frames, at most
+ * maxFrameBytes each. Writes go out in order through one queue (the session produces them
+ * synchronously); reads are processed one frame at a time, which is the back-pressure a slow peer
+ * needs. Any protocol violation resets this stream only.
+ */
+export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: override, onViolation }: StreamLinkOptions): Promise<void> {
+  const limits = { ...LIMITS, ...override };
+  const lp = lpStream(stream, { maxDataLength: limits.maxFrameBytes, maxBufferSize: limits.maxFrameBytes * 2 });
+  let writes: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  // Frames go out strictly in order; a write waits for the stream to drain (back-pressure).
+  const send = (message: SyncMessage) => {
+    if (closed) return;
+    const bytes = encodeMessage(message);
+    writes = writes.then(() => (closed ? undefined : lp.write(bytes))).catch((error: Error) => fail(error));
+  };
+  const link = hub.open(peer, send);
+
+  const fail = (error: Error) => {
+    if (closed) return;
+    closed = true;
+    clearInterval(watchdog);
+    link.close();
+    stream.abort(error);
+  };
+
+  // Timeouts: the peer's hello must come soon; frames we sent must be acknowledged in time.
+  let ackedAt = Date.now();
+  let lastUnacked = 0;
+  const openedAt = Date.now();
+  const watchdog = setInterval(() => {
+    const session = link.session;
+    if (!session.helloReceived() && Date.now() - openedAt > limits.helloTimeoutMs) violation(new ProtocolError('timeout', 'no hello within the time limit'));
+    const unacked = session.unacknowledged();
+    if (unacked < lastUnacked || unacked === 0) ackedAt = Date.now();
+    lastUnacked = unacked;
+    if (unacked > 0 && Date.now() - ackedAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not acknowledged within the time limit'));
+  }, Math.min(1000, limits.helloTimeoutMs / 4));
+  watchdog.unref?.();
+
+  function violation(error: ProtocolError) {
+    if (closed) return;
+    onViolation?.(peer, error);
+    // Tell the peer why, best effort, then reset the stream.
+    void lp.write(encodeMessage({ type: 'error', code: error.code, message: error.message.slice(0, 1000) })).catch(() => {});
+    fail(error);
+  }
+
+  try {
+    while (!closed) {
+      let frame: Uint8Array;
+      try {
+        frame = (await lp.read()).subarray();
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError' || name === 'InvalidMessageLengthError') {
+          violation(new ProtocolError('frame-too-large', `frame larger than ${limits.maxFrameBytes} bytes`));
+        } else if (!closed) {
+          fail(error as Error); // the peer went away or reset: not a violation
+        }
+        break;
+      }
+      try {
+        const message = decodeMessage(frame);
+        if (message.type === 'hello' && message.device !== remoteDevice) {
+          throw new ProtocolError('wrong-device', 'hello names a device other than the connected peer');
+        }
+        link.receive(message);
+      } catch (error) {
+        if (error instanceof ProtocolError) violation(error);
+        else fail(error as Error);
+      }
+    }
+  } finally {
+    closed = true;
+    clearInterval(watchdog);
+    link.close();
+  }
+}

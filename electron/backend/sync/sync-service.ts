@@ -1,0 +1,74 @@
+import type { Connection, Libp2p, Stream } from '@libp2p/interface';
+import type { SyncHub } from './hub.js';
+import { authorOfPeer } from './libp2p-node.js';
+import { LIMITS, SYNC_PROTOCOL, type ProtocolError } from './protocol.js';
+import { runStreamLink } from './stream-link.js';
+
+const STRIKES_TO_BAN = 3;
+const BAN_MS = 10 * 60_000;
+
+/**
+ * The /baken/sync/1.0.0 protocol as a libp2p service: registered in start(), unregistered in
+ * stop(). The dialling side of each connection opens one sync stream; both sides then run the same
+ * session. Peers that keep breaking the protocol are disconnected for a while.
+ */
+export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?: Partial<typeof LIMITS>; log?: (line: string) => void }) {
+  const { node, hub } = options;
+  const strikes = new Map<string, { count: number; bannedUntil: number }>();
+  const streams = new Set<Stream>();
+  let running = false;
+
+  const banned = (peer: string) => (strikes.get(peer)?.bannedUntil ?? 0) > Date.now();
+
+  const run = (stream: Stream, connection: Connection) => {
+    const peer = connection.remotePeer.toString();
+    const device = authorOfPeer(connection.remotePeer);
+    if (!device || banned(peer)) {
+      stream.abort(new Error(device ? 'peer is temporarily refused after protocol violations' : 'peer has no Ed25519 identity'));
+      return;
+    }
+    streams.add(stream);
+    void runStreamLink({
+      hub, stream, peer, remoteDevice: device, limits: options.limits,
+      onViolation: (p, error: ProtocolError) => {
+        const record = strikes.get(p) ?? { count: 0, bannedUntil: 0 };
+        record.count++;
+        options.log?.(`peer ${p.slice(-8)} broke the sync protocol (${error.code}: ${error.message}); strike ${record.count}`);
+        if (record.count >= STRIKES_TO_BAN) {
+          record.bannedUntil = Date.now() + BAN_MS;
+          record.count = 0;
+          void node.hangUp(connection.remotePeer).catch(() => {});
+        }
+        strikes.set(p, record);
+      },
+    })
+      .catch((error: Error) => options.log?.(`sync stream with ${peer.slice(-8)} ended: ${error.message}`))
+      .finally(() => streams.delete(stream));
+  };
+
+  const onConnection = (event: CustomEvent<Connection>) => {
+    const connection = event.detail;
+    if (!running || connection.direction !== 'outbound') return;
+    void connection
+      .newStream(SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+      .then((stream) => run(stream, connection))
+      .catch((error: Error) => options.log?.(`could not open sync with ${connection.remotePeer.toString().slice(-8)}: ${error.message}`));
+  };
+
+  return {
+    async start() {
+      running = true;
+      await node.handle(SYNC_PROTOCOL, (stream, connection) => run(stream, connection), { maxInboundStreams: 2, maxOutboundStreams: 2 });
+      node.addEventListener('connection:open', onConnection);
+      // Connections made before start() (none in practice) still get a session.
+      for (const connection of node.getConnections()) onConnection(new CustomEvent('connection:open', { detail: connection }));
+    },
+    async stop() {
+      running = false;
+      node.removeEventListener('connection:open', onConnection);
+      await node.unhandle(SYNC_PROTOCOL);
+      for (const stream of streams) stream.abort(new Error('node stopping'));
+      hub.closeAll();
+    },
+  };
+}
