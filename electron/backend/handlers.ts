@@ -7,6 +7,7 @@ import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
 import { BakenError } from './errors.js';
 import type { LogStore } from './store/index.js';
 import { searchQuery } from './store/queries.js';
+import type { SyncMethods } from './sync/handlers.js';
 
 export interface HandlerContext {
   store: LogStore;
@@ -16,7 +17,7 @@ export interface HandlerContext {
   onAppended: (entry: SignedEntry) => void;
 }
 
-export function createHandlers({ store, dataDir, now, onAppended }: HandlerContext): ApiHandlers {
+export function createHandlers({ store, dataDir, now, onAppended }: HandlerContext): Omit<ApiHandlers, SyncMethods> {
   const validBody = (kind: EntryKind, body: Record<string, unknown>): Record<string, unknown> => {
     const parsed = parseBody(kind, trimStrings(body));
     if (!parsed.ok) throw new BakenError('invalid-input', parsed.problems.join('; '));

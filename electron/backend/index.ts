@@ -10,6 +10,10 @@ import { createNodeEntryCrypto } from './node-crypto.js';
 import { openLogDatabase } from './store/database.js';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from './store/identity.js';
 import { createLogStore, type LogStore } from './store/index.js';
+import { createSyncHandlers } from './sync/handlers.js';
+import { createSyncNode, type SyncNode } from './sync/node.js';
+import { removeStatusFile, writeStatusFile } from './sync/status-file.js';
+import { loadTeam } from './sync/team.js';
 
 export interface BackendOptions {
   dataDir: string;
@@ -19,6 +23,8 @@ export interface BackendOptions {
   maxSkewMs?: number;
   /** Make the data directory when missing (the app and `baken init` do; other commands refuse). */
   create?: boolean;
+  /** Join the team's network on start(): where to listen, mDNS on or off, extra peers to dial. */
+  network?: { listen: string[]; mdns: boolean; peers?: string[] };
 }
 
 export interface Backend {
@@ -31,16 +37,31 @@ export interface Backend {
   dataDir: string;
   /** Listens for entries appended on this device; returns the unsubscribe function. */
   onAppended(listener: (entry: SignedEntry) => void): () => void;
+  /** Progress of long operations (bundle import/export), for a progress bar or stderr. */
+  onProgress(listener: (what: string, done: number, total: number) => void): () => void;
+  /** Starts networking when `network` was given (needs a team); a no-op otherwise. */
+  start(): Promise<void>;
+  /** The running sync node, if started. */
+  node(): SyncNode | null;
+  /** Stops networking cleanly, then closes the database. */
+  stop(): Promise<void>;
+  /** Closes the database (call stop() first when networking was started). */
   close(): void;
 }
 
-export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = false }: BackendOptions): Backend {
+export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = false, network }: BackendOptions): Backend {
   prepareDataDir(dataDir, create);
   const identity = loadOrCreateDeviceIdentity(dataDir);
   const db = openLogDatabase(join(dataDir, DATABASE_FILE));
   const store = createLogStore({ db, signer: identity, crypto: createNodeEntryCrypto(), now: clock, maxSkewMs });
   const listeners = new Set<(entry: SignedEntry) => void>();
-  const handlers = createHandlers({ store, dataDir, now: clock, onAppended: (entry) => listeners.forEach((l) => l(entry)) });
+  const progressListeners = new Set<(what: string, done: number, total: number) => void>();
+  let node: SyncNode | null = null;
+  let statusTimer: NodeJS.Timeout | undefined;
+  const handlers: ApiHandlers = {
+    ...createHandlers({ store, dataDir, now: clock, onAppended: (entry) => listeners.forEach((l) => l(entry)) }),
+    ...createSyncHandlers({ store, dataDir, now: clock, node: () => node, progress: (what, done, total) => progressListeners.forEach((l) => l(what, done, total)) }),
+  };
 
   const invoke = async (method: string, input: unknown): Promise<unknown> => {
     if (!Object.hasOwn(apiInputs, method)) throw new BakenError('invalid-input', `unknown method ${JSON.stringify(method)}`);
@@ -50,19 +71,47 @@ export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = f
   };
   const api = Object.fromEntries(API_METHODS.map((m) => [m, (input: unknown) => invoke(m, input)])) as ApiClient;
   let closed = false;
-  return {
+  const backend: Backend = {
     api, invoke, store, identity, dataDir,
     onAppended(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    onProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+    async start() {
+      if (!network || node) return;
+      const team = loadTeam(dataDir);
+      if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
+      const started = await createSyncNode({ backend, team, ...network, now: clock });
+      await started.start();
+      node = started;
+      const publish = () => writeStatusFile(dataDir, started.status(), clock());
+      publish();
+      statusTimer = setInterval(publish, 1000);
+    },
+    node: () => node,
+    async stop() {
+      clearInterval(statusTimer);
+      const running = node;
+      node = null;
+      if (running) {
+        await running.stop();
+        removeStatusFile(dataDir);
+      }
+      backend.close();
+    },
     close() {
       if (closed) return;
       closed = true;
       listeners.clear();
+      progressListeners.clear();
       db.close();
     },
   };
+  return backend;
 }
 
 function prepareDataDir(dataDir: string, create: boolean): void {

@@ -30,13 +30,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.out(commandHelp(command));
       return 0;
     }
-    const dataDir = resolveDataDir(values.data as string | undefined, io.env);
+    const dataDir = resolveDataDir(typeof values.data === 'string' ? values.data : undefined, io.env);
     const ctx: CommandContext = {
-      flags: values, positionals, dataDir, note: (text) => io.err(`${text}\n`),
-      backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false })),
+      flags: values, positionals, dataDir, note: (text) => io.err(`${text}\n`), progress: throttled((text) => io.err(`${text}\n`)),
+      backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network })),
     };
     const expected = command.positionals?.length ?? 0;
-    if (command.path[0] !== 'search' && positionals.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}`);
+    if (command.path[0] !== 'search' && command.path[0] !== 'team' && positionals.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}`);
     const result = await command.run(ctx);
     io.out(values.json ? `${JSON.stringify(result)}\n` : `${command.human(result as never)}\n`);
     return command.exitCode ? command.exitCode(result as never) : 0;
@@ -83,9 +83,9 @@ function findCommand(argv: string[]): { command: Command | undefined; rest: stri
 
 function parse(command: Command, args: string[]) {
   const flags = { ...GLOBAL_FLAGS, ...command.flags };
-  const options = Object.fromEntries(Object.entries(flags).map(([name, spec]) => [name, { type: spec.type }]));
+  const options = Object.fromEntries(Object.entries(flags).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false }]));
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+    return parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option')} (see: baken ${command.path.join(' ')} --help)`);
   }
@@ -142,4 +142,15 @@ function flagLines(flags: Record<string, FlagSpec>): string[] {
     const left = `--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
     return `  ${left.padEnd(32)} ${spec.description}${spec.required ? ' (required)' : ''}`;
   });
+}
+
+/** At most one progress line every half second, so a 100k-entry bundle does not flood the terminal. */
+function throttled(write: (text: string) => void): (text: string) => void {
+  let last = 0;
+  return (text) => {
+    const now = Date.now();
+    if (now - last < 500) return;
+    last = now;
+    write(text);
+  };
 }

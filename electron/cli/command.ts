@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Backend } from '../backend/index.js';
 
 /** A wrong flag or argument: exit code 2 and a one-line message naming it. */
@@ -14,16 +15,22 @@ export interface FlagSpec {
   /** Shown in help as the value's placeholder. */
   value?: string;
   required?: boolean;
+  /** May be given more than once (collected into a list). */
+  multiple?: boolean;
 }
 
 export interface CommandContext {
-  flags: Record<string, string | boolean | undefined>;
+  flags: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   dataDir: string;
   /** A side note for people (stderr), kept out of the --json output. */
   note(text: string): void;
-  /** Opens the backend on first use; `init` opens it with create=true. */
-  backend(options?: { create?: boolean }): Backend;
+  /** Progress of a long operation (stderr, throttled). */
+  progress?(text: string): void;
+  /** Called by long-running commands once they are up (tests wait for it). */
+  ready?(info: unknown): void;
+  /** Opens the backend on first use; `init` opens it with create=true, `serve` with a network. */
+  backend(options?: { create?: boolean; network?: { listen: string[]; mdns: boolean; peers?: string[] } }): Backend;
 }
 
 export interface Command {
@@ -90,3 +97,13 @@ export function positional(ctx: CommandContext, index: number, name: string): st
 
 export const CLASSIFICATION_FLAG: FlagSpec = { type: 'string', value: 'intern|partner|openbaar', description: 'who may see the entry (default intern)' };
 export const CLASSES = { intern: 'intern', internal: 'intern', partner: 'partner', openbaar: 'openbaar', public: 'openbaar' } as const;
+
+export function listFlag(ctx: CommandContext, name: string): string[] {
+  const value = ctx.flags[name];
+  return Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+}
+
+/** A path given on the command line, made absolute against the current directory. */
+export function pathArgument(value: string): string {
+  return resolve(value);
+}

@@ -69,6 +69,14 @@ export const apiInputs = {
   'action.list': z.strictObject({ incident: incidentIdSchema }),
   search: entryFilterSchema.extend({ text: z.string().trim().min(1, 'must not be empty').max(500) }),
   verify: z.strictObject({}),
+  'team.create': z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters') }),
+  'team.invite': z.strictObject({}),
+  'team.join': z.strictObject({ code: z.string().trim().min(1, 'must not be empty').max(4000, 'is far too long for an invite code') }),
+  'peer.add': z.strictObject({ address: z.string().trim().min(1, 'must not be empty').max(300) }),
+  'sync.status': z.strictObject({}),
+  'bundle.export': z.strictObject({ out: z.string().min(1), since: z.string().min(1).optional() }),
+  'bundle.import': z.strictObject({ file: z.string().min(1) }),
+  'bundle.clock': z.strictObject({ out: z.string().min(1) }),
 } as const;
 
 export type ApiMethod = keyof typeof apiInputs;
@@ -109,6 +117,40 @@ export interface VerifyView {
 }
 export interface DeviceView { author: string; dataDir: string; entries: number; forkedAuthors: string[] }
 
+export interface TeamView { id: string; name: string }
+export interface PeerView {
+  id: string | null;
+  address: string | null;
+  connected: boolean;
+  lastSync: string | null;
+  /** Entries the peer has that this device lacks, and the reverse (null until they have talked). */
+  behind: number | null;
+  ahead: number | null;
+  /** The peer's clock minus this device's, from their last hello. */
+  skewMs: number | null;
+  /** In plain words, when it is not connected ("not reachable, or not in this team"). */
+  problem: string | null;
+}
+export interface SyncStatusView {
+  device: string;
+  team: TeamView | null;
+  /** Whether a node (this process or `baken serve`) is running on this data directory. */
+  serving: boolean;
+  peerId: string | null;
+  listen: string[];
+  peers: PeerView[];
+}
+export interface BundleExportView { file: string; entries: number; bytes: number }
+export interface BundleImportView {
+  entries: number;
+  added: number;
+  known: number;
+  pending: number;
+  rejected: { id: string | null; line: number; reason: string }[];
+  complete: boolean;
+  problems: string[];
+}
+
 export interface ApiOutputs {
   'device.info': DeviceView;
   'incident.create': { id: string; entry: AppendedView };
@@ -124,6 +166,14 @@ export interface ApiOutputs {
   'action.list': ActionView[];
   search: EntryPageView;
   verify: VerifyView;
+  'team.create': TeamView;
+  'team.invite': { code: string; team: TeamView; addresses: string[] };
+  'team.join': TeamView & { peersAdded: number };
+  'peer.add': { address: string };
+  'sync.status': SyncStatusView;
+  'bundle.export': BundleExportView;
+  'bundle.import': BundleImportView;
+  'bundle.clock': { file: string; authors: number };
 }
 
 /** What a backend implements: every method, with its parsed input. A missing handler is a compile error. */

@@ -1,0 +1,141 @@
+import { DEFAULT_PORT } from '../../backend/sync/handlers.js';
+import { defineCommand, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
+
+export const teamCreate = defineCommand({
+  path: ['team', 'create'],
+  summary: 'Make a new team with a random 256-bit key (only team members can sync with each other)',
+  flags: { name: { type: 'string', value: 'NAME', description: 'the team\'s name, e.g. "ROT Brabant-Noord"', required: true } },
+  async run(ctx) {
+    return ctx.backend().api['team.create']({ name: requiredFlag(ctx, 'name') });
+  },
+  human: (r) => `Team "${r.name}" created (id ${r.id}). Invite others with: baken team invite`,
+});
+
+export const teamInvite = defineCommand({
+  path: ['team', 'invite'],
+  summary: 'Print an invite code (team key and this laptop\'s addresses) to read out or paste',
+  flags: { out: { type: 'string', value: 'FILE', description: 'also write the code to this file (mode 0600)' } },
+  async run(ctx) {
+    const invite = await ctx.backend().api['team.invite']({});
+    const out = ctx.flags.out;
+    if (typeof out === 'string') {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(pathArgument(out), `${invite.code}\n`, { mode: 0o600 });
+    }
+    return invite;
+  },
+  human: (r) => `${r.code}\n\nTeam "${r.team.name}"; carries ${r.addresses.length ? r.addresses.join(', ') : 'no addresses (start baken serve first)'}. Treat it like a password.`,
+});
+
+export const teamJoin = defineCommand({
+  path: ['team', 'join'],
+  summary: 'Join a team with an invite code (spaces, dashes and case do not matter)',
+  positionals: [{ name: 'CODE', description: 'the invite code' }],
+  async run(ctx) {
+    return ctx.backend().api['team.join']({ code: ctx.positionals.join('') || positional(ctx, 0, 'CODE') });
+  },
+  human: (r) => `Joined team "${r.name}" (id ${r.id}); ${r.peersAdded} peer address(es) added.`,
+});
+
+export const peerAdd = defineCommand({
+  path: ['peer', 'add'],
+  summary: 'Remember a peer to dial: a multiaddr or host:port (a running serve dials it within a second)',
+  positionals: [{ name: 'ADDR', description: 'e.g. 192.168.1.20:4100 or /ip4/192.168.1.20/tcp/4100' }],
+  async run(ctx) {
+    return ctx.backend().api['peer.add']({ address: positional(ctx, 0, 'ADDR') });
+  },
+  human: (r) => `Peer ${r.address} added.`,
+});
+
+export const statusCommand = defineCommand({
+  path: ['status'],
+  summary: 'Show this device, its team, listen addresses and every peer: connected, last sync, behind/ahead, clock skew',
+  async run(ctx) {
+    return ctx.backend().api['sync.status']({});
+  },
+  human: (s) =>
+    [
+      `device   ${s.device}`,
+      `team     ${s.team ? `${s.team.name} (${s.team.id})` : 'none (baken team create / join)'}`,
+      `network  ${s.serving ? `serving on ${s.listen.join(', ')}` : 'not running (baken serve)'}`,
+      `peers    ${s.peers.length === 0 ? 'none' : ''}`,
+      ...s.peers.map((p) =>
+        `  ${(p.address ?? p.id ?? '?').padEnd(32)} ${p.connected ? 'connected' : 'not connected'}` +
+        `${p.lastSync ? `, last sync ${p.lastSync.slice(11, 19)}` : ''}${p.behind !== null ? `, behind ${p.behind}, ahead ${p.ahead}` : ''}` +
+        `${p.skewMs !== null && Math.abs(p.skewMs) > 2000 ? `, clock ${p.skewMs > 0 ? '+' : ''}${Math.round(p.skewMs / 1000)} s` : ''}${p.problem ? ` — ${p.problem}` : ''}`),
+    ].join('\n'),
+});
+
+export const serveCommand = defineCommand({
+  path: ['serve'],
+  summary: 'Run this device as a sync node until Ctrl-C (SIGINT) or SIGTERM',
+  flags: {
+    listen: { type: 'string', value: 'MULTIADDR', multiple: true, description: `where to listen (default /ip4/0.0.0.0/tcp/${DEFAULT_PORT}); repeatable` },
+    peer: { type: 'string', value: 'ADDR', multiple: true, description: 'a peer to dial (multiaddr or host:port); repeatable, remembered' },
+    'no-mdns': { type: 'boolean', description: 'do not discover or announce on the LAN by mDNS' },
+  },
+  examples: ['baken serve', 'baken serve --listen /ip4/127.0.0.1/tcp/4101 --peer 127.0.0.1:4100 --no-mdns'],
+  async run(ctx) {
+    const listen = listFlag(ctx, 'listen');
+    const backend = ctx.backend({ network: { listen: listen.length ? listen : [`/ip4/0.0.0.0/tcp/${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') } });
+    await backend.start();
+    const status = await backend.api['sync.status']({});
+    ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
+    ctx.ready?.(status);
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    ctx.note(`${signal}: stopping`);
+    await backend.stop();
+    return { stopped: signal, listen: status.listen };
+  },
+  human: (r) => `stopped (${r.stopped})`,
+});
+
+export const bundleExport = defineCommand({
+  path: ['bundle', 'export'],
+  summary: 'Write signed entries to a file for a USB stick (all, or only what a receiver lacks)',
+  flags: {
+    out: { type: 'string', value: 'FILE', description: 'the bundle file to write', required: true },
+    since: { type: 'string', value: 'CLOCKFILE', description: 'the receiver\'s clock file (baken bundle clock): export only what it lacks' },
+  },
+  async run(ctx) {
+    const backend = ctx.backend();
+    backend.onProgress((what, done, total) => ctx.progress?.(`${what} ${done}/${total}`));
+    const since = ctx.flags.since;
+    return backend.api['bundle.export']({ out: pathArgument(requiredFlag(ctx, 'out')), since: typeof since === 'string' ? pathArgument(since) : undefined });
+  },
+  human: (r) => `${r.entries} entries written to ${r.file} (${r.bytes} bytes)`,
+});
+
+export const bundleImport = defineCommand({
+  path: ['bundle', 'import'],
+  summary: 'Verify and store the entries of a bundle file; reports new, known and rejected entries',
+  positionals: [{ name: 'FILE', description: 'the bundle file' }],
+  async run(ctx) {
+    const backend = ctx.backend();
+    backend.onProgress((what, done, total) => ctx.progress?.(`${what} ${done}/${total}`));
+    return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')) });
+  },
+  human: (r) =>
+    [
+      `${r.added} new, ${r.known} already known, ${r.pending} waiting for earlier entries, ${r.rejected.length} rejected${r.complete ? '' : ' — INCOMPLETE'}`,
+      ...r.problems.map((p) => `  ${p}`),
+      ...r.rejected.slice(0, 20).map((x) => `  line ${x.line}: ${x.reason}`),
+      ...(r.rejected.length > 20 ? [`  … and ${r.rejected.length - 20} more (see --json)`] : []),
+    ].join('\n'),
+  exitCode: (r) => (r.rejected.length > 0 || !r.complete ? 1 : 0),
+});
+
+export const bundleClock = defineCommand({
+  path: ['bundle', 'clock'],
+  summary: 'Write this device\'s clock (what it has) so a sender can export only what is missing',
+  flags: { out: { type: 'string', value: 'FILE', description: 'the clock file to write', required: true } },
+  async run(ctx) {
+    const out = ctx.flags.out;
+    if (typeof out !== 'string') throw new UsageError('--out is required');
+    return ctx.backend().api['bundle.clock']({ out: pathArgument(out) });
+  },
+  human: (r) => `clock of ${r.authors} author(s) written to ${r.file}`,
+});
