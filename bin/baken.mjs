@@ -3,5 +3,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
+await import('../electron/backend/polyfills.ts');
 const { main } = await import('../electron/cli/baken.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,162 @@
+import '../../../electron/backend/polyfills.js';
+import { generateKey } from '@libp2p/pnet';
+import { lpStream } from '@libp2p/utils';
+import { multiaddr } from '@multiformats/multiaddr';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { createBakenLibp2p } from '../../../electron/backend/sync/libp2p-node.js';
+import { createSyncNode, type SyncNode } from '../../../electron/backend/sync/node.js';
+import { encodeMessage, SYNC_PROTOCOL } from '../../../electron/backend/sync/protocol.js';
+import { makeChain, makeSigner } from '../../support/entries.js';
+import { useTempDirs } from '../../support/temp.js';
+
+function teamKey() {
+  const psk = new Uint8Array(95);
+  generateKey(psk);
+  return { id: randomBytes(8).toString('hex'), name: 'ROT test', psk };
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function retrying<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= tries) throw error;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+describe('sync over real libp2p on 127.0.0.1', () => {
+  const tempDir = useTempDirs();
+  const running: { node: SyncNode; backend: Backend }[] = [];
+  afterEach(async () => {
+    for (const { node, backend } of running.splice(0)) {
+      await node.stop();
+      backend.close();
+    }
+  });
+
+  async function laptop(team: ReturnType<typeof teamKey>, peers: string[] = []) {
+    const backend = createBackend({ dataDir: tempDir(), create: true });
+    const node = await createSyncNode({ backend, team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers });
+    await node.start();
+    running.push({ node, backend });
+    const address = node.status().listen[0]!.replace(/\/p2p\/.*/, '');
+    return { backend, node, address };
+  }
+
+  it('syncs two laptops both ways, initially and live', async () => {
+    const team = teamKey();
+    const a = await laptop(team);
+    const incident = (await a.backend.api['incident.create']({ title: 'Uitval NAFIN' })).id;
+    for (let i = 0; i < 30; i++) await a.backend.api['log.add']({ incident, kind: 'melding', body: { text: `melding ${i}` } });
+    const b = await laptop(team, [a.address]);
+    await until(() => b.backend.store.count() === 31, 'initial sync A→B');
+    const reply = await b.backend.api['log.add']({ incident, kind: 'besluit', body: { text: 'Opschalen naar GRIP 2' } });
+    await until(() => a.backend.store.entry(reply.id) !== null, 'live push B→A');
+    const peer = b.node.status().peers.find((p) => p.connected)!;
+    expect(peer).toMatchObject({ connected: true, behind: 0, ahead: 0, problem: null });
+    expect(peer.lastSync).not.toBeNull();
+  });
+
+  it('three laptops in a line converge; A and C never connect', async () => {
+    const team = teamKey();
+    const a = await laptop(team);
+    const b = await laptop(team, [a.address]);
+    const c = await laptop(team, [b.address]);
+    const incident = (await a.backend.api['incident.create']({ title: 'Dijkdoorbraak' })).id;
+    await until(() => c.backend.store.count() === 1, 'A→B→C');
+    const fromC = await c.backend.api['log.add']({ incident, kind: 'melding', body: { text: 'Water bij gemaal' } });
+    await until(() => a.backend.store.entry(fromC.id) !== null, 'C→B→A');
+    expect(a.node.libp2p.getConnections().map((x) => x.remotePeer.toString())).not.toContain(c.node.libp2p.peerId.toString());
+  });
+
+  it('a node with another team key gets nothing and is reported in plain words', async () => {
+    const a = await laptop(teamKey());
+    await a.backend.api['incident.create']({ title: 'Geheim' });
+    const outsider = await laptop(teamKey(), [a.address]);
+    await until(() => outsider.node.status().peers.some((p) => p.problem !== null), 'failed dial', 20_000);
+    expect(outsider.node.status().peers[0]).toMatchObject({ connected: false, problem: 'not reachable, or not in this team' });
+    expect(outsider.backend.store.count()).toBe(0);
+  });
+
+  it('hostile frames reset only that stream; the node keeps syncing with others', async () => {
+    const team = teamKey();
+    const victim = await laptop(team);
+    const friend = await laptop(team, [victim.address]);
+    const incident = (await friend.backend.api['incident.create']({ title: 'Aanval' })).id;
+    await until(() => victim.backend.store.count() === 1, 'friend→victim');
+
+    const attacker = await createBakenLibp2p({ deviceSeed: randomBytes(32), psk: team.psk, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+    await attacker.start();
+    try {
+      const forger = makeSigner();
+      const [entry] = makeChain(forger, incident, 1);
+      const attackerDevice = Buffer.from(attacker.peerId.publicKey!.raw).toString('hex');
+      const attempts: { name: string; frames: Uint8Array[] }[] = [
+        { name: 'garbage', frames: [new Uint8Array([0xff, 0x00, 0x13, 0x37])] },
+        { name: 'hello for another device', frames: [encodeMessage({ type: 'hello', version: 1, device: forger.publicKeyHex, clock: {}, time: Date.now() })] },
+        {
+          name: 'bad signature',
+          frames: [
+            encodeMessage({ type: 'hello', version: 1, device: attackerDevice, clock: {}, time: Date.now() }),
+            encodeMessage({ type: 'entries', entries: [{ ...entry!, sig: '00'.repeat(64) }, { ...entry!, body: { text: 'vervalst' } }] }),
+          ],
+        },
+      ];
+      for (const attempt of attempts) {
+        const stream = await attacker.dialProtocol(multiaddr(victim.address), SYNC_PROTOCOL);
+        const lp = lpStream(stream);
+        for (const frame of attempt.frames) await lp.write(frame);
+        // The victim answers (hello, then an ack or an error) or resets; either way it must stay up.
+        await lp.read({ signal: AbortSignal.timeout(5000) }).catch(() => null);
+        stream.abort(new Error('done'));
+      }
+      // An oversized frame: the length prefix alone exceeds the limit.
+      const big = await attacker.dialProtocol(multiaddr(victim.address), SYNC_PROTOCOL);
+      const header = new Uint8Array([0x80, 0x80, 0x80, 0x01]); // varint 2 MiB
+      big.send(header);
+      big.send(new Uint8Array(64 * 1024));
+      await until(() => big.status !== 'open', 'oversized frame reset', 10_000);
+
+      // Three violations (garbage, wrong device, oversized): the attacker is now refused, even with a proper hello.
+      const attackerHello = encodeMessage({ type: 'hello', version: 1, device: attackerDevice, clock: {}, time: Date.now() });
+      const served = await (async () => {
+        try {
+          const retry = lpStream(await attacker.dialProtocol(multiaddr(victim.address), SYNC_PROTOCOL, { signal: AbortSignal.timeout(5000) }));
+          await retry.write(attackerHello);
+          await retry.read({ signal: AbortSignal.timeout(5000) });
+          return true;
+        } catch {
+          return false; // the dial or the stream was refused
+        }
+      })();
+      expect(served).toBe(false);
+      // A well-behaved newcomer is still served.
+      const newcomer = await createBakenLibp2p({ deviceSeed: randomBytes(32), psk: team.psk, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false });
+      await newcomer.start();
+      // Every peer here shares 127.0.0.1, so libp2p's per-address inbound rate limit may refuse a first
+      // attempt right after the attacker's connections; on a LAN each laptop has its own address.
+      const fresh = lpStream(await retrying(() => newcomer.dialProtocol(multiaddr(victim.address), SYNC_PROTOCOL)));
+      await fresh.write(encodeMessage({ type: 'hello', version: 1, device: Buffer.from(newcomer.peerId.publicKey!.raw).toString('hex'), clock: {}, time: Date.now() }));
+      expect(JSON.parse(new TextDecoder().decode((await fresh.read({ signal: AbortSignal.timeout(5000) })).subarray())).type).toBe('hello');
+      await newcomer.stop();
+    } finally {
+      await attacker.stop();
+    }
+    expect(victim.backend.store.count()).toBe(1);
+    const later = await friend.backend.api['log.add']({ incident, kind: 'melding', body: { text: 'nog steeds in sync' } });
+    await until(() => victim.backend.store.entry(later.id) !== null, 'friend→victim after the attack');
+    expect((await victim.backend.api.verify({})).ok).toBe(true);
+  });
+});
