@@ -88,9 +88,20 @@ export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = f
       const started = await createSyncNode({ backend, team, ...network, now: clock });
       await started.start();
       node = started;
-      const publish = () => writeStatusFile(dataDir, started.status(), clock());
+      // Other processes (baken status) read this file: rewrite it as soon as anything changes, and
+      // at least every second so they can tell a live node from a dead one.
+      let published = '';
+      let publishedAt = 0;
+      const publish = () => {
+        const status = started.status();
+        const text = JSON.stringify(status);
+        if (text === published && clock() - publishedAt < 1000) return;
+        writeStatusFile(dataDir, status, clock());
+        published = text;
+        publishedAt = clock();
+      };
       publish();
-      statusTimer = setInterval(publish, 1000);
+      statusTimer = setInterval(publish, 250);
     },
     node: () => node,
     async stop() {
