@@ -53,7 +53,13 @@ export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = f
   prepareDataDir(dataDir, create);
   const identity = loadOrCreateDeviceIdentity(dataDir);
   const db = openLogDatabase(join(dataDir, DATABASE_FILE));
-  const store = createLogStore({ db, signer: identity, crypto: createNodeEntryCrypto(), now: clock, maxSkewMs });
+  let store: LogStore;
+  try {
+    store = createLogStore({ db, signer: identity, crypto: createNodeEntryCrypto(), now: clock, maxSkewMs });
+  } catch (error) {
+    db.close();
+    throw storageError(error, `opening the log database ${join(dataDir, DATABASE_FILE)}`);
+  }
   const listeners = new Set<(entry: SignedEntry) => void>();
   const progressListeners = new Set<(what: string, done: number, total: number) => void>();
   let node: SyncNode | null = null;

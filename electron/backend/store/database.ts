@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { BakenError, storageError } from '../errors.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
 
@@ -25,21 +26,48 @@ export function openLogDatabase(file: string): SqliteDatabase {
     return db;
   } catch (error) {
     db?.close();
-    throw storageError(error, `opening the log database ${file}`);
+    throw openError(error, file);
   }
 }
 
+/** SQLite only says "unable to open database file" when it cannot create its -wal/-shm files. */
+function openError(error: unknown, file: string): BakenError {
+  const code = (error as { code?: string }).code ?? '';
+  if ((code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY')) && !writable(file)) {
+    return new BakenError('read-only', `opening the log database ${file} failed: the data directory is read-only; nothing was written`, { cause: error });
+  }
+  return storageError(error, `opening the log database ${file}`);
+}
+
+function writable(file: string): boolean {
+  try {
+    accessSync(dirname(file), constants.W_OK);
+    accessSync(file, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function newerError(file: string, version: number): BakenError {
+  return new BakenError('newer-database', `${file} was written by a newer Baken (schema ${version}; this version knows up to ${SCHEMA_VERSION}); update Baken to open it. The file was left untouched`);
+}
+
 function inspectExisting(file: string): void {
-  if ((fileSize(file) ?? 0) > 0 && readHeader(file) !== SQLITE_HEADER) {
+  const header = (fileSize(file) ?? 0) > 0 ? readHeader(file, 100) : null;
+  if (header && header.subarray(0, 16).toString('latin1') !== SQLITE_HEADER) {
     throw new BakenError('not-a-database', `${file} is not a Baken database (not a SQLite file); it was left untouched`);
+  }
+  // With no WAL next to it, the header's user_version (offset 60) is current: refuse a newer log
+  // before SQLite opens it, because a read-only connection to a WAL-mode file leaves -wal/-shm behind.
+  if (header && header.length >= 64 && !existsSync(`${file}-wal`) && header.readInt32BE(60) > SCHEMA_VERSION) {
+    throw newerError(file, header.readInt32BE(60));
   }
   let db: SqliteDatabase | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     const version = schemaVersion(db);
-    if (version > SCHEMA_VERSION) {
-      throw new BakenError('newer-database', `${file} was written by a newer Baken (schema ${version}; this version knows up to ${SCHEMA_VERSION}); update Baken to open it. The file was left untouched`);
-    }
+    if (version > SCHEMA_VERSION) throw newerError(file, version);
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
   } catch (error) {
     if (error instanceof BakenError) throw error;
@@ -47,7 +75,7 @@ function inspectExisting(file: string): void {
     if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
       throw new BakenError('corrupt-database', `${file} is damaged and cannot be opened (${(error as Error).message}); it was left untouched`);
     }
-    throw storageError(error, `opening the log database ${file}`);
+    throw openError(error, file);
   } finally {
     db?.close();
   }
@@ -61,12 +89,12 @@ function fileSize(file: string): number | null {
   }
 }
 
-function readHeader(file: string): string {
+function readHeader(file: string, length: number): Buffer {
   const fd = openSync(file, 'r');
   try {
-    const buffer = Buffer.alloc(16);
-    const read = readSync(fd, buffer, 0, 16, 0);
-    return buffer.subarray(0, read).toString('latin1');
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, 0);
+    return buffer.subarray(0, read);
   } finally {
     closeSync(fd);
   }

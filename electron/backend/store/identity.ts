@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { closeSync, constants, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { closeSync, constants, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntrySigner } from '../../../shared/domain/entry.js';
 import { BakenError, storageError } from '../errors.js';
@@ -27,19 +27,29 @@ export function loadOrCreateDeviceIdentity(dataDir: string): DeviceIdentity {
 function createKeyFile(file: string): string {
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  // Written in full to a private temporary file, then published with link(), which fails when the
+  // key exists: a process starting at the same moment sees no key or the whole key, never an empty file.
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   let fd: number | undefined;
   try {
-    // O_EXCL: two processes starting at once must not each write a different key.
-    fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
     writeSync(fd, pem);
     fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    try {
+      linkSync(temp, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8');
+      throw error;
+    }
+    return pem;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8');
     throw storageError(error, 'creating the device key');
   } finally {
     if (fd !== undefined) closeSync(fd);
+    rmSync(temp, { force: true });
   }
-  return pem;
 }
 
 function identityFromPem(pem: string, file: string): DeviceIdentity {

@@ -33,10 +33,19 @@ interface Checked {
 export function verifyLog(db: SqliteDatabase, crypto: EntryCrypto): VerifyReport {
   const problems: VerifyProblem[] = [];
   const warnings: VerifyProblem[] = [];
-  const integrity = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
-  for (const row of integrity) if (row.quick_check !== 'ok') problems.push({ entry: null, problem: `database: ${row.quick_check}` });
-
   let total = 0;
+  // A damaged file makes SQLite throw part-way; that is the finding, not a crash of verify.
+  const unreadable = (error: unknown): VerifyReport => {
+    problems.push({ entry: null, problem: `database: damaged, entries cannot be read (${error instanceof Error ? error.message : String(error)})` });
+    return { ok: false, entries: total, problems, warnings };
+  };
+  try {
+    const integrity = db.pragma('quick_check', { simple: false }) as { quick_check: string }[];
+    for (const row of integrity) if (row.quick_check !== 'ok') problems.push({ entry: null, problem: `database: ${row.quick_check.replace(/\s*\n\s*/g, '; ')}` });
+  } catch (error) {
+    return unreadable(error);
+  }
+
   let author: string | null = null;
   let chain: Checked[] = [];
   const finish = () => {
@@ -44,15 +53,19 @@ export function verifyLog(db: SqliteDatabase, crypto: EntryCrypto): VerifyReport
     chain = [];
   };
   const rows = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY author, seq, id`);
-  for (const row of rows.iterate()) {
-    total++;
-    if (row.author !== author) {
-      finish();
-      author = row.author;
+  try {
+    for (const row of rows.iterate()) {
+      total++;
+      if (row.author !== author) {
+        finish();
+        author = row.author;
+      }
+      const entry = rowToEntry(row);
+      const bytes = entryCanonicalBytes(entry);
+      chain.push({ id: entry.id, seq: entry.seq, prev: entry.prev, hashOk: toHex(crypto.sha256(bytes)) === entry.id, sigOk: crypto.verify(entry.author, bytes, entry.sig) });
     }
-    const entry = rowToEntry(row);
-    const bytes = entryCanonicalBytes(entry);
-    chain.push({ id: entry.id, seq: entry.seq, prev: entry.prev, hashOk: toHex(crypto.sha256(bytes)) === entry.id, sigOk: crypto.verify(entry.author, bytes, entry.sig) });
+  } catch (error) {
+    return unreadable(error);
   }
   finish();
   return { ok: problems.length === 0, entries: total, problems, warnings };

@@ -121,6 +121,15 @@ const EXPECTED: Record<number, { adds: string[]; works: (db: SqliteDatabase) => 
       expect(db.prepare('SELECT count(*) FROM known_peers').pluck().get()).toBe(0);
     },
   },
+  5: {
+    adds: ['trigger:entries_no_replace'],
+    works(db) {
+      db.prepare(INSERT_ENTRY).run(rawEntryRow(1, 'e1'));
+      expect(() => db.prepare(INSERT_ENTRY.replace('INSERT', 'INSERT OR REPLACE')).run({ ...rawEntryRow(1, 'e1'), body: '{}' })).toThrow(/append-only/);
+      expect(() => db.prepare(INSERT_ENTRY.replace('INSERT', 'REPLACE')).run({ ...rawEntryRow(2, 'e1'), body: '{}' })).toThrow(/append-only/);
+      expect(db.prepare('SELECT pos, body FROM entries').all()).toEqual([{ pos: 1, body: '{"text":"hallo"}' }]);
+    },
+  },
 };
 
 describe('migrations', () => {
