@@ -128,6 +128,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
   return {
     hub,
     libp2p: node,
+    traffic: () => service.traffic(),
     async start(): Promise<void> {
       await node.start();
       await service.start();

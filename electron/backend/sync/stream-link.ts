@@ -13,6 +13,8 @@ export interface StreamLinkOptions {
   limits?: Partial<typeof LIMITS>;
   /** A peer broke the protocol (malformed frame, timeout, wrong device): counted against it. */
   onViolation?(peer: string, error: ProtocolError): void;
+  /** Frame bytes (length prefix included) as they go out and come in. */
+  onTraffic?(sent: number, received: number): void;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface StreamLinkOptions {
  * synchronously); reads are processed one frame at a time, which is the back-pressure a slow peer
  * needs. Any protocol violation resets this stream only.
  */
-export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: override, onViolation }: StreamLinkOptions): Promise<void> {
+export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: override, onViolation, onTraffic }: StreamLinkOptions): Promise<void> {
   const limits = { ...LIMITS, ...override };
   const lp = lpStream(stream, { maxDataLength: limits.maxFrameBytes, maxBufferSize: limits.maxFrameBytes * 2 });
   let writes: Promise<void> = Promise.resolve();
@@ -31,6 +33,7 @@ export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: o
   const send = (message: SyncMessage) => {
     if (closed) return;
     const bytes = encodeMessage(message);
+    onTraffic?.(bytes.length + varintLength(bytes.length), 0);
     writes = writes.then(() => (closed ? undefined : lp.write(bytes))).catch((error: Error) => fail(error));
   };
   const link = hub.open(peer, send);
@@ -79,6 +82,7 @@ export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: o
         }
         break;
       }
+      onTraffic?.(0, frame.length + varintLength(frame.length));
       try {
         const message = decodeMessage(frame);
         if (message.type === 'hello' && message.device !== remoteDevice) {
@@ -95,4 +99,13 @@ export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: o
     clearInterval(watchdog);
     link.close();
   }
+}
+
+function varintLength(n: number): number {
+  let length = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    length++;
+  }
+  return length;
 }

@@ -16,6 +16,7 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?
   const { node, hub } = options;
   const strikes = new Map<string, { count: number; bannedUntil: number }>();
   const streams = new Set<Stream>();
+  const traffic = { sent: 0, received: 0 };
   let running = false;
 
   const banned = (peer: string) => (strikes.get(peer)?.bannedUntil ?? 0) > Date.now();
@@ -30,6 +31,10 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?
     streams.add(stream);
     void runStreamLink({
       hub, stream, peer, remoteDevice: device, limits: options.limits,
+      onTraffic: (sent, received) => {
+        traffic.sent += sent;
+        traffic.received += received;
+      },
       onViolation: (p, error: ProtocolError) => {
         const record = strikes.get(p) ?? { count: 0, bannedUntil: 0 };
         record.count++;
@@ -56,6 +61,8 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?
   };
 
   return {
+    /** Sync frame bytes sent and received since start, length prefixes included. */
+    traffic: () => ({ ...traffic }),
     async start() {
       running = true;
       await node.handle(SYNC_PROTOCOL, (stream, connection) => run(stream, connection), { maxInboundStreams: 2, maxOutboundStreams: 2 });

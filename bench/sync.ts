@@ -1,0 +1,131 @@
+import type { BenchArea } from './lib/area.js';
+import { progress } from './lib/progress.js';
+import { makeRemoteDevices, prepareRemoteLog } from './lib/remote-log.js';
+import { printSections, type Section } from './lib/report.js';
+import { createSigningPool } from './lib/signing.js';
+import { formatCount, formatMb, formatMs, formatRate, nowMs, percentile } from './lib/stats.js';
+import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, waitFor, type BenchPeer } from './sync/peers.js';
+import type { SignedEntry } from '../shared/domain/entry.js';
+
+const INITIAL_TARGET_S = 4;
+const RESYNC_TARGET_S = 1;
+const LIVE_P99_TARGET_MS = 250;
+
+/** Initial sync, resync after a partition, and live propagation over libp2p on 127.0.0.1 (one process). */
+const area: BenchArea = {
+  description: 'sync over libp2p on 127.0.0.1: initial 100k, resync after a partition, live A→B→C',
+  async run({ quick }) {
+    const total = quick ? 10_000 : 100_000;
+    const fresh = quick ? 100 : 1_000;
+    const liveSamples = quick ? 50 : 200;
+    const team = benchTeam();
+    const peers: BenchPeer[] = [];
+    try {
+      progress(`signing ${formatCount(total)} entries (not timed)`);
+      const batches = await signLog(total);
+      const a = makePeer('sync-a');
+      peers.push(a);
+      for (const batch of batches) a.backend.store.ingest(batch);
+
+      progress('local ingest ceiling');
+      const ceilingPeer = makePeer('sync-ceiling');
+      const ceilingStart = nowMs();
+      for (const batch of batches) ceilingPeer.backend.store.ingest(batch);
+      const ceilingRate = total / ((nowMs() - ceilingStart) / 1000);
+      await closePeer(ceilingPeer);
+
+      progress('initial sync A→B');
+      const b = makePeer('sync-b');
+      peers.push(b);
+      await goOnline(a, team);
+      const initialStart = nowMs();
+      await goOnline(b, team, [a.address!]);
+      await waitFor(() => b.backend.store.count() === total, 'initial sync');
+      const initialS = (nowMs() - initialStart) / 1000;
+      const initialBytes = a.node!.traffic().sent + a.node!.traffic().received;
+
+      progress('partition, 2 × new entries, heal');
+      await goOffline(a);
+      await goOffline(b);
+      const incident = batches[0]![0]!.incident;
+      const added: SignedEntry[] = [];
+      for (const peer of [a, b]) {
+        for (let i = 0; i < fresh; i++) {
+          const { id } = await peer.backend.api['log.add']({ incident, kind: 'melding', body: { text: `Na de partitie: melding ${i} van ${peer.dir.slice(-6)}` } });
+          const { skewMs: _local, ...entry } = peer.backend.store.entry(id)!;
+          added.push(entry);
+        }
+      }
+      const newBytes = entryBytes(added);
+      const authors = a.backend.store.authorHeads().size;
+      await goOnline(a, team);
+      const resyncStart = nowMs();
+      await goOnline(b, team, [a.address!]);
+      await waitFor(() => a.backend.store.count() === total + 2 * fresh && b.backend.store.count() === total + 2 * fresh, 'resync');
+      const resyncS = (nowMs() - resyncStart) / 1000;
+      const wire = b.node!.traffic().sent + b.node!.traffic().received;
+      const allowance = 1.5 * newBytes + 1024 * authors;
+
+      progress('live propagation A→B→C');
+      const c = makePeer('sync-c');
+      peers.push(c);
+      await goOnline(c, team, [b.address!]);
+      await waitFor(() => c.backend.store.count() === total + 2 * fresh, 'C catching up');
+      const latencies: number[] = [];
+      for (let i = 0; i < liveSamples; i++) {
+        const start = nowMs();
+        const { id } = await a.backend.api['log.add']({ incident, kind: 'beeld', body: { text: `Live beeld ${i}` } });
+        await waitFor(() => c.backend.store.entry(id) !== null, 'live entry at C');
+        latencies.push(nowMs() - start);
+      }
+      const p99 = percentile(latencies, 99);
+
+      const sections: Section[] = [
+        {
+          title: `Initial sync: ${formatCount(total)} entries A→B over libp2p (TCP, PSK, Noise, Yamux) on 127.0.0.1`,
+          notes: ['from starting B\'s node (dial included) until B holds every entry; MB/s counts sync frame bytes both ways', 'all nodes share one Node process and 2 cores'],
+          figures: [
+            { name: 'initial sync time', value: `${initialS.toFixed(2)} s`, target: `≤ ${INITIAL_TARGET_S} s`, met: initialS <= INITIAL_TARGET_S },
+            { name: 'initial sync rate', value: formatRate(total / initialS) },
+            { name: 'initial sync throughput', value: `${formatMb(initialBytes / initialS)}/s (${formatMb(initialBytes)})` },
+            { name: 'local ingest ceiling (same entries)', value: formatRate(ceilingRate) },
+          ],
+        },
+        {
+          title: `Resync after a partition: ${formatCount(total)} shared + ${formatCount(fresh)} new on each side`,
+          notes: [`wire bytes: sync frames both ways, from B's node start to convergence; new entries' own bytes (JSON) ${formatMb(newBytes)}; ${authors} authors`],
+          figures: [
+            { name: 'resync time', value: `${resyncS.toFixed(2)} s`, target: `≤ ${RESYNC_TARGET_S} s`, met: resyncS <= RESYNC_TARGET_S },
+            { name: 'wire bytes', value: `${formatCount(wire)} B`, target: `≤ ${formatCount(Math.round(allowance))} B`, met: wire <= allowance },
+            { name: 'wire / new entries', value: `${(wire / newBytes).toFixed(2)}×` },
+          ],
+        },
+        {
+          title: `Live propagation A→C over a line A–B–C (${liveSamples} entries, appended one at a time on A)`,
+          notes: ['from log.add on A (signed, committed) until the entry is stored at C, relayed by B'],
+          figures: [
+            { name: 'live p50', value: formatMs(percentile(latencies, 50)) },
+            { name: 'live p99', value: formatMs(p99), target: `≤ ${LIVE_P99_TARGET_MS} ms`, met: p99 <= LIVE_P99_TARGET_MS },
+          ],
+        },
+      ];
+      printSections(sections);
+    } finally {
+      for (const peer of peers) await closePeer(peer);
+    }
+  },
+};
+
+export default area;
+
+async function signLog(total: number): Promise<SignedEntry[][]> {
+  const devices = makeRemoteDevices(3);
+  const pool = createSigningPool(devices, 2);
+  try {
+    const batches: SignedEntry[][] = [];
+    for (const batch of prepareRemoteLog({ seed: 7, entries: total, incidents: 4, devices, spanMs: 2 * 24 * 3600_000 }, 1000)) batches.push(await pool.sign(batch));
+    return batches;
+  } finally {
+    await pool.close();
+  }
+}
