@@ -30,14 +30,14 @@ export function checkEntry(entry: SignedEntry, crypto: EntryCrypto): EntryProble
  * entry's canonical bytes contain the previous id, that one signature covers the content of the
  * whole run. Returns false on any doubt; the caller then checks entry by entry.
  */
-export function checkRunByLastSignature(run: readonly SignedEntry[], crypto: EntryCrypto): boolean {
+export function checkRunByLastSignature(run: readonly SignedEntry[], crypto: EntryCrypto, options: { hashesChecked?: boolean } = {}): boolean {
   if (run.length === 0) return true;
   const author = run[0]!.author;
   for (let i = 0; i < run.length; i++) {
     const entry = run[i]!;
     if (entry.author !== author) return false;
     if (i > 0 && (entry.seq !== run[i - 1]!.seq + 1 || entry.prev !== run[i - 1]!.id)) return false;
-    if (!entryHashMatches(entry, crypto)) return false;
+    if (!options.hashesChecked && !entryHashMatches(entry, crypto)) return false;
   }
   return entrySignatureValid(run[run.length - 1]!, crypto);
 }

@@ -1,6 +1,7 @@
 import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
 import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
 import { entryCanonicalBytes, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
+import { toHex } from '../../../shared/domain/hex.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
@@ -48,7 +49,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     const byAuthor = new Map<string, SignedEntry[]>();
     const seen = new Set<string>();
     for (const candidate of candidates) {
-      const entry = parseCandidate(candidate, report);
+      const entry = parseCandidate(candidate, report, crypto);
       if (!entry) continue;
       if (seen.has(entry.id)) continue;
       seen.add(entry.id);
@@ -116,7 +117,8 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     for (const [author, entries] of byAuthor) {
       entries.sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
       for (const run of consecutiveRuns(entries)) {
-        const authentic = checkRunByLastSignature(run, crypto) ? run.map(() => true) : run.map((e) => rejectIfForged(e, report));
+        // Hashes were checked on parsing; the run needs its links and its last signature.
+        const authentic = checkRunByLastSignature(run, crypto, { hashesChecked: true }) ? run.map(() => true) : run.map((e) => rejectIfForged(e, report));
         // Whether the entry before the current one is in the log, still missing, or not a valid predecessor.
         let before = anchorState(run[0]!);
         for (let i = 0; i < run.length; i++) {
@@ -159,7 +161,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   };
 }
 
-function parseCandidate(candidate: unknown, report: IngestReport): SignedEntry | null {
+function parseCandidate(candidate: unknown, report: IngestReport, crypto: EntryCrypto): SignedEntry | null {
   const claimedId = typeof (candidate as { id?: unknown })?.id === 'string' ? ((candidate as { id: string }).id.slice(0, 64)) : null;
   const parsed = signedEntrySchema.safeParse(candidate);
   if (!parsed.success) {
@@ -176,11 +178,17 @@ function parseCandidate(candidate: unknown, report: IngestReport): SignedEntry |
     report.rejected.push({ id: entry.id, reason: `invalid body: ${body.problems.join('; ')}` });
     return null;
   }
+  let bytes: Uint8Array;
   try {
-    entryCanonicalBytes(entry);
+    bytes = entryCanonicalBytes(entry);
   } catch (error) {
     if (!(error instanceof CanonicalEncodingError)) throw error;
     report.rejected.push({ id: entry.id, reason: `malformed: ${error.message}` });
+    return null;
+  }
+  // Checked before anything is looked up by id: a forged copy must not pass for (or hide) the real entry.
+  if (toHex(crypto.sha256(bytes)) !== entry.id) {
+    report.rejected.push({ id: entry.id, reason: 'hash-mismatch: the id is not the hash of the entry' });
     return null;
   }
   return entry;

@@ -553,3 +553,18 @@ describe('replay', () => {
     await expectHealthy(b.backend);
   });
 });
+
+describe('forged copies', () => {
+  it('a forged copy that claims a genuine id, arriving first, neither hides the genuine entry nor counts as known', () => {
+    const receiver = laptop();
+    const [genuine] = makeChain(makeSigner(), 'ab'.repeat(16), 1);
+    const forged = { ...genuine!, body: { text: 'vervalst' } };
+    const report = receiver.backend.store.ingest([forged, genuine]);
+    expect(report.added).toEqual([genuine!.id]);
+    expect(report.rejected).toEqual([{ id: genuine!.id, reason: expect.stringMatching(/^hash-mismatch/) }]);
+    expect(receiver.backend.store.entry(genuine!.id)!.body).toEqual(genuine!.body);
+    const again = receiver.backend.store.ingest([forged]);
+    expect(again.known).toBe(0);
+    expect(again.rejected).toHaveLength(1);
+  });
+});
