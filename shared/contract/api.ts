@@ -75,7 +75,7 @@ export const apiInputs = {
   'peer.add': z.strictObject({ address: z.string().trim().min(1, 'must not be empty').max(300) }),
   'sync.status': z.strictObject({}),
   'bundle.export': z.strictObject({ out: z.string().min(1), since: z.string().min(1).optional() }),
-  'bundle.import': z.strictObject({ file: z.string().min(1) }),
+  'bundle.import': z.strictObject({ file: z.string().min(1), anyTeam: z.boolean().default(false) }),
   'bundle.clock': z.strictObject({ out: z.string().min(1) }),
 } as const;
 

@@ -111,6 +111,12 @@ export interface ExportBundleResult {
 
 export interface ImportBundleOptions {
   onProgress?(done: number, total: number): void;
+  /**
+   * This device's team. A bundle written in another team is refused before anything is stored
+   * (two teams' logs should not mix by accident), unless `anyTeam` is set.
+   */
+  team?: { id: string; name: string } | null;
+  anyTeam?: boolean;
 }
 
 export interface ImportReport {
@@ -532,6 +538,10 @@ export async function importBundle(store: BundleTarget, file: string, options: I
     if (value.version !== BUNDLE_VERSION) throw new BakenError('invalid-input', `${file} is not a Baken bundle (unknown version ${JSON.stringify(value.version)})`);
     const parsed = bundleHeaderSchema.safeParse(value);
     if (parsed.success) {
+      const theirs = parsed.data.team;
+      if (theirs && options.team && theirs.id !== options.team.id && !options.anyTeam) {
+        throw new BakenError('invalid-input', `${file} comes from team "${theirs.name}" (${theirs.id}), not from this device's team "${options.team.name}" (${options.team.id}); nothing was imported. To import it anyway, add --any-team`);
+      }
       report.header = parsed.data;
       announced = parsed.data.entries;
     } else {

@@ -70,7 +70,11 @@ export function createSyncHandlers({ store, dataDir, now, node, progress }: Sync
         team: team && { id: team.id, name: team.name }, onProgress: (done, total) => progress('export', done, total),
       });
     },
-    'bundle.import': ({ file }) => importBundle(store, file, { onProgress: (done, total) => progress('import', done, total) }),
+    'bundle.import': async ({ file, anyTeam }) => {
+      const team = loadTeam(dataDir);
+      const report = await importBundle(store, file, { team: team && { id: team.id, name: team.name }, anyTeam, onProgress: (done, total) => progress('import', done, total) });
+      return { entries: report.entries, added: report.added, known: report.known, pending: report.pending, rejected: report.rejected, complete: report.complete, problems: report.problems };
+    },
     'bundle.clock': ({ out }) => {
       exportClock(store, out);
       return { file: out, authors: store.authorHeads().size };

@@ -113,10 +113,11 @@ export const bundleImport = defineCommand({
   path: ['bundle', 'import'],
   summary: 'Verify and store the entries of a bundle file; reports new, known and rejected entries',
   positionals: [{ name: 'FILE', description: 'the bundle file' }],
+  flags: { 'any-team': { type: 'boolean', description: 'import a bundle written in another team too' } },
   async run(ctx) {
     const backend = ctx.backend();
     backend.onProgress((what, done, total) => ctx.progress?.(`${what} ${done}/${total}`));
-    return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')) });
+    return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')), anyTeam: ctx.flags['any-team'] === true });
   },
   human: (r) =>
     [
