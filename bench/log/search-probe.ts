@@ -1,0 +1,69 @@
+/**
+ * Runs in a child process on a database built by search.ts, so open time and resident memory are
+ * those of a process that only opened the log, not one still holding the build's garbage.
+ * Prints one JSON object (ProbeResult) on stdout.
+ */
+import { createBackend, type Backend } from '../../electron/backend/index.js';
+import { nowMs } from '../lib/stats.js';
+
+export interface ProbeInput {
+  dataDir: string;
+  rareWords: string[];
+  commonWord: string;
+  iterations: number;
+  opens: number;
+}
+
+export interface QueryTimes {
+  ms: number[];
+  /** Entries on the first page of each query, to show what was measured. */
+  hits: number[];
+}
+
+export interface ProbeResult {
+  entries: number;
+  openMs: number[];
+  rssBeforeOpen: number;
+  rssAfterOpen: number;
+  rssAfterQueries: number;
+  rare: QueryTimes;
+  common: QueryTimes;
+  /** The common word as an exact FTS5 term, bypassing searchQuery()'s prefix `*`: what the prefix costs. */
+  commonExact: QueryTimes;
+  list: QueryTimes;
+}
+
+const input = JSON.parse(process.argv[2]!) as ProbeInput;
+const rssBeforeOpen = process.memoryUsage().rss;
+const openMs: number[] = [];
+let backend: Backend | undefined;
+for (let i = 0; i < input.opens; i++) {
+  backend?.close();
+  const start = nowMs();
+  backend = createBackend({ dataDir: input.dataDir });
+  openMs.push(nowMs() - start);
+}
+const api = backend!.api;
+const rssAfterOpen = process.memoryUsage().rss;
+
+async function timeQueries(run: (i: number) => Promise<{ entries: unknown[] }>): Promise<QueryTimes> {
+  const times: QueryTimes = { ms: [], hits: [] };
+  for (let i = 0; i < 3; i++) await run(i);
+  for (let i = 0; i < input.iterations; i++) {
+    const start = nowMs();
+    const page = await run(i);
+    times.ms.push(nowMs() - start);
+    times.hits.push(page.entries.length);
+  }
+  return times;
+}
+
+const rare = await timeQueries((i) => api.search({ text: input.rareWords[i % input.rareWords.length]!, limit: 50 }));
+const common = await timeQueries(() => api.search({ text: input.commonWord, limit: 50 }));
+const commonExact = await timeQueries(async () => backend!.store.search(`"${input.commonWord}"`, {}, { limit: 50, order: 'newest' }));
+const list = await timeQueries(() => api['log.list']({ limit: 50 }));
+const result: ProbeResult = {
+  entries: backend!.store.count(), openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, common, commonExact, list,
+};
+backend!.close();
+process.stdout.write(JSON.stringify(result));
