@@ -19,8 +19,10 @@ export async function createBakenLibp2p(options: { deviceSeed: Uint8Array; psk: 
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionProtector: preSharedKey({ psk: options.psk }),
-    peerDiscovery: options.mdns ? [mdns({ interval: 2000 })] : [],
-    services: { identify: identify(), ping: ping() },
+    // mDNS as a service, not only as peer discovery: libp2p emits peer:discovery once per peer per
+    // process, but the service's own 'peer' event fires on every announcement heard, which is what a
+    // node needs to find a peer again after the connection dropped (see node.ts).
+    services: { identify: identify(), ping: ping(), ...(options.mdns ? { mdns: mdns({ interval: 2000 }) } : {}) },
     connectionManager: { dialTimeout: 6000 },
   });
 }

@@ -1,5 +1,5 @@
 import type { Connection, Libp2p } from '@libp2p/interface';
-import { multiaddr } from '@multiformats/multiaddr';
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Backend } from '../index.js';
 import { parsePeerAddress } from './addresses.js';
 import { createSyncHub, type PeerSyncStatus } from './hub.js';
@@ -8,6 +8,7 @@ import type { LIMITS } from './protocol.js';
 import { createSyncService } from './sync-service.js';
 
 export const UNREACHABLE = 'not reachable, or not in this team';
+export const DISCONNECTED = 'connection lost; reconnects when the peer is reachable again';
 const WATCH_INTERVAL_MS = 200;
 const MAX_BACKOFF_MS = 60_000;
 
@@ -110,11 +111,35 @@ export async function createSyncNode(options: SyncNodeOptions) {
     }
   };
 
-  const onDiscovery = (event: CustomEvent<{ id: { toString(): string } }>) => {
-    const peer = event.detail.id;
-    if (connectedPeers().has(peer.toString())) return;
-    node.dial(peer as never, { signal: AbortSignal.timeout(6000) }).catch((error: Error) => log(`discovered peer ${peer.toString().slice(-8)}: ${UNREACHABLE} (${error.name})`));
+  /**
+   * A peer announced itself on the LAN (mDNS calls this for every announcement, every few seconds):
+   * dial it unless connected, dialling or backing off after a failed dial (another team's laptop).
+   */
+  const onDiscovery = (event: CustomEvent<{ id: { toString(): string }; multiaddrs: Multiaddr[] }>) => {
+    const peer = event.detail.id.toString();
+    if (connectedPeers().has(peer)) return;
+    const key = `mdns:${peer}`;
+    const state = dialState.get(key) ?? { attempts: 0, nextAt: 0, dialing: false };
+    dialState.set(key, state);
+    if (state.dialing || now() < state.nextAt) return;
+    const addresses = event.detail.multiaddrs.map((a) => a.encapsulate(`/p2p/${peer}`));
+    if (addresses.length === 0) return;
+    state.dialing = true;
+    node
+      .dial(addresses, { signal: AbortSignal.timeout(6000) })
+      .then(() => {
+        state.attempts = 0;
+      })
+      .catch((error: Error) => {
+        state.attempts++;
+        state.nextAt = now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(state.attempts, 6));
+        log(`discovered peer ${peer.slice(-8)}: ${UNREACHABLE} (${error.name})`);
+      })
+      .finally(() => {
+        state.dialing = false;
+      });
   };
+  const mdnsService = (node.services as { mdns?: EventTarget }).mdns;
 
   const tick = () => {
     try {
@@ -132,14 +157,14 @@ export async function createSyncNode(options: SyncNodeOptions) {
     async start(): Promise<void> {
       await node.start();
       await service.start();
-      node.addEventListener('peer:discovery', onDiscovery as never);
+      mdnsService?.addEventListener('peer', onDiscovery as never);
       tick();
       timer = setInterval(tick, WATCH_INTERVAL_MS);
     },
     async stop(): Promise<void> {
       clearInterval(timer);
       unsubscribe();
-      node.removeEventListener('peer:discovery', onDiscovery as never);
+      mdnsService?.removeEventListener('peer', onDiscovery as never);
       await service.stop();
       await node.stop();
     },
@@ -156,7 +181,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
           id, address, connected: id !== null && connected.has(id),
           lastSync: s?.lastSyncAt ? new Date(s.lastSyncAt).toISOString() : null,
           behind: s ? s.behind : null, ahead: s ? s.ahead : null, skewMs: s?.skewMs ?? null,
-          problem: id !== null && connected.has(id) ? null : problem,
+          problem: id !== null && connected.has(id) ? null : (problem ?? (s ? DISCONNECTED : null)),
         };
       };
       for (const known of store.knownPeers.list()) {
