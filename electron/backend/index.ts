@@ -77,6 +77,15 @@ export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = f
   };
   const api = Object.fromEntries(API_METHODS.map((m) => [m, (input: unknown) => invoke(m, input)])) as ApiClient;
   let closed = false;
+  // With a large auto-checkpoint threshold the WAL is folded back while the log is quiet instead.
+  const checkpointTimer = setInterval(() => {
+    try {
+      if (!closed) store.checkpoint();
+    } catch {
+      /* busy or read-only: the next tick or SQLite's own auto-checkpoint will do it */
+    }
+  }, 5000);
+  checkpointTimer.unref();
   const backend: Backend = {
     api, invoke, store, identity, dataDir,
     onAppended(listener) {
@@ -123,6 +132,7 @@ export function createBackend({ dataDir, clock = Date.now, maxSkewMs, create = f
     close() {
       if (closed) return;
       closed = true;
+      clearInterval(checkpointTimer);
       listeners.clear();
       progressListeners.clear();
       db.close();

@@ -12,8 +12,7 @@ export const hlcSchema = z.strictObject({
   c: z.number().int().min(0).max(MAX_COUNTER),
 });
 
-/** Everything an entry says; its canonical encoding is what gets hashed and signed. */
-export const unsignedEntrySchema = z.strictObject({
+const entryFields = {
   v: z.literal(ENTRY_FORMAT_VERSION),
   author: authorSchema,
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
@@ -23,19 +22,15 @@ export const unsignedEntrySchema = z.strictObject({
   kind: entryKindSchema,
   body: z.record(z.string(), z.unknown()),
   classification: classificationSchema,
-}).refine((e) => (e.seq === 1) === (e.prev === null), { message: 'prev must be null exactly when seq is 1', path: ['prev'] });
+};
+/** Everything an entry says; its canonical encoding is what gets hashed and signed. */
+export const unsignedEntrySchema = z
+  .strictObject(entryFields)
+  .refine((e) => (e.seq === 1) === (e.prev === null), { message: 'prev must be null exactly when seq is 1', path: ['prev'] });
 
 export const signedEntrySchema = z.strictObject({
   id: entryIdSchema,
-  v: z.literal(ENTRY_FORMAT_VERSION),
-  author: authorSchema,
-  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  prev: entryIdSchema.nullable(),
-  hlc: hlcSchema,
-  incident: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters (an incident id)'),
-  kind: entryKindSchema,
-  body: z.record(z.string(), z.unknown()),
-  classification: classificationSchema,
+  ...entryFields,
   sig: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 lowercase hex characters (an Ed25519 signature)'),
 });
 

@@ -27,6 +27,8 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs }: LogStoreD
     ingest: createIngester(db, crypto, clock, now),
     verify: () => verifyLog(db, crypto),
     knownPeers: createKnownPeers(db, now),
+    /** Copies committed WAL pages into the database without waiting for readers (cheap when there is nothing to do). */
+    checkpoint: () => void db.pragma('wal_checkpoint(PASSIVE)'),
     /** Changes whenever another connection (another process) commits to the database. */
     dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     ...queries,

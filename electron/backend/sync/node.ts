@@ -1,5 +1,6 @@
 import type { Connection, Libp2p } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import type { PeerView } from '../../../shared/contract/api.js';
 import type { Backend } from '../index.js';
 import { parsePeerAddress } from './addresses.js';
 import { createSyncHub, type PeerSyncStatus } from './hub.js';
@@ -25,16 +26,7 @@ export interface SyncNodeOptions {
   log?: (line: string) => void;
 }
 
-export interface PeerStatus {
-  id: string | null;
-  address: string | null;
-  connected: boolean;
-  lastSync: string | null;
-  behind: number | null;
-  ahead: number | null;
-  skewMs: number | null;
-  problem: string | null;
-}
+export type PeerStatus = PeerView;
 
 export interface NodeStatus {
   device: string;

@@ -12,8 +12,8 @@ export const LIMITS = {
   maxFrameBytes: 1024 * 1024,
   /** Entries per `entries` frame. */
   maxEntriesPerFrame: 1000,
-  /** A sender packs entries up to about this many bytes per frame. */
-  targetFrameBytes: 256 * 1024,
+  /** A sender packs entries up to about this many bytes per frame (big frames: one commit each at the receiver). */
+  targetFrameBytes: 768 * 1024,
   /** Authors in one clock (a team has tens of laptops; this leaves room for years of replacements). */
   maxClockAuthors: 10_000,
   /** `entries` frames a sender may have in flight before it waits for an `ack`. */

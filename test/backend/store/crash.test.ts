@@ -8,6 +8,7 @@ import { createBackend } from '../../../electron/backend/index.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
+import { seededRandom } from '../../support/random.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD = fileURLToPath(new URL('../../support/crash-child.ts', import.meta.url));
@@ -21,17 +22,6 @@ afterEach(() => {
   for (const child of running) child.kill('SIGKILL');
   running.clear();
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 interface Round {
   /** Entry ids the child printed, i.e. that log.add returned for before the kill. */
@@ -138,7 +128,7 @@ function expectNoPhantoms(entries: number, acked: number, rounds: number, contex
 
 describe('crash safety', () => {
   it(`every acknowledged entry survives ${KILLS} SIGKILLs at random moments`, async () => {
-    const random = mulberry32(SEED);
+    const random = seededRandom(SEED);
     const dataDir = tempDir();
     const setup = createBackend({ dataDir, create: true });
     const created = await setup.api['incident.create']({ title: 'Crashtest', classification: 'intern' });

@@ -2,17 +2,7 @@ import { createBackend, type Backend } from '../../../electron/backend/index.js'
 import { createSyncHub, type PeerLink, type SyncHub } from '../../../electron/backend/sync/hub.js';
 import { decodeMessage, encodeMessage, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
 
-/** Small, seedable PRNG (mulberry32) so a failing run can be replayed from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../support/random.js';
 
 export interface SimPeer {
   name: string;

@@ -3,7 +3,6 @@ import { migration001 } from './001-entries.js';
 import { migration002 } from './002-search.js';
 import { migration003 } from './003-pending.js';
 import { migration004 } from './004-known-peers.js';
-import { migration005 } from './005-no-replace.js';
 
 export interface Migration {
   /** Becomes PRAGMA user_version once applied; consecutive from 1. */
@@ -13,7 +12,7 @@ export interface Migration {
   up: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {
