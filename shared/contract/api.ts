@@ -142,12 +142,19 @@ export interface SyncStatusView {
 }
 export interface BundleExportView { file: string; entries: number; bytes: number }
 export interface BundleImportView {
+  /** Entry lines read (everything between the header and the end marker, complete lines only). */
   entries: number;
+  /** Entries now in the log that were not before (including earlier waiting entries this import completed). */
   added: number;
+  /** Entries this device already had. */
   known: number;
+  /** Entries from this bundle still waiting outside the log for a predecessor this device lacks. */
   pending: number;
+  /** Lines whose entry was refused; line is the 1-based line number (0: an entry waiting from before this import). */
   rejected: { id: string | null; line: number; reason: string }[];
+  /** The file was read whole, as written: header, every entry line, end marker with matching count and checksum. */
   complete: boolean;
+  /** Why the bundle is not complete (truncated, changed, damaged header or end marker, a read error). */
   problems: string[];
 }
 

@@ -10,6 +10,7 @@ import { BakenError } from '../errors.js';
 import type { IngestReport } from '../store/ingest.js';
 import type { AuthorHead } from '../store/queries.js';
 import { clockSchema, type SyncClock } from './protocol.js';
+import type { BundleImportView } from '../../../shared/contract/api.js';
 
 /**
  * Sync by file (docs/BUNDLE.md): when there is no network, a USB stick carries entries between
@@ -119,21 +120,8 @@ export interface ImportBundleOptions {
   anyTeam?: boolean;
 }
 
-export interface ImportReport {
-  /** Entry lines read (everything between the header and the end marker, complete lines only). */
-  entries: number;
-  /** Entries now in the log that were not before (including earlier waiting entries this import completed). */
-  added: number;
-  /** Entries this device already had. */
-  known: number;
-  /** Entries from this bundle still waiting outside the log for a predecessor this device lacks. */
-  pending: number;
-  /** Lines whose entry was refused; line is the 1-based line number (0: an entry waiting from before this import). */
-  rejected: { id: string | null; line: number; reason: string }[];
-  /** The file was read whole, as written: header, every entry line, end marker with matching count and checksum. */
-  complete: boolean;
-  /** Why the bundle is not complete (truncated, changed, damaged header or end marker, a read error). */
-  problems: string[];
+/** What the contract reports (see BundleImportView for the fields), plus what only the backend uses. */
+export interface ImportReport extends BundleImportView {
   /** Entries stored as fork evidence (a second entry for an author's seq). */
   forks: number;
   /** Entries stored with a clock-skew flag (stamped too far ahead of this device). */
