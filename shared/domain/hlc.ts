@@ -32,6 +32,8 @@ export interface HlcClock {
   tick(): Hlc;
   /** Takes a remote timestamp into account; returns a skew report when it is too far ahead. */
   observe(remote: Hlc): SkewReport | null;
+  /** Moves the clock up to a timestamp this device itself issued (say, in another process), skew or not. */
+  witness(own: Hlc): void;
   /** The latest timestamp issued or observed, without advancing. */
   peek(): Hlc;
 }
@@ -50,6 +52,9 @@ export function createHlcClock(physicalNow: () => number, start: Hlc = HLC_ZERO,
       if (skew) return skew;
       if (compareHlc(remote, last) > 0) last = { t: remote.t, c: remote.c };
       return null;
+    },
+    witness(own) {
+      if (compareHlc(own, last) > 0) last = { t: own.t, c: own.c };
     },
     peek() {
       return last;

@@ -20,11 +20,16 @@ export interface EntryDraft {
  * an entry reported as added is never lost.
  */
 export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: EntryCrypto, clock: HlcClock, now: () => number) {
-  const head = db.prepare<[string], { id: string; seq: number }>('SELECT id, seq FROM entries WHERE author = ? ORDER BY seq DESC, id LIMIT 1');
+  const head = db.prepare<[string], { id: string; seq: number; t: number; c: number }>(
+    'SELECT id, seq, hlc_t AS t, hlc_c AS c FROM entries WHERE author = ? ORDER BY seq DESC, id LIMIT 1',
+  );
   const allocate = createPositionAllocator(db);
   const write = createEntryWriter(db);
   const appendInTransaction = db.transaction((draft: EntryDraft): SignedEntry => {
     const last = head.get(signer.publicKeyHex);
+    // Another process on this data directory (the CLI beside `baken serve`) may have appended since
+    // this clock last ticked: this device's entries must still get increasing timestamps.
+    if (last) clock.witness({ t: last.t, c: last.c });
     const entry = signEntry(
       {
         v: 1, author: signer.publicKeyHex, seq: (last?.seq ?? 0) + 1, prev: last?.id ?? null, hlc: clock.tick(),
