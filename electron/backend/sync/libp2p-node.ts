@@ -9,6 +9,9 @@ import { ping } from '@libp2p/ping';
 import { preSharedKey } from '@libp2p/pnet';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
+import { applyXsalsa20MemoryFix } from './xsalsa20-memory-fix.js';
+
+applyXsalsa20MemoryFix();
 
 /** The libp2p host Baken runs: TCP, Noise, Yamux, the team key as pre-shared key, identify, ping, optional mDNS. */
 export async function createBakenLibp2p(options: { deviceSeed: Uint8Array; psk: Uint8Array; listen: string[]; mdns: boolean }): Promise<Libp2p> {
