@@ -4,7 +4,7 @@ import { makeRemoteDevices, prepareRemoteLog } from './lib/remote-log.js';
 import { printSections, type Section } from './lib/report.js';
 import { createSigningPool } from './lib/signing.js';
 import { formatCount, formatMb, formatMs, formatRate, nowMs, percentile } from './lib/stats.js';
-import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, waitFor, type BenchPeer } from './sync/peers.js';
+import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, serveInChild, waitFor, type BenchPeer } from './sync/peers.js';
 import type { SignedEntry } from '../shared/domain/entry.js';
 
 const INITIAL_TARGET_S = 4;
@@ -18,13 +18,15 @@ const area: BenchArea = {
     const total = quick ? 10_000 : 100_000;
     const fresh = quick ? 100 : 1_000;
     const liveSamples = quick ? 50 : 200;
-    const team = benchTeam();
     const peers: BenchPeer[] = [];
     try {
       progress(`signing ${formatCount(total)} entries (not timed)`);
       const batches = await signLog(total);
       const a = makePeer('sync-a');
-      peers.push(a);
+      const b = makePeer('sync-b');
+      const c = makePeer('sync-c');
+      peers.push(a, b, c);
+      const team = benchTeam(peers);
       for (const batch of batches) a.backend.store.ingest(batch);
 
       progress('local ingest ceiling');
@@ -34,15 +36,14 @@ const area: BenchArea = {
       const ceilingRate = total / ((nowMs() - ceilingStart) / 1000);
       await closePeer(ceilingPeer);
 
-      progress('initial sync A→B');
-      const b = makePeer('sync-b');
-      peers.push(b);
-      await goOnline(a, team);
+      progress('initial sync A→B (A is `baken serve` in its own process)');
+      const serving = await serveInChild(a);
       const initialStart = nowMs();
-      await goOnline(b, team, [a.address!]);
+      await goOnline(b, team, [serving.address]);
       await waitFor(() => b.backend.store.count() === total, 'initial sync');
       const initialS = (nowMs() - initialStart) / 1000;
-      const initialBytes = a.node!.traffic().sent + a.node!.traffic().received;
+      const initialBytes = b.node!.traffic().sent + b.node!.traffic().received;
+      const servedCleanly = (await serving.stop()) === 0;
 
       progress('partition, 2 × new entries, heal');
       await goOffline(a);
@@ -67,8 +68,6 @@ const area: BenchArea = {
       const allowance = 1.5 * newBytes + 1024 * authors;
 
       progress('live propagation A→B→C');
-      const c = makePeer('sync-c');
-      peers.push(c);
       await goOnline(c, team, [b.address!]);
       await waitFor(() => c.backend.store.count() === total + 2 * fresh, 'C catching up');
       const latencies: number[] = [];
@@ -83,17 +82,22 @@ const area: BenchArea = {
       const sections: Section[] = [
         {
           title: `Initial sync: ${formatCount(total)} entries A→B over libp2p (TCP, PSK, Noise, Yamux) on 127.0.0.1`,
-          notes: ['from starting B\'s node (dial included) until B holds every entry; MB/s counts sync frame bytes both ways', 'all nodes share one Node process and 2 cores'],
+          notes: [
+            'A is `baken serve` in its own process (as on a second laptop); B syncs in the bench process; both share this machine\'s 2 cores',
+            'from starting B\'s node (dial included) until B holds every entry; MB/s counts sync frame bytes both ways',
+          ],
           figures: [
             { name: 'initial sync time', value: `${initialS.toFixed(2)} s`, target: `≤ ${INITIAL_TARGET_S} s`, met: initialS <= INITIAL_TARGET_S },
             { name: 'initial sync rate', value: formatRate(total / initialS) },
             { name: 'initial sync throughput', value: `${formatMb(initialBytes / initialS)}/s (${formatMb(initialBytes)})` },
             { name: 'local ingest ceiling (same entries)', value: formatRate(ceilingRate) },
+            { name: 'serving process stopped cleanly (SIGTERM)', value: servedCleanly ? 'yes' : 'NO' },
           ],
         },
         {
           title: `Resync after a partition: ${formatCount(total)} shared + ${formatCount(fresh)} new on each side`,
-          notes: [`wire bytes: sync frames both ways, from B's node start to convergence; new entries' own bytes (JSON) ${formatMb(newBytes)}; ${authors} authors`],
+          notes: [
+            'A and B in the bench process (one Node process, 2 cores)',`wire bytes: sync frames both ways, from B's node start to convergence; new entries' own bytes (JSON) ${formatMb(newBytes)}; ${authors} authors`],
           figures: [
             { name: 'resync time', value: `${resyncS.toFixed(2)} s`, target: `≤ ${RESYNC_TARGET_S} s`, met: resyncS <= RESYNC_TARGET_S },
             { name: 'wire bytes', value: `${formatCount(wire)} B`, target: `≤ ${formatCount(Math.round(allowance))} B`, met: wire <= allowance },
@@ -102,7 +106,7 @@ const area: BenchArea = {
         },
         {
           title: `Live propagation A→C over a line A–B–C (${liveSamples} entries, appended one at a time on A)`,
-          notes: ['from log.add on A (signed, committed) until the entry is stored at C, relayed by B'],
+          notes: ['from log.add on A (signed, committed) until the entry is stored at C, relayed by B; all three in the bench process'],
           figures: [
             { name: 'live p50', value: formatMs(percentile(latencies, 50)) },
             { name: 'live p99', value: formatMs(p99), target: `≤ ${LIVE_P99_TARGET_MS} ms`, met: p99 <= LIVE_P99_TARGET_MS },

@@ -1,8 +1,13 @@
-import { generateKey } from '@libp2p/pnet';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../../electron/backend/index.js';
+import { readStatusFile } from '../../electron/backend/sync/status-file.js';
 import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
+import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
+
+const BIN = fileURLToPath(new URL('../../bin/baken.mjs', import.meta.url));
 
 export interface BenchPeer {
   dir: string;
@@ -11,10 +16,13 @@ export interface BenchPeer {
   address: string | null;
 }
 
-export function benchTeam() {
-  const psk = new Uint8Array(95);
-  generateKey(psk);
-  return { id: 'bench', name: 'bench', psk };
+/** One team for all bench peers, written into each data directory as `team create` / `join` would. */
+export function benchTeam(peers: readonly BenchPeer[]) {
+  const first = peers[0]!;
+  createTeam(first.dir, 'bench');
+  const team = loadTeam(first.dir)!;
+  for (const peer of peers.slice(1)) joinTeam(peer.dir, decodeInvite(encodeInvite(team, [])));
+  return team;
 }
 
 export function makePeer(label: string): BenchPeer {
@@ -23,7 +31,7 @@ export function makePeer(label: string): BenchPeer {
 }
 
 /** Starts a libp2p node on 127.0.0.1 (never mDNS: benches run in the host's namespace). */
-export async function goOnline(peer: BenchPeer, team: ReturnType<typeof benchTeam>, peers: string[] = []): Promise<void> {
+export async function goOnline(peer: BenchPeer, team: Team, peers: string[] = []): Promise<void> {
   const node = await createSyncNode({ backend: peer.backend, team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers });
   await node.start();
   peer.node = node;
@@ -33,6 +41,37 @@ export async function goOnline(peer: BenchPeer, team: ReturnType<typeof benchTea
 export async function goOffline(peer: BenchPeer): Promise<void> {
   await peer.node?.stop();
   peer.node = null;
+}
+
+/** Reopens a peer's backend after its data directory was used by another process. */
+export function reopen(peer: BenchPeer): void {
+  peer.backend.close();
+  peer.backend = createBackend({ dataDir: peer.dir });
+}
+
+/**
+ * Runs `baken serve` on a peer's data directory in a child process (a second laptop with its own CPU),
+ * on 127.0.0.1 without mDNS. Resolves with its address once it is listening.
+ */
+export async function serveInChild(peer: BenchPeer): Promise<{ address: string; stop(): Promise<number | null> }> {
+  peer.backend.close();
+  const child = spawn(process.execPath, [BIN, '--data', peer.dir, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let status: ReturnType<typeof readStatusFile> = null;
+  await waitFor(() => (status = readStatusFile(peer.dir, Date.now())) !== null || child.exitCode !== null, 'baken serve to listen', 30_000);
+  if (!status) throw new Error(`baken serve did not start: ${stderr}`);
+  const address = (status as { listen: string[] }).listen[0]!.replace(/\/p2p\/.*/, '');
+  return {
+    address,
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      peer.backend = createBackend({ dataDir: peer.dir });
+      return code;
+    },
+  };
 }
 
 export async function closePeer(peer: BenchPeer): Promise<void> {
