@@ -88,6 +88,14 @@ export class ProtocolError extends Error {
   }
 }
 
+/** The peer ended the conversation with an `error` frame: close the stream, but it broke no rule. */
+export class PeerReportedError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(`peer reported ${code}: ${message}`);
+    this.name = 'PeerReportedError';
+  }
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

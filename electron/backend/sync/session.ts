@@ -1,7 +1,7 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import type { IngestReport } from '../store/ingest.js';
 import type { AuthorHead } from '../store/queries.js';
-import { LIMITS, ProtocolError, PROTOCOL_VERSION, type SyncClock, type SyncMessage } from './protocol.js';
+import { LIMITS, PeerReportedError, ProtocolError, PROTOCOL_VERSION, type SyncClock, type SyncMessage } from './protocol.js';
 
 /** The little a sync session needs from a log store (an in-memory store in tests, SQLite in the app). */
 export interface SyncStore {
@@ -194,7 +194,7 @@ export function createSyncSession(options: SessionOptions) {
           return;
         }
         case 'error':
-          throw new ProtocolError('unexpected-message', `peer reported ${message.code}: ${message.message}`);
+          throw new PeerReportedError(message.code, message.message);
       }
     },
 

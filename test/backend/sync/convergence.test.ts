@@ -135,3 +135,17 @@ describe('sync protocol in a seeded simulator', () => {
     sim.close();
   });
 });
+
+describe('a peer that reports an error', () => {
+  const tempDir = useTempDirs();
+  it('ends that conversation without counting a violation against the peer', async () => {
+    const sim = new Simulator(seededRandom(13), { now: 1_790_000_000_000 });
+    sim.addPeer('a', tempDir());
+    const polite = sim.rogue('m', 'a');
+    const device = makeSigner().publicKeyHex;
+    expect(polite.send({ type: 'hello', version: 1, device, clock: {}, time: 1_790_000_000_000 })).toBeNull();
+    const error = polite.send({ type: 'error', code: 'internal', message: 'shutting down' });
+    expect(error?.name).toBe('PeerReportedError');
+    sim.close();
+  });
+});
