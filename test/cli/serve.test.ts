@@ -66,7 +66,13 @@ describe('baken serve in separate processes on 127.0.0.1', () => {
     await until(async () => (await ids(a!)).includes(reply.id), 'reply on A');
     expect(await ids(a!)).toEqual(await ids(b!));
 
-    const peerA = await until(async () => (await cli(b!, 'status')).peers.find((p: { address: string; lastSync: string | null }) => p.address === nodeA.address && p.lastSync), 'B to report A');
+    // `serve` republishes its status file every 250 ms, so the file may still show the moment before
+    // B's push was acknowledged: wait for it to settle rather than read it once.
+    type PeerRow = { address: string; lastSync: string | null; ahead: number | null; behind: number | null };
+    const peerA = await until(async () => {
+      const row = (await cli(b!, 'status')).peers.find((p: PeerRow) => p.address === nodeA.address);
+      return row?.lastSync && row.ahead === 0 && row.behind === 0 ? row : null;
+    }, 'B to report A as in sync');
     expect(peerA).toMatchObject({ connected: true, behind: 0, ahead: 0, problem: null });
 
     nodeA.child.kill('SIGTERM');
