@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { createBackend } from '../../electron/backend/index.js';
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 import { openLogDatabase } from '../../electron/backend/store/database.js';
-import { createPositionAllocator } from '../../electron/backend/store/positions.js';
 import { createEntryWriter } from '../../electron/backend/store/rows.js';
 import { entryCanonicalBytes, type SignedEntry } from '../../shared/domain/entry.js';
 import { toHex } from '../../shared/domain/hex.js';
@@ -37,7 +36,7 @@ export async function measureIngest(total: number, batchSize: number): Promise<S
   const ceilingRate = total / (ceiling.ms / 1000);
   return {
     title: `Ingest: ${formatCount(total)} entries from another device, store.ingest in batches of ${formatCount(batchSize)}`,
-    notes: [`ceiling: SHA-256 of canonical bytes + createEntryWriter/createPositionAllocator insert, one transaction per batch, no validation or signature check; best of ${ROUNDS} rounds each`],
+    notes: [`ceiling: SHA-256 of canonical bytes + createEntryWriter insert, one transaction per batch, no validation or signature check; best of ${ROUNDS} rounds each`],
     figures: [
       { name: 'store.ingest', value: formatRate(rate), target: `≥ ${formatRate(INGEST_RATE_TARGET)}`, met: rate >= INGEST_RATE_TARGET },
       { name: 'ceiling (hash + insert)', value: formatRate(ceilingRate) },
@@ -95,12 +94,11 @@ function timeCeiling(batches: readonly SignedEntry[][]): Timed {
   const db = openLogDatabase(join(dir, 'baken.db'));
   try {
     const crypto = createNodeEntryCrypto();
-    const allocate = createPositionAllocator(db);
     const write = createEntryWriter(db);
     const store = db.transaction((batch: readonly SignedEntry[]) => {
       for (const entry of batch) {
         if (toHex(crypto.sha256(entryCanonicalBytes(entry))) !== entry.id) throw new Error('hash mismatch');
-        write(entry, allocate(entry.hlc), Date.now(), null);
+        write(entry, Date.now(), null);
       }
     });
     const start = nowMs();

@@ -22,7 +22,50 @@ export class CanonicalEncodingError extends Error {
 const utf8 = new TextEncoder();
 
 export function canonicalJson(value: unknown): string {
-  return encode(value, '');
+  try {
+    return encodeFast(value);
+  } catch (error) {
+    if (error !== REFUSED) throw error;
+    // Only now work out where the problem is: building a path for every value costs more than the encoding.
+    return encode(value, '');
+  }
+}
+
+const REFUSED = Symbol('refused');
+
+/** The same encoding as encode(), without tracking paths; throws REFUSED wherever encode() throws. */
+function encodeFast(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      if (hasLoneSurrogate(value)) throw REFUSED;
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isSafeInteger(value)) throw REFUSED;
+      return Object.is(value, -0) ? '0' : String(value);
+    case 'object': {
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + encodeFast(value[i]);
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw REFUSED;
+      const keys = Object.keys(value).sort();
+      let out = '{';
+      for (const key of keys) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined) continue;
+        if (hasLoneSurrogate(key)) throw REFUSED;
+        out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${encodeFast(item)}`;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw REFUSED;
+  }
 }
 
 export function canonicalBytes(value: unknown): Uint8Array {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalBytes, canonicalJson, CanonicalEncodingError } from '../../shared/domain/canonical.js';
+import { entryCanonicalBytes, entryCanonicalJson, type UnsignedEntry } from '../../shared/domain/entry.js';
 
 /** A value canonicalJson must accept: well-formed strings, safe integers, booleans, null, arrays, plain objects. */
 const wellFormedString = fc.string({ unit: 'binary', maxLength: 12 });
@@ -347,5 +348,35 @@ describe('canonicalJson properties', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('entryCanonicalJson (the field-by-field writer used for hashing and signing)', () => {
+  const entry = fc.record({
+    v: safeInt, author: wellFormedString, seq: safeInt, prev: fc.option(wellFormedString, { nil: null }),
+    hlc: fc.record({ t: safeInt, c: safeInt }), incident: wellFormedString, kind: wellFormedString,
+    body: canonicalObject, classification: wellFormedString,
+  });
+
+  it('gives exactly canonicalJson of the entry fields, with or without the body passed in', () => {
+    fc.assert(
+      fc.property(entry, (e) => {
+        const expected = canonicalJson(e);
+        const asEntry = e as unknown as UnsignedEntry;
+        expect(entryCanonicalJson(asEntry)).toBe(expected);
+        expect(entryCanonicalJson(asEntry, canonicalJson(e.body))).toBe(expected);
+        expect(Buffer.from(entryCanonicalBytes(asEntry)).toString('utf8')).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('refuses, naming the field, what the generic encoder refuses', () => {
+    const base = { v: 1, author: 'a', seq: 1, prev: null, hlc: { t: 1, c: 0 }, incident: 'i', kind: 'melding', body: { text: 'x' }, classification: 'intern' };
+    const bad = (patch: Record<string, unknown>) => () => entryCanonicalJson({ ...base, ...patch } as unknown as UnsignedEntry);
+    expect(bad({ seq: 1.5 })).toThrow(/only safe integers/);
+    expect(bad({ hlc: { t: 2 ** 60, c: 0 } })).toThrow(/only safe integers/);
+    expect(bad({ author: '\uD800' })).toThrow(CanonicalEncodingError);
+    expect(bad({ body: { items: [1, 2.5] } })).toThrow(/items\[1\]: only safe integers/);
   });
 });

@@ -3,7 +3,6 @@ import type { HlcClock } from '../../../shared/domain/hlc.js';
 import type { Classification, EntryKind } from '../../../shared/domain/kinds.js';
 import { storageError } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
-import { createPositionAllocator } from './positions.js';
 import { createEntryWriter } from './rows.js';
 
 export interface EntryDraft {
@@ -23,7 +22,6 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
   const head = db.prepare<[string], { id: string; seq: number; t: number; c: number }>(
     'SELECT id, seq, hlc_t AS t, hlc_c AS c FROM entries WHERE author = ? ORDER BY seq DESC, id LIMIT 1',
   );
-  const allocate = createPositionAllocator(db);
   const write = createEntryWriter(db);
   const appendInTransaction = db.transaction((draft: EntryDraft): SignedEntry => {
     const last = head.get(signer.publicKeyHex);
@@ -38,7 +36,7 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
       signer,
       crypto,
     );
-    write(entry, allocate(entry.hlc), now(), null);
+    write(entry, now(), null);
     return entry;
   });
   return (draft: EntryDraft): SignedEntry => {

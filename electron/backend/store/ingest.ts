@@ -1,12 +1,11 @@
 import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
-import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
+import { canonicalJson, CanonicalEncodingError } from '../../../shared/domain/canonical.js';
 import { entryCanonicalBytes, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
 import { toHex } from '../../../shared/domain/hex.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
-import { createPositionAllocator } from './positions.js';
-import { createEntryWriter } from './rows.js';
+import { createEntryWriter, ID_LOOKUP } from './rows.js';
 
 export interface IngestReport {
   /** Ids that are now in the log, including waiting entries whose gap this batch filled. */
@@ -31,8 +30,11 @@ export const MAX_PENDING_ENTRIES = 200_000;
  * transaction.
  */
 export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: HlcClock, now: () => number) {
-  const hasEntry = db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck();
-  const linkOf = db.prepare<[string], { author: string; seq: number }>('SELECT author, seq FROM entries WHERE id = ?');
+  // By (author, seq, id), not by id alone: that index is written at each author's end and stays in
+  // cache, where the id index is random. The id is the hash of author and seq among the rest.
+  const hasEntry = db.prepare<[string, number, string]>('SELECT 1 FROM entries WHERE author = ? AND seq = ? AND id = ?').pluck();
+  const storedIds = db.prepare<[string, number, number], string>('SELECT id FROM entries WHERE author = ? AND seq BETWEEN ? AND ?').pluck();
+  const hasId = db.prepare<[{ id: string }]>(`SELECT 1 FROM entries WHERE ${ID_LOOKUP}`).pluck();
   const headSeq = db.prepare('SELECT max(seq) FROM entries WHERE author = ?').pluck();
   const sameSeq = db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck();
   const pendingCount = db.prepare('SELECT count(*) FROM pending_entries').pluck();
@@ -40,26 +42,34 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   const addPending = db.prepare('INSERT OR IGNORE INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)');
   const waitingOn = db.prepare<[string], { id: string; entry: string }>('SELECT id, entry FROM pending_entries WHERE prev = ? ORDER BY id');
   const dropPending = db.prepare('DELETE FROM pending_entries WHERE id = ?');
-  const allocate = createPositionAllocator(db);
   const write = createEntryWriter(db);
 
   const ingestInTransaction = db.transaction((candidates: readonly unknown[]): IngestReport => {
     const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
     let pendingRows = pendingCount.get() as number;
     const byAuthor = new Map<string, SignedEntry[]>();
-    const seen = new Set<string>();
+    // The body's canonical JSON, by id: computed once for the hash and stored as the row's body.
+    const bodyJsonOf = new Map<string, string>();
     for (const candidate of candidates) {
-      const entry = parseCandidate(candidate, report, crypto);
-      if (!entry) continue;
-      if (seen.has(entry.id)) continue;
-      seen.add(entry.id);
-      if ((pendingRows > 0 && hasPending.get(entry.id)) || hasEntry.get(entry.id)) {
+      const parsed = parseCandidate(candidate, report, crypto);
+      if (!parsed) continue;
+      const { entry, bodyJson } = parsed;
+      if (bodyJsonOf.has(entry.id)) continue;
+      bodyJsonOf.set(entry.id, bodyJson);
+      if (pendingRows > 0 && hasPending.get(entry.id)) {
         report.known++;
         continue;
       }
       let list = byAuthor.get(entry.author);
       if (!list) byAuthor.set(entry.author, (list = []));
       list.push(entry);
+    }
+    for (const [author, list] of byAuthor) {
+      const isStored = storedPredicate(author, list);
+      const fresh = list.filter((entry) => !isStored(entry));
+      report.known += list.length - fresh.length;
+      if (fresh.length > 0) byAuthor.set(author, fresh);
+      else byAuthor.delete(author);
     }
 
     /** Ids parked by this batch and still waiting at its end. */
@@ -78,7 +88,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
         if (existing.length > 0) report.forks.push({ author: entry.author, seq: entry.seq, id: entry.id });
       }
       const skew = clock.observe(entry.hlc);
-      write(entry, allocate(entry.hlc), now(), skew ? skew.aheadMs : null);
+      write(entry, now(), skew ? skew.aheadMs : null, bodyJsonOf.get(entry.id));
       if (skew) report.skewed.push({ id: entry.id, aheadMs: skew.aheadMs });
       report.added.push(entry.id);
       heads.set(entry.author, Math.max(headOf(entry.author), entry.seq));
@@ -139,11 +149,27 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     return report;
   });
 
+  /**
+   * Tells which entries of `list` (all by `author`) the log already holds: one range query over the
+   * author's seqs when the batch is dense there (as sync and bundles send them), one lookup per
+   * entry when it is scattered.
+   */
+  function storedPredicate(author: string, list: readonly SignedEntry[]): (entry: SignedEntry) => boolean {
+    let low = Infinity;
+    let high = -Infinity;
+    for (const entry of list) {
+      low = Math.min(low, entry.seq);
+      high = Math.max(high, entry.seq);
+    }
+    if (high - low > 4 * list.length) return (entry) => hasEntry.get(author, entry.seq, entry.id) !== undefined;
+    const stored = new Set(storedIds.all(author, low, high));
+    return (entry) => stored.has(entry.id);
+  }
+
   function anchorState(first: SignedEntry): 'present' | 'missing' | 'broken' {
     if (first.seq === 1) return 'present';
-    const link = linkOf.get(first.prev!);
-    if (!link) return 'missing';
-    return link.author === first.author && link.seq === first.seq - 1 ? 'present' : 'broken';
+    if (hasEntry.get(first.author, first.seq - 1, first.prev!)) return 'present';
+    return hasId.get({ id: first.prev! }) ? 'broken' : 'missing';
   }
 
   function rejectIfForged(entry: SignedEntry, report: IngestReport): boolean {
@@ -161,7 +187,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   };
 }
 
-function parseCandidate(candidate: unknown, report: IngestReport, crypto: EntryCrypto): SignedEntry | null {
+function parseCandidate(candidate: unknown, report: IngestReport, crypto: EntryCrypto): { entry: SignedEntry; bodyJson: string } | null {
   const claimedId = typeof (candidate as { id?: unknown })?.id === 'string' ? ((candidate as { id: string }).id.slice(0, 64)) : null;
   const parsed = signedEntrySchema.safeParse(candidate);
   if (!parsed.success) {
@@ -179,8 +205,10 @@ function parseCandidate(candidate: unknown, report: IngestReport, crypto: EntryC
     return null;
   }
   let bytes: Uint8Array;
+  let bodyJson: string;
   try {
-    bytes = entryCanonicalBytes(entry);
+    bodyJson = canonicalJson(entry.body);
+    bytes = entryCanonicalBytes(entry, bodyJson);
   } catch (error) {
     if (!(error instanceof CanonicalEncodingError)) throw error;
     report.rejected.push({ id: entry.id, reason: `malformed: ${error.message}` });
@@ -191,7 +219,7 @@ function parseCandidate(candidate: unknown, report: IngestReport, crypto: EntryC
     report.rejected.push({ id: entry.id, reason: 'hash-mismatch: the id is not the hash of the entry' });
     return null;
   }
-  return entry;
+  return { entry, bodyJson };
 }
 
 /** Splits one author's entries (sorted by seq) into runs where each links to the one before. */

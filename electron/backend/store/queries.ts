@@ -1,7 +1,7 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
-import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './rows.js';
+import { ENTRY_COLUMNS, ID_LOOKUP, rowToEntry, type EntryRow } from './rows.js';
 
 export interface EntryFilter {
   incident?: string;
@@ -64,14 +64,14 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 }
 
 export function createQueries(db: SqliteDatabase) {
-  const byId = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`);
+  const byId = db.prepare<[{ id: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
   const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'grip', 'correctie') ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
 
   return {
     entry(id: string): StoredEntry | null {
-      const row = byId.get(id);
+      const row = byId.get({ id });
       return row ? { ...rowToEntry(row), skewMs: row.skew_ms } : null;
     },
     incidentEntries(incident: string): SignedEntry[] {
@@ -131,8 +131,8 @@ export function createSyncQueries(db: SqliteDatabase) {
     ), tops AS (SELECT author, (SELECT max(seq) FROM entries WHERE author = authors.author) AS seq FROM authors WHERE author IS NOT NULL)
     SELECT author, seq, (SELECT min(id) FROM entries WHERE entries.author = tops.author AND entries.seq = tops.seq) AS head,
       (SELECT count(*) FROM entries WHERE entries.author = tops.author) AS total FROM tops`);
-  const after = db.prepare<[string, number, number, string, number], EntryRow>(
-    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = ? AND (seq > ? OR (seq = ? AND id > ?)) ORDER BY seq, id LIMIT ?`,
+  const after = db.prepare<[string, number, string, number], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = ? AND (seq, id) > (?, ?) ORDER BY seq, id LIMIT ?`,
   );
   const atSeq = db.prepare<[string, number], { id: string }>('SELECT id FROM entries WHERE author = ? AND seq = ? ORDER BY id');
   return {
@@ -142,7 +142,7 @@ export function createSyncQueries(db: SqliteDatabase) {
     },
     /** One author's entries after (seq, id), in chain order; forks at one seq come in id order. */
     chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[] {
-      return after.all(author, seq, seq, id, limit).map(rowToEntry);
+      return after.all(author, seq, id, limit).map(rowToEntry);
     },
     idsAtSeq(author: string, seq: number): string[] {
       return atSeq.all(author, seq).map((r) => r.id);

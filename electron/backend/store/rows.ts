@@ -2,6 +2,7 @@ import { canonicalJson } from '../../../shared/domain/canonical.js';
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import { entryText, type Classification, type EntryKind } from '../../../shared/domain/kinds.js';
 import type { SqliteDatabase } from './database.js';
+import { basePosition, createPositionAllocator } from './positions.js';
 
 export interface EntryRow {
   id: string;
@@ -18,6 +19,9 @@ export interface EntryRow {
   sig: string;
   skew_ms: number | null;
 }
+
+/** Finds an entry by its id (bound as @id) through the index on the hash's first 8 bytes. */
+export const ID_LOOKUP = 'unhex(substr(id, 1, 16)) = unhex(substr(@id, 1, 16)) AND id = @id';
 
 export const ENTRY_COLUMNS = 'id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms';
 
@@ -37,17 +41,28 @@ export function rowToEntry(row: EntryRow): SignedEntry {
   };
 }
 
-/** Writes one entry row and its search text; the caller holds the transaction. */
+/**
+ * Writes one entry row and its search text at the entry's position, and returns that position; the
+ * caller holds the transaction. Most entries get their HLC's base position; only when another
+ * entry already holds it (the PRIMARY KEY refuses the row, and nothing was written) is a free slot
+ * looked up, which spares a lookup for every other entry.
+ */
 export function createEntryWriter(db: SqliteDatabase) {
-  const insertEntry = db.prepare(`INSERT INTO entries (pos, ${ENTRY_COLUMNS}, received_at)
-    VALUES (@pos, @id, @v, @author, @seq, @prev, @hlc_t, @hlc_c, @incident, @kind, @classification, @body, @sig, @skew_ms, @received_at)`);
+  const insertEntry = db.prepare(`INSERT INTO entries (pos, ${ENTRY_COLUMNS}, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
-  return (entry: SignedEntry, pos: bigint, receivedAt: number, skewMs: number | null): void => {
-    insertEntry.run({
-      pos, id: entry.id, v: entry.v, author: entry.author, seq: entry.seq, prev: entry.prev, hlc_t: entry.hlc.t, hlc_c: entry.hlc.c,
-      incident: entry.incident, kind: entry.kind, classification: entry.classification, body: canonicalJson(entry.body),
-      sig: entry.sig, skew_ms: skewMs, received_at: receivedAt,
-    });
+  const allocate = createPositionAllocator(db);
+  const insertAt = (pos: bigint, entry: SignedEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
+    insertEntry.run(pos, entry.id, entry.v, entry.author, entry.seq, entry.prev, entry.hlc.t, entry.hlc.c, entry.incident, entry.kind, entry.classification, bodyJson, entry.sig, skewMs, receivedAt);
+  return (entry: SignedEntry, receivedAt: number, skewMs: number | null, bodyJson: string = canonicalJson(entry.body)): bigint => {
+    let pos = basePosition(entry.hlc);
+    try {
+      insertAt(pos, entry, bodyJson, receivedAt, skewMs);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+      pos = allocate(entry.hlc);
+      insertAt(pos, entry, bodyJson, receivedAt, skewMs);
+    }
     insertText.run(pos, entryText(entry.kind, entry.body));
+    return pos;
   };
 }

@@ -554,6 +554,32 @@ describe('replay', () => {
   });
 });
 
+describe('ingest write path', () => {
+  it('finds known entries whether a batch is dense in seq or scattered across the chain', () => {
+    const b = laptop();
+    const chain = makeChain(makeSigner(), INCIDENT, 40, { t0: T - HOUR });
+    b.backend.store.ingest(chain.slice(0, 30));
+    // dense: seqs 25..34, half known (one range query)
+    expect(b.backend.store.ingest(chain.slice(24, 34))).toMatchObject({ known: 6, added: ids(chain.slice(30, 34)) });
+    // scattered: seqs 1, 20, 34 known and 35 new, far apart (one lookup each)
+    const scattered = b.backend.store.ingest([chain[0]!, chain[19]!, chain[33]!, chain[34]!]);
+    expect(scattered).toMatchObject({ known: 3, added: [chain[34]!.id], rejected: [] });
+    expect(b.backend.store.count()).toBe(35);
+  });
+
+  it('stores entries of different authors stamped with the very same HLC, each once, in arrival order', () => {
+    const b = laptop();
+    const stamp = { t0: T - HOUR };
+    const first = makeChain(makeSigner(), INCIDENT, 3, stamp);
+    const second = makeChain(makeSigner(), INCIDENT, 3, stamp);
+    const third = makeChain(makeSigner(), INCIDENT, 3, stamp);
+    expect(b.backend.store.ingest([...first, ...second]).added).toHaveLength(6);
+    expect(b.backend.store.ingest(third).added).toHaveLength(3);
+    const page = b.backend.store.list({}, { limit: 20, order: 'oldest' });
+    expect(page.entries.map((e) => e.id)).toEqual([0, 1, 2].flatMap((i) => [first[i]!.id, second[i]!.id, third[i]!.id]));
+  });
+});
+
 describe('forged copies', () => {
   it('a forged copy that claims a genuine id, arriving first, neither hides the genuine entry nor counts as known', () => {
     const receiver = laptop();

@@ -7,6 +7,7 @@ import { BakenError } from '../../../electron/backend/errors.js';
 import { createBackend, type Backend } from '../../../electron/backend/index.js';
 import { openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../electron/backend/store/migrations/index.js';
+import { ID_LOOKUP } from '../../../electron/backend/store/rows.js';
 import { caught, sha256File, sqliteSideFiles } from '../../support/files.js';
 import { useTempDirs } from '../../support/temp.js';
 
@@ -60,29 +61,41 @@ const INSERT_ENTRY = `INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t,
 const EXPECTED: Record<number, { adds: string[]; works: (db: SqliteDatabase) => void }> = {
   1: {
     adds: [
-      'table:entries', 'index:sqlite_autoindex_entries_1', 'index:entries_author_seq', 'index:entries_incident', 'index:entries_kind',
+      'table:entries', 'index:entries_author_seq', 'index:entries_id', 'index:entries_incident', 'index:entries_kind',
       'trigger:entries_no_update', 'trigger:entries_no_delete',
     ],
     works(db) {
-      db.prepare(INSERT_ENTRY).run(rawEntryRow(1, 'e1'));
-      db.prepare(INSERT_ENTRY).run(rawEntryRow(2, 'e2', 2, 'e1'));
-      // prev must reference an existing entry (with foreign keys on, as the app opens it)
-      db.pragma('foreign_keys = ON');
-      expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(3, 'e3', 3, 'missing'))).toThrow(/FOREIGN KEY/);
+      const e1 = 'e1'.padEnd(64, '0');
+      const e2 = 'e2'.padEnd(64, '0');
+      db.prepare(INSERT_ENTRY).run(rawEntryRow(1, e1));
+      db.prepare(INSERT_ENTRY).run(rawEntryRow(2, e2, 2, e1));
+      // The same entry twice is refused (an id is the hash of its author and seq among the rest)...
+      expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(3, e2, 2, e1))).toThrow(/UNIQUE/);
+      // ...while a second, different entry at the same seq (a fork) is kept as evidence.
+      db.prepare(INSERT_ENTRY).run(rawEntryRow(4, 'f2'.padEnd(64, '0'), 2, e1));
       // seq 1 exactly when prev is null
-      expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(4, 'e4', 2, null))).toThrow(/CHECK/);
-      expect(() => db.prepare("UPDATE entries SET body = '{}' WHERE id = 'e1'").run()).toThrow(/append-only/);
-      expect(() => db.prepare("DELETE FROM entries WHERE id = 'e2'").run()).toThrow(/append-only/);
+      expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(5, 'e5', 2, null))).toThrow(/CHECK/);
+      expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(6, 'e6', 1, e1))).toThrow(/CHECK/);
+      expect(() => db.prepare('UPDATE entries SET body = ? WHERE id = ?').run('{}', e1)).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM entries WHERE id = ?').run(e2)).toThrow(/append-only/);
       expect(db.prepare('SELECT id, body FROM entries ORDER BY pos').all()).toEqual([
-        { id: 'e1', body: '{"text":"hallo"}' },
-        { id: 'e2', body: '{"text":"hallo"}' },
+        { id: e1, body: '{"text":"hallo"}' },
+        { id: e2, body: '{"text":"hallo"}' },
+        { id: 'f2'.padEnd(64, '0'), body: '{"text":"hallo"}' },
       ]);
-      const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM entries WHERE author = 'x' ORDER BY seq DESC").all() as { detail: string }[];
-      expect(plan.map((p) => p.detail).join(' ')).toMatch(/entries_author_seq/);
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ id: "x" }) as { detail: string }[]).map((p) => p.detail).join(' ');
+      expect(plan("SELECT id FROM entries WHERE author = @id ORDER BY seq DESC")).toMatch(/entries_author_seq/);
+      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/entries_id/);
+      expect(db.prepare(`SELECT seq FROM entries WHERE ${ID_LOOKUP}`).pluck().get({ id: e2 })).toBe(2);
+      // one incident, or one kind within one incident: in pos order from the index, no sort
+      for (const where of ['incident = @id', "kind = 'besluit' AND incident = @id"]) {
+        expect(plan(`SELECT id FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`)).toMatch(/USING INDEX entries_(incident|kind)/);
+        expect(plan(`SELECT id FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`)).not.toMatch(/TEMP B-TREE/);
+      }
     },
   },
   2: {
-    adds: ['table:entry_text', 'table:entry_text_config', 'table:entry_text_data', 'table:entry_text_docsize', 'table:entry_text_idx'],
+    adds: ['table:entry_text', 'table:entry_text_config', 'table:entry_text_data', 'table:entry_text_idx'],
     works(db) {
       db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)').run(10, 'Coördinatie met de brandweer');
       db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)').run(11, 'Café ontruimd');
@@ -91,7 +104,10 @@ const EXPECTED: Record<number, { adds: string[]; works: (db: SqliteDatabase) => 
       expect(hits('cafe')).toEqual([11]);
       expect(hits('brand*')).toEqual([10]);
       // contentless: the text itself is not stored
-      expect(db.prepare('SELECT text FROM entry_text WHERE rowid = 10').pluck().get()).toBeNull();
+      expect(db.prepare("SELECT text FROM entry_text WHERE entry_text MATCH 'brandweer'").pluck().get()).toBeNull();
+      // the form searchQuery() writes: every word as a prefix, all required (no positions are kept)
+      expect(hits('"coor"* AND "brandw"*')).toEqual([10]);
+      expect(hits('"cafe"* AND "brandw"*')).toEqual([]);
     },
   },
   3: {
@@ -182,12 +198,12 @@ describe('migrations', () => {
     const file = join(dir, DATABASE_FILE);
     const old = new Database(file);
     migrate(old, 1);
-    old.prepare(INSERT_ENTRY).run(rawEntryRow(1, 'e1'));
+    old.prepare(INSERT_ENTRY).run(rawEntryRow(1, 'e1'.padEnd(64, '0')));
     old.close();
 
     const db = keep(openLogDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(db.prepare('SELECT id FROM entries').pluck().all()).toEqual(['e1']);
+    expect(db.prepare('SELECT id FROM entries').pluck().all()).toEqual(['e1'.padEnd(64, '0')]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     for (const m of MIGRATIONS) for (const object of EXPECTED[m.version]!.adds) expect(schemaObjects(db).has(object), object).toBe(true);
   });
