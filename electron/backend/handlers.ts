@@ -35,7 +35,7 @@ export function createHandlers({ store, dataDir, now, onAppended }: HandlerConte
     return { id: entry.id, seq: entry.seq, incident: entry.incident, classification: entry.classification };
   };
   const knownIncident = (incident: string): void => {
-    if (!store.list({ incident, kind: 'incident' }, { limit: 1, order: 'oldest' }).entries.length) {
+    if (!store.hasIncident(incident)) {
       throw new BakenError('not-found', `no incident ${incident} in this log`);
     }
   };

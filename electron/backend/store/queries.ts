@@ -1,4 +1,5 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
 import { ENTRY_COLUMNS, ID_LOOKUP, rowToEntry, type EntryRow } from './rows.js';
@@ -68,6 +69,15 @@ export function createQueries(db: SqliteDatabase) {
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
   const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'grip', 'correctie') ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
+  const opening = db.prepare<[string]>("SELECT 1 FROM entries WHERE kind = 'incident' AND incident = ? LIMIT 1").pluck();
+  // list() and search() build their SQL from the filters given; there are few combinations, and
+  // preparing a statement costs more than running a small query.
+  const statements = new Map<string, Statement<unknown[], PosRow>>();
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql);
+    if (!prepared) statements.set(sql, (prepared = db.prepare<unknown[], PosRow>(sql)));
+    return prepared;
+  };
 
   return {
     entry(id: string): StoredEntry | null {
@@ -84,18 +94,22 @@ export function createQueries(db: SqliteDatabase) {
     count(): number {
       return count.get() as number;
     },
+    /** Whether the log holds the opening entry of this incident. */
+    hasIncident(incident: string): boolean {
+      return opening.get(incident) !== undefined;
+    },
     list(filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 'e.pos');
       const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entries e
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pos ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
-      return toPage(db.prepare<unknown[], PosRow>(sql).all(...params, page.limit + 1), page.limit);
+      return toPage(statement(sql).all(...params, page.limit + 1), page.limit);
     },
     /** Full-text search; `match` is an FTS5 query built by searchQuery(). */
     search(match: string, filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 't.rowid');
       const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entry_text t JOIN entries e ON e.pos = t.rowid
         WHERE entry_text MATCH ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY t.rowid ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
-      return toPage(db.prepare<unknown[], PosRow>(sql).all(match, ...params, page.limit + 1), page.limit);
+      return toPage(statement(sql).all(match, ...params, page.limit + 1), page.limit);
     },
   };
 }
