@@ -105,7 +105,7 @@ const EXPECTED: Record<number, { adds: string[]; works: (db: SqliteDatabase) => 
       expect(hits('brand*')).toEqual([10]);
       // contentless: the text itself is not stored
       expect(db.prepare("SELECT text FROM entry_text WHERE entry_text MATCH 'brandweer'").pluck().get()).toBeNull();
-      // the form searchQuery() writes: every word as a prefix, all required (no positions are kept)
+      // the form searchQuery() writes: every word as a prefix, all required
       expect(hits('"coor"* AND "brandw"*')).toEqual([10]);
       expect(hits('"cafe"* AND "brandw"*')).toEqual([]);
     },
