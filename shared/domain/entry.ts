@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalJson } from './canonical.js';
+import { canonicalJson, CanonicalEncodingError } from './canonical.js';
 import { compareHlc, MAX_COUNTER, type Hlc } from './hlc.js';
 import { toHex } from './hex.js';
 import { bodySchemas, classificationSchema, entryIdSchema, entryKindSchema, type Classification, type EntryKind } from './kinds.js';
@@ -67,19 +67,28 @@ export interface EntrySigner {
 const utf8 = new TextEncoder();
 
 /**
- * The canonical JSON of an entry (RFC 8785, see canonical.ts), written field by field in the
- * scheme's key order (author, body, classification, hlc, incident, kind, prev, seq, v) rather than
- * by sorting keys each time; the result is the same as canonicalJson() of those fields. Pass the
- * body's canonical JSON when it is already at hand (the store keeps it as the row's body).
+ * An entry's canonical bytes (RFC 8785, see canonical.ts), and its body's canonical JSON, which the
+ * store keeps as the row's body. Written field by field in the scheme's key order (author, body,
+ * classification, hlc, incident, kind, prev, seq, v) rather than by sorting keys each time; the
+ * result is the same as canonicalJson() of those fields.
  */
-export function entryCanonicalJson(entry: UnsignedEntry, bodyJson: string = canonicalJson(entry.body)): string {
-  const { author, classification, hlc, incident, kind, prev, seq, v } = entry;
+export function canonicalEntry(entry: UnsignedEntry): { bytes: Uint8Array; bodyJson: string } {
+  const { v, author, seq, prev, hlc, incident, kind, body, classification } = entry;
   const c = canonicalJson;
-  return `{"author":${c(author)},"body":${bodyJson},"classification":${c(classification)},"hlc":{"c":${c(hlc.c)},"t":${c(hlc.t)}},"incident":${c(incident)},"kind":${c(kind)},"prev":${c(prev)},"seq":${c(seq)},"v":${c(v)}}`;
+  try {
+    const bodyJson = c(body);
+    const json = `{"author":${c(author)},"body":${bodyJson},"classification":${c(classification)},"hlc":{"c":${c(hlc.c)},"t":${c(hlc.t)}},"incident":${c(incident)},"kind":${c(kind)},"prev":${c(prev)},"seq":${c(seq)},"v":${c(v)}}`;
+    return { bytes: utf8.encode(json), bodyJson };
+  } catch (error) {
+    if (!(error instanceof CanonicalEncodingError)) throw error;
+    // Encoded as one object, the error names the field ("seq: ...", "body.items[1]: ...").
+    const json = canonicalJson({ v, author, seq, prev, hlc: { t: hlc.t, c: hlc.c }, incident, kind, body, classification });
+    return { bytes: utf8.encode(json), bodyJson: canonicalJson(body) };
+  }
 }
 
-export function entryCanonicalBytes(entry: UnsignedEntry, bodyJson?: string): Uint8Array {
-  return utf8.encode(entryCanonicalJson(entry, bodyJson));
+export function entryCanonicalBytes(entry: UnsignedEntry): Uint8Array {
+  return canonicalEntry(entry).bytes;
 }
 
 export function signEntry(entry: UnsignedEntry, signer: EntrySigner, crypto: EntryCrypto): SignedEntry {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalBytes, canonicalJson, CanonicalEncodingError } from '../../shared/domain/canonical.js';
-import { entryCanonicalBytes, entryCanonicalJson, type UnsignedEntry } from '../../shared/domain/entry.js';
+import { canonicalEntry, entryCanonicalBytes, type UnsignedEntry } from '../../shared/domain/entry.js';
 
 /** A value canonicalJson must accept: well-formed strings, safe integers, booleans, null, arrays, plain objects. */
 const wellFormedString = fc.string({ unit: 'binary', maxLength: 12 });
@@ -351,32 +351,32 @@ describe('canonicalJson properties', () => {
   });
 });
 
-describe('entryCanonicalJson (the field-by-field writer used for hashing and signing)', () => {
+describe('canonicalEntry (the field-by-field writer used for hashing and signing)', () => {
   const entry = fc.record({
     v: safeInt, author: wellFormedString, seq: safeInt, prev: fc.option(wellFormedString, { nil: null }),
     hlc: fc.record({ t: safeInt, c: safeInt }), incident: wellFormedString, kind: wellFormedString,
     body: canonicalObject, classification: wellFormedString,
   });
+  const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 
-  it('gives exactly canonicalJson of the entry fields, with or without the body passed in', () => {
+  it('gives exactly canonicalJson of the entry fields, and of the body', () => {
     fc.assert(
       fc.property(entry, (e) => {
-        const expected = canonicalJson(e);
-        const asEntry = e as unknown as UnsignedEntry;
-        expect(entryCanonicalJson(asEntry)).toBe(expected);
-        expect(entryCanonicalJson(asEntry, canonicalJson(e.body))).toBe(expected);
-        expect(Buffer.from(entryCanonicalBytes(asEntry)).toString('utf8')).toBe(expected);
+        const encoded = canonicalEntry(e as unknown as UnsignedEntry);
+        expect(text(encoded.bytes)).toBe(canonicalJson(e));
+        expect(encoded.bodyJson).toBe(canonicalJson(e.body));
+        expect(entryCanonicalBytes(e as unknown as UnsignedEntry)).toEqual(encoded.bytes);
       }),
       { numRuns: 500 },
     );
   });
 
-  it('refuses, naming the field, what the generic encoder refuses', () => {
+  it('refuses what the generic encoder refuses, naming the field', () => {
     const base = { v: 1, author: 'a', seq: 1, prev: null, hlc: { t: 1, c: 0 }, incident: 'i', kind: 'melding', body: { text: 'x' }, classification: 'intern' };
-    const bad = (patch: Record<string, unknown>) => () => entryCanonicalJson({ ...base, ...patch } as unknown as UnsignedEntry);
-    expect(bad({ seq: 1.5 })).toThrow(/only safe integers/);
-    expect(bad({ hlc: { t: 2 ** 60, c: 0 } })).toThrow(/only safe integers/);
-    expect(bad({ author: '\uD800' })).toThrow(CanonicalEncodingError);
-    expect(bad({ body: { items: [1, 2.5] } })).toThrow(/items\[1\]: only safe integers/);
+    const bad = (patch: Record<string, unknown>) => () => canonicalEntry({ ...base, ...patch } as unknown as UnsignedEntry);
+    expect(bad({ seq: 1.5 })).toThrow(/^seq: only safe integers/);
+    expect(bad({ hlc: { t: 2 ** 60, c: 0 } })).toThrow(/^hlc\.t: only safe integers/);
+    expect(bad({ author: '\uD800' })).toThrow(/^author: string holds a lone surrogate/);
+    expect(bad({ body: { items: [1, 2.5] } })).toThrow(/^body\.items\[1\]: only safe integers/);
   });
 });

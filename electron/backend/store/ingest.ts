@@ -1,6 +1,6 @@
 import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
-import { canonicalJson, CanonicalEncodingError } from '../../../shared/domain/canonical.js';
-import { entryCanonicalBytes, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
+import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
+import { canonicalEntry, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
 import { toHex } from '../../../shared/domain/hex.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
@@ -207,8 +207,7 @@ function parseCandidate(candidate: unknown, report: IngestReport, crypto: EntryC
   let bytes: Uint8Array;
   let bodyJson: string;
   try {
-    bodyJson = canonicalJson(entry.body);
-    bytes = entryCanonicalBytes(entry, bodyJson);
+    ({ bytes, bodyJson } = canonicalEntry(entry));
   } catch (error) {
     if (!(error instanceof CanonicalEncodingError)) throw error;
     report.rejected.push({ id: entry.id, reason: `malformed: ${error.message}` });
