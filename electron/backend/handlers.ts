@@ -4,7 +4,7 @@ import { canonicalJson, CanonicalEncodingError } from '../../shared/domain/canon
 import { deriveIncidentState } from '../../shared/domain/derive.js';
 import { parseBody, type SignedEntry } from '../../shared/domain/entry.js';
 import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
-import { BakenError } from './errors.js';
+import { BakenError } from '../../shared/contract/errors.js';
 import type { LogStore } from './store/index.js';
 import { searchQuery } from './store/queries.js';
 import type { SyncMethods } from './sync/handlers.js';

@@ -4,7 +4,8 @@ import { apiInputs, API_METHODS, type ApiClient, type ApiHandlers, type ApiMetho
 import type { SignedEntry } from '../../shared/domain/entry.js';
 import { formatZodIssues } from '../../shared/domain/entry.js';
 import { DATABASE_FILE } from './data-dir.js';
-import { BakenError, storageError } from './errors.js';
+import { BakenError } from '../../shared/contract/errors.js';
+import { storageError } from './errors.js';
 import { createHandlers } from './handlers.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
 import { openLogDatabase } from './store/database.js';

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createBackend, type Backend } from '../backend/index.js';
 import { resolveDataDir } from '../backend/data-dir.js';
-import { BakenError } from '../backend/errors.js';
+import { BakenError } from '../../shared/contract/errors.js';
 import { UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { BakenError, storageError } from '../errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
+import { storageError } from '../errors.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
 
 export type SqliteDatabase = Database.Database;

@@ -1,8 +1,10 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { closeSync, constants, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntrySigner } from '../../../shared/domain/entry.js';
-import { BakenError, storageError } from '../errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
+import { storageError } from '../errors.js';
+import { createFileExclusive } from '../files/atomic-write.js';
 
 export const DEVICE_KEY_FILE = 'device-key.pem';
 
@@ -27,28 +29,13 @@ export function loadOrCreateDeviceIdentity(dataDir: string): DeviceIdentity {
 function createKeyFile(file: string): string {
   const { privateKey } = generateKeyPairSync('ed25519');
   const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-  // Written in full to a private temporary file, then published with link(), which fails when the
-  // key exists: a process starting at the same moment sees no key or the whole key, never an empty file.
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  let fd: number | undefined;
+  // Exclusive: a process starting at the same moment sees no key or the whole key, never an
+  // empty file, and the one that loses the race uses the winner's key.
+  if (createFileExclusive(file, pem, { doing: 'creating the device key', mode: 0o600 })) return pem;
   try {
-    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-    writeSync(fd, pem);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    try {
-      linkSync(temp, file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8');
-      throw error;
-    }
-    return pem;
+    return readFileSync(file, 'utf8');
   } catch (error) {
-    throw storageError(error, 'creating the device key');
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
+    throw storageError(error, 'reading the device key');
   }
 }
 

@@ -4,22 +4,9 @@ import { canonicalEntry, formatZodIssues, parseBody, signedEntrySchema, type Ent
 import { toHex } from '../../../shared/domain/hex.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
+import type { IngestReport } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { createEntryWriter, ID_LOOKUP } from './rows.js';
-
-export interface IngestReport {
-  /** Ids that are now in the log, including waiting entries whose gap this batch filled. */
-  added: string[];
-  /** Entries this device already had (in the log or waiting). */
-  known: number;
-  /** Authentic entries waiting outside the log for a predecessor that has not arrived. */
-  pending: string[];
-  /** Second entries for an author's seq: stored as evidence, the author is flagged. */
-  forks: { author: string; seq: number; id: string }[];
-  rejected: { id: string | null; reason: string }[];
-  /** Entries stamped further ahead of our clock than allowed: stored, ordered by their stamp, flagged. */
-  skewed: { id: string; aheadMs: number }[];
-}
 
 export const MAX_PENDING_ENTRIES = 200_000;
 

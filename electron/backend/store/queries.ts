@@ -1,5 +1,6 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import type { Statement } from 'better-sqlite3';
+import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
 import { ENTRY_COLUMNS, ID_LOOKUP, rowToEntry, type EntryRow } from './rows.js';
@@ -126,14 +127,6 @@ export function searchQuery(text: string): string | null {
   const words = text.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return null;
   return words.slice(0, 16).map((w) => `"${w}"*`).join(' AND ');
-}
-
-/** What this device holds of each author: the highest seq and the entry at it (the smallest id, if forked). */
-export interface AuthorHead {
-  seq: number;
-  head: string;
-  /** Entries beyond one per seq, i.e. fork evidence held; absent when there is none. */
-  extra?: number;
 }
 
 export function createSyncQueries(db: SqliteDatabase) {

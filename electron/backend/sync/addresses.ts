@@ -1,5 +1,5 @@
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import { BakenError } from '../errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
 
 /**
  * Accepts what people type for a peer: a multiaddr (/ip4/10.0.0.5/tcp/4100), host:port, or

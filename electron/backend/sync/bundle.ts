@@ -6,9 +6,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { z } from 'zod';
 import { formatZodIssues, signedEntrySchema, type SignedEntry } from '../../../shared/domain/entry.js';
 import { isoInstantSchema } from '../../../shared/domain/kinds.js';
-import { BakenError } from '../errors.js';
-import type { IngestReport } from '../store/ingest.js';
-import type { AuthorHead } from '../store/queries.js';
+import { BakenError } from '../../../shared/contract/errors.js';
+import type { AuthorHead, Replica } from '../replica/replica.js';
 import { clockSchema, type SyncClock } from './protocol.js';
 import type { BundleImportView } from '../../../shared/contract/api.js';
 
@@ -77,19 +76,10 @@ export const clockFileSchema = z.strictObject({
 });
 export type ClockFile = z.infer<typeof clockFileSchema>;
 
-/** What an export reads from the log (a LogStore has it). */
-export interface BundleSource {
-  readonly author: string;
-  authorHeads(): Map<string, AuthorHead>;
-  /** One author's entries after (seq, id) in chain order; id '~' means after every entry at seq. */
-  chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[];
-  idsAtSeq(author: string, seq: number): string[];
-}
-
-/** What an import writes to (a LogStore has it). */
-export interface BundleTarget {
-  ingest(entries: readonly unknown[]): IngestReport;
-}
+/** What an export reads from the log. */
+export type BundleSource = Pick<Replica, 'author' | 'authorHeads' | 'chainAfter' | 'idsAtSeq'>;
+/** What an import writes to. */
+export type BundleTarget = Pick<Replica, 'ingest'>;
 
 export interface ExportBundleOptions {
   /** Final file name; the bundle is written to `out + '.partial'`, synced, then renamed. */

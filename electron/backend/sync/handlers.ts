@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import type { ApiHandlers, SyncStatusView } from '../../../shared/contract/api.js';
-import { BakenError } from '../errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
 import type { LogStore } from '../store/index.js';
 import { parsePeerAddress } from './addresses.js';
 import { exportBundle, exportClock, importBundle, readClockFile } from './bundle.js';

@@ -1,7 +1,7 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
-import type { IngestReport } from '../store/ingest.js';
+import type { IngestReport, Replica } from '../replica/replica.js';
 import type { SyncMessage } from './protocol.js';
-import { createSyncSession, type SessionStatus, type SyncSession, type SyncStore } from './session.js';
+import { createSyncSession, type SessionStatus, type SyncSession } from './session.js';
 
 export interface PeerLink {
   /** The peer's id as the transport knows it (libp2p peer id, or a simulator name). */
@@ -20,7 +20,7 @@ export interface PeerSyncStatus extends SessionStatus {
  * is offered to every other open session: store-and-forward, so laptops that never meet directly
  * (A–B–C) still converge. Transport-agnostic: libp2p streams and the test simulator both use it.
  */
-export function createSyncHub(options: { store: SyncStore; now: () => number; onIngested?: (report: IngestReport) => void }) {
+export function createSyncHub(options: { store: Replica; now: () => number; onIngested?: (report: IngestReport) => void }) {
   const links = new Set<PeerLink>();
   const history = new Map<string, SessionStatus>();
 

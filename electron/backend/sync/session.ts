@@ -1,20 +1,9 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
-import type { IngestReport } from '../store/ingest.js';
-import type { AuthorHead } from '../store/queries.js';
+import type { IngestReport, Replica } from '../replica/replica.js';
 import { LIMITS, PeerReportedError, ProtocolError, PROTOCOL_VERSION, type SyncClock, type SyncMessage } from './protocol.js';
 
-/** The little a sync session needs from a log store (an in-memory store in tests, SQLite in the app). */
-export interface SyncStore {
-  readonly author: string;
-  authorHeads(): Map<string, AuthorHead>;
-  /** One author's entries after (seq, id) in chain order; id '~' means "after every entry at seq". */
-  chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[];
-  idsAtSeq(author: string, seq: number): string[];
-  ingest(entries: readonly unknown[]): IngestReport;
-}
-
 export interface SessionOptions {
-  store: SyncStore;
+  store: Replica;
   send(message: SyncMessage): void;
   now(): number;
   /** Entries this session stored, so the node can pass them on to its other peers. */

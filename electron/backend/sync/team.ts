@@ -14,7 +14,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { multiaddr } from '@multiformats/multiaddr';
-import { BakenError, storageError } from '../errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
+import { storageError } from '../errors.js';
 
 /**
  * A team is the set of devices that share one 256-bit pre-shared key: libp2p's private-network

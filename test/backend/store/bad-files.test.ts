@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
-import { BakenError } from '../../../electron/backend/errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
 import { createBackend, type Backend } from '../../../electron/backend/index.js';
 import { openLogDatabase } from '../../../electron/backend/store/database.js';
 import { caught, overwriteBytes, sha256File, sqliteSideFiles } from '../../support/files.js';

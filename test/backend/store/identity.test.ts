@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
-import { BakenError } from '../../../electron/backend/errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
 import { createBackend, type Backend } from '../../../electron/backend/index.js';
 import { DEVICE_KEY_FILE, loadOrCreateDeviceIdentity } from '../../../electron/backend/store/identity.js';
 import { nodeCrypto } from '../../support/entries.js';

@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
-import { BakenError } from '../../../electron/backend/errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
 import { createBackend, type Backend } from '../../../electron/backend/index.js';
 import { openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../electron/backend/store/migrations/index.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signEntry, type SignedEntry } from '../../../shared/domain/entry.js';
-import { BakenError } from '../../../electron/backend/errors.js';
+import { BakenError } from '../../../shared/contract/errors.js';
 import { createBackend, type Backend } from '../../../electron/backend/index.js';
 import {
   BUNDLE_FORMAT, BUNDLE_VERSION, CLOCK_FILE_FORMAT, exportBundle, exportClock, importBundle, MAX_LINE_BYTES, PARTIAL_SUFFIX, readClockFile,

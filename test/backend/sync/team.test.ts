@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateKey, preSharedKey } from '@libp2p/pnet';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BakenError, type BakenErrorCode } from '../../../electron/backend/errors.js';
+import { BakenError, type BakenErrorCode } from '../../../shared/contract/errors.js';
 import {
   createTeam,
   decodeInvite,

@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * The log itself. `pos` is a sort key derived from the entry's HLC (see positions.ts), so "newest

@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * Full-text search over entry text. Contentless (the text lives in `entries`), keyed by `pos`, so

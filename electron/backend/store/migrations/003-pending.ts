@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * Authentic entries whose predecessor has not arrived yet (a partial bundle, a relay that was cut

@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './migration.js';
 
 /**
  * Peers this device knows how to reach (added by hand, from an invite, or seen on the LAN), so a

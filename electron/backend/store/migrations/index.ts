@@ -3,14 +3,9 @@ import { migration001 } from './001-entries.js';
 import { migration002 } from './002-search.js';
 import { migration003 } from './003-pending.js';
 import { migration004 } from './004-known-peers.js';
+import type { Migration } from './migration.js';
 
-export interface Migration {
-  /** Becomes PRAGMA user_version once applied; consecutive from 1. */
-  version: number;
-  name: string;
-  /** Additive SQL only: laptops in the field run mixed versions and share data. */
-  up: string;
-}
+export type { Migration };
 
 export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
 export const SCHEMA_VERSION = MIGRATIONS.length;
