@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { createBackend } from '../../electron/backend/index.js';
+import { openTestBackend } from '../../test/support/backend.js';
 import { situationText } from '../lib/dutch.js';
 import { bytesWritten, formatBytes } from '../lib/io.js';
 import { createRandom } from '../lib/random.js';
@@ -20,7 +20,7 @@ const SPIKE_BYTES = 100_000;
  */
 export async function measureAppend(count: number, warmup: number): Promise<Section> {
   const dir = makeTempDir('append');
-  const backend = createBackend({ dataDir: join(dir, 'node'), create: true });
+  const backend = openTestBackend({ dataDir: join(dir, 'node'), create: true });
   const raw = openRawBaseline(join(dir, 'raw.db'));
   try {
     const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring regio Zuidoost' });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createBackend } from '../../electron/backend/index.js';
+import { openTestBackend } from '../../test/support/backend.js';
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 import { openLogDatabase } from '../../electron/backend/store/database.js';
 import { createEntryWriter } from '../../electron/backend/store/rows.js';
@@ -73,7 +73,7 @@ async function signRemoteLog(total: number, batchSize: number): Promise<SignedEn
 
 function timeIngest(batches: readonly SignedEntry[][]): Timed {
   const dir = makeTempDir('ingest');
-  const backend = createBackend({ dataDir: dir, create: true });
+  const backend = openTestBackend({ dataDir: dir, create: true });
   try {
     const start = nowMs();
     const { bytes } = countWrites(() => {

@@ -3,7 +3,7 @@
  * those of a process that only opened the log, not one still holding the build's garbage.
  * Prints one JSON object (ProbeResult) on stdout.
  */
-import { createBackend, type Backend } from '../../electron/backend/index.js';
+import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
 import { nowMs } from '../lib/stats.js';
 
 export interface ProbeInput {
@@ -36,11 +36,11 @@ export interface ProbeResult {
 const input = JSON.parse(process.argv[2]!) as ProbeInput;
 const rssBeforeOpen = process.memoryUsage().rss;
 const openMs: number[] = [];
-let backend: Backend | undefined;
+let backend: TestBackend | undefined;
 for (let i = 0; i < input.opens; i++) {
   backend?.close();
   const start = nowMs();
-  backend = createBackend({ dataDir: input.dataDir });
+  backend = openTestBackend({ dataDir: input.dataDir });
   openMs.push(nowMs() - start);
 }
 const api = backend!.api;

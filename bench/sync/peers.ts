@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createBackend, type Backend } from '../../electron/backend/index.js';
+import { systemClock } from '../../electron/backend/clock.js';
+import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
 import { readStatusFile } from '../../electron/backend/sync/status-file.js';
 import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
 import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team.js';
@@ -11,7 +12,7 @@ const BIN = fileURLToPath(new URL('../../bin/baken.mjs', import.meta.url));
 
 export interface BenchPeer {
   dir: string;
-  backend: Backend;
+  backend: TestBackend;
   node: SyncNode | null;
   address: string | null;
 }
@@ -27,12 +28,15 @@ export function benchTeam(peers: readonly BenchPeer[]) {
 
 export function makePeer(label: string): BenchPeer {
   const dir = makeTempDir(label);
-  return { dir, backend: createBackend({ dataDir: dir, create: true }), node: null, address: null };
+  return { dir, backend: openTestBackend({ dataDir: dir, create: true }), node: null, address: null };
 }
 
 /** Starts a libp2p node on 127.0.0.1 (never mDNS: benches run in the host's namespace). */
 export async function goOnline(peer: BenchPeer, team: Team, peers: string[] = []): Promise<void> {
-  const node = await createSyncNode({ backend: peer.backend, team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers });
+  const node = await createSyncNode({
+    replica: peer.backend.store, knownPeers: peer.backend.store.knownPeers, signer: peer.backend.identity, events: peer.backend.events, clock: systemClock,
+    team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers,
+  });
   await node.start();
   peer.node = node;
   peer.address = node.status().listen[0]!.replace(/\/p2p\/.*/, '');
@@ -46,7 +50,7 @@ export async function goOffline(peer: BenchPeer): Promise<void> {
 /** Reopens a peer's backend after its data directory was used by another process. */
 export function reopen(peer: BenchPeer): void {
   peer.backend.close();
-  peer.backend = createBackend({ dataDir: peer.dir });
+  peer.backend = openTestBackend({ dataDir: peer.dir });
 }
 
 /**
@@ -68,7 +72,7 @@ export async function serveInChild(peer: BenchPeer): Promise<{ address: string; 
     async stop() {
       child.kill('SIGTERM');
       const code = await exited;
-      peer.backend = createBackend({ dataDir: peer.dir });
+      peer.backend = openTestBackend({ dataDir: peer.dir });
       return code;
     },
   };

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createBackend, type Backend } from '../backend/index.js';
-import { resolveDataDir } from '../backend/data-dir.js';
-import { BakenError } from '../../shared/contract/errors.js';
+import { resolveDataDir } from './data-dir.js';
+import { exitCodeFor, toErrorData } from '../../shared/contract/errors.js';
 import { UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
@@ -43,22 +43,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (error) {
     return report(error, io);
   } finally {
-    backend?.close();
+    await backend?.stop();
   }
 }
 
+/** One line on stderr; the exit code follows from the error's code (2: fix what you typed, 1: anything else). */
 function report(error: unknown, io: Io): number {
   if (error instanceof UsageError) {
     io.err(`baken: ${error.message}\n`);
     return 2;
   }
-  if (error instanceof BakenError) {
-    io.err(`baken: ${error.message}\n`);
-    return error.code === 'invalid-input' ? 2 : 1;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  io.err(`baken: ${message.split('\n')[0]}\n`);
-  return 1;
+  const data = toErrorData(error);
+  io.err(`baken: ${data.message}\n`);
+  return exitCodeFor(data.code);
 }
 
 /** The command is the longest run of leading words (skipping global flags) that names one. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackend } from '../../electron/backend/index.js';
+import { openTestBackend } from '../support/backend.js';
 import { main } from '../../electron/cli/baken.js';
 import type { ActionView, LogEntryView, SyncStatusView, VerifyView } from '../../shared/contract/api.js';
 import type { IncidentState } from '../../shared/domain/derive.js';
@@ -195,7 +195,7 @@ describe('sync between laptops in network namespaces (mDNS, real TCP, partitions
 
       // Bursts of writes from another process than the serving one, as a busy desk makes them: many
       // small sync frames (and so many packets to lose) rather than one big one.
-      const backend = createBackend({ dataDir: a.data });
+      const backend = openTestBackend({ dataDir: a.data });
       try {
         for (let i = 1; i <= 300; i++) {
           const appended = await backend.api['log.add']({ incident, kind: 'beeld', body: { text: `Beeld ${i}: situatie bij knooppunt ${i % 17}, ${'wegafsluiting en omleiding '.repeat(1 + (i % 5))}` } });

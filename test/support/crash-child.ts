@@ -6,7 +6,7 @@
  * parent reads was acknowledged to the caller. The parent kills this process with SIGKILL.
  */
 import { writeSync } from 'node:fs';
-import { createBackend } from '../../electron/backend/index.js';
+import { openTestBackend } from './backend.js';
 
 const [dataDir, incident, seedText] = process.argv.slice(2);
 if (!dataDir || !incident) {
@@ -28,7 +28,7 @@ const random = (): number => {
 const kinds = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt'] as const;
 const words = ['brandweer', 'politie', 'GHOR', 'gemeente', 'ontruiming', 'stroomuitval', 'coördinatie', 'café', 'dijk', 'waterstand'];
 
-const backend = createBackend({ dataDir });
+const backend = openTestBackend({ dataDir });
 writeSync(1, 'ready\n');
 for (let i = 0; ; i++) {
   // Mostly short entries, now and then a long one that spans several pages of the database.

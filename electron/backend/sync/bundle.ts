@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { formatZodIssues, signedEntrySchema, type SignedEntry } from '../../../shared/domain/entry.js';
 import { isoInstantSchema } from '../../../shared/domain/kinds.js';
 import { BakenError } from '../../../shared/contract/errors.js';
-import type { AuthorHead, Replica } from '../replica/replica.js';
+import type { AuthorHead, IngestReport, Replica } from '../replica/replica.js';
 import { clockSchema, type SyncClock } from './protocol.js';
 import type { BundleImportView } from '../../../shared/contract/api.js';
 
@@ -102,6 +102,8 @@ export interface ExportBundleResult {
 
 export interface ImportBundleOptions {
   onProgress?(done: number, total: number): void;
+  /** After each batch is stored: what it added, for "entries added" events. */
+  onIngested?(report: IngestReport, batch: readonly unknown[]): void;
   /**
    * This device's team. A bundle written in another team is refused before anything is stored
    * (two teams' logs should not mix by accident), unless `anyTeam` is set.
@@ -480,6 +482,7 @@ export async function importBundle(store: BundleTarget, file: string, options: I
   const flush = () => {
     if (batch.length > 0) {
       const result = store.ingest(batch);
+      options.onIngested?.(result, batch);
       report.added += result.added.length;
       report.known += result.known;
       report.forks += result.forks.length;

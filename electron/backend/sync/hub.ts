@@ -20,11 +20,14 @@ export interface PeerSyncStatus extends SessionStatus {
  * is offered to every other open session: store-and-forward, so laptops that never meet directly
  * (A–B–C) still converge. Transport-agnostic: libp2p streams and the test simulator both use it.
  */
-export function createSyncHub(options: { store: Replica; now: () => number; onIngested?: (report: IngestReport) => void }) {
+/** What a hub offers a session: which author's chain grew to which seq. */
+export type Offered = Pick<SignedEntry, 'author' | 'seq'>;
+
+export function createSyncHub(options: { store: Replica; now: () => number; onIngested?: (report: IngestReport, entries: readonly SignedEntry[], link: PeerLink) => void }) {
   const links = new Set<PeerLink>();
   const history = new Map<string, SessionStatus>();
 
-  const relay = (from: PeerLink | null, entries: readonly SignedEntry[], forkedAuthors: readonly string[]) => {
+  const relay = (from: PeerLink | null, entries: readonly Offered[], forkedAuthors: readonly string[]) => {
     for (const link of links) if (link !== from) link.session.offer(entries, forkedAuthors);
   };
 
@@ -41,7 +44,7 @@ export function createSyncHub(options: { store: Replica; now: () => number; onIn
             const added = new Set(report.added);
             const stored = entries.filter((e) => added.has(e.id));
             relay(link, stored, [...new Set(report.forks.map((f) => f.author))]);
-            options.onIngested?.(report);
+            options.onIngested?.(report, entries, link);
           },
         }),
         receive: (message) => link.session.receive(message),
@@ -55,9 +58,9 @@ export function createSyncHub(options: { store: Replica; now: () => number; onIn
       return link;
     },
 
-    /** Entries appended on this device: push them to every peer. */
-    offerLocal(entries: readonly SignedEntry[]): void {
-      relay(null, entries, []);
+    /** Entries this device stored other than from a peer (and authors found forked): push them to every peer. */
+    offerLocal(entries: readonly Offered[], forkedAuthors: readonly string[] = []): void {
+      relay(null, entries, forkedAuthors);
     },
 
     /** Current sessions, plus the last known state of peers no longer connected. */

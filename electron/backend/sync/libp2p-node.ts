@@ -27,6 +27,8 @@ export async function createBakenLibp2p(options: { deviceSeed: Uint8Array; psk: 
     // node needs to find a peer again after the connection dropped (see node.ts).
     services: { identify: identify(), ping: ping(), ...(options.mdns ? { mdns: mdns({ interval: 2000 }) } : {}) },
     connectionManager: { dialTimeout: 6000 },
+    // Started by the sync node's start(), so a failure there (a port in use) is cleaned up by its caller.
+    start: false,
   });
 }
 

@@ -1,7 +1,15 @@
 import type { Connection, Libp2p } from '@libp2p/interface';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
-import type { PeerView } from '../../../shared/contract/api.js';
-import type { Backend } from '../index.js';
+import { BakenError } from '../../../shared/contract/errors.js';
+import type { Subscribe } from '../../../shared/contract/events.js';
+import type { PeerView } from '../../../shared/contract/sync.js';
+import type { SignedEntry } from '../../../shared/domain/entry.js';
+import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
+import type { Clock } from '../clock.js';
+import type { EmitEvent } from '../events.js';
+import { announceIngest } from '../ingest-events.js';
+import type { Replica } from '../replica/replica.js';
+import type { KnownPeers } from '../store/peers.js';
 import { parsePeerAddress } from './addresses.js';
 import { createSyncHub, type PeerSyncStatus } from './hub.js';
 import { createBakenLibp2p } from './libp2p-node.js';
@@ -10,19 +18,27 @@ import { createSyncService } from './sync-service.js';
 
 export const UNREACHABLE = 'not reachable, or not in this team';
 export const DISCONNECTED = 'connection lost; reconnects when the peer is reachable again';
-const WATCH_INTERVAL_MS = 200;
+const HOUSEKEEPING_MS = 200;
 const MAX_BACKOFF_MS = 60_000;
+const DIAL_TIMEOUT_MS = 6000;
 
 export interface SyncNodeOptions {
-  backend: Backend;
+  /** The log to sync; `entry` finds an entry a peer's ingest completed from the waiting room. */
+  replica: Replica & { entry(id: string): SignedEntry | null };
+  knownPeers: KnownPeers;
+  /** The device's Ed25519 seed: the same key is its libp2p identity. */
+  signer: { privateKeySeed: Uint8Array };
+  events: { emit: EmitEvent; on: Subscribe };
+  clock: Clock;
   /** The team this device is in; `psk` is its swarm.key file, the libp2p pre-shared key. */
   team: { id: string; name: string; psk: Uint8Array };
   listen: string[];
   mdns: boolean;
   /** Addresses to dial besides the known peers stored in the data directory (saved as known peers). */
   peers?: string[];
-  now?: () => number;
   limits?: Partial<typeof LIMITS>;
+  /** A peer whose clock is further off than this is reported (default 5 minutes). */
+  maxSkewMs?: number;
   log?: (line: string) => void;
 }
 
@@ -38,63 +54,53 @@ export interface NodeStatus {
 
 /**
  * A device on the network: the libp2p host, the sync service, and the housekeeping around them —
- * redialling known peers with backoff, dialling peers found by mDNS, and noticing entries that other
- * processes (the CLI) wrote to the same database, so they reach peers within a second.
+ * redialling known peers with backoff, dialling peers found by mDNS, offering what this device
+ * stores (written here, by another process, or imported from a bundle) to every peer, and telling
+ * the user interfaces when peers change.
  */
 export async function createSyncNode(options: SyncNodeOptions) {
-  const { backend, team } = options;
-  const now = options.now ?? Date.now;
+  const { replica, knownPeers, team, clock, events } = options;
   const log = options.log ?? (() => {});
-  const store = backend.store;
-  const hub = createSyncHub({ store, now });
-  const node: Libp2p = await createBakenLibp2p({ deviceSeed: backend.identity.privateKeySeed, psk: team.psk, listen: options.listen, mdns: options.mdns });
-  const service = createSyncService({ node, hub, limits: options.limits, log });
-  for (const address of options.peers ?? []) store.knownPeers.add(parsePeerAddress(address).toString(), 'manual');
-
-  const unsubscribe = backend.onAppended((entry) => hub.offerLocal([entry]));
+  const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
+  const hub = createSyncHub({
+    store: replica,
+    now: clock.now,
+    onIngested: (report, entries, link) => {
+      announceIngest(events.emit, report, entries, { type: 'peer', peer: link.peer, device: link.session.status().remoteDevice }, (id) => replica.entry(id));
+    },
+  });
+  const node: Libp2p = await createBakenLibp2p({ deviceSeed: options.signer.privateKeySeed, psk: team.psk, listen: options.listen, mdns: options.mdns });
+  const service = createSyncService({ node, hub, clock, limits: options.limits, log });
   const dialState = new Map<string, { attempts: number; nextAt: number; dialing: boolean }>();
   const addressOfPeer = new Map<string, string>();
-  let lastVersion = store.dataVersion();
-  let lastHeads = store.authorHeads();
-  let timer: NodeJS.Timeout | undefined;
-
-  /** Entries another process committed: offer each author's new entries to every peer. */
-  const noticeExternalWrites = () => {
-    const version = store.dataVersion();
-    if (version === lastVersion) return;
-    lastVersion = version;
-    const heads = store.authorHeads();
-    const fresh = [];
-    for (const [author, head] of heads) {
-      const before = lastHeads.get(author);
-      if (!before || before.seq < head.seq || (before.extra ?? 0) !== (head.extra ?? 0)) fresh.push(...store.chainAfter(author, head.seq - 1, '~', 8));
-    }
-    lastHeads = heads;
-    if (fresh.length > 0) hub.offerLocal(fresh);
-  };
+  const skewReported = new Set<string>();
+  let lastPeers = '';
+  let stopHousekeeping: (() => void) | null = null;
+  let unsubscribe: (() => void)[] = [];
 
   const connectedPeers = () => new Set(node.getConnections().map((c) => c.remotePeer.toString()));
+  const backoff = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 6));
 
   const redial = () => {
     const connected = connectedPeers();
-    for (const known of store.knownPeers.list()) {
+    for (const known of knownPeers.list()) {
       if (known.peerId && connected.has(known.peerId)) continue;
       const state = dialState.get(known.address) ?? { attempts: 0, nextAt: 0, dialing: false };
       dialState.set(known.address, state);
-      if (state.dialing || now() < state.nextAt) continue;
+      if (state.dialing || clock.now() < state.nextAt) continue;
       state.dialing = true;
       node
-        .dial(multiaddr(known.address), { signal: AbortSignal.timeout(6000) })
+        .dial(multiaddr(known.address), { signal: clock.abortAfter(DIAL_TIMEOUT_MS) })
         .then((connection: Connection) => {
           state.attempts = 0;
           addressOfPeer.set(connection.remotePeer.toString(), known.address);
-          store.knownPeers.markConnected(known.address, connection.remotePeer.toString());
+          knownPeers.markConnected(known.address, connection.remotePeer.toString());
         })
         .catch((error: Error) => {
           state.attempts++;
-          const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(state.attempts, 6));
-          state.nextAt = now() + delay * (0.8 + Math.random() * 0.4);
-          store.knownPeers.markFailed(known.address, UNREACHABLE);
+          const delay = backoff(state.attempts);
+          state.nextAt = clock.now() + delay * (0.8 + Math.random() * 0.4);
+          knownPeers.markFailed(known.address, UNREACHABLE);
           log(`dial ${known.address}: ${UNREACHABLE} (${error.name}); retry in ${Math.round(delay / 1000)} s`);
         })
         .finally(() => {
@@ -113,18 +119,18 @@ export async function createSyncNode(options: SyncNodeOptions) {
     const key = `mdns:${peer}`;
     const state = dialState.get(key) ?? { attempts: 0, nextAt: 0, dialing: false };
     dialState.set(key, state);
-    if (state.dialing || now() < state.nextAt) return;
+    if (state.dialing || clock.now() < state.nextAt) return;
     const addresses = event.detail.multiaddrs.map((a) => a.encapsulate(`/p2p/${peer}`));
     if (addresses.length === 0) return;
     state.dialing = true;
     node
-      .dial(addresses, { signal: AbortSignal.timeout(6000) })
+      .dial(addresses, { signal: clock.abortAfter(DIAL_TIMEOUT_MS) })
       .then(() => {
         state.attempts = 0;
       })
       .catch((error: Error) => {
         state.attempts++;
-        state.nextAt = now() + Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(state.attempts, 6));
+        state.nextAt = clock.now() + backoff(state.attempts);
         log(`discovered peer ${peer.slice(-8)}: ${UNREACHABLE} (${error.name})`);
       })
       .finally(() => {
@@ -133,68 +139,105 @@ export async function createSyncNode(options: SyncNodeOptions) {
   };
   const mdnsService = (node.services as { mdns?: EventTarget }).mdns;
 
-  const tick = () => {
+  const status = (): NodeStatus => {
+    const sessions = hub.status();
+    const byPeer = new Map<string, PeerSyncStatus>();
+    for (const s of [...sessions.past, ...sessions.connected]) byPeer.set(s.peer, s);
+    const connected = connectedPeers();
+    const peers: PeerStatus[] = [];
+    const listed = new Set<string>();
+    const view = (id: string | null, address: string | null, problem: string | null): PeerStatus => {
+      const s = id ? byPeer.get(id) : undefined;
+      return {
+        id, address, connected: id !== null && connected.has(id),
+        lastSync: s?.lastSyncAt ? new Date(s.lastSyncAt).toISOString() : null,
+        behind: s ? s.behind : null, ahead: s ? s.ahead : null, skewMs: s?.skewMs ?? null,
+        problem: id !== null && connected.has(id) ? null : (problem ?? (s ? DISCONNECTED : null)),
+      };
+    };
+    for (const known of knownPeers.list()) {
+      peers.push(view(known.peerId, known.address, known.lastError));
+      if (known.peerId) listed.add(known.peerId);
+    }
+    for (const id of new Set([...connected, ...byPeer.keys()])) {
+      if (!listed.has(id)) peers.push(view(id, addressOfPeer.get(id) ?? node.getConnections(id as never)[0]?.remoteAddr.toString() ?? null, null));
+    }
+    return { device: replica.author, peerId: node.peerId.toString(), team: { id: team.id, name: team.name }, listen: node.getMultiaddrs().map((a) => a.toString()), peers };
+  };
+
+  /** Tells the user interfaces what changed about the peers, and about a peer's clock once per session. */
+  const reportPeers = () => {
+    const { peers } = status();
+    const text = JSON.stringify(peers);
+    if (text !== lastPeers) {
+      lastPeers = text;
+      events.emit('peers.changed', { peers });
+    }
+    for (const session of hub.status().connected) {
+      const key = `${session.peer}:${session.remoteDevice ?? ''}`;
+      if (session.skewMs === null || Math.abs(session.skewMs) <= maxSkewMs || skewReported.has(key)) continue;
+      skewReported.add(key);
+      events.emit('clock.skew', { subject: 'peer', peer: session.peer, device: session.remoteDevice, skewMs: session.skewMs });
+    }
+  };
+
+  const housekeeping = () => {
     try {
-      noticeExternalWrites();
       redial();
+      reportPeers();
     } catch (error) {
       log(`sync housekeeping failed: ${(error as Error).message}`);
     }
   };
 
+  for (const address of options.peers ?? []) knownPeers.add(parsePeerAddress(address).toString(), 'manual');
+
+  const stop = async (): Promise<void> => {
+    stopHousekeeping?.();
+    stopHousekeeping = null;
+    for (const off of unsubscribe.splice(0)) off();
+    mdnsService?.removeEventListener('peer', onDiscovery as never);
+    await service.stop();
+    await node.stop();
+  };
+
   return {
+    name: 'sync node',
     hub,
     libp2p: node,
     traffic: () => service.traffic(),
+    status,
     async start(): Promise<void> {
-      await node.start();
-      await service.start();
-      mdnsService?.addEventListener('peer', onDiscovery as never);
-      tick();
-      timer = setInterval(tick, WATCH_INTERVAL_MS);
-    },
-    async stop(): Promise<void> {
-      clearInterval(timer);
-      unsubscribe();
-      mdnsService?.removeEventListener('peer', onDiscovery as never);
-      await service.stop();
-      await node.stop();
-    },
-    status(): NodeStatus {
-      const sessions = hub.status();
-      const byPeer = new Map<string, PeerSyncStatus>();
-      for (const s of [...sessions.past, ...sessions.connected]) byPeer.set(s.peer, s);
-      const connected = connectedPeers();
-      const peers: PeerStatus[] = [];
-      const listed = new Set<string>();
-      const view = (id: string | null, address: string | null, problem: string | null): PeerStatus => {
-        const s = id ? byPeer.get(id) : undefined;
-        return {
-          id, address, connected: id !== null && connected.has(id),
-          lastSync: s?.lastSyncAt ? new Date(s.lastSyncAt).toISOString() : null,
-          behind: s ? s.behind : null, ahead: s ? s.ahead : null, skewMs: s?.skewMs ?? null,
-          problem: id !== null && connected.has(id) ? null : (problem ?? (s ? DISCONNECTED : null)),
-        };
-      };
-      for (const known of store.knownPeers.list()) {
-        peers.push(view(known.peerId, known.address, known.lastError));
-        if (known.peerId) listed.add(known.peerId);
+      try {
+        await node.start();
+      } catch (error) {
+        await Promise.resolve(node.stop()).catch(() => undefined);
+        throw new BakenError('network', `could not start the network on ${options.listen.join(', ')}: ${firstLine(error)}`, { cause: error });
       }
-      for (const id of new Set([...connected, ...byPeer.keys()])) {
-        if (!listed.has(id)) peers.push(view(id, addressOfPeer.get(id) ?? node.getConnections(id as never)[0]?.remoteAddr.toString() ?? null, null));
+      try {
+        await service.start();
+        // Entries this device stored some other way than from a peer: the hub relays what peers send itself.
+        unsubscribe = [
+          events.on('entries.added', ({ entries, source }) => {
+            if (source.type !== 'peer') hub.offerLocal(entries);
+          }),
+          events.on('fork.detected', ({ author, source }) => {
+            if (source.type !== 'peer') hub.offerLocal([], [author]);
+          }),
+        ];
+        mdnsService?.addEventListener('peer', onDiscovery as never);
+        housekeeping();
+        stopHousekeeping = clock.every(HOUSEKEEPING_MS, housekeeping);
+      } catch (error) {
+        await stop().catch(() => undefined);
+        throw error;
       }
-      return {
-        device: store.author,
-        peerId: node.peerId.toString(),
-        team: { id: team.id, name: team.name },
-        listen: node.getMultiaddrs().map((a) => a.toString()),
-        peers,
-      };
     },
+    stop,
     /** Adds and immediately dials a peer address. */
     addPeer(address: string): string {
       const parsed = parsePeerAddress(address).toString();
-      store.knownPeers.add(parsed, 'manual');
+      knownPeers.add(parsed, 'manual');
       dialState.delete(parsed);
       redial();
       return parsed;
@@ -203,3 +246,8 @@ export async function createSyncNode(options: SyncNodeOptions) {
 }
 
 export type SyncNode = Awaited<ReturnType<typeof createSyncNode>>;
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}

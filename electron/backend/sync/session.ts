@@ -188,7 +188,7 @@ export function createSyncSession(options: SessionOptions) {
     },
 
     /** New entries on this device (appended here or received from another peer): push what the peer lacks. */
-    offer(entries: readonly SignedEntry[], forkedAuthors: readonly string[] = []): void {
+    offer(entries: readonly Pick<SignedEntry, 'author' | 'seq'>[], forkedAuthors: readonly string[] = []): void {
       if (!remote) return;
       for (const author of forkedAuthors) queue(author, { seq: 0, id: AFTER_ALL });
       for (const entry of entries) {

@@ -1,5 +1,6 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import type { NodeStatus } from './node.js';
 
 export const STATUS_FILE = 'sync-status.json';
@@ -11,12 +12,14 @@ interface StatusFile {
   status: NodeStatus;
 }
 
-/** The serving process publishes its live network state here, so `baken status` in another process can show it. */
+/**
+ * The serving process publishes its live network state here, so `baken status` in another process
+ * can show it. Rewritten every second, so never flushed to disk: after a crash it is stale anyway,
+ * and readers tell a live node from a dead one by its pid and age.
+ */
 export function writeStatusFile(dataDir: string, status: NodeStatus, now: number): void {
-  const file = join(dataDir, STATUS_FILE);
   const body: StatusFile = { pid: process.pid, updatedAt: now, status };
-  writeFileSync(`${file}.tmp`, JSON.stringify(body), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(join(dataDir, STATUS_FILE), JSON.stringify(body), { doing: 'publishing the sync status', mode: 0o600, durable: false });
 }
 
 /** The live status of a node serving this data directory, or null when none is running. */

@@ -1,5 +1,6 @@
 import type { Stream } from '@libp2p/interface';
 import { lpStream } from '@libp2p/utils';
+import type { Clock } from '../clock.js';
 import type { SyncHub } from './hub.js';
 import { decodeMessage, encodeMessage, LIMITS, ProtocolError, type SyncMessage } from './protocol.js';
 
@@ -10,6 +11,8 @@ export interface StreamLinkOptions {
   peer: string;
   /** The author key the remote peer id stands for; its hello must name the same device. */
   remoteDevice: string;
+  /** Time and the watchdog's timer. */
+  clock: Clock;
   limits?: Partial<typeof LIMITS>;
   /** A peer broke the protocol (malformed frame, timeout, wrong device): counted against it. */
   onViolation?(peer: string, error: ProtocolError): void;
@@ -23,7 +26,7 @@ export interface StreamLinkOptions {
  * synchronously); reads are processed one frame at a time, which is the back-pressure a slow peer
  * needs. Any protocol violation resets this stream only.
  */
-export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: override, onViolation, onTraffic }: StreamLinkOptions): Promise<void> {
+export async function runStreamLink({ hub, stream, peer, remoteDevice, clock, limits: override, onViolation, onTraffic }: StreamLinkOptions): Promise<void> {
   const limits = { ...LIMITS, ...override };
   const lp = lpStream(stream, { maxDataLength: limits.maxFrameBytes, maxBufferSize: limits.maxFrameBytes * 2 });
   let writes: Promise<void> = Promise.resolve();
@@ -41,24 +44,23 @@ export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: o
   const fail = (error: Error) => {
     if (closed) return;
     closed = true;
-    clearInterval(watchdog);
+    stopWatchdog();
     link.close();
     stream.abort(error);
   };
 
   // Timeouts: the peer's hello must come soon; frames we sent must be acknowledged in time.
-  let ackedAt = Date.now();
+  let ackedAt = clock.now();
   let lastUnacked = 0;
-  const openedAt = Date.now();
-  const watchdog = setInterval(() => {
+  const openedAt = clock.now();
+  const stopWatchdog = clock.every(Math.min(1000, limits.helloTimeoutMs / 4), () => {
     const session = link.session;
-    if (!session.helloReceived() && Date.now() - openedAt > limits.helloTimeoutMs) violation(new ProtocolError('timeout', 'no hello within the time limit'));
+    if (!session.helloReceived() && clock.now() - openedAt > limits.helloTimeoutMs) violation(new ProtocolError('timeout', 'no hello within the time limit'));
     const unacked = session.unacknowledged();
-    if (unacked < lastUnacked || unacked === 0) ackedAt = Date.now();
+    if (unacked < lastUnacked || unacked === 0) ackedAt = clock.now();
     lastUnacked = unacked;
-    if (unacked > 0 && Date.now() - ackedAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not acknowledged within the time limit'));
-  }, Math.min(1000, limits.helloTimeoutMs / 4));
-  watchdog.unref?.();
+    if (unacked > 0 && clock.now() - ackedAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not acknowledged within the time limit'));
+  });
 
   function violation(error: ProtocolError) {
     if (closed) return;
@@ -96,7 +98,7 @@ export async function runStreamLink({ hub, stream, peer, remoteDevice, limits: o
     }
   } finally {
     closed = true;
-    clearInterval(watchdog);
+    stopWatchdog();
     link.close();
   }
 }

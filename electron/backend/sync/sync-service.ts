@@ -1,4 +1,5 @@
 import type { Connection, Libp2p, Stream } from '@libp2p/interface';
+import type { Clock } from '../clock.js';
 import type { SyncHub } from './hub.js';
 import { authorOfPeer } from './libp2p-node.js';
 import { LIMITS, SYNC_PROTOCOL, type ProtocolError } from './protocol.js';
@@ -12,14 +13,14 @@ const BAN_MS = 10 * 60_000;
  * stop(). The dialling side of each connection opens one sync stream; both sides then run the same
  * session. Peers that keep breaking the protocol are disconnected for a while.
  */
-export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?: Partial<typeof LIMITS>; log?: (line: string) => void }) {
-  const { node, hub } = options;
+export function createSyncService(options: { node: Libp2p; hub: SyncHub; clock: Clock; limits?: Partial<typeof LIMITS>; log?: (line: string) => void }) {
+  const { node, hub, clock } = options;
   const strikes = new Map<string, { count: number; bannedUntil: number }>();
   const streams = new Set<Stream>();
   const traffic = { sent: 0, received: 0 };
   let running = false;
 
-  const banned = (peer: string) => (strikes.get(peer)?.bannedUntil ?? 0) > Date.now();
+  const banned = (peer: string) => (strikes.get(peer)?.bannedUntil ?? 0) > clock.now();
 
   const run = (stream: Stream, connection: Connection) => {
     const peer = connection.remotePeer.toString();
@@ -30,7 +31,7 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?
     }
     streams.add(stream);
     void runStreamLink({
-      hub, stream, peer, remoteDevice: device, limits: options.limits,
+      hub, stream, peer, remoteDevice: device, clock, limits: options.limits,
       onTraffic: (sent, received) => {
         traffic.sent += sent;
         traffic.received += received;
@@ -40,7 +41,7 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?
         record.count++;
         options.log?.(`peer ${p.slice(-8)} broke the sync protocol (${error.code}: ${error.message}); strike ${record.count}`);
         if (record.count >= STRIKES_TO_BAN) {
-          record.bannedUntil = Date.now() + BAN_MS;
+          record.bannedUntil = clock.now() + BAN_MS;
           record.count = 0;
           void node.hangUp(connection.remotePeer).catch(() => {});
         }
@@ -55,7 +56,7 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; limits?
     const connection = event.detail;
     if (!running || connection.direction !== 'outbound') return;
     void connection
-      .newStream(SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+      .newStream(SYNC_PROTOCOL, { signal: clock.abortAfter(10_000) })
       .then((stream) => run(stream, connection))
       .catch((error: Error) => options.log?.(`could not open sync with ${connection.remotePeer.toString().slice(-8)}: ${error.message}`));
   };

@@ -1,5 +1,5 @@
-import { DEFAULT_PORT } from '../../backend/sync/handlers.js';
-import { defineCommand, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
+import { DEFAULT_SYNC_PORT as DEFAULT_PORT } from '../../../shared/contract/sync.js';
+import { defineCommand, listFlag, pathArgument, positional, requiredFlag, UsageError, type CommandContext } from '../command.js';
 
 export const teamCreate = defineCommand({
   path: ['team', 'create'],
@@ -16,13 +16,8 @@ export const teamInvite = defineCommand({
   summary: 'Print an invite code (team key and this laptop\'s addresses) to read out or paste',
   flags: { out: { type: 'string', value: 'FILE', description: 'also write the code to this file (mode 0600)' } },
   async run(ctx) {
-    const invite = await ctx.backend().api['team.invite']({});
     const out = ctx.flags.out;
-    if (typeof out === 'string') {
-      const { writeFileSync } = await import('node:fs');
-      writeFileSync(pathArgument(out), `${invite.code}\n`, { mode: 0o600 });
-    }
-    return invite;
+    return ctx.backend().api['team.invite']({ out: typeof out === 'string' ? pathArgument(out) : undefined });
   },
   human: (r) => `${r.code}\n\nTeam "${r.team.name}"; carries ${r.addresses.length ? r.addresses.join(', ') : 'no addresses (start baken serve first)'}. Treat it like a password.`,
 });
@@ -102,7 +97,7 @@ export const bundleExport = defineCommand({
   },
   async run(ctx) {
     const backend = ctx.backend();
-    backend.onProgress((what, done, total) => ctx.progress?.(`${what} ${done}/${total}`));
+    showProgress(ctx, backend);
     const since = ctx.flags.since;
     return backend.api['bundle.export']({ out: pathArgument(requiredFlag(ctx, 'out')), since: typeof since === 'string' ? pathArgument(since) : undefined });
   },
@@ -116,7 +111,7 @@ export const bundleImport = defineCommand({
   flags: { 'any-team': { type: 'boolean', description: 'import a bundle written in another team too' } },
   async run(ctx) {
     const backend = ctx.backend();
-    backend.onProgress((what, done, total) => ctx.progress?.(`${what} ${done}/${total}`));
+    showProgress(ctx, backend);
     return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')), anyTeam: ctx.flags['any-team'] === true });
   },
   human: (r) =>
@@ -140,3 +135,10 @@ export const bundleClock = defineCommand({
   },
   human: (r) => `clock of ${r.authors} author(s) written to ${r.file}`,
 });
+
+/** Progress of the bundle operation on stderr, from the backend's progress events. */
+function showProgress(ctx: CommandContext, backend: ReturnType<CommandContext['backend']>): void {
+  backend.on('progress', (event) => {
+    if (event.state === 'running') ctx.progress?.(`${event.task.replace('bundle.', '')} ${event.done}/${event.total}`);
+  });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBackend } from '../../../electron/backend/index.js';
+import { openTestBackend } from '../../support/backend.js';
 import { compareHlc } from '../../../shared/domain/hlc.js';
 import { useTempDirs } from '../../support/temp.js';
 
@@ -7,8 +7,8 @@ describe('two processes appending on one data directory', () => {
   const dirs = useTempDirs();
   it('keep this device\'s timestamps increasing with seq, even when one process\'s clock lags', async () => {
     const dir = dirs();
-    const ahead = createBackend({ dataDir: dir, create: true, clock: () => 1_800_000_000_000 });
-    const behind = createBackend({ dataDir: dir, clock: () => 1_700_000_000_000 });
+    const ahead = openTestBackend({ dataDir: dir, create: true, clock: () => 1_800_000_000_000 });
+    const behind = openTestBackend({ dataDir: dir, clock: () => 1_700_000_000_000 });
     try {
       const incident = (await ahead.api['incident.create']({ title: 'Gedeelde map' })).id;
       for (let i = 0; i < 4; i++) {

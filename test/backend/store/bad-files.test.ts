@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
+import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { BakenError } from '../../../shared/contract/errors.js';
-import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { openLogDatabase } from '../../../electron/backend/store/database.js';
 import { caught, overwriteBytes, sha256File, sqliteSideFiles } from '../../support/files.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
@@ -17,11 +17,11 @@ import { useTempDirs } from '../../support/temp.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const tempDir = useTempDirs();
-const backends: Backend[] = [];
+const backends: TestBackend[] = [];
 afterEach(() => {
   for (const b of backends.splice(0)) b.close();
 });
-function track(backend: Backend): Backend {
+function track(backend: TestBackend): TestBackend {
   backends.push(backend);
   return backend;
 }
@@ -67,7 +67,7 @@ describe('a file that is not SQLite where baken.db should be', () => {
       writeFileSync(file, content());
       const before = sha256File(file);
 
-      const error = await caught(() => track(createBackend({ dataDir: dir })));
+      const error = await caught(() => track(openTestBackend({ dataDir: dir })));
       expect(error).toBeInstanceOf(BakenError);
       expect((error as BakenError).code).toBe('not-a-database');
       expect((error as BakenError).message).toMatch(/not a Baken database/);
@@ -105,7 +105,7 @@ describe('a SQLite log whose pages are damaged', () => {
   let leaves: (table: string) => number[];
   beforeAll(async () => {
     template = mkdtempSync(join(tmpdir(), 'baken-template-'));
-    const backend = createBackend({ dataDir: template, create: true });
+    const backend = openTestBackend({ dataDir: template, create: true });
     const { id } = await backend.api['incident.create']({ title: 'Gaslek Centrum', classification: 'intern' });
     for (let i = 0; i < 300; i++) {
       await backend.api['log.add']({ incident: id, kind: 'melding', body: { text: `melding ${i}: ${'brandweer ter plaatse, omgeving afgezet. '.repeat(20)}` }, classification: 'intern' });
@@ -149,9 +149,9 @@ describe('a SQLite log whose pages are damaged', () => {
       overwriteBytes(file, offset, length);
       const before = sha256File(file);
 
-      let backend: Backend | undefined;
+      let backend: TestBackend | undefined;
       const openError = await caught(() => {
-        backend = track(createBackend({ dataDir: dir }));
+        backend = track(openTestBackend({ dataDir: dir }));
       });
       if (openError !== undefined) {
         expectClearCorruption(openError);
@@ -159,7 +159,7 @@ describe('a SQLite log whose pages are damaged', () => {
         expect(openDescriptors(file)).toEqual([]);
       } else {
         // Opened (the damage is not on a page that opening reads): verify must find it, as a report or a clear error.
-        let report: Awaited<ReturnType<Backend['api']['verify']>> | undefined;
+        let report: Awaited<ReturnType<TestBackend['api']['verify']>> | undefined;
         const verifyError = await caught(async () => {
           report = await backend!.api.verify({});
         });
@@ -185,8 +185,8 @@ function expectClearCorruption(error: unknown): void {
 
 describe('storage that refuses writes', () => {
   const mounts = useTmpfsMounts();
-  function openIn(dir: string, create = false): Backend {
-    const backend = createBackend({ dataDir: dir, create });
+  function openIn(dir: string, create = false): TestBackend {
+    const backend = openTestBackend({ dataDir: dir, create });
     mounts.beforeUnmount(() => backend.close());
     return backend;
   }

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
-import { createBackend } from '../../../electron/backend/index.js';
+import { DATABASE_FILE } from '../../../electron/backend/device.js';
+import { openTestBackend } from '../../support/backend.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
@@ -107,7 +107,7 @@ function checkAfterCrash(dataDir: string, acked: ReadonlySet<string>, rounds: nu
   } finally {
     db.close();
   }
-  const backend = createBackend({ dataDir });
+  const backend = openTestBackend({ dataDir });
   try {
     const report = backend.store.verify();
     expect(report.problems, context).toEqual([]);
@@ -130,7 +130,7 @@ describe('crash safety', () => {
   it(`every acknowledged entry survives ${KILLS} SIGKILLs at random moments`, async () => {
     const random = seededRandom(SEED);
     const dataDir = tempDir();
-    const setup = createBackend({ dataDir, create: true });
+    const setup = openTestBackend({ dataDir, create: true });
     const created = await setup.api['incident.create']({ title: 'Crashtest', classification: 'intern' });
     setup.close();
 

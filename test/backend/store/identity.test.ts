@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
+import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { BakenError } from '../../../shared/contract/errors.js';
-import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { DEVICE_KEY_FILE, loadOrCreateDeviceIdentity } from '../../../electron/backend/store/identity.js';
 import { nodeCrypto } from '../../support/entries.js';
 import { caught, sha256File } from '../../support/files.js';
@@ -46,14 +46,14 @@ const execFileAsync = promisify(execFile);
 const sleepSync = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 const tempDir = useTempDirs();
-const backends: Backend[] = [];
+const backends: TestBackend[] = [];
 afterEach(() => {
   for (const b of backends.splice(0)) b.close();
   hooks.duringKeyWrite = undefined;
   hooks.fired = 0;
 });
-function open(dataDir: string, create = false): Backend {
-  const backend = createBackend({ dataDir, create });
+function open(dataDir: string, create = false): TestBackend {
+  const backend = openTestBackend({ dataDir, create });
   backends.push(backend);
   return backend;
 }

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
 import { entryCanonicalBytes, signEntry, type EntrySigner, type SignedEntry } from '../../../shared/domain/entry.js';
 import { compareHlc } from '../../../shared/domain/hlc.js';
-import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
-import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { DATABASE_FILE } from '../../../electron/backend/device.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
 
@@ -17,14 +17,14 @@ const HOUR = 3_600_000;
 const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
 
 const tempDir = useTempDirs();
-const opened: Backend[] = [];
+const opened: TestBackend[] = [];
 // Registered after useTempDirs, so (with vitest's stacked after-hooks) databases close before their folders go.
 afterEach(() => {
   for (const backend of opened.splice(0)) backend.close();
 });
 
 interface Laptop {
-  backend: Backend;
+  backend: TestBackend;
   setNow(ms: number): void;
   now(): number;
 }
@@ -32,13 +32,13 @@ interface Laptop {
 /** One "laptop": a backend on its own temp folder with a clock the test sets. */
 function laptop(options: { start?: number; maxSkewMs?: number; dataDir?: string } = {}): Laptop {
   let now = options.start ?? T;
-  const backend = createBackend({ dataDir: options.dataDir ?? tempDir(), create: true, clock: () => now, maxSkewMs: options.maxSkewMs });
+  const backend = openTestBackend({ dataDir: options.dataDir ?? tempDir(), create: true, clock: () => now, maxSkewMs: options.maxSkewMs });
   opened.push(backend);
   return { backend, setNow: (ms) => void (now = ms), now: () => now };
 }
 
 /** What one laptop hands another: its whole log, as the sync layer would send it. */
-function exported(backend: Backend): SignedEntry[] {
+function exported(backend: TestBackend): SignedEntry[] {
   return backend.store.list({}, { limit: 1000, order: 'oldest' }).entries.map(({ skewMs: _skewMs, ...entry }) => entry);
 }
 
@@ -50,7 +50,7 @@ function flipHex(hex: string, at = 5): string {
   return hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
 }
 
-function pendingCount(backend: Backend): number {
+function pendingCount(backend: TestBackend): number {
   const db = new Database(join(backend.dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
   try {
     return db.prepare('SELECT count(*) FROM pending_entries').pluck().get() as number;
@@ -60,7 +60,7 @@ function pendingCount(backend: Backend): number {
 }
 
 /** The log re-checks clean and SQLite finds its file intact. */
-async function expectHealthy(backend: Backend): Promise<void> {
+async function expectHealthy(backend: TestBackend): Promise<void> {
   const report = await backend.api.verify({});
   expect(report.problems).toEqual([]);
   expect(report.ok).toBe(true);

@@ -2,9 +2,9 @@ import Database from 'better-sqlite3';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DATABASE_FILE } from '../../../electron/backend/data-dir.js';
+import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { BakenError } from '../../../shared/contract/errors.js';
-import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../electron/backend/store/migrations/index.js';
 import { ID_LOOKUP } from '../../../electron/backend/store/rows.js';
@@ -240,7 +240,7 @@ describe('a database written by a newer Baken', () => {
   /** A real Baken log (WAL mode, with entries), whose user_version a newer Baken raised. */
   async function newerRealLog(): Promise<{ dir: string; file: string }> {
     const dir = tempDir();
-    const backend = createBackend({ dataDir: dir, create: true });
+    const backend = openTestBackend({ dataDir: dir, create: true });
     const { id } = await backend.api['incident.create']({ title: 'Stroomstoring', classification: 'intern' });
     await backend.api['log.add']({ incident: id, kind: 'melding', body: { text: 'Netbeheerder gebeld' }, classification: 'intern' });
     backend.close();
@@ -255,7 +255,7 @@ describe('a database written by a newer Baken', () => {
   it('is refused by createBackend with newer-database, bytes unchanged (real WAL-mode log)', async () => {
     const { dir, file } = await newerRealLog();
     const before = sha256File(file);
-    const error = await caught(() => keep(createBackend({ dataDir: dir })));
+    const error = await caught(() => keep(openTestBackend({ dataDir: dir })));
     expect(error).toBeInstanceOf(BakenError);
     expect((error as BakenError).code).toBe('newer-database');
     expect((error as BakenError).message).toContain(`schema ${SCHEMA_VERSION + 5}`);
@@ -275,9 +275,9 @@ describe('a database written by a newer Baken', () => {
 });
 
 describe('append-only entries', () => {
-  async function realLog(): Promise<{ backend: Backend; db: SqliteDatabase; ids: string[] }> {
+  async function realLog(): Promise<{ backend: TestBackend; db: SqliteDatabase; ids: string[] }> {
     const dir = tempDir();
-    const backend = keep(createBackend({ dataDir: dir, create: true }));
+    const backend = keep(openTestBackend({ dataDir: dir, create: true }));
     const created = await backend.api['incident.create']({ title: 'Overstroming', classification: 'intern' });
     const added = await backend.api['log.add']({ incident: created.id, kind: 'melding', body: { text: 'Dijk houdt' }, classification: 'intern' });
     const db = keep(new Database(join(dir, DATABASE_FILE)));

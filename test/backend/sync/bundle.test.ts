@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signEntry, type SignedEntry } from '../../../shared/domain/entry.js';
 import { BakenError } from '../../../shared/contract/errors.js';
-import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import {
   BUNDLE_FORMAT, BUNDLE_VERSION, CLOCK_FILE_FORMAT, exportBundle, exportClock, importBundle, MAX_LINE_BYTES, PARTIAL_SUFFIX, readClockFile,
   type BundleSource, type ImportReport,
@@ -22,21 +22,21 @@ const TEAM = { id: 'veiligheidsregio-test', name: 'ROT Test' };
 const ENTRY_KEYS = ['id', 'v', 'author', 'seq', 'prev', 'hlc', 'incident', 'kind', 'body', 'classification', 'sig'];
 
 const tempDir = useTempDirs();
-const opened: Backend[] = [];
+const opened: TestBackend[] = [];
 // Registered after useTempDirs, so databases close before their folders go.
 afterEach(() => {
   for (const backend of opened.splice(0)) backend.close();
 });
 
-function laptop(): Backend {
+function laptop(): TestBackend {
   let now = T;
   // Each call moves the clock on a little, so appends get distinct stamps.
-  const backend = createBackend({ dataDir: tempDir(), create: true, clock: () => (now += 7) });
+  const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 7) });
   opened.push(backend);
   return backend;
 }
 
-function allIds(backend: Backend): string[] {
+function allIds(backend: TestBackend): string[] {
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
@@ -47,7 +47,7 @@ function allIds(backend: Backend): string[] {
   return ids.sort();
 }
 
-async function writeLog(backend: Backend, count: number, incident?: string): Promise<string> {
+async function writeLog(backend: TestBackend, count: number, incident?: string): Promise<string> {
   const id = incident ?? (await backend.api['incident.create']({ title: 'Uitval NAFIN', location: 'Coördinatie café', grip: 1 })).id;
   for (let i = 0; i < count; i++) {
     if (i % 10 === 3) await backend.api['grip.set']({ incident: id, level: (i % 5) + 1, reason: `opschaling ${i}` });
@@ -57,14 +57,14 @@ async function writeLog(backend: Backend, count: number, incident?: string): Pro
 }
 
 /** Ingests a long chain from another device in a few batches (makeChain is far faster than the API). */
-function ingestChain(backend: Backend, entries: SignedEntry[]): void {
+function ingestChain(backend: TestBackend, entries: SignedEntry[]): void {
   for (let i = 0; i < entries.length; i += 5000) {
     const report = backend.store.ingest(entries.slice(i, i + 5000));
     expect(report.rejected).toEqual([]);
   }
 }
 
-async function expectHealthy(backend: Backend): Promise<void> {
+async function expectHealthy(backend: TestBackend): Promise<void> {
   const report = await backend.api.verify({});
   expect(report.problems).toEqual([]);
   expect(report.ok).toBe(true);
@@ -74,7 +74,7 @@ async function expectHealthy(backend: Backend): Promise<void> {
 const bundleFile = (name = 'log.baken') => join(tempDir(), name);
 const linesOf = (file: string) => readFileSync(file, 'utf8').split('\n');
 
-async function exportAll(backend: Backend, out = bundleFile(), since?: Parameters<typeof exportBundle>[1]['since']) {
+async function exportAll(backend: TestBackend, out = bundleFile(), since?: Parameters<typeof exportBundle>[1]['since']) {
   return exportBundle(backend.store, { out, device: backend.identity.publicKeyHex, team: TEAM, since });
 }
 
@@ -548,6 +548,6 @@ describe('clock files', () => {
 });
 
 /** A laptop's current clock, as its clock file would carry it. */
-function clockOf(backend: Backend) {
+function clockOf(backend: TestBackend) {
   return Object.fromEntries(backend.store.authorHeads());
 }

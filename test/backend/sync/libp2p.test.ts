@@ -4,7 +4,8 @@ import { lpStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { systemClock } from '../../../electron/backend/clock.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createBakenLibp2p } from '../../../electron/backend/sync/libp2p-node.js';
 import { createSyncNode, type SyncNode } from '../../../electron/backend/sync/node.js';
 import { encodeMessage, SYNC_PROTOCOL } from '../../../electron/backend/sync/protocol.js';
@@ -38,7 +39,7 @@ async function retrying<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
 
 describe('sync over real libp2p on 127.0.0.1', () => {
   const tempDir = useTempDirs();
-  const running: { node: SyncNode; backend: Backend }[] = [];
+  const running: { node: SyncNode; backend: TestBackend }[] = [];
   afterEach(async () => {
     for (const { node, backend } of running.splice(0)) {
       await node.stop();
@@ -47,8 +48,11 @@ describe('sync over real libp2p on 127.0.0.1', () => {
   });
 
   async function laptop(team: ReturnType<typeof teamKey>, peers: string[] = []) {
-    const backend = createBackend({ dataDir: tempDir(), create: true });
-    const node = await createSyncNode({ backend, team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers });
+    const backend = openTestBackend({ dataDir: tempDir(), create: true });
+    const node = await createSyncNode({
+      replica: backend.store, knownPeers: backend.store.knownPeers, signer: backend.identity, events: backend.events, clock: systemClock,
+      team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers,
+    });
     await node.start();
     running.push({ node, backend });
     const address = node.status().listen[0]!.replace(/\/p2p\/.*/, '');

@@ -1,4 +1,4 @@
-import { createBackend, type Backend } from '../../../electron/backend/index.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createSyncHub, type PeerLink, type SyncHub } from '../../../electron/backend/sync/hub.js';
 import { decodeMessage, encodeMessage, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
 
@@ -6,7 +6,7 @@ export { seededRandom } from '../../support/random.js';
 
 export interface SimPeer {
   name: string;
-  backend: Backend;
+  backend: TestBackend;
   hub: SyncHub;
 }
 
@@ -34,9 +34,9 @@ export class Simulator {
   constructor(readonly random: () => number, private readonly time: { now: number }) {}
 
   addPeer(name: string, dataDir: string, skewMs = 0): SimPeer {
-    const backend = createBackend({ dataDir, create: true, clock: () => this.time.now + skewMs });
+    const backend = openTestBackend({ dataDir, create: true, clock: () => this.time.now + skewMs });
     const hub = createSyncHub({ store: backend.store, now: () => this.time.now + skewMs });
-    backend.onAppended((entry) => hub.offerLocal([entry]));
+    backend.on('entries.added', ({ entries }) => hub.offerLocal(entries));
     const peer = { name, backend, hub };
     this.peers.set(name, peer);
     return peer;

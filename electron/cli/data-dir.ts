@@ -2,7 +2,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export const APP_FOLDER = 'Baken';
-export const DATABASE_FILE = 'baken.db';
 
 /**
  * The per-user folder the desktop app uses too (Electron's userData for an app named Baken):

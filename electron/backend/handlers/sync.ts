@@ -1,33 +1,37 @@
 import { networkInterfaces } from 'node:os';
-import type { ApiHandlers, SyncStatusView } from '../../../shared/contract/api.js';
 import { BakenError } from '../../../shared/contract/errors.js';
+import type { HandlersOf } from '../../../shared/contract/method.js';
+import { DEFAULT_SYNC_PORT, type SyncStatusView, type syncArea } from '../../../shared/contract/sync.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import type { LogStore } from '../store/index.js';
-import { parsePeerAddress } from './addresses.js';
-import { exportBundle, exportClock, importBundle, readClockFile } from './bundle.js';
-import type { SyncNode } from './node.js';
-import { readStatusFile } from './status-file.js';
-import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam } from './team.js';
+import { parsePeerAddress } from '../sync/addresses.js';
+import type { NodeStatus } from '../sync/node.js';
+import { readStatusFile } from '../sync/status-file.js';
+import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam } from '../sync/team.js';
 
-export const DEFAULT_PORT = 4100;
-
-export type SyncMethods = 'team.create' | 'team.invite' | 'team.join' | 'peer.add' | 'sync.status' | 'bundle.export' | 'bundle.import' | 'bundle.clock';
-
-export interface SyncHandlerContext {
-  store: LogStore;
-  dataDir: string;
-  now: () => number;
-  /** The node running in this process, if any. */
-  node: () => SyncNode | null;
-  progress: (what: string, done: number, total: number) => void;
+/** What the handlers may ask of a node running in this process. */
+export interface LiveNode {
+  status(): NodeStatus;
+  /** Remembers and dials an address at once; returns it as a multiaddr. */
+  addPeer(address: string): string;
 }
 
-export function createSyncHandlers({ store, dataDir, now, node, progress }: SyncHandlerContext): Pick<ApiHandlers, SyncMethods> {
+export interface SyncHandlerDeps {
+  store: Pick<LogStore, 'author' | 'knownPeers'>;
+  dataDir: string;
+  now: () => number;
+  /** The node running in this process, if any (else a `baken serve` may publish its status file). */
+  liveNode: () => LiveNode | null;
+}
+
+/** Team membership, peers and the live network state. */
+export function createSyncHandlers({ store, dataDir, now, liveNode }: SyncHandlerDeps): HandlersOf<typeof syncArea> {
   const requireTeam = () => {
     const team = loadTeam(dataDir);
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
     return team;
   };
-  const liveStatus = () => node()?.status() ?? readStatusFile(dataDir, now());
+  const liveStatus = () => liveNode()?.status() ?? readStatusFile(dataDir, now());
 
   const status = (): SyncStatusView => {
     const team = loadTeam(dataDir);
@@ -44,10 +48,13 @@ export function createSyncHandlers({ store, dataDir, now, node, progress }: Sync
 
   return {
     'team.create': ({ name }) => createTeam(dataDir, name),
-    'team.invite': () => {
+    'team.invite': ({ out }) => {
       const team = requireTeam();
       const addresses = inviteAddresses(liveStatus()?.listen);
-      return { code: encodeInvite(team, addresses), team: { id: team.id, name: team.name }, addresses };
+      const code = encodeInvite(team, addresses);
+      // The code carries the team key: as private as team.key itself.
+      if (out !== undefined) writeFileAtomic(out, `${code}\n`, { doing: `writing the invite code to ${out}`, mode: 0o600 });
+      return { code, team: { id: team.id, name: team.name }, addresses };
     },
     'team.join': ({ code }) => {
       const invite = decodeInvite(code);
@@ -57,28 +64,12 @@ export function createSyncHandlers({ store, dataDir, now, node, progress }: Sync
       return { ...info, peersAdded };
     },
     'peer.add': ({ address }) => {
-      const running = node();
+      const running = liveNode();
       const parsed = running ? running.addPeer(address) : parsePeerAddress(address).toString();
       if (!running) store.knownPeers.add(parsed, 'manual');
       return { address: parsed };
     },
     'sync.status': status,
-    'bundle.export': async ({ out, since }) => {
-      const team = loadTeam(dataDir);
-      return exportBundle(store, {
-        out, since: since === undefined ? undefined : readClockFile(since), device: store.author,
-        team: team && { id: team.id, name: team.name }, onProgress: (done, total) => progress('export', done, total),
-      });
-    },
-    'bundle.import': async ({ file, anyTeam }) => {
-      const team = loadTeam(dataDir);
-      const report = await importBundle(store, file, { team: team && { id: team.id, name: team.name }, anyTeam, onProgress: (done, total) => progress('import', done, total) });
-      return { entries: report.entries, added: report.added, known: report.known, pending: report.pending, rejected: report.rejected, complete: report.complete, problems: report.problems };
-    },
-    'bundle.clock': ({ out }) => {
-      exportClock(store, out);
-      return { file: out, authors: store.authorHeads().size };
-    },
   };
 }
 
@@ -91,7 +82,7 @@ function inviteAddresses(listen: string[] | undefined): string[] {
   if (usable.length > 0) return [...new Set(usable)].slice(0, 8);
   const lan: string[] = [];
   for (const list of Object.values(networkInterfaces())) {
-    for (const iface of list ?? []) if (iface.family === 'IPv4' && !iface.internal) lan.push(`/ip4/${iface.address}/tcp/${DEFAULT_PORT}`);
+    for (const iface of list ?? []) if (iface.family === 'IPv4' && !iface.internal) lan.push(`/ip4/${iface.address}/tcp/${DEFAULT_SYNC_PORT}`);
   }
   return lan.slice(0, 8);
 }

@@ -1,0 +1,33 @@
+import type { actionsArea } from '../../../shared/contract/actions.js';
+import type { HandlersOf } from '../../../shared/contract/method.js';
+import { deriveIncidentState } from '../../../shared/domain/derive.js';
+import type { LogStore } from '../store/index.js';
+import type { EntryWriter } from './appender.js';
+import { requireEntry, requireIncident } from './lookups.js';
+
+export interface ActionHandlerDeps {
+  store: Pick<LogStore, 'hasIncident' | 'entry' | 'incidentEntries'>;
+  writer: EntryWriter;
+  now: () => number;
+}
+
+/** Actions: issued with an owner, a priority and maybe a deadline; their status reported back. */
+export function createActionHandlers({ store, writer, now }: ActionHandlerDeps): HandlersOf<typeof actionsArea> {
+  return {
+    'action.add': ({ incident, text, owner, issuer, priority, deadline, classification }) => {
+      requireIncident(store, incident);
+      return writer.append(incident, 'actie', { text, owner, issuer, priority, deadline }, classification);
+    },
+    'action.status': ({ action, status, reason }) => {
+      const actionEntry = requireEntry(store, action, 'action', 'actie');
+      return writer.append(actionEntry.incident, 'actiestatus', { action, status, reason }, actionEntry.classification);
+    },
+    'action.list': ({ incident }) => {
+      requireIncident(store, incident);
+      return deriveIncidentState(incident, store.incidentEntries(incident), new Date(now()).toISOString()).actions.map((a) => ({
+        id: a.entryId, text: a.text, owner: a.owner, issuer: a.issuer, priority: a.priority, deadline: a.deadline,
+        status: a.status, statusReason: a.statusReason, overdue: a.overdue, corrected: a.corrected,
+      }));
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import type { AppendedView } from '../../../shared/contract/log.js';
+import { BakenError } from '../../../shared/contract/errors.js';
+import { canonicalJson, CanonicalEncodingError } from '../../../shared/domain/canonical.js';
+import { parseBody } from '../../../shared/domain/entry.js';
+import type { Classification, EntryKind } from '../../../shared/domain/kinds.js';
+import type { EmitEvent } from '../events.js';
+import type { LogStore } from '../store/index.js';
+
+/** Writes this device's entries for the handlers: validates the body, appends, and announces it. */
+export function createEntryWriter({ store, emit }: { store: Pick<LogStore, 'append'>; emit: EmitEvent }) {
+  const validBody = (kind: EntryKind, body: Record<string, unknown>): Record<string, unknown> => {
+    const parsed = parseBody(kind, trimStrings(body));
+    if (!parsed.ok) throw new BakenError('invalid-input', parsed.problems.join('; '), { field: fieldOf(parsed.problems[0]) });
+    try {
+      canonicalJson(parsed.body);
+    } catch (error) {
+      if (error instanceof CanonicalEncodingError) throw new BakenError('invalid-input', `body.${error.message}`, { field: fieldOf(`body.${error.message}`) });
+      throw error;
+    }
+    return parsed.body;
+  };
+  return {
+    validBody,
+    append(incident: string, kind: EntryKind, body: Record<string, unknown>, classification: Classification): AppendedView {
+      const entry = store.append({ incident, kind, body: validBody(kind, body), classification });
+      emit('entries.added', {
+        entries: [{ id: entry.id, author: entry.author, seq: entry.seq, incident: entry.incident, kind: entry.kind }],
+        incidents: [entry.incident],
+        source: { type: 'this-device' },
+      });
+      return { id: entry.id, seq: entry.seq, incident: entry.incident, classification: entry.classification };
+    },
+  };
+}
+
+export type EntryWriter = ReturnType<typeof createEntryWriter>;
+
+/** "body.items.1: must be …" → "body.items.1". */
+function fieldOf(problem: string | undefined): string | undefined {
+  const match = problem === undefined ? null : /^([\w.[\]]+):/.exec(problem);
+  return match?.[1];
+}
+
+/** People type spaces around words; a body keeps what they meant. Undefined fields are left out. */
+function trimStrings(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value === undefined) continue;
+    out[key] = typeof value === 'string' ? value.trim() : value;
+  }
+  return out;
+}

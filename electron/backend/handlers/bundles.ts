@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import type { bundlesArea } from '../../../shared/contract/bundles.js';
+import { toErrorData } from '../../../shared/contract/errors.js';
+import type { ProgressTask } from '../../../shared/contract/events.js';
+import type { HandlersOf } from '../../../shared/contract/method.js';
+import type { EmitEvent } from '../events.js';
+import { announceIngest } from '../ingest-events.js';
+import type { Replica } from '../replica/replica.js';
+import type { LogStore } from '../store/index.js';
+import { exportBundle, exportClock, importBundle, readClockFile } from '../sync/bundle.js';
+import { loadTeam } from '../sync/team.js';
+
+export interface BundleHandlerDeps {
+  replica: Replica & Pick<LogStore, 'entry'>;
+  dataDir: string;
+  now: () => number;
+  emit: EmitEvent;
+}
+
+/** Sync by file: bundles and clock files, with progress events under one operation id each. */
+export function createBundleHandlers({ replica, dataDir, now, emit }: BundleHandlerDeps): HandlersOf<typeof bundlesArea> {
+  const teamView = () => {
+    const team = loadTeam(dataDir);
+    return team && { id: team.id, name: team.name };
+  };
+
+  /** Runs a long task, reporting running → finished or failed under one operation id. */
+  async function tracked<T extends object>(task: ProgressTask, operation: string, run: (progress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+    let last = { done: 0, total: 0 };
+    const progress = (done: number, total: number) => {
+      last = { done, total };
+      emit('progress', { operation, task, state: 'running', done, total });
+    };
+    try {
+      const result = await run(progress);
+      emit('progress', { operation, task, state: 'finished', ...last });
+      return result;
+    } catch (error) {
+      emit('progress', { operation, task, state: 'failed', error: toErrorData(error) });
+      throw error;
+    }
+  }
+
+  return {
+    'bundle.export': ({ out, since, operation = newOperationId() }) =>
+      tracked('bundle.export', operation, (onProgress) =>
+        exportBundle(replica, { out, since: since === undefined ? undefined : readClockFile(since), device: replica.author, team: teamView(), onProgress, now }),
+      ),
+    'bundle.import': ({ file, anyTeam, operation = newOperationId() }) =>
+      tracked('bundle.import', operation, async (onProgress) => {
+        const source = { type: 'bundle', file, operation } as const;
+        const report = await importBundle(replica, file, {
+          team: teamView(), anyTeam, onProgress,
+          onIngested: (result, batch) => announceIngest(emit, result, batch, source, (id) => replica.entry(id)),
+        });
+        return { entries: report.entries, added: report.added, known: report.known, pending: report.pending, rejected: report.rejected, complete: report.complete, problems: report.problems };
+      }),
+    'bundle.clock': ({ out }) => exportClock(replica, out),
+  };
+}
+
+function newOperationId(): string {
+  return randomBytes(8).toString('hex');
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { operationId } from './fields.js';
+import { method } from './method.js';
+
+/** Sync by file, for when there is no network: bundles of signed entries and clock files on a USB stick. */
+export const bundlesArea = {
+  'bundle.export': method(z.strictObject({ out: z.string().min(1), since: z.string().min(1).optional(), operation: operationId })).returns<BundleExportView>(),
+  'bundle.import': method(z.strictObject({ file: z.string().min(1), anyTeam: z.boolean().default(false), operation: operationId })).returns<BundleImportView>(),
+  'bundle.clock': method(z.strictObject({ out: z.string().min(1) })).returns<{ file: string; authors: number }>(),
+};
+
+export interface BundleExportView { file: string; entries: number; bytes: number }
+export interface BundleImportView {
+  /** Entry lines read (everything between the header and the end marker, complete lines only). */
+  entries: number;
+  /** Entries now in the log that were not before (including earlier waiting entries this import completed). */
+  added: number;
+  /** Entries this device already had. */
+  known: number;
+  /** Entries from this bundle still waiting outside the log for a predecessor this device lacks. */
+  pending: number;
+  /** Lines whose entry was refused; line is the 1-based line number (0: an entry waiting from before this import). */
+  rejected: { id: string | null; line: number; reason: string }[];
+  /** The file was read whole, as written: header, every entry line, end marker with matching count and checksum. */
+  complete: boolean;
+  /** Why the bundle is not complete (truncated, changed, damaged header or end marker, a read error). */
+  problems: string[];
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { IncidentState } from '../domain/derive.js';
+import type { SignedEntry } from '../domain/entry.js';
+import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
+import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
+import { method } from './method.js';
+
+/** Incidents and their log: create, write, read, search, verify. */
+export const logArea = {
+  'device.info': method(z.strictObject({})).returns<DeviceView>(),
+  'incident.create': method(
+    z.strictObject({
+      title: line,
+      location: line.optional(),
+      start: isoInstantSchema.optional(),
+      grip: gripLevel.optional(),
+      classification: classification.default('intern'),
+    }),
+  ).returns<{ id: string; entry: AppendedView }>(),
+  'incident.list': method(z.strictObject({})).returns<IncidentSummary[]>(),
+  'incident.state': method(z.strictObject({ incident: incidentIdSchema })).returns<IncidentState>(),
+  /** Any kind except 'incident'; the body is validated against the kind's schema. */
+  'log.add': method(
+    z.strictObject({
+      incident: incidentIdSchema,
+      kind: z.enum(ENTRY_KINDS).exclude(['incident']),
+      body: z.record(z.string(), z.unknown()),
+      classification: classification.default('intern'),
+    }),
+  ).returns<AppendedView>(),
+  'log.list': method(entryFilterSchema).returns<EntryPageView>(),
+  'log.get': method(z.strictObject({ id: entryIdSchema })).returns<LogEntryView>(),
+  'log.correct': method(
+    z.strictObject({ target: entryIdSchema, text, reason: text.optional(), classification: classification.optional() }),
+  ).returns<AppendedView>(),
+  'grip.set': method(
+    z.strictObject({ incident: incidentIdSchema, level: gripLevel, reason: text.optional(), classification: classification.default('intern') }),
+  ).returns<AppendedView>(),
+  search: method(entryFilterSchema.extend({ text: z.string().trim().min(1, 'must not be empty').max(500) })).returns<EntryPageView>(),
+  verify: method(z.strictObject({})).returns<VerifyView>(),
+};
+
+export interface LogEntryView extends SignedEntry {
+  /** How far ahead of this device's clock the entry was stamped, when beyond the allowed skew. */
+  skewMs: number | null;
+}
+export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
+export interface IncidentSummary {
+  id: string;
+  title: string;
+  location: string | null;
+  start: string;
+  grip: number | null;
+  openedBy: string;
+}
+export interface AppendedView { id: string; seq: number; incident: string; classification: Classification }
+export interface VerifyView {
+  ok: boolean;
+  entries: number;
+  problems: { entry: string | null; problem: string }[];
+  warnings: { entry: string | null; problem: string }[];
+}
+export interface DeviceView { author: string; dataDir: string; entries: number; forkedAuthors: string[] }
