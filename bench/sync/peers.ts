@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../../electron/backend/index.js';
 import { readStatusFile } from '../../electron/backend/sync/status-file.js';
 import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
-import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team.js';
+import { decodeInvite, encodeInvite } from '../../electron/backend/sync/team/invite.js';
+import { createTeam, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team/team.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
 

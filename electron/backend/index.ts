@@ -14,7 +14,7 @@ import { createLogStore, type LogStore } from './store/index.js';
 import { createSyncHandlers } from './sync/handlers.js';
 import { createSyncNode, type SyncNode } from './sync/node.js';
 import { removeStatusFile, writeStatusFile } from './sync/status-file.js';
-import { loadTeam } from './sync/team.js';
+import { loadTeam } from './sync/team/team.js';
 
 export interface BackendOptions {
   dataDir: string;

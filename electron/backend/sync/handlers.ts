@@ -6,7 +6,8 @@ import { parsePeerAddress } from './addresses.js';
 import { exportBundle, exportClock, importBundle, readClockFile } from './bundle.js';
 import type { SyncNode } from './node.js';
 import { readStatusFile } from './status-file.js';
-import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam } from './team.js';
+import { decodeInvite, encodeInvite } from './team/invite.js';
+import { createTeam, joinTeam, loadTeam } from './team/team.js';
 
 export const DEFAULT_PORT = 4100;
 
