@@ -20,9 +20,9 @@ export interface BenchPeer {
 /** One team for all bench peers, written into each data directory as `team create` / `join` would. */
 export function benchTeam(peers: readonly BenchPeer[]) {
   const first = peers[0]!;
-  createTeam(first.dir, 'bench');
+  createTeam(first.dir, 'bench', Date.now);
   const team = loadTeam(first.dir)!;
-  for (const peer of peers.slice(1)) joinTeam(peer.dir, decodeInvite(encodeInvite(team, [])));
+  for (const peer of peers.slice(1)) joinTeam(peer.dir, decodeInvite(encodeInvite(team, [])), Date.now);
   return team;
 }
 

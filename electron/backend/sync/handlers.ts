@@ -44,7 +44,7 @@ export function createSyncHandlers({ store, dataDir, now, node, progress }: Sync
   };
 
   return {
-    'team.create': ({ name }) => createTeam(dataDir, name),
+    'team.create': ({ name }) => createTeam(dataDir, name, now),
     'team.invite': () => {
       const team = requireTeam();
       const addresses = inviteAddresses(liveStatus()?.listen);
@@ -52,7 +52,7 @@ export function createSyncHandlers({ store, dataDir, now, node, progress }: Sync
     },
     'team.join': ({ code }) => {
       const invite = decodeInvite(code);
-      const info = joinTeam(dataDir, invite);
+      const info = joinTeam(dataDir, invite, now);
       let peersAdded = 0;
       for (const address of invite.addresses) if (store.knownPeers.add(parsePeerAddress(address).toString(), 'invite')) peersAdded++;
       return { ...info, peersAdded };

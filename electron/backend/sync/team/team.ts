@@ -45,15 +45,15 @@ export function loadTeam(dataDir: string): Team | null {
   return { name: info.name, id: current.id, key: current.key, psk: current.psk, joinedAt: info.joinedAt };
 }
 
-/** Creates a new team with a fresh random key and makes this device its first member. */
-export function createTeam(dataDir: string, name: string): TeamInfo {
+/** Creates a new team with a fresh random key and makes this device its first member, joined at `now()` (epoch ms). */
+export function createTeam(dataDir: string, name: string, now: () => number): TeamInfo {
   const teamName = checkedTeamName(name);
   const refuse = (existing: CurrentKey) =>
     new BakenError('invalid-input', `this device is already in team ${describeTeam(dataDir, existing)}; a device can be in one team only, so it cannot create another`);
   const existing = currentKey(dataDir);
   if (existing) throw refuse(existing);
   const key = new Uint8Array(randomBytes(TEAM_KEY_BYTES));
-  if (install(dataDir, teamName, key) === 'exists') {
+  if (install(dataDir, teamName, key, now) === 'exists') {
     const winner = currentKey(dataDir);
     throw winner ? refuse(winner) : changedUnderfoot();
   }
@@ -61,11 +61,11 @@ export function createTeam(dataDir: string, name: string): TeamInfo {
 }
 
 /**
- * Joins the team of an invite (see decodeInvite). Already in that team: nothing changes and the
- * team as this device knows it is returned (a missing or damaged team.json is written anew). In
- * another team: refused, nothing changes. A failure leaves no partial files.
+ * Joins the team of an invite (see decodeInvite), at `now()` (epoch ms). Already in that team:
+ * nothing changes and the team as this device knows it is returned (a missing or damaged team.json
+ * is written anew). In another team: refused, nothing changes. A failure leaves no partial files.
  */
-export function joinTeam(dataDir: string, invite: Invite): TeamInfo {
+export function joinTeam(dataDir: string, invite: Invite, now: () => number): TeamInfo {
   if (!(invite?.key instanceof Uint8Array) || invite.key.length !== TEAM_KEY_BYTES) {
     throw new BakenError('invalid-input', `the invite's team key must be ${TEAM_KEY_BYTES} bytes`);
   }
@@ -85,10 +85,10 @@ export function joinTeam(dataDir: string, invite: Invite): TeamInfo {
       const info = readInfoFile(dataDir, id);
       if (info.ok) return { name: info.name, id };
       if (!info.repairable) throw info.problem;
-      writeInfoFile(dataDir, name, id);
+      writeInfoFile(dataDir, name, id, now);
       return { name, id };
     }
-    if (install(dataDir, name, key) === 'created') return { name, id };
+    if (install(dataDir, name, key, now) === 'created') return { name, id };
   }
   throw changedUnderfoot();
 }
@@ -105,7 +105,7 @@ function currentKey(dataDir: string): CurrentKey | null {
  * team.json. 'exists' when team.key was already there (nothing written). When team.json cannot be
  * written the new team.key is removed again, so a failure leaves no partial team behind.
  */
-function install(dataDir: string, name: string, key: Uint8Array): 'created' | 'exists' {
+function install(dataDir: string, name: string, key: Uint8Array, now: () => number): 'created' | 'exists' {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
@@ -113,7 +113,7 @@ function install(dataDir: string, name: string, key: Uint8Array): 'created' | 'e
   }
   if (!createTeamKey(dataDir, key)) return 'exists';
   try {
-    writeInfoFile(dataDir, name, teamIdOf(key));
+    writeInfoFile(dataDir, name, teamIdOf(key), now);
   } catch (error) {
     removeTeamKey(dataDir);
     throw error;
@@ -133,8 +133,8 @@ function changedUnderfoot(): BakenError {
 // ---------------------------------------------------------------------------------------------
 // team.json
 
-function writeInfoFile(dataDir: string, name: string, id: string): void {
-  const text = JSON.stringify({ name, id, joinedAt: new Date().toISOString() }, null, 2) + '\n';
+function writeInfoFile(dataDir: string, name: string, id: string, now: () => number): void {
+  const text = JSON.stringify({ name, id, joinedAt: new Date(now()).toISOString() }, null, 2) + '\n';
   writeFileAtomic(join(dataDir, TEAM_INFO_FILE), text, { doing: 'writing the team file', mode: 0o644 });
 }
 
