@@ -4,7 +4,8 @@ import { systemClock } from '../../electron/backend/clock.js';
 import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
 import { readStatusFile } from '../../electron/backend/sync/status-file.js';
 import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
-import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team.js';
+import { decodeInvite, encodeInvite } from '../../electron/backend/sync/team/invite.js';
+import { createTeam, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team/team.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
 
@@ -20,9 +21,9 @@ export interface BenchPeer {
 /** One team for all bench peers, written into each data directory as `team create` / `join` would. */
 export function benchTeam(peers: readonly BenchPeer[]) {
   const first = peers[0]!;
-  createTeam(first.dir, 'bench');
+  createTeam(first.dir, 'bench', Date.now);
   const team = loadTeam(first.dir)!;
-  for (const peer of peers.slice(1)) joinTeam(peer.dir, decodeInvite(encodeInvite(team, [])));
+  for (const peer of peers.slice(1)) joinTeam(peer.dir, decodeInvite(encodeInvite(team, [])), Date.now);
   return team;
 }
 

@@ -15,7 +15,7 @@ import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
 import { createExternalWritesWatcher } from './parts/external-writes.js';
 import { createStatusPublisher } from './sync/status-publisher.js';
-import { loadTeam } from './sync/team.js';
+import { loadTeam } from './sync/team/team.js';
 
 export interface BackendOptions {
   dataDir: string;

@@ -8,7 +8,7 @@ import { announceIngest } from '../ingest-events.js';
 import type { Replica } from '../replica/replica.js';
 import type { LogStore } from '../store/index.js';
 import { exportBundle, exportClock, importBundle, readClockFile } from '../sync/bundle.js';
-import { loadTeam } from '../sync/team.js';
+import { loadTeam } from '../sync/team/team.js';
 
 export interface BundleHandlerDeps {
   replica: Replica & Pick<LogStore, 'entry'>;

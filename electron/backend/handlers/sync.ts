@@ -7,7 +7,8 @@ import type { LogStore } from '../store/index.js';
 import { parsePeerAddress } from '../sync/addresses.js';
 import type { NodeStatus } from '../sync/node.js';
 import { readStatusFile } from '../sync/status-file.js';
-import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam } from '../sync/team.js';
+import { decodeInvite, encodeInvite } from '../sync/team/invite.js';
+import { createTeam, joinTeam, loadTeam } from '../sync/team/team.js';
 
 /** What the handlers may ask of a node running in this process. */
 export interface LiveNode {
@@ -47,7 +48,7 @@ export function createSyncHandlers({ store, dataDir, now, liveNode }: SyncHandle
   };
 
   return {
-    'team.create': ({ name }) => createTeam(dataDir, name),
+    'team.create': ({ name }) => createTeam(dataDir, name, now),
     'team.invite': ({ out }) => {
       const team = requireTeam();
       const addresses = inviteAddresses(liveStatus()?.listen);
@@ -58,7 +59,7 @@ export function createSyncHandlers({ store, dataDir, now, liveNode }: SyncHandle
     },
     'team.join': ({ code }) => {
       const invite = decodeInvite(code);
-      const info = joinTeam(dataDir, invite);
+      const info = joinTeam(dataDir, invite, now);
       let peersAdded = 0;
       for (const address of invite.addresses) if (store.knownPeers.add(parsePeerAddress(address).toString(), 'invite')) peersAdded++;
       return { ...info, peersAdded };
