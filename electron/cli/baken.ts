@@ -48,7 +48,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 }
 
 /** One line on stderr; the exit code follows from the error's code (2: fix what you typed, 1: anything else). */
-function report(error: unknown, io: Io): number {
+export function report(error: unknown, io: Io): number {
   if (error instanceof UsageError) {
     io.err(`baken: ${error.message}\n`);
     return 2;

@@ -4,6 +4,7 @@ import { lpStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { BackendEvents } from '../../../shared/contract/events.js';
 import { systemClock } from '../../../electron/backend/clock.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createBakenLibp2p } from '../../../electron/backend/sync/libp2p-node.js';
@@ -71,6 +72,24 @@ describe('sync over real libp2p on 127.0.0.1', () => {
     const peer = b.node.status().peers.find((p) => p.connected)!;
     expect(peer).toMatchObject({ connected: true, behind: 0, ahead: 0, problem: null });
     expect(peer.lastSync).not.toBeNull();
+  });
+
+  it('an entry that arrives over libp2p fires "entries added" with that peer as its source, and "peers changed" shows the link', async () => {
+    const team = teamKey();
+    const a = await laptop(team);
+    const b = await laptop(team, [a.address]);
+    const added: BackendEvents['entries.added'][] = [];
+    const peers: BackendEvents['peers.changed'][] = [];
+    b.backend.on('entries.added', (event) => added.push(event));
+    b.backend.on('peers.changed', (event) => peers.push(event));
+    const { id: incident, entry } = await a.backend.api['incident.create']({ title: 'Stroomstoring' });
+    await until(() => added.length > 0, 'entries added at B');
+    expect(added[0]).toEqual({
+      entries: [{ id: entry.id, author: a.backend.identity.publicKeyHex, seq: 1, incident, kind: 'incident' }],
+      incidents: [incident],
+      source: { type: 'peer', peer: a.node.libp2p.peerId.toString(), device: a.backend.identity.publicKeyHex },
+    });
+    await until(() => peers.some((p) => p.peers.some((x) => x.connected && x.id === a.node.libp2p.peerId.toString())), 'peers changed at B');
   });
 
   it('three laptops in a line converge; A and C never connect', async () => {
