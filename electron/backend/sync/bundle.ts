@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { formatZodIssues, signedEntrySchema, type SignedEntry } from '../../../shared/domain/entry.js';
 import { isoInstantSchema } from '../../../shared/domain/kinds.js';
 import { BakenError } from '../../../shared/contract/errors.js';
-import type { AuthorHead, Replica } from '../replica/replica.js';
+import { planSends, type AuthorSend } from '../replica/plan.js';
+import type { Replica } from '../replica/replica.js';
 import { clockSchema, type SyncClock } from './protocol.js';
 import type { BundleImportView } from '../../../shared/contract/api.js';
 
@@ -40,7 +41,6 @@ export const MAX_REJECTED_DETAILS = 10_000;
 
 const EXPORT_PAGE = 1000;
 const WRITE_CHUNK_BYTES = 256 * 1024;
-const AFTER_ALL = '~';
 const NEWLINE = Buffer.from('\n');
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
@@ -123,37 +123,13 @@ export interface ImportReport extends BundleImportView {
 // ---------------------------------------------------------------------------------------------
 // Export
 
-interface AuthorPlan {
-  author: string;
-  /** Export entries after this (seq, id) ... */
-  from: { seq: number; id: string };
-  /** ... up to this seq (the head when the export started), */
-  until: number;
-  /** ... and no more than this many (counted when the export started). */
+/** One author's part of an export: planSends' rule, and how many entries that was when it started. */
+interface AuthorPlan extends AuthorSend {
   count: number;
 }
 
-/**
- * Which entries a receiver with clock `since` lacks, per author, by the rules of a sync session's
- * planFromHello (sync/session.ts): after the receiver's head when that head is in our chain; the
- * whole chain when the receiver does not know the author, when its head is not in our chain, or when
- * the two sides hold different amounts of fork evidence.
- */
-function planExport(store: BundleSource, heads: Map<string, AuthorHead>, since: SyncClock | undefined): Omit<AuthorPlan, 'count'>[] {
-  const plans: Omit<AuthorPlan, 'count'>[] = [];
-  const whole = { seq: 0, id: AFTER_ALL };
-  for (const [author, local] of heads) {
-    const theirs = since ? since[author] : undefined;
-    if (!theirs) plans.push({ author, from: whole, until: local.seq });
-    else if (theirs.seq > local.seq && (theirs.extra ?? 0) === (local.extra ?? 0)) continue;
-    else if ((theirs.extra ?? 0) !== (local.extra ?? 0) || !store.idsAtSeq(author, theirs.seq).includes(theirs.head)) plans.push({ author, from: whole, until: local.seq });
-    else if (theirs.seq < local.seq) plans.push({ author, from: { seq: theirs.seq, id: AFTER_ALL }, until: local.seq });
-  }
-  return plans;
-}
-
 /** Walks one author's planned entries page by page; stops at `until` and after `limit` entries. */
-function* plannedPages(store: BundleSource, plan: Omit<AuthorPlan, 'count'>, limit: number): Generator<SignedEntry[]> {
+function* plannedPages(store: BundleSource, plan: AuthorSend, limit: number): Generator<SignedEntry[]> {
   let cursor = plan.from;
   let left = limit;
   while (left > 0) {
@@ -185,7 +161,8 @@ export async function exportBundle(store: BundleSource, options: ExportBundleOpt
   const heads = store.authorHeads();
   const plans: AuthorPlan[] = [];
   let total = 0;
-  for (const plan of planExport(store, heads, options.since)) {
+  const holds = (author: string, seq: number, id: string) => store.idsAtSeq(author, seq).includes(id);
+  for (const plan of planSends(heads, options.since, holds).sends) {
     // Counting first, because the header states the count. Entries appended or received meanwhile
     // are left out (the `until` and `count` bounds), so the header always tells the truth.
     let count = 0;
