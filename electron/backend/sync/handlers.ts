@@ -3,7 +3,9 @@ import type { ApiHandlers, SyncStatusView } from '../../../shared/contract/api.j
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { LogStore } from '../store/index.js';
 import { parsePeerAddress } from './addresses.js';
-import { exportBundle, exportClock, importBundle, readClockFile } from './bundle.js';
+import { exportClock, readClockFile } from './bundle/clock-file.js';
+import { exportBundle } from './bundle/export.js';
+import { importBundle } from './bundle/import.js';
 import type { SyncNode } from './node.js';
 import { readStatusFile } from './status-file.js';
 import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam } from './team.js';
@@ -67,7 +69,7 @@ export function createSyncHandlers({ store, dataDir, now, node, progress }: Sync
       const team = loadTeam(dataDir);
       return exportBundle(store, {
         out, since: since === undefined ? undefined : readClockFile(since), device: store.author,
-        team: team && { id: team.id, name: team.name }, onProgress: (done, total) => progress('export', done, total),
+        team: team && { id: team.id, name: team.name }, onProgress: (done, total) => progress('export', done, total), now,
       });
     },
     'bundle.import': async ({ file, anyTeam }) => {
