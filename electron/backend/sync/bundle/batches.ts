@@ -1,4 +1,4 @@
-import type { Replica } from '../../replica/replica.js';
+import type { IngestReport, Replica } from '../../replica/replica.js';
 
 /** Entries per store.ingest call (one transaction each) ... */
 export const IMPORT_BATCH_ENTRIES = 1000;
@@ -33,7 +33,7 @@ export class IngestBatches {
   private lineOf = new Map<string, number>();
   private bytes = 0;
 
-  constructor(private readonly store: BundleTarget) {}
+  constructor(private readonly store: BundleTarget, private readonly onIngested?: (report: IngestReport) => void) {}
 
   /** Whether the batch being filled holds an entry with this id. */
   has(id: string): boolean {
@@ -78,5 +78,6 @@ export class IngestBatches {
     this.batch = [];
     this.lineOf = new Map();
     this.bytes = 0;
+    this.onIngested?.(result);
   }
 }

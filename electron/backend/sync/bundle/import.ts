@@ -4,12 +4,15 @@ import { formatZodIssues, signedEntrySchema } from '../../../../shared/domain/en
 import type { BundleImportView } from '../../../../shared/contract/api.js';
 import { BakenError } from '../../../../shared/contract/errors.js';
 import { storageError } from '../../errors.js';
+import type { IngestReport } from '../../replica/replica.js';
 import { IngestBatches, type BundleTarget } from './batches.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeaderSchema, bundleTrailerSchema, MAX_HEADER_BYTES, MAX_LINE_BYTES, type BundleHeader } from './format.js';
 import { readLines, type Line } from './lines.js';
 
 export interface ImportBundleOptions {
   onProgress?(done: number, total: number): void;
+  /** After each batch of entries is ingested (one transaction), with what ingest made of it. */
+  onIngested?(report: IngestReport): void;
   /**
    * This device's team. A bundle written in another team is refused before anything is stored
    * (two teams' logs should not mix by accident), unless `anyTeam` is set.
@@ -65,7 +68,7 @@ class BundleImport {
   private reported = -1;
 
   constructor(store: BundleTarget, private readonly file: string, private readonly options: ImportBundleOptions) {
-    this.batches = new IngestBatches(store);
+    this.batches = new IngestBatches(store, options.onIngested);
   }
 
   async run(): Promise<ImportReport> {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { signEntry, type SignedEntry } from '../../../../shared/domain/entry.js';
 import { CLOCK_FILE_FORMAT, exportClock, readClockFile } from '../../../../electron/backend/sync/bundle/clock-file.js';
 import { importBundle } from '../../../../electron/backend/sync/bundle/import.js';
+import type { IngestReport } from '../../../../electron/backend/replica/replica.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../../support/entries.js';
 import { allIds, cleanReport, clockOf, expectHealthy, INCIDENT, ingestChain, linesOf, TEAM, useLaptops, writeLog } from './laptops.js';
 
@@ -110,6 +111,22 @@ describe('bundle import', () => {
       expect((await backend.api['device.info']({})).forkedAuthors).toEqual([rogue.publicKeyHex]);
       expect((await backend.api.verify({})).warnings.some((w) => /fork/.test(w.problem))).toBe(true);
     }
+  });
+
+  it('tells onIngested what each batch brought, one call per ingest transaction', async () => {
+    const a = laptop();
+    ingestChain(a, makeChain(makeSigner(), INCIDENT, 2500));
+    const out = bundleFile();
+    await exportAll(a, out);
+    const b = laptop();
+    const batches: IngestReport[] = [];
+    expect(await importBundle(b.store, out, { onIngested: (report) => batches.push(report) })).toEqual(cleanReport(2500));
+    expect(batches.map((r) => [r.added.length, r.known])).toEqual([[1000, 0], [1000, 0], [500, 0]]);
+    expect(batches.flatMap((r) => r.added).sort()).toEqual(allIds(b));
+
+    batches.length = 0;
+    await importBundle(b.store, out, { onIngested: (report) => batches.push(report) });
+    expect(batches.map((r) => [r.added.length, r.known])).toEqual([[0, 1000], [0, 1000], [0, 500]]);
   });
 
   it('round-trips a 20 000-entry bundle', { timeout: 120_000 }, async () => {
