@@ -7,7 +7,9 @@ import type { EmitEvent } from '../events.js';
 import { announceIngest } from '../ingest-events.js';
 import type { Replica } from '../replica/replica.js';
 import type { LogStore } from '../store/index.js';
-import { exportBundle, exportClock, importBundle, readClockFile } from '../sync/bundle.js';
+import { exportClock, readClockFile } from '../sync/bundle/clock-file.js';
+import { exportBundle } from '../sync/bundle/export.js';
+import { importBundle } from '../sync/bundle/import.js';
 import { loadTeam } from '../sync/team/team.js';
 
 export interface BundleHandlerDeps {

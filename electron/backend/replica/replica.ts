@@ -9,7 +9,7 @@ import type { SignedEntry } from '../../../shared/domain/entry.js';
 export interface Replica {
   /** This device's author key (64 hex). */
   readonly author: string;
-  /** The clock: per author, the highest seq held and its entry (fork evidence counted in `extra`). */
+  /** The clock: per author (in ascending key order), the highest seq held and its entry (fork evidence counted in `extra`). */
   authorHeads(): Map<string, AuthorHead>;
   /** One author's entries after (seq, id) in chain order, forks at one seq in id order; id '~' means after every entry at seq. */
   chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[];

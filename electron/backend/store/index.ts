@@ -14,17 +14,19 @@ export interface LogStoreDeps {
   /** Physical time in epoch ms; injected so tests can set clocks wrong on purpose. */
   now: () => number;
   maxSkewMs?: number;
+  /** Most received entries kept waiting for a missing predecessor (default MAX_PENDING_ENTRIES). */
+  maxPendingEntries?: number;
 }
 
 /** The situation log on one device: append its own entries, ingest others', query, verify. */
-export function createLogStore({ db, signer, crypto, now, maxSkewMs }: LogStoreDeps) {
+export function createLogStore({ db, signer, crypto, now, maxSkewMs, maxPendingEntries }: LogStoreDeps) {
   const clock = createHlcClock(now, latestTrustedHlc(db), maxSkewMs);
   const queries = createQueries(db);
   return {
     author: signer.publicKeyHex,
     clock: clock as HlcClock,
     append: createAppender(db, signer, crypto, clock, now),
-    ingest: createIngester(db, crypto, clock, now),
+    ingest: createIngester(db, crypto, clock, now, maxPendingEntries),
     verify: () => verifyLog(db, crypto),
     knownPeers: createKnownPeers(db, now),
     /** Copies committed WAL pages into the database without waiting for readers (cheap when there is nothing to do). */

@@ -1,14 +1,10 @@
-import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
-import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
-import { canonicalEntry, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
-import { toHex } from '../../../shared/domain/hex.js';
+import type { EntryCrypto, SignedEntry } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
+import { authenticEntries, consecutiveRuns, MAX_PENDING_ENTRIES, parseCandidate, REJECTED } from '../replica/checks.js';
 import type { IngestReport } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { createEntryWriter, ID_LOOKUP } from './rows.js';
-
-export const MAX_PENDING_ENTRIES = 200_000;
 
 /**
  * Takes entries from other devices. Nothing goes into the log unless its hash, signature and chain
@@ -16,7 +12,7 @@ export const MAX_PENDING_ENTRIES = 200_000;
  * signature (which covers the run), and entry by entry when that fails. The whole batch is one
  * transaction.
  */
-export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: HlcClock, now: () => number) {
+export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: HlcClock, now: () => number, maxPending = MAX_PENDING_ENTRIES) {
   // By (author, seq, id), not by id alone: that index is written at each author's end and stays in
   // cache, where the id index is random. The id is the hash of author and seq among the rest.
   const hasEntry = db.prepare<[string, number, string]>('SELECT 1 FROM entries WHERE author = ? AND seq = ? AND id = ?').pluck();
@@ -96,14 +92,14 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
             insertOne(waiting);
             queue.push(waiting);
           } else {
-            report.rejected.push({ id: waiting.id, reason: 'broken-chain: prev is not the same author\'s previous entry' });
+            report.rejected.push({ id: waiting.id, reason: REJECTED.brokenChain });
           }
         }
       }
     };
     const park = (entry: SignedEntry): void => {
-      if (pendingRows >= MAX_PENDING_ENTRIES) {
-        report.rejected.push({ id: entry.id, reason: 'missing-predecessor: too many entries already wait for theirs; send the earlier entries first' });
+      if (pendingRows >= maxPending) {
+        report.rejected.push({ id: entry.id, reason: REJECTED.tooManyWaiting });
         return;
       }
       addPending.run(entry.id, entry.author, entry.seq, entry.prev, JSON.stringify(entry), now());
@@ -115,7 +111,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       entries.sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
       for (const run of consecutiveRuns(entries)) {
         // Hashes were checked on parsing; the run needs its links and its last signature.
-        const authentic = checkRunByLastSignature(run, crypto, { hashesChecked: true }) ? run.map(() => true) : run.map((e) => rejectIfForged(e, report));
+        const authentic = authenticEntries(run, report, crypto);
         // Whether the entry before the current one is in the log, still missing, or not a valid predecessor.
         let before = anchorState(run[0]!);
         for (let i = 0; i < run.length; i++) {
@@ -123,7 +119,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
           if (!authentic[i]) {
             before = 'missing';
           } else if (before === 'broken') {
-            report.rejected.push({ id: entry.id, reason: 'broken-chain: prev is not the same author\'s previous entry' });
+            report.rejected.push({ id: entry.id, reason: REJECTED.brokenChain });
           } else if (before === 'present') {
             insert(entry);
           } else {
@@ -159,12 +155,6 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     return hasId.get({ id: first.prev! }) ? 'broken' : 'missing';
   }
 
-  function rejectIfForged(entry: SignedEntry, report: IngestReport): boolean {
-    const problem = checkEntry(entry, crypto);
-    if (problem) report.rejected.push({ id: entry.id, reason: problem === 'hash-mismatch' ? 'hash-mismatch: the id is not the hash of the entry' : 'bad-signature: the author did not sign this entry' });
-    return problem === null;
-  }
-
   return (candidates: readonly unknown[]): IngestReport => {
     try {
       return ingestInTransaction.immediate(candidates);
@@ -172,54 +162,4 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       throw storageError(error, 'storing received entries');
     }
   };
-}
-
-function parseCandidate(candidate: unknown, report: IngestReport, crypto: EntryCrypto): { entry: SignedEntry; bodyJson: string } | null {
-  const claimedId = typeof (candidate as { id?: unknown })?.id === 'string' ? ((candidate as { id: string }).id.slice(0, 64)) : null;
-  const parsed = signedEntrySchema.safeParse(candidate);
-  if (!parsed.success) {
-    report.rejected.push({ id: claimedId, reason: `malformed: ${formatZodIssues(parsed.error)}` });
-    return null;
-  }
-  const entry = parsed.data as SignedEntry;
-  if ((entry.seq === 1) !== (entry.prev === null)) {
-    report.rejected.push({ id: entry.id, reason: 'malformed: prev must be null exactly when seq is 1' });
-    return null;
-  }
-  const body = parseBody(entry.kind, entry.body);
-  if (!body.ok) {
-    report.rejected.push({ id: entry.id, reason: `invalid body: ${body.problems.join('; ')}` });
-    return null;
-  }
-  let bytes: Uint8Array;
-  let bodyJson: string;
-  try {
-    ({ bytes, bodyJson } = canonicalEntry(entry));
-  } catch (error) {
-    if (!(error instanceof CanonicalEncodingError)) throw error;
-    report.rejected.push({ id: entry.id, reason: `malformed: ${error.message}` });
-    return null;
-  }
-  // Checked before anything is looked up by id: a forged copy must not pass for (or hide) the real entry.
-  if (toHex(crypto.sha256(bytes)) !== entry.id) {
-    report.rejected.push({ id: entry.id, reason: 'hash-mismatch: the id is not the hash of the entry' });
-    return null;
-  }
-  return { entry, bodyJson };
-}
-
-/** Splits one author's entries (sorted by seq) into runs where each links to the one before. */
-function consecutiveRuns(entries: readonly SignedEntry[]): SignedEntry[][] {
-  const runs: SignedEntry[][] = [];
-  let run: SignedEntry[] = [];
-  for (const entry of entries) {
-    const last = run[run.length - 1];
-    if (last && (entry.seq !== last.seq + 1 || entry.prev !== last.id)) {
-      runs.push(run);
-      run = [];
-    }
-    run.push(entry);
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
 }

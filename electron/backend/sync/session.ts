@@ -1,5 +1,6 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
-import type { IngestReport, Replica } from '../replica/replica.js';
+import { planSends } from '../replica/plan.js';
+import { AFTER_ALL, type IngestReport, type Replica } from '../replica/replica.js';
 import { LIMITS, PeerReportedError, ProtocolError, PROTOCOL_VERSION, type SyncClock, type SyncMessage } from './protocol.js';
 
 export interface SessionOptions {
@@ -26,7 +27,6 @@ export interface SessionStatus {
   rejectedEntries: number;
 }
 
-const AFTER_ALL = '~';
 type Cursor = { seq: number; id: string };
 
 /**
@@ -57,24 +57,11 @@ export function createSyncSession(options: SessionOptions) {
     if ((remote.clock.get(author) ?? 0) < seq) remote.clock.set(author, seq);
   };
 
-  /**
-   * For each author we hold: if the peer's head is in our chain, send what follows it; if not, or if
-   * the two sides hold different amounts of fork evidence, the author has forked: send our whole
-   * chain of that author and ask for theirs (each side keeps only what it lacks).
-   * Authors only the peer holds are the peer's to send (it runs the same rule).
-   */
+  /** Queues what the peer lacks (replica/plan.ts) and asks for the whole chains of forked authors. */
   function planFromHello(heads: SyncClock): void {
-    const forked: string[] = [];
-    for (const [author, local] of store.authorHeads()) {
-      const theirs = heads[author];
-      if (!theirs) queue(author, { seq: 0, id: AFTER_ALL });
-      else if (theirs.seq > local.seq && (theirs.extra ?? 0) === (local.extra ?? 0)) continue;
-      else if ((theirs.extra ?? 0) !== (local.extra ?? 0) || !store.idsAtSeq(author, theirs.seq).includes(theirs.head)) {
-        queue(author, { seq: 0, id: AFTER_ALL });
-        forked.push(author);
-      } else if (theirs.seq < local.seq) queue(author, { seq: theirs.seq, id: AFTER_ALL });
-    }
-    want(forked);
+    const plan = planSends(store.authorHeads(), heads, (author, seq, id) => store.idsAtSeq(author, seq).includes(id));
+    for (const { author, from } of plan.sends) queue(author, from);
+    want(plan.forked);
   }
 
   /** Asks the peer for its whole chain of these authors (once per author per session). */

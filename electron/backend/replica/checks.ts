@@ -1,0 +1,88 @@
+import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
+import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
+import { canonicalEntry, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
+import { toHex } from '../../../shared/domain/hex.js';
+import type { IngestReport } from './replica.js';
+
+/**
+ * The checks every Replica's ingest makes before its storage sees an entry, kept in one place so
+ * every implementation rejects the same entries with the same reasons (callers match the prefix).
+ */
+
+/** Most authentic entries a replica keeps waiting for a missing predecessor. */
+export const MAX_PENDING_ENTRIES = 200_000;
+
+export const REJECTED = {
+  hashMismatch: 'hash-mismatch: the id is not the hash of the entry',
+  badSignature: 'bad-signature: the author did not sign this entry',
+  brokenChain: 'broken-chain: prev is not the same author\'s previous entry',
+  tooManyWaiting: 'missing-predecessor: too many entries already wait for theirs; send the earlier entries first',
+} as const;
+
+/**
+ * A well-formed entry whose id is the hash of its canonical bytes, with its body's canonical JSON
+ * (the SQLite store keeps that as the row's body); null after adding the reason to `report.rejected`.
+ */
+export function parseCandidate(candidate: unknown, report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto): { entry: SignedEntry; bodyJson: string } | null {
+  const claimedId = typeof (candidate as { id?: unknown })?.id === 'string' ? ((candidate as { id: string }).id.slice(0, 64)) : null;
+  const parsed = signedEntrySchema.safeParse(candidate);
+  if (!parsed.success) {
+    report.rejected.push({ id: claimedId, reason: `malformed: ${formatZodIssues(parsed.error)}` });
+    return null;
+  }
+  const entry = parsed.data as SignedEntry;
+  if ((entry.seq === 1) !== (entry.prev === null)) {
+    report.rejected.push({ id: entry.id, reason: 'malformed: prev must be null exactly when seq is 1' });
+    return null;
+  }
+  const body = parseBody(entry.kind, entry.body);
+  if (!body.ok) {
+    report.rejected.push({ id: entry.id, reason: `invalid body: ${body.problems.join('; ')}` });
+    return null;
+  }
+  let bytes: Uint8Array;
+  let bodyJson: string;
+  try {
+    ({ bytes, bodyJson } = canonicalEntry(entry));
+  } catch (error) {
+    if (!(error instanceof CanonicalEncodingError)) throw error;
+    report.rejected.push({ id: entry.id, reason: `malformed: ${error.message}` });
+    return null;
+  }
+  // Checked before anything is looked up by id: a forged copy must not pass for (or hide) the real entry.
+  if (toHex(crypto.sha256(bytes)) !== entry.id) {
+    report.rejected.push({ id: entry.id, reason: REJECTED.hashMismatch });
+    return null;
+  }
+  return { entry, bodyJson };
+}
+
+/** Splits one author's entries (sorted by seq) into runs where each links to the one before. */
+export function consecutiveRuns(entries: readonly SignedEntry[]): SignedEntry[][] {
+  const runs: SignedEntry[][] = [];
+  let run: SignedEntry[] = [];
+  for (const entry of entries) {
+    const last = run[run.length - 1];
+    if (last && (entry.seq !== last.seq + 1 || entry.prev !== last.id)) {
+      runs.push(run);
+      run = [];
+    }
+    run.push(entry);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/**
+ * Which entries of a run (hashes already checked) are authentic: all of them when the last one's
+ * signature covers the run through its hash links (docs/DATA-MODEL.md, "Chains"), else each by its
+ * own signature, the others rejected into `report`.
+ */
+export function authenticEntries(run: readonly SignedEntry[], report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto): boolean[] {
+  if (checkRunByLastSignature(run, crypto, { hashesChecked: true })) return run.map(() => true);
+  return run.map((entry) => {
+    const problem = checkEntry(entry, crypto);
+    if (problem) report.rejected.push({ id: entry.id, reason: problem === 'hash-mismatch' ? REJECTED.hashMismatch : REJECTED.badSignature });
+    return problem === null;
+  });
+}

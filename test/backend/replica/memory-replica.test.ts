@@ -1,0 +1,6 @@
+import { createMemoryReplica } from '../../../electron/backend/replica/memory-replica.js';
+import { nodeCrypto } from '../../support/entries.js';
+import { describeReplica } from './replica-suite.js';
+
+describeReplica('in memory', ({ signer, now, maxSkewMs, maxPendingEntries }) =>
+  createMemoryReplica({ author: signer.publicKeyHex, crypto: nodeCrypto, now, maxSkewMs, maxPendingEntries }));

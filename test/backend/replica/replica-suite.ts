@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import { signEntry, type EntrySigner, type SignedEntry, type UnsignedEntry } from '../../../shared/domain/entry.js';
+import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
+import { MAX_PENDING_ENTRIES } from '../../../electron/backend/replica/checks.js';
+import { AFTER_ALL, type IngestReport, type Replica } from '../../../electron/backend/replica/replica.js';
+import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
+
+/** What the suite decides about the replica it gets. */
+export interface ReplicaSetup {
+  /** The device the replica belongs to. */
+  signer: EntrySigner;
+  now: () => number;
+  maxSkewMs: number;
+  maxPendingEntries: number;
+}
+
+/** makeChain stamps its entries from this time on; the replica's clock runs a day later. */
+const CHAIN_T0 = 1_790_000_000_000;
+const NOW = CHAIN_T0 + 86_400_000;
+const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
+const EMPTY: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+
+const sorted = (ids: readonly string[]) => [...ids].sort();
+const idsOf = (entries: readonly SignedEntry[]) => entries.map((e) => e.id);
+
+/** The same entry with some fields changed, signed again by its author: authentic, but another entry. */
+function resigned(entry: SignedEntry, signer: EntrySigner, changes: Partial<UnsignedEntry>): SignedEntry {
+  const { id: _id, sig: _sig, ...unsigned } = entry;
+  return signEntry({ ...unsigned, ...changes }, signer, nodeCrypto);
+}
+
+/** Two entries at seq 4 on top of one shared chain of 3, in id order. */
+function forkedChain(signer: EntrySigner) {
+  const base = makeChain(signer, INCIDENT, 3);
+  const last = base[2]!;
+  const sides = ['versie A', 'versie B'].map((text, i) => resigned(last, signer, { seq: 4, prev: last.id, hlc: { t: last.hlc.t + 10 + i, c: 0 }, body: { text } }));
+  const [low, high] = sides.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { base, low: low!, high: high! };
+}
+
+/**
+ * The promises of the Replica interface (electron/backend/replica/replica.ts), registered as one
+ * describe block; every implementation runs all of it (test/backend/replica/*.test.ts).
+ */
+export function describeReplica(name: string, create: (setup: ReplicaSetup) => Replica): void {
+  const replica = (setup: Partial<ReplicaSetup> = {}) => {
+    const signer = setup.signer ?? makeSigner();
+    return create({ signer, now: () => NOW, maxSkewMs: DEFAULT_MAX_SKEW_MS, maxPendingEntries: MAX_PENDING_ENTRIES, ...setup });
+  };
+
+  describe(`Replica: ${name}`, () => {
+    it('starts empty and belongs to its device', () => {
+      const signer = makeSigner();
+      const r = replica({ signer });
+      expect(r.author).toBe(signer.publicKeyHex);
+      expect(r.authorHeads()).toEqual(new Map());
+      expect(r.chainAfter(signer.publicKeyHex, 0, AFTER_ALL, 10)).toEqual([]);
+      expect(r.idsAtSeq(signer.publicKeyHex, 1)).toEqual([]);
+    });
+
+    it('stores whole chains, its own device\'s too, and reports each author\'s head in author order', () => {
+      const signer = makeSigner();
+      const r = replica({ signer });
+      const own = makeChain(signer, INCIDENT, 3);
+      const others = [makeChain(makeSigner(), INCIDENT, 5), makeChain(makeSigner(), INCIDENT, 1)];
+      // Authors in descending key order, each chain newest first: a replica orders what it is given.
+      const chains = [own, ...others].sort((a, b) => (a[0]!.author < b[0]!.author ? 1 : -1));
+      const all = chains.flatMap((chain) => [...chain].reverse());
+      const report = r.ingest(all);
+      expect(sorted(report.added)).toEqual(sorted(idsOf(all)));
+      expect({ ...report, added: [] }).toEqual(EMPTY);
+
+      const heads = r.authorHeads();
+      expect([...heads.keys()]).toEqual(chains.map((chain) => chain[0]!.author).reverse());
+      for (const chain of chains) {
+        const last = chain[chain.length - 1]!;
+        expect(heads.get(last.author)).toEqual({ seq: last.seq, head: last.id });
+      }
+    });
+
+    it('gives one author\'s chain in order after a (seq, id) cursor, at most `limit` entries', () => {
+      const r = replica();
+      const chain = makeChain(makeSigner(), INCIDENT, 5);
+      r.ingest(chain);
+      const author = chain[0]!.author;
+      expect(r.chainAfter(author, 0, AFTER_ALL, 10)).toEqual(chain);
+      expect(r.chainAfter(author, 0, AFTER_ALL, 2)).toEqual(chain.slice(0, 2));
+      expect(r.chainAfter(author, 0, AFTER_ALL, 0)).toEqual([]);
+      expect(r.chainAfter(author, 2, AFTER_ALL, 10)).toEqual(chain.slice(2));
+      expect(r.chainAfter(author, 2, chain[1]!.id, 10)).toEqual(chain.slice(2));
+      // An id before every id ('' sorts first) includes the entry at that seq.
+      expect(r.chainAfter(author, 2, '', 10)).toEqual(chain.slice(1));
+      expect(r.chainAfter(author, 5, AFTER_ALL, 10)).toEqual([]);
+      expect(r.chainAfter(makeSigner().publicKeyHex, 0, AFTER_ALL, 10)).toEqual([]);
+      expect(r.idsAtSeq(author, 3)).toEqual([chain[2]!.id]);
+    });
+
+    it('keeps both sides of a fork as evidence, counts them in `extra` and lists them in id order', () => {
+      const rogue = makeSigner();
+      const { base, low, high } = forkedChain(rogue);
+      const r = replica();
+      expect(r.ingest([...base, high]).forks).toEqual([]);
+      const second = r.ingest([low]);
+      expect(second).toEqual({ ...EMPTY, added: [low.id], forks: [{ author: rogue.publicKeyHex, seq: 4, id: low.id }] });
+
+      expect(r.authorHeads().get(rogue.publicKeyHex)).toEqual({ seq: 4, head: low.id, extra: 1 });
+      expect(r.idsAtSeq(rogue.publicKeyHex, 4)).toEqual([low.id, high.id]);
+      expect(r.chainAfter(rogue.publicKeyHex, 3, AFTER_ALL, 10)).toEqual([low, high]);
+      expect(r.chainAfter(rogue.publicKeyHex, 4, low.id, 10)).toEqual([high]);
+      expect(r.chainAfter(rogue.publicKeyHex, 0, AFTER_ALL, 10)).toEqual([...base, low, high]);
+    });
+
+    it('sees a fork whose two sides arrive in one batch', () => {
+      const rogue = makeSigner();
+      const { base, low, high } = forkedChain(rogue);
+      const report = replica().ingest([high, ...base, low]);
+      expect(sorted(report.added)).toEqual(sorted(idsOf([...base, low, high])));
+      expect(report.forks).toEqual([{ author: rogue.publicKeyHex, seq: 4, id: high.id }]);
+    });
+
+    it('keeps an authentic entry whose predecessor is missing waiting, and stores it when the gap is filled', () => {
+      const r = replica();
+      const chain = makeChain(makeSigner(), INCIDENT, 6);
+      const author = chain[0]!.author;
+      const early = r.ingest(chain.slice(3));
+      expect(early).toEqual({ ...EMPTY, pending: early.pending });
+      expect(sorted(early.pending)).toEqual(sorted(idsOf(chain.slice(3))));
+      expect(r.authorHeads()).toEqual(new Map());
+      expect(r.chainAfter(author, 0, AFTER_ALL, 10)).toEqual([]);
+
+      // Waiting entries are known; only the batch that parks an entry lists it as pending.
+      expect(r.ingest([chain[4]!])).toEqual({ ...EMPTY, known: 1 });
+
+      const filled = r.ingest(chain.slice(0, 3));
+      expect(sorted(filled.added)).toEqual(sorted(idsOf(chain)));
+      expect({ ...filled, added: [] }).toEqual(EMPTY);
+      expect(r.chainAfter(author, 0, AFTER_ALL, 10)).toEqual(chain);
+      expect(r.authorHeads().get(author)).toEqual({ seq: 6, head: chain[5]!.id });
+    });
+
+    it('rejects a forged id, a forged signature and malformed input by reason, storing none of them', () => {
+      const r = replica();
+      const signer = makeSigner();
+      const [first, second] = makeChain(signer, INCIDENT, 2);
+      const forgedHash = { ...first!, body: { text: 'iets anders' } };
+      const forgedSig = { ...first!, sig: second!.sig };
+      const noPrev = resigned(second!, signer, { prev: null });
+      const badBody = resigned(first!, signer, { body: { text: 42 } });
+      const report = r.ingest([forgedHash, forgedSig, null, { id: 'x'.repeat(80), seq: 1 }, noPrev, badBody]);
+      expect(report).toEqual({
+        ...EMPTY,
+        rejected: [
+          { id: first!.id, reason: expect.stringMatching(/^hash-mismatch: /) },
+          { id: null, reason: expect.stringMatching(/^malformed: /) },
+          { id: 'x'.repeat(64), reason: expect.stringMatching(/^malformed: /) },
+          { id: noPrev.id, reason: 'malformed: prev must be null exactly when seq is 1' },
+          { id: badBody.id, reason: expect.stringMatching(/^invalid body: body\.text: /) },
+          { id: first!.id, reason: expect.stringMatching(/^bad-signature: /) },
+        ],
+      });
+      expect(r.authorHeads()).toEqual(new Map());
+      expect(r.chainAfter(signer.publicKeyHex, 0, AFTER_ALL, 10)).toEqual([]);
+    });
+
+    it('does not let a forged copy hide or replace the genuine entry in the same batch', () => {
+      const r = replica();
+      const [entry] = makeChain(makeSigner(), INCIDENT, 1);
+      const forged = { ...entry!, body: { text: 'vervalst' } };
+      const report = r.ingest([forged, entry]);
+      expect(report).toEqual({ ...EMPTY, added: [entry!.id], rejected: [{ id: entry!.id, reason: expect.stringMatching(/^hash-mismatch: /) }] });
+      expect(r.chainAfter(entry!.author, 0, AFTER_ALL, 10)).toEqual([entry]);
+    });
+
+    it('takes an entry whose own signature fails when a later signed entry links to it; else rejects it, and what follows waits', () => {
+      const signer = makeSigner();
+      const chain = makeChain(signer, INCIDENT, 4);
+      const unsigned = (i: number) => ({ ...chain[i]!, sig: chain[0]!.sig });
+      const covered = replica();
+      expect(sorted(covered.ingest([chain[0], unsigned(1), chain[2]]).added)).toEqual(sorted(idsOf(chain.slice(0, 3))));
+
+      // The last signature fails, so each entry is checked on its own: the signed one after a rejected
+      // entry waits for a genuine copy of it.
+      const r = replica();
+      const report = r.ingest([chain[0], unsigned(1), chain[2], unsigned(3)]);
+      expect(report).toEqual({
+        ...EMPTY,
+        added: [chain[0]!.id],
+        pending: [chain[2]!.id],
+        rejected: [1, 3].map((i) => ({ id: chain[i]!.id, reason: expect.stringMatching(/^bad-signature: /) })),
+      });
+      expect(r.ingest([chain[1]])).toEqual({ ...EMPTY, added: [chain[1]!.id, chain[2]!.id] });
+    });
+
+    it('rejects an entry whose prev is a known entry other than its author\'s previous one, now or when it was waiting', () => {
+      const signer = makeSigner();
+      const chain = makeChain(signer, INCIDENT, 3);
+      const skipping = resigned(chain[2]!, signer, { prev: chain[0]!.id });
+      const r = replica();
+      r.ingest(chain.slice(0, 2));
+      expect(r.ingest([skipping])).toEqual({ ...EMPTY, rejected: [{ id: skipping.id, reason: expect.stringMatching(/^broken-chain: /) }] });
+
+      // An entry that names another author's entry as its prev waits for it, and is rejected when it comes.
+      const other = makeChain(makeSigner(), INCIDENT, 1)[0]!;
+      const borrowing = resigned(chain[1]!, signer, { prev: other.id });
+      const later = replica();
+      later.ingest([chain[0]]);
+      expect(later.ingest([borrowing])).toEqual({ ...EMPTY, pending: [borrowing.id] });
+      expect(later.ingest([other])).toEqual({ ...EMPTY, added: [other.id], rejected: [{ id: borrowing.id, reason: expect.stringMatching(/^broken-chain: /) }] });
+      expect(later.authorHeads().get(signer.publicKeyHex)).toEqual({ seq: 1, head: chain[0]!.id });
+      // The same within one batch: it waits, then is rejected, and is not reported as waiting.
+      const together = replica();
+      together.ingest([chain[0]]);
+      expect(together.ingest([borrowing, other])).toEqual({ ...EMPTY, added: [other.id], rejected: [{ id: borrowing.id, reason: expect.stringMatching(/^broken-chain: /) }] });
+    });
+
+    it('rejects entries beyond the waiting limit as missing-predecessor', () => {
+      const r = replica({ maxPendingEntries: 2 });
+      const chain = makeChain(makeSigner(), INCIDENT, 6);
+      const report = r.ingest(chain.slice(2));
+      expect(report).toEqual({
+        ...EMPTY,
+        pending: report.pending,
+        rejected: chain.slice(4).map((e) => ({ id: e.id, reason: expect.stringMatching(/^missing-predecessor: /) })),
+      });
+      expect(sorted(report.pending)).toEqual(sorted(idsOf(chain.slice(2, 4))));
+      // The two that wait still move in when the gap is filled.
+      expect(sorted(r.ingest(chain.slice(0, 2)).added)).toEqual(sorted(idsOf(chain.slice(0, 4))));
+    });
+
+    it('stores an entry stamped too far ahead of its clock, and flags it', () => {
+      const r = replica({ maxSkewMs: 10_000 });
+      const [inTime, tooFar] = [NOW + 10_000, NOW + 10_001].map((t) => makeChain(makeSigner(), INCIDENT, 1, { t0: t })[0]!);
+      expect(r.ingest([inTime, tooFar])).toEqual({ ...EMPTY, added: [inTime!.id, tooFar!.id], skewed: [{ id: tooFar!.id, aheadMs: 10_001 }] });
+      expect(r.authorHeads().size).toBe(2);
+    });
+
+    it('is idempotent: what it holds or keeps waiting is known the second time, and a repeat in one batch is stored once', () => {
+      const r = replica();
+      const rogue = makeSigner();
+      const { base, low, high } = forkedChain(rogue);
+      const gapped = makeChain(makeSigner(), INCIDENT, 4).slice(2);
+      const batch = [...base, low, high, ...gapped];
+      const first = r.ingest(batch);
+      expect(first.added).toHaveLength(5);
+      expect(first.pending).toHaveLength(2);
+      const heads = r.authorHeads();
+
+      expect(r.ingest(batch)).toEqual({ ...EMPTY, known: batch.length });
+      expect(r.authorHeads()).toEqual(heads);
+
+      const fresh = replica();
+      const twice = fresh.ingest([base[0], base[0], base[1]]);
+      expect(sorted(twice.added)).toEqual(sorted(idsOf(base.slice(0, 2))));
+      expect(fresh.chainAfter(rogue.publicKeyHex, 0, AFTER_ALL, 10)).toEqual(base.slice(0, 2));
+    });
+  });
+}

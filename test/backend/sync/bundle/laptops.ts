@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, expect } from 'vitest';
+import type { SignedEntry } from '../../../../shared/domain/entry.js';
+import { BakenError } from '../../../../shared/contract/errors.js';
+import { openTestBackend, type TestBackend } from '../../../support/backend.js';
+import { exportBundle } from '../../../../electron/backend/sync/bundle/export.js';
+import type { ImportReport } from '../../../../electron/backend/sync/bundle/import.js';
+import { useTempDirs } from '../../../support/temp.js';
+
+/** makeChain stamps its entries from this time on; the laptops' clocks run a day later. */
+export const CHAIN_T0 = 1_790_000_000_000;
+export const T = CHAIN_T0 + 86_400_000;
+export const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
+export const TEAM = { id: 'veiligheidsregio-test', name: 'ROT Test' };
+
+/**
+ * Laptops with real backends in temporary folders, and a stick to carry bundles between them.
+ * Call once at the top of a test file: it registers the clean-up after each test.
+ */
+export function useLaptops() {
+  const tempDir = useTempDirs();
+  const opened: TestBackend[] = [];
+  // Registered after useTempDirs, so databases close before their folders go.
+  afterEach(() => {
+    for (const backend of opened.splice(0)) backend.close();
+  });
+
+  function laptop(): TestBackend {
+    let now = T;
+    // Each call moves the clock on a little, so appends get distinct stamps.
+    const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 7) });
+    opened.push(backend);
+    return backend;
+  }
+
+  const bundleFile = (name = 'log.baken') => join(tempDir(), name);
+
+  async function exportAll(backend: TestBackend, out = bundleFile(), since?: Parameters<typeof exportBundle>[1]['since']) {
+    return exportBundle(backend.store, { out, device: backend.identity.publicKeyHex, team: TEAM, since, now: () => T });
+  }
+
+  return { tempDir, laptop, bundleFile, exportAll };
+}
+
+export function allIds(backend: TestBackend): string[] {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = backend.store.list({}, { cursor, limit: 1000, order: 'oldest' });
+    ids.push(...page.entries.map((e) => e.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return ids.sort();
+}
+
+export async function writeLog(backend: TestBackend, count: number, incident?: string): Promise<string> {
+  const id = incident ?? (await backend.api['incident.create']({ title: 'Uitval NAFIN', location: 'Coördinatie café', grip: 1 })).id;
+  for (let i = 0; i < count; i++) {
+    if (i % 10 === 3) await backend.api['grip.set']({ incident: id, level: (i % 5) + 1, reason: `opschaling ${i}` });
+    else await backend.api['log.add']({ incident: id, kind: i % 2 ? 'beeld' : 'melding', body: { text: `bericht ${i}: "€" — 🚒\nregel 2` }, classification: i % 3 ? 'intern' : 'partner' });
+  }
+  return id;
+}
+
+/** Ingests a long chain from another device in a few batches (makeChain is far faster than the API). */
+export function ingestChain(backend: TestBackend, entries: SignedEntry[]): void {
+  for (let i = 0; i < entries.length; i += 5000) {
+    const report = backend.store.ingest(entries.slice(i, i + 5000));
+    expect(report.rejected).toEqual([]);
+  }
+}
+
+export async function expectHealthy(backend: TestBackend): Promise<void> {
+  const report = await backend.api.verify({});
+  expect(report.problems).toEqual([]);
+  expect(report.ok).toBe(true);
+  expect(report.entries).toBe(backend.store.count());
+}
+
+export const linesOf = (file: string) => readFileSync(file, 'utf8').split('\n');
+
+export async function thrown(fn: () => Promise<unknown> | unknown): Promise<BakenError> {
+  try {
+    await fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BakenError);
+    return error as BakenError;
+  }
+  throw new Error('expected a BakenError, nothing was thrown');
+}
+
+export function cleanReport(count: number): ImportReport {
+  return expect.objectContaining({ entries: count, added: count, known: 0, pending: 0, rejected: [], complete: true, problems: [] }) as ImportReport;
+}
+
+/** A laptop's current clock, as its clock file would carry it. */
+export function clockOf(backend: TestBackend) {
+  return Object.fromEntries(backend.store.authorHeads());
+}
