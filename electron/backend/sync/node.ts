@@ -1,5 +1,5 @@
-import type { Connection, Libp2p } from '@libp2p/interface';
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
+import type { Libp2p } from '@libp2p/interface';
+import type { Multiaddr } from '@multiformats/multiaddr';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { Subscribe } from '../../../shared/contract/events.js';
 import type { PeerView } from '../../../shared/contract/sync.js';
@@ -11,16 +11,14 @@ import { announceIngest } from '../ingest-events.js';
 import type { Replica } from '../replica/replica.js';
 import type { KnownPeers } from '../store/peers.js';
 import { parsePeerAddress } from './addresses.js';
+import { createDialer } from './dialer.js';
 import { createSyncHub, type PeerSyncStatus } from './hub.js';
 import { createBakenLibp2p } from './libp2p-node.js';
 import type { LIMITS } from './protocol.js';
 import { createSyncService } from './sync-service.js';
 
-export const UNREACHABLE = 'not reachable, or not in this team';
 export const DISCONNECTED = 'connection lost; reconnects when the peer is reachable again';
 const HOUSEKEEPING_MS = 200;
-const MAX_BACKOFF_MS = 60_000;
-const DIAL_TIMEOUT_MS = 6000;
 
 export interface SyncNodeOptions {
   /** The log to sync; `entry` finds an entry a peer's ingest completed from the waiting room. */
@@ -71,72 +69,14 @@ export async function createSyncNode(options: SyncNodeOptions) {
   });
   const node: Libp2p = await createBakenLibp2p({ deviceSeed: options.signer.privateKeySeed, psk: team.psk, listen: options.listen, mdns: options.mdns });
   const service = createSyncService({ node, hub, clock, limits: options.limits, log });
-  const dialState = new Map<string, { attempts: number; nextAt: number; dialing: boolean }>();
-  const addressOfPeer = new Map<string, string>();
+  const dialer = createDialer({ node, knownPeers, clock, log });
   const skewReported = new Set<string>();
   let lastPeers = '';
   let stopHousekeeping: (() => void) | null = null;
   let unsubscribe: (() => void)[] = [];
 
   const connectedPeers = () => new Set(node.getConnections().map((c) => c.remotePeer.toString()));
-  const backoff = (attempts: number) => Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 6));
-
-  const redial = () => {
-    const connected = connectedPeers();
-    for (const known of knownPeers.list()) {
-      if (known.peerId && connected.has(known.peerId)) continue;
-      const state = dialState.get(known.address) ?? { attempts: 0, nextAt: 0, dialing: false };
-      dialState.set(known.address, state);
-      if (state.dialing || clock.now() < state.nextAt) continue;
-      state.dialing = true;
-      node
-        .dial(multiaddr(known.address), { signal: clock.abortAfter(DIAL_TIMEOUT_MS) })
-        .then((connection: Connection) => {
-          state.attempts = 0;
-          addressOfPeer.set(connection.remotePeer.toString(), known.address);
-          knownPeers.markConnected(known.address, connection.remotePeer.toString());
-        })
-        .catch((error: Error) => {
-          state.attempts++;
-          const delay = backoff(state.attempts);
-          state.nextAt = clock.now() + delay * (0.8 + Math.random() * 0.4);
-          knownPeers.markFailed(known.address, UNREACHABLE);
-          log(`dial ${known.address}: ${UNREACHABLE} (${error.name}); retry in ${Math.round(delay / 1000)} s`);
-        })
-        .finally(() => {
-          state.dialing = false;
-        });
-    }
-  };
-
-  /**
-   * A peer announced itself on the LAN (mDNS calls this for every announcement, every few seconds):
-   * dial it unless connected, dialling or backing off after a failed dial (another team's laptop).
-   */
-  const onDiscovery = (event: CustomEvent<{ id: { toString(): string }; multiaddrs: Multiaddr[] }>) => {
-    const peer = event.detail.id.toString();
-    if (connectedPeers().has(peer)) return;
-    const key = `mdns:${peer}`;
-    const state = dialState.get(key) ?? { attempts: 0, nextAt: 0, dialing: false };
-    dialState.set(key, state);
-    if (state.dialing || clock.now() < state.nextAt) return;
-    const addresses = event.detail.multiaddrs.map((a) => a.encapsulate(`/p2p/${peer}`));
-    if (addresses.length === 0) return;
-    state.dialing = true;
-    node
-      .dial(addresses, { signal: clock.abortAfter(DIAL_TIMEOUT_MS) })
-      .then(() => {
-        state.attempts = 0;
-      })
-      .catch((error: Error) => {
-        state.attempts++;
-        state.nextAt = clock.now() + backoff(state.attempts);
-        log(`discovered peer ${peer.slice(-8)}: ${UNREACHABLE} (${error.name})`);
-      })
-      .finally(() => {
-        state.dialing = false;
-      });
-  };
+  const onDiscovery = (event: CustomEvent<{ id: { toString(): string }; multiaddrs: Multiaddr[] }>) => dialer.discovered(event.detail.id.toString(), event.detail.multiaddrs);
   const mdnsService = (node.services as { mdns?: EventTarget }).mdns;
 
   const status = (): NodeStatus => {
@@ -160,7 +100,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
       if (known.peerId) listed.add(known.peerId);
     }
     for (const id of new Set([...connected, ...byPeer.keys()])) {
-      if (!listed.has(id)) peers.push(view(id, addressOfPeer.get(id) ?? node.getConnections(id as never)[0]?.remoteAddr.toString() ?? null, null));
+      if (!listed.has(id)) peers.push(view(id, dialer.addressOf(id) ?? node.getConnections(id as never)[0]?.remoteAddr.toString() ?? null, null));
     }
     return { device: replica.author, peerId: node.peerId.toString(), team: { id: team.id, name: team.name }, listen: node.getMultiaddrs().map((a) => a.toString()), peers };
   };
@@ -183,7 +123,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
 
   const housekeeping = () => {
     try {
-      redial();
+      dialer.redial();
       reportPeers();
     } catch (error) {
       log(`sync housekeeping failed: ${(error as Error).message}`);
@@ -238,8 +178,8 @@ export async function createSyncNode(options: SyncNodeOptions) {
     addPeer(address: string): string {
       const parsed = parsePeerAddress(address).toString();
       knownPeers.add(parsed, 'manual');
-      dialState.delete(parsed);
-      redial();
+      dialer.reset(parsed);
+      dialer.redial();
       return parsed;
     },
   };
