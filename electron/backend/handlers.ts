@@ -3,7 +3,7 @@ import type { ApiHandlers, ApiOutputs, AppendedView, IncidentSummary } from '../
 import { canonicalJson, CanonicalEncodingError } from '../../shared/domain/canonical.js';
 import { deriveIncidentState } from '../../shared/domain/derive.js';
 import { parseBody, type SignedEntry } from '../../shared/domain/entry.js';
-import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
+import type { Classification, EntryContentOf, EntryKind } from '../../shared/domain/kinds.js';
 import { BakenError } from '../../shared/contract/errors.js';
 import type { LogStore } from './store/index.js';
 import { searchQuery } from './store/queries.js';
@@ -18,7 +18,7 @@ export interface HandlerContext {
 }
 
 export function createHandlers({ store, dataDir, now, onAppended }: HandlerContext): Omit<ApiHandlers, SyncMethods> {
-  const validBody = (kind: EntryKind, body: Record<string, unknown>): Record<string, unknown> => {
+  const validBody = <K extends EntryKind>(kind: K, body: Record<string, unknown>): EntryContentOf<K> => {
     const parsed = parseBody(kind, trimStrings(body));
     if (!parsed.ok) throw new BakenError('invalid-input', parsed.problems.join('; '));
     try {
@@ -27,10 +27,10 @@ export function createHandlers({ store, dataDir, now, onAppended }: HandlerConte
       if (error instanceof CanonicalEncodingError) throw new BakenError('invalid-input', `body.${error.message}`);
       throw error;
     }
-    return parsed.body;
+    return { kind, body: parsed.body };
   };
   const append = (incident: string, kind: EntryKind, body: Record<string, unknown>, classification: Classification): AppendedView => {
-    const entry = store.append({ incident, kind, body: validBody(kind, body), classification });
+    const entry = store.append({ incident, ...validBody(kind, body), classification });
     onAppended(entry);
     return { id: entry.id, seq: entry.seq, incident: entry.incident, classification: entry.classification };
   };
@@ -62,9 +62,9 @@ export function createHandlers({ store, dataDir, now, onAppended }: HandlerConte
       return deriveIncidentState(incident, store.incidentEntries(incident), nowIso());
     },
     'log.add': ({ incident, kind, body, classification }) => {
-      validBody(kind, body);
+      const content = validBody(kind, body);
       knownIncident(incident);
-      const referenced = kind === 'actiestatus' ? existing(String(body.action), 'action', 'actie') : kind === 'correctie' ? existing(String(body.target), 'entry') : null;
+      const referenced = content.kind === 'actiestatus' ? existing(content.body.action, 'action', 'actie') : content.kind === 'correctie' ? existing(content.body.target, 'entry') : null;
       if (referenced && referenced.incident !== incident) throw new BakenError('invalid-input', `incident: the referenced entry belongs to incident ${referenced.incident}`);
       return append(incident, kind, body, classification);
     },

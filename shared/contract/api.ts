@@ -83,10 +83,10 @@ export type ApiMethod = keyof typeof apiInputs;
 export type ApiInput<M extends ApiMethod> = z.input<(typeof apiInputs)[M]>;
 export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof apiInputs)[M]>;
 
-export interface LogEntryView extends SignedEntry {
+export type LogEntryView = SignedEntry & {
   /** How far ahead of this device's clock the entry was stamped, when beyond the allowed skew. */
   skewMs: number | null;
-}
+};
 export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
 export interface IncidentSummary {
   id: string;

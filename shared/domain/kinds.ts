@@ -71,13 +71,26 @@ export const bodySchemas = {
 } satisfies Record<EntryKind, z.ZodType>;
 
 export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
-export type AnyEntryBody = { [K in EntryKind]: EntryBody<K> }[EntryKind];
+/**
+ * A kind with its body: what an entry says, without who said it when. Mapped over K and indexed by
+ * K so that for a union K it is one member per kind (checking `kind` narrows `body`), and for a
+ * generic K it reads as { kind: K; body: EntryBody<K> }.
+ */
+export type EntryContentOf<K extends EntryKind> = { [P in K]: { kind: P; body: EntryBody<P> } }[K];
+export type EntryContent = EntryContentOf<EntryKind>;
 
 /** The text an entry contributes to full-text search and to printed logs. */
-export function entryText(kind: string, body: Record<string, unknown>): string {
-  const parts = ['title', 'location', 'text', 'reason', 'owner', 'issuer', 'source', 'audience', 'decidedBy']
-    .map((k) => body[k])
-    .filter((v): v is string => typeof v === 'string');
-  if (kind === 'grip' && typeof body.level === 'number') parts.unshift(`GRIP ${body.level}`);
-  return parts.join('\n');
+export function entryText(entry: EntryContent): string {
+  const lines = (...fields: (string | undefined)[]) => fields.filter((f) => f !== undefined).join('\n');
+  switch (entry.kind) {
+    case 'incident': return lines(entry.body.title, entry.body.location);
+    case 'melding': return lines(entry.body.text, entry.body.source);
+    case 'beeld': case 'oordeel': case 'knelpunt': return lines(entry.body.text);
+    case 'besluit': return lines(entry.body.text, entry.body.decidedBy);
+    case 'actie': return lines(entry.body.text, entry.body.owner, entry.body.issuer);
+    case 'actiestatus': return lines(entry.body.reason);
+    case 'communicatie': return lines(entry.body.text, entry.body.audience);
+    case 'grip': return lines(`GRIP ${entry.body.level}`, entry.body.reason);
+    case 'correctie': return lines(entry.body.text, entry.body.reason);
+  }
 }
