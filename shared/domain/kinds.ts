@@ -8,7 +8,7 @@ export type EntryKind = (typeof ENTRY_KINDS)[number];
 export const entryKindSchema = z.enum(ENTRY_KINDS);
 
 /** Kinds whose body is just free text, so one generic "add" can write them. */
-export const TEXT_KINDS = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie'] as const;
+export const TEXT_KINDS = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie'] as const satisfies readonly EntryKind[];
 export type TextKind = (typeof TEXT_KINDS)[number];
 
 export const CLASSIFICATIONS = ['intern', 'partner', 'openbaar'] as const;
@@ -41,7 +41,9 @@ export const isoInstantSchema = z
 const notBlank = (s: string) => s.trim().length > 0;
 const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`).refine(notBlank, 'must not be empty');
 const line = z.string().max(MAX_LINE, `must be at most ${MAX_LINE} characters`).refine(notBlank, 'must not be empty');
-const gripLevel = z.number().int('must be a whole number').min(0, 'must be 0 to 5').max(5, 'must be 0 to 5');
+const MIN_GRIP = Math.min(...GRIP_LEVELS);
+const MAX_GRIP = Math.max(...GRIP_LEVELS);
+const gripLevel = z.number().int('must be a whole number').min(MIN_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`).max(MAX_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`);
 
 const textBody = z.strictObject({ text });
 
