@@ -2,7 +2,7 @@ import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 import { entryCanonicalBytes, type UnsignedEntry } from '../../shared/domain/entry.js';
 import { toHex } from '../../shared/domain/hex.js';
-import { PRIORITIES, type Classification, type EntryKind } from '../../shared/domain/kinds.js';
+import { PRIORITIES, type Classification, type EntryContent } from '../../shared/domain/kinds.js';
 import { INCIDENT_TITLES, OWNERS, situationText, SOURCES } from './dutch.js';
 import { createRandom, type Random } from './random.js';
 
@@ -58,10 +58,10 @@ export function* prepareRemoteLog(plan: RemoteLogPlan, batchSize: number): Gener
     const chain = chains[device]!;
     const t = Math.max(lastT + 1, Math.floor(start + i * step));
     lastT = t;
-    const [kind, body] = i < plan.incidents ? incidentBody(i, t) : entryBody(random, rareAt.get(i));
+    const content = i < plan.incidents ? incidentContent(i, t) : entryContent(random, rareAt.get(i));
     const entry: UnsignedEntry = {
       v: 1, author: plan.devices[device]!.publicKeyHex, seq: chain.seq + 1, prev: chain.prev, hlc: { t, c: 0 },
-      incident: incidents[i < plan.incidents ? i : random.int(incidents.length)]!, kind, body, classification: classification(random),
+      incident: incidents[i < plan.incidents ? i : random.int(incidents.length)]!, ...content, classification: classification(random),
     };
     const bytes = entryCanonicalBytes(entry);
     const id = toHex(crypto.sha256(bytes));
@@ -90,20 +90,20 @@ function placeRareWords(plan: RemoteLogPlan, random: Random): Map<number, string
   return at;
 }
 
-function incidentBody(i: number, t: number): [EntryKind, Record<string, unknown>] {
-  return ['incident', { title: INCIDENT_TITLES[i % INCIDENT_TITLES.length]!, location: 'Regio Brabant-Zuidoost', start: new Date(t).toISOString() }];
+function incidentContent(i: number, t: number): EntryContent {
+  return { kind: 'incident', body: { title: INCIDENT_TITLES[i % INCIDENT_TITLES.length]!, location: 'Regio Brabant-Zuidoost', start: new Date(t).toISOString() } };
 }
 
-function entryBody(random: Random, rare: string | undefined): [EntryKind, Record<string, unknown>] {
+function entryContent(random: Random, rare: string | undefined): EntryContent {
   const text = rare ? `${situationText(random)} Let op: ${rare} gemeld.` : situationText(random);
   const roll = random.next();
-  if (roll < 0.5) return ['melding', random.chance(0.5) ? { text, source: random.pick(SOURCES) } : { text }];
-  if (roll < 0.65) return ['beeld', { text }];
-  if (roll < 0.7) return ['oordeel', { text }];
-  if (roll < 0.8) return ['besluit', { text, decidedBy: random.pick(['ROT', 'GBT', 'CoPI']) }];
-  if (roll < 0.9) return ['actie', { text, owner: random.pick(OWNERS), priority: random.pick(PRIORITIES) }];
-  if (roll < 0.95) return ['communicatie', { text, audience: 'inwoners van de regio' }];
-  return ['knelpunt', { text }];
+  if (roll < 0.5) return { kind: 'melding', body: random.chance(0.5) ? { text, source: random.pick(SOURCES) } : { text } };
+  if (roll < 0.65) return { kind: 'beeld', body: { text } };
+  if (roll < 0.7) return { kind: 'oordeel', body: { text } };
+  if (roll < 0.8) return { kind: 'besluit', body: { text, decidedBy: random.pick(['ROT', 'GBT', 'CoPI']) } };
+  if (roll < 0.9) return { kind: 'actie', body: { text, owner: random.pick(OWNERS), priority: random.pick(PRIORITIES) } };
+  if (roll < 0.95) return { kind: 'communicatie', body: { text, audience: 'inwoners van de regio' } };
+  return { kind: 'knelpunt', body: { text } };
 }
 
 function classification(random: Random): Classification {

@@ -9,8 +9,7 @@ export function hlcTime(entry: { hlc: { t: number } }): string {
 }
 
 export function entryLine(entry: LogEntryView): string {
-  const body = entry.body as Record<string, unknown>;
-  const text = typeof body.text === 'string' ? body.text : typeof body.title === 'string' ? body.title : entry.kind === 'grip' ? `GRIP ${String(body.level)}` : '';
+  const text = entry.kind === 'incident' ? entry.body.title : entry.kind === 'grip' ? `GRIP ${entry.body.level}` : 'text' in entry.body ? entry.body.text : '';
   const skew = entry.skewMs !== null ? `  [clock skew: +${Math.round(entry.skewMs / 1000)} s]` : '';
   return `${hlcTime(entry)}  ${shortId(entry.id)}  ${entry.kind.padEnd(12)} ${entry.classification.padEnd(8)} ${oneLine(text)}${skew}`;
 }

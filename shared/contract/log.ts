@@ -40,10 +40,10 @@ export const logArea = {
   verify: method(z.strictObject({})).returns<VerifyView>(),
 };
 
-export interface LogEntryView extends SignedEntry {
+export type LogEntryView = SignedEntry & {
   /** How far ahead of this device's clock the entry was stamped, when beyond the allowed skew. */
   skewMs: number | null;
-}
+};
 export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
 export interface IncidentSummary {
   id: string;

@@ -49,14 +49,14 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
   const corrections: Record<string, string[]> = {};
   for (const e of ordered) {
     if (e.kind !== 'correctie') continue;
-    const target = str(e.body.target);
-    if (target && byId.has(target)) (corrections[target] ??= []).push(e.id);
+    const target = e.body.target;
+    if (byId.has(target)) (corrections[target] ??= []).push(e.id);
   }
   const textOf = (e: SignedEntry, depth = 0): string => {
     const fixes = corrections[e.id];
     const latest = fixes && byId.get(fixes[fixes.length - 1]!);
     if (latest && depth < MAX_CORRECTION_DEPTH) return textOf(latest, depth + 1);
-    return str(e.body.text) ?? str(e.body.title) ?? '';
+    return ownText(e);
   };
 
   const state: IncidentState = {
@@ -68,20 +68,20 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
     switch (e.kind) {
       case 'incident': {
         if (state.incident) break; // a second opening entry (only possible in a fork) does not reopen the incident
-        state.incident = { title: textOf(e), location: str(e.body.location), start: str(e.body.start) ?? '', openedBy: e.author, openedAt: at, entryId: e.id };
-        if (typeof e.body.grip === 'number') state.grip.history.push({ level: e.body.grip, reason: null, at, author: e.author, entryId: e.id });
+        state.incident = { title: textOf(e), location: e.body.location ?? null, start: e.body.start, openedBy: e.author, openedAt: at, entryId: e.id };
+        if (e.body.grip !== undefined) state.grip.history.push({ level: e.body.grip, reason: null, at, author: e.author, entryId: e.id });
         break;
       }
       case 'grip':
-        if (typeof e.body.level === 'number') state.grip.history.push({ level: e.body.level, reason: str(e.body.reason), at, author: e.author, entryId: e.id });
+        state.grip.history.push({ level: e.body.level, reason: e.body.reason ?? null, at, author: e.author, entryId: e.id });
         break;
       case 'besluit':
-        state.decisions.push({ entryId: e.id, text: textOf(e), decidedBy: str(e.body.decidedBy), at, author: e.author, corrected: e.id in corrections });
+        state.decisions.push({ entryId: e.id, text: textOf(e), decidedBy: e.body.decidedBy ?? null, at, author: e.author, corrected: e.id in corrections });
         break;
       case 'actie':
         actions.set(e.id, {
-          entryId: e.id, text: textOf(e), owner: str(e.body.owner) ?? '', issuer: str(e.body.issuer) ?? e.author.slice(0, 12),
-          priority: (str(e.body.priority) as Priority | null) ?? 'AVERAGE', deadline: str(e.body.deadline),
+          entryId: e.id, text: textOf(e), owner: e.body.owner, issuer: e.body.issuer ?? e.author.slice(0, 12),
+          priority: e.body.priority, deadline: e.body.deadline ?? null,
           status: 'open', statusReason: null, statusHistory: [], overdue: false, at, author: e.author, corrected: e.id in corrections,
         });
         break;
@@ -93,9 +93,9 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
   // clock running ahead (its stamp is not allowed to drag other clocks along).
   for (const e of ordered) {
     if (e.kind !== 'actiestatus') continue;
-    const action = actions.get(str(e.body.action) ?? '');
+    const action = actions.get(e.body.action);
     if (!action) continue; // status for an action not (yet) in this incident's set
-    const change: StatusChange = { status: e.body.status as ActionStatus, reason: str(e.body.reason), at: e.hlc, author: e.author, entryId: e.id };
+    const change: StatusChange = { status: e.body.status, reason: e.body.reason ?? null, at: e.hlc, author: e.author, entryId: e.id };
     action.statusHistory.push(change);
     action.status = change.status;
     action.statusReason = change.reason;
@@ -120,6 +120,8 @@ export function forkedAuthors(entries: Iterable<SignedEntry>): string[] {
   return [...forked].sort();
 }
 
-function str(value: unknown): string | null {
-  return typeof value === 'string' ? value : null;
+/** An entry's own text, before any correction: an incident's title, or the body's text where the kind has one. */
+function ownText(e: SignedEntry): string {
+  if (e.kind === 'incident') return e.body.title;
+  return 'text' in e.body ? e.body.text : '';
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalJson, CanonicalEncodingError } from './canonical.js';
 import { compareHlc, MAX_COUNTER, type Hlc } from './hlc.js';
 import { toHex } from './hex.js';
-import { bodySchemas, classificationSchema, entryIdSchema, entryKindSchema, type Classification, type EntryKind } from './kinds.js';
+import { bodySchemas, classificationSchema, entryIdSchema, entryKindSchema, type Classification, type EntryBody, type EntryKind } from './kinds.js';
 
 export const ENTRY_FORMAT_VERSION = 1;
 
@@ -23,35 +23,53 @@ const entryFields = {
   body: z.record(z.string(), z.unknown()),
   classification: classificationSchema,
 };
-/** Everything an entry says; its canonical encoding is what gets hashed and signed. */
-export const unsignedEntrySchema = z
-  .strictObject(entryFields)
-  .refine((e) => (e.seq === 1) === (e.prev === null), { message: 'prev must be null exactly when seq is 1', path: ['prev'] });
 
+/**
+ * A signed entry's fields, with the body only checked to be an object: its kind's schema is applied
+ * by parseSignedEntry, which is what anything taking entries from outside should call.
+ */
 export const signedEntrySchema = z.strictObject({
   id: entryIdSchema,
   ...entryFields,
   sig: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 lowercase hex characters (an Ed25519 signature)'),
 });
 
-export interface UnsignedEntry {
+/**
+ * The fields every entry has whatever its kind (everything but kind, body, id and sig). Kept apart
+ * from the per-kind types below so that an entry whose kind this version does not know can still be
+ * described by it.
+ */
+export interface EntryEnvelope {
   v: typeof ENTRY_FORMAT_VERSION;
   author: string;
   seq: number;
   prev: string | null;
   hlc: Hlc;
   incident: string;
-  kind: EntryKind;
-  body: Record<string, unknown>;
   classification: Classification;
 }
 
-export interface SignedEntry extends UnsignedEntry {
+export interface EntrySeal {
   /** SHA-256 of the canonical bytes, lowercase hex. */
   id: string;
   /** Ed25519 signature over the canonical bytes, lowercase hex. */
   sig: string;
 }
+
+// Written as a map over K indexed by K, so that for a union K these are the union of one entry type
+// per kind (each kind with its own body, never one kind with another's body), and for a generic K
+// TypeScript reads them as EntryEnvelope & { kind: K; body: EntryBody<K> }.
+/** An entry of kind K (or of one of the kinds in K), before signing. */
+export type UnsignedEntryOf<K extends EntryKind> = { [P in K]: EntryEnvelope & { kind: P; body: EntryBody<P> } }[K];
+/** Any entry before signing; `kind` tells which body it has. */
+export type UnsignedEntry = UnsignedEntryOf<EntryKind>;
+/** A signed entry of kind K (or of one of the kinds in K). */
+export type SignedEntryOf<K extends EntryKind> = { [P in K]: EntryEnvelope & EntrySeal & { kind: P; body: EntryBody<P> } }[K];
+/** Any signed entry; checking `kind` narrows `body` to that kind's schema. */
+export type SignedEntry = SignedEntryOf<EntryKind>;
+
+/** What the canonical encoding reads: it hashes any body as it is, whatever the kind. */
+export type EncodableEntry = EntryEnvelope & { kind: string; body: unknown };
 
 /** The few primitives entries need; Node and the browser each supply their own. */
 export interface EntryCrypto {
@@ -72,7 +90,7 @@ const utf8 = new TextEncoder();
  * classification, hlc, incident, kind, prev, seq, v) rather than by sorting keys each time; the
  * result is the same as canonicalJson() of those fields.
  */
-export function canonicalEntry(entry: UnsignedEntry): { bytes: Uint8Array; bodyJson: string } {
+export function canonicalEntry(entry: EncodableEntry): { bytes: Uint8Array; bodyJson: string } {
   const { v, author, seq, prev, hlc, incident, kind, body, classification } = entry;
   const c = canonicalJson;
   try {
@@ -87,21 +105,50 @@ export function canonicalEntry(entry: UnsignedEntry): { bytes: Uint8Array; bodyJ
   }
 }
 
-export function entryCanonicalBytes(entry: UnsignedEntry): Uint8Array {
+export function entryCanonicalBytes(entry: EncodableEntry): Uint8Array {
   return canonicalEntry(entry).bytes;
 }
 
-export function signEntry(entry: UnsignedEntry, signer: EntrySigner, crypto: EntryCrypto): SignedEntry {
+export function signEntry<K extends EntryKind>(entry: UnsignedEntryOf<K>, signer: EntrySigner, crypto: EntryCrypto): SignedEntryOf<K> {
   if (entry.author !== signer.publicKeyHex) throw new Error('entry author is not the signing device');
   const bytes = entryCanonicalBytes(entry);
   return { ...entry, id: toHex(crypto.sha256(bytes)), sig: toHex(signer.sign(bytes)) };
 }
 
+// The same schemas, typed so that indexing with a generic K gives K's body type (indexing
+// bodySchemas itself gives the union of every kind's schema).
+const bodySchemaOf: { [K in EntryKind]: z.ZodType<EntryBody<K>> } = bodySchemas;
+
 /** Validates a kind-specific body; returns the parsed body or the problems, each naming its field. */
-export function parseBody(kind: EntryKind, body: unknown): { ok: true; body: Record<string, unknown> } | { ok: false; problems: string[] } {
-  const result = bodySchemas[kind].safeParse(body);
-  if (result.success) return { ok: true, body: result.data as Record<string, unknown> };
+export function parseBody<K extends EntryKind>(kind: K, body: unknown): { ok: true; body: EntryBody<K> } | { ok: false; problems: string[] } {
+  const result = bodySchemaOf[kind].safeParse(body);
+  if (result.success) return { ok: true, body: result.data };
   return { ok: false, problems: result.error.issues.map((i) => `body.${i.path.join('.') || '(body)'}: ${i.message}`) };
+}
+
+/** On failure, `part` tells whether the entry's own fields or its kind's body were wrong; each problem names its field. */
+export type SignedEntryParse = { ok: true; entry: SignedEntry } | { ok: false; part: 'envelope' | 'body'; problems: string[] };
+
+/**
+ * Validates a signed entry from outside (another device, a bundle): its fields, the seq/prev rule,
+ * and its body against its kind's schema. It does not check the hash, the signature or whether the
+ * entry can be encoded canonically; those need the bytes, which the caller computes once.
+ */
+export function parseSignedEntry(input: unknown): SignedEntryParse {
+  const parsed = signedEntrySchema.safeParse(input);
+  if (!parsed.success) return { ok: false, part: 'envelope', problems: zodProblems(parsed.error) };
+  const fields = parsed.data;
+  if ((fields.seq === 1) !== (fields.prev === null)) return { ok: false, part: 'envelope', problems: ['prev must be null exactly when seq is 1'] };
+  return withBodyOfKind(fields, fields.kind);
+}
+
+// Generic in K so that the body parsed for `kind` is known to belong to it; called with the union
+// EntryKind, SignedEntryOf<EntryKind> is SignedEntry.
+function withBodyOfKind<K extends EntryKind>(fields: z.output<typeof signedEntrySchema>, kind: K): { ok: true; entry: SignedEntryOf<K> } | { ok: false; part: 'body'; problems: string[] } {
+  const body = parseBody(kind, fields.body);
+  if (!body.ok) return { ok: false, part: 'body', problems: body.problems };
+  const entry: SignedEntryOf<K> = { ...fields, kind, body: body.body };
+  return { ok: true, entry };
 }
 
 /** The one total order of the log: HLC, then author, then seq (then id, so even forks order the same everywhere). */
@@ -114,5 +161,9 @@ function cmp(a: string, b: string): number {
 }
 
 export function formatZodIssues(error: z.ZodError, prefix = ''): string {
-  return error.issues.map((i) => `${prefix}${i.path.join('.') || '(value)'}: ${i.message}`).join('; ');
+  return zodProblems(error, prefix).join('; ');
+}
+
+function zodProblems(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map((i) => `${prefix}${i.path.join('.') || '(value)'}: ${i.message}`);
 }

@@ -8,7 +8,7 @@ export type EntryKind = (typeof ENTRY_KINDS)[number];
 export const entryKindSchema = z.enum(ENTRY_KINDS);
 
 /** Kinds whose body is just free text, so one generic "add" can write them. */
-export const TEXT_KINDS = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie'] as const;
+export const TEXT_KINDS = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie'] as const satisfies readonly EntryKind[];
 export type TextKind = (typeof TEXT_KINDS)[number];
 
 export const CLASSIFICATIONS = ['intern', 'partner', 'openbaar'] as const;
@@ -41,7 +41,9 @@ export const isoInstantSchema = z
 const notBlank = (s: string) => s.trim().length > 0;
 const text = z.string().max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`).refine(notBlank, 'must not be empty');
 const line = z.string().max(MAX_LINE, `must be at most ${MAX_LINE} characters`).refine(notBlank, 'must not be empty');
-const gripLevel = z.number().int('must be a whole number').min(0, 'must be 0 to 5').max(5, 'must be 0 to 5');
+const MIN_GRIP = Math.min(...GRIP_LEVELS);
+const MAX_GRIP = Math.max(...GRIP_LEVELS);
+const gripLevel = z.number().int('must be a whole number').min(MIN_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`).max(MAX_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`);
 
 const textBody = z.strictObject({ text });
 
@@ -71,13 +73,26 @@ export const bodySchemas = {
 } satisfies Record<EntryKind, z.ZodType>;
 
 export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
-export type AnyEntryBody = { [K in EntryKind]: EntryBody<K> }[EntryKind];
+/**
+ * A kind with its body: what an entry says, without who said it when. Mapped over K and indexed by
+ * K so that for a union K it is one member per kind (checking `kind` narrows `body`), and for a
+ * generic K it reads as { kind: K; body: EntryBody<K> }.
+ */
+export type EntryContentOf<K extends EntryKind> = { [P in K]: { kind: P; body: EntryBody<P> } }[K];
+export type EntryContent = EntryContentOf<EntryKind>;
 
 /** The text an entry contributes to full-text search and to printed logs. */
-export function entryText(kind: string, body: Record<string, unknown>): string {
-  const parts = ['title', 'location', 'text', 'reason', 'owner', 'issuer', 'source', 'audience', 'decidedBy']
-    .map((k) => body[k])
-    .filter((v): v is string => typeof v === 'string');
-  if (kind === 'grip' && typeof body.level === 'number') parts.unshift(`GRIP ${body.level}`);
-  return parts.join('\n');
+export function entryText(entry: EntryContent): string {
+  const lines = (...fields: (string | undefined)[]) => fields.filter((f) => f !== undefined).join('\n');
+  switch (entry.kind) {
+    case 'incident': return lines(entry.body.title, entry.body.location);
+    case 'melding': return lines(entry.body.text, entry.body.source);
+    case 'beeld': case 'oordeel': case 'knelpunt': return lines(entry.body.text);
+    case 'besluit': return lines(entry.body.text, entry.body.decidedBy);
+    case 'actie': return lines(entry.body.text, entry.body.owner, entry.body.issuer);
+    case 'actiestatus': return lines(entry.body.reason);
+    case 'communicatie': return lines(entry.body.text, entry.body.audience);
+    case 'grip': return lines(`GRIP ${entry.body.level}`, entry.body.reason);
+    case 'correctie': return lines(entry.body.text, entry.body.reason);
+  }
 }

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { checkEntry, checkRunByLastSignature, entryHashMatches, entrySignatureValid } from '../../shared/domain/chain.js';
-import { entryCanonicalBytes, signEntry, type SignedEntry, type UnsignedEntry } from '../../shared/domain/entry.js';
+import { entryCanonicalBytes, signEntry, type SignedEntry, type SignedEntryOf, type UnsignedEntry } from '../../shared/domain/entry.js';
+import type { TextKind } from '../../shared/domain/kinds.js';
 import { makeChain, makeSigner, nodeCrypto } from '../support/entries.js';
 
 const INCIDENT = '0123456789abcdef0123456789abcdef';
@@ -20,11 +21,11 @@ const FIELDS = ['body', 'seq', 'hlc.t', 'hlc.c', 'classification', 'prev', 'auth
 type Field = (typeof FIELDS)[number];
 
 /** Changes one field of an entry by as little as possible. */
-function tamper(entry: SignedEntry, field: Field, at: number): SignedEntry {
-  const e: SignedEntry = structuredClone(entry);
+function tamper(entry: SignedEntryOf<TextKind>, field: Field, at: number): SignedEntry {
+  const e = structuredClone(entry);
   switch (field) {
     case 'body': {
-      const text = String(e.body.text);
+      const text = e.body.text;
       const i = at % text.length;
       e.body = { ...e.body, text: text.slice(0, i) + (text[i] === 'x' ? 'y' : 'x') + text.slice(i + 1) };
       break;

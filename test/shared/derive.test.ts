@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deriveIncidentState, forkedAuthors } from '../../shared/domain/derive.js';
-import { parseBody, signEntry, type EntrySigner, type SignedEntry } from '../../shared/domain/entry.js';
+import { parseBody, signEntry, type EntrySigner, type SignedEntry, type SignedEntryOf } from '../../shared/domain/entry.js';
 import type { Hlc } from '../../shared/domain/hlc.js';
 import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
 import { makeSigner, nodeCrypto } from '../support/entries.js';
@@ -24,12 +24,12 @@ class Device {
     return this.signer.publicKeyHex;
   }
 
-  write(kind: EntryKind, body: Record<string, unknown>, hlc: Hlc, options: { incident?: string; classification?: Classification } = {}): SignedEntry {
+  write<K extends EntryKind>(kind: K, body: Record<string, unknown>, hlc: Hlc, options: { incident?: string; classification?: Classification } = {}): SignedEntryOf<K> {
     const parsed = parseBody(kind, body);
     if (!parsed.ok) throw new Error(`test wrote an invalid ${kind} body: ${parsed.problems.join('; ')}`);
-    const entry = signEntry(
+    const entry = signEntry<K>(
       {
-        v: 1, author: this.author, seq: this.seq + 1, prev: this.prev, hlc, incident: options.incident ?? INCIDENT, kind, body,
+        v: 1, author: this.author, seq: this.seq + 1, prev: this.prev, hlc, incident: options.incident ?? INCIDENT, kind, body: parsed.body,
         classification: options.classification ?? 'intern',
       },
       this.signer,
@@ -41,8 +41,10 @@ class Device {
   }
 
   /** A second, different entry at the seq of the device's latest entry (as after restoring an old backup). */
-  fork(latest: SignedEntry, body: Record<string, unknown>, hlc: Hlc): SignedEntry {
-    return signEntry({ ...latest, hlc, body }, this.signer, nodeCrypto);
+  fork<K extends EntryKind>(latest: SignedEntryOf<K>, body: Record<string, unknown>, hlc: Hlc): SignedEntryOf<K> {
+    const parsed = parseBody(latest.kind, body);
+    if (!parsed.ok) throw new Error(`test forked with an invalid ${latest.kind} body: ${parsed.problems.join('; ')}`);
+    return signEntry<K>({ ...latest, hlc, body: parsed.body }, this.signer, nodeCrypto);
   }
 }
 
@@ -249,7 +251,7 @@ describe('deriveIncidentState: corrections', () => {
 
   it('does not loop on a chain of corrections deeper than the limit', () => {
     const a = new Device(SIGNERS[0]);
-    const entries = [a.write('besluit', { text: 'v0' }, at(0))];
+    const entries: SignedEntry[] = [a.write('besluit', { text: 'v0' }, at(0))];
     for (let i = 1; i <= 100; i++) entries.push(a.write('correctie', { target: entries[i - 1]!.id, text: `v${i}` }, at(i)));
     const text = derive(entries).decisions[0]!.text;
     expect(text).toMatch(/^v\d+$/);
@@ -414,7 +416,7 @@ describe('deriveIncidentState is a function of the set of entries', () => {
         expect(state.grip.history).toHaveLength(grips);
         expect(state.actions).toHaveLength(mine.filter((e) => e.kind === 'actie').length);
         expect(state.decisions).toHaveLength(mine.filter((e) => e.kind === 'besluit').length);
-        const corrected = new Set(mine.filter((e) => e.kind === 'correctie').map((e) => e.body.target as string));
+        const corrected = new Set(mine.filter((e) => e.kind === 'correctie').map((e) => e.body.target));
         expect(Object.keys(state.corrections).sort()).toEqual([...corrected].filter((id) => mine.some((e) => e.id === id)).sort());
         for (let i = 1; i < state.grip.history.length; i++) {
           const [p, q] = [state.grip.history[i - 1]!.at, state.grip.history[i]!.at];

@@ -4,8 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { checkEntry, checkRunByLastSignature } from '../../shared/domain/chain.js';
 import { deriveIncidentState } from '../../shared/domain/derive.js';
-import { entryCanonicalBytes, parseBody, signedEntrySchema, signEntry, type SignedEntry, type UnsignedEntry } from '../../shared/domain/entry.js';
+import { entryCanonicalBytes, parseBody, parseSignedEntry, signedEntrySchema, signEntry, type SignedEntryOf, type UnsignedEntryOf } from '../../shared/domain/entry.js';
+import type { EntryKind } from '../../shared/domain/kinds.js';
 import { nodeCrypto } from '../support/entries.js';
+
+interface GoldenVector<K extends EntryKind> { name: string; entry: SignedEntryOf<K>; canonicalText: string; canonicalHex: string; id: string; sig: string }
 
 /**
  * Fixed inputs and expected outputs of the entry format, so another implementation (the browser,
@@ -15,7 +18,8 @@ import { nodeCrypto } from '../support/entries.js';
 interface GoldenVectors {
   description: string;
   key: { seedHex: string; pkcs8DerHex: string; publicKeyHex: string };
-  entries: { name: string; entry: SignedEntry; canonicalText: string; canonicalHex: string; id: string; sig: string }[];
+  /** The kinds in file order, as the first test below checks. */
+  entries: [GoldenVector<'incident'>, GoldenVector<'melding'>, GoldenVector<'actie'>, GoldenVector<'correctie'>];
 }
 
 const vectors = JSON.parse(readFileSync(new URL('./golden-vectors.json', import.meta.url), 'utf8')) as GoldenVectors;
@@ -27,7 +31,7 @@ const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' })
 const publicKeyHex = Buffer.from(spki.subarray(spki.length - 32)).toString('hex');
 const signer = { publicKeyHex, sign: (m: Uint8Array) => sign(null, m, privateKey) };
 
-const unsignedOf = (e: SignedEntry): UnsignedEntry => ({
+const unsignedOf = <K extends EntryKind>(e: SignedEntryOf<K>): UnsignedEntryOf<K> => ({
   v: e.v, author: e.author, seq: e.seq, prev: e.prev, hlc: { t: e.hlc.t, c: e.hlc.c }, incident: e.incident, kind: e.kind, body: e.body,
   classification: e.classification,
 });
@@ -57,6 +61,7 @@ describe('golden vectors', () => {
       it('is a valid entry of this key', () => {
         expect(signedEntrySchema.safeParse(vector.entry).success).toBe(true);
         expect(parseBody(vector.entry.kind, vector.entry.body)).toEqual({ ok: true, body: vector.entry.body });
+        expect(parseSignedEntry(vector.entry)).toEqual({ ok: true, entry: vector.entry });
         expect(vector.entry.author).toBe(publicKeyHex);
         expect(vector.entry.seq).toBe(index + 1);
         expect(vector.entry.prev).toBe(index === 0 ? null : vectors.entries[index - 1]!.id);

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign, createPublicKey } from 'node:crypto';
-import { signEntry, type EntrySigner, type SignedEntry } from '../../shared/domain/entry.js';
-import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
+import { signEntry, type EntrySigner, type SignedEntryOf } from '../../shared/domain/entry.js';
+import type { Classification, TextKind } from '../../shared/domain/kinds.js';
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 
 export const nodeCrypto = createNodeEntryCrypto();
@@ -12,14 +12,14 @@ export function makeSigner(): EntrySigner {
   return { publicKeyHex: Buffer.from(spki.subarray(spki.length - 32)).toString('hex'), sign: (m) => sign(null, m, privateKey) };
 }
 
-/** Builds one author's chain of entries in memory, signed and linked. */
+/** Builds one author's chain of entries in memory, signed and linked; a text kind, so any of them takes a `{ text }` body. */
 export function makeChain(
   signer: EntrySigner,
   incident: string,
   count: number,
-  options: { startSeq?: number; prev?: string | null; t0?: number; kind?: EntryKind; classification?: Classification; text?: (i: number) => string } = {},
-): SignedEntry[] {
-  const out: SignedEntry[] = [];
+  options: { startSeq?: number; prev?: string | null; t0?: number; kind?: TextKind; classification?: Classification; text?: (i: number) => string } = {},
+): SignedEntryOf<TextKind>[] {
+  const out: SignedEntryOf<TextKind>[] = [];
   let prev = options.prev ?? null;
   const startSeq = options.startSeq ?? 1;
   for (let i = 0; i < count; i++) {

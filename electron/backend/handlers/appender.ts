@@ -2,13 +2,13 @@ import type { AppendedView } from '../../../shared/contract/log.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { canonicalJson, CanonicalEncodingError } from '../../../shared/domain/canonical.js';
 import { parseBody } from '../../../shared/domain/entry.js';
-import type { Classification, EntryKind } from '../../../shared/domain/kinds.js';
+import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import type { EmitEvent } from '../events.js';
 import type { LogStore } from '../store/index.js';
 
 /** Writes this device's entries for the handlers: validates the body, appends, and announces it. */
 export function createEntryWriter({ store, emit }: { store: Pick<LogStore, 'append'>; emit: EmitEvent }) {
-  const validBody = (kind: EntryKind, body: Record<string, unknown>): Record<string, unknown> => {
+  const validBody = <K extends EntryKind>(kind: K, body: Record<string, unknown>): EntryContentOf<K> => {
     const parsed = parseBody(kind, trimStrings(body));
     if (!parsed.ok) throw new BakenError('invalid-input', parsed.problems.join('; '), { field: fieldOf(parsed.problems[0]) });
     try {
@@ -17,12 +17,12 @@ export function createEntryWriter({ store, emit }: { store: Pick<LogStore, 'appe
       if (error instanceof CanonicalEncodingError) throw new BakenError('invalid-input', `body.${error.message}`, { field: fieldOf(`body.${error.message}`) });
       throw error;
     }
-    return parsed.body;
+    return { kind, body: parsed.body };
   };
   return {
     validBody,
     append(incident: string, kind: EntryKind, body: Record<string, unknown>, classification: Classification): AppendedView {
-      const entry = store.append({ incident, kind, body: validBody(kind, body), classification });
+      const entry = store.append({ incident, ...validBody(kind, body), classification });
       emit('entries.added', {
         entries: [{ id: entry.id, author: entry.author, seq: entry.seq, incident: entry.incident, kind: entry.kind }],
         incidents: [entry.incident],

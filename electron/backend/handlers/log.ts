@@ -41,9 +41,9 @@ export function createLogHandlers({ store, writer, dataDir, now }: LogHandlerDep
       return deriveIncidentState(incident, store.incidentEntries(incident), nowIso());
     },
     'log.add': ({ incident, kind, body, classification }) => {
-      writer.validBody(kind, body);
+      const content = writer.validBody(kind, body);
       knownIncident(incident);
-      const referenced = kind === 'actiestatus' ? existing(String(body.action), 'action', 'actie') : kind === 'correctie' ? existing(String(body.target), 'entry') : null;
+      const referenced = content.kind === 'actiestatus' ? existing(content.body.action, 'action', 'actie') : content.kind === 'correctie' ? existing(content.body.target, 'entry') : null;
       if (referenced && referenced.incident !== incident) throw new BakenError('invalid-input', `incident: the referenced entry belongs to incident ${referenced.incident}`, { field: 'incident' });
       return writer.append(incident, kind, body, classification);
     },

@@ -1,6 +1,6 @@
 import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
 import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
-import { canonicalEntry, formatZodIssues, parseBody, signedEntrySchema, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
+import { canonicalEntry, parseSignedEntry, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
 import { toHex } from '../../../shared/domain/hex.js';
 import type { IngestReport } from './replica.js';
 
@@ -24,22 +24,13 @@ export const REJECTED = {
  * (the SQLite store keeps that as the row's body); null after adding the reason to `report.rejected`.
  */
 export function parseCandidate(candidate: unknown, report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto): { entry: SignedEntry; bodyJson: string } | null {
-  const claimedId = typeof (candidate as { id?: unknown })?.id === 'string' ? ((candidate as { id: string }).id.slice(0, 64)) : null;
-  const parsed = signedEntrySchema.safeParse(candidate);
-  if (!parsed.success) {
-    report.rejected.push({ id: claimedId, reason: `malformed: ${formatZodIssues(parsed.error)}` });
+  const parsed = parseSignedEntry(candidate);
+  if (!parsed.ok) {
+    const claimed = typeof candidate === 'object' && candidate !== null && 'id' in candidate && typeof candidate.id === 'string' ? candidate.id.slice(0, 64) : null;
+    report.rejected.push({ id: claimed, reason: `${parsed.part === 'body' ? 'invalid body' : 'malformed'}: ${parsed.problems.join('; ')}` });
     return null;
   }
-  const entry = parsed.data as SignedEntry;
-  if ((entry.seq === 1) !== (entry.prev === null)) {
-    report.rejected.push({ id: entry.id, reason: 'malformed: prev must be null exactly when seq is 1' });
-    return null;
-  }
-  const body = parseBody(entry.kind, entry.body);
-  if (!body.ok) {
-    report.rejected.push({ id: entry.id, reason: `invalid body: ${body.problems.join('; ')}` });
-    return null;
-  }
+  const { entry } = parsed;
   let bytes: Uint8Array;
   let bodyJson: string;
   try {

@@ -1,17 +1,13 @@
-import { signEntry, type EntryCrypto, type EntrySigner, type SignedEntry } from '../../../shared/domain/entry.js';
+import { signEntry, type EntryCrypto, type EntryEnvelope, type EntrySigner, type SignedEntry, type UnsignedEntryOf } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
-import type { Classification, EntryKind } from '../../../shared/domain/kinds.js';
+import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import { storageError } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
 import { createEntryWriter } from './rows.js';
 
-export interface EntryDraft {
-  incident: string;
-  kind: EntryKind;
-  /** Already validated against the kind's schema. */
-  body: Record<string, unknown>;
-  classification: Classification;
-}
+/** An entry this device is about to write: its kind and body (already validated against the kind's schema), where and for whom. */
+export type EntryDraft = EntryDraftOf<EntryKind>;
+type EntryDraftOf<K extends EntryKind> = EntryContentOf<K> & { incident: string; classification: Classification };
 
 /**
  * Appends this device's entries. Chain position, timestamp, signature and insert happen in one
@@ -29,10 +25,7 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
     // this clock last ticked: this device's entries must still get increasing timestamps.
     if (last) clock.witness({ t: last.t, c: last.c });
     const entry = signEntry(
-      {
-        v: 1, author: signer.publicKeyHex, seq: (last?.seq ?? 0) + 1, prev: last?.id ?? null, hlc: clock.tick(),
-        incident: draft.incident, kind: draft.kind, body: draft.body, classification: draft.classification,
-      },
+      unsignedEntry(draft, { v: 1, author: signer.publicKeyHex, seq: (last?.seq ?? 0) + 1, prev: last?.id ?? null, hlc: clock.tick() }),
       signer,
       crypto,
     );
@@ -46,4 +39,11 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
       throw storageError(error, 'saving the entry');
     }
   };
+}
+
+// Generic in K so that the draft's body stays paired with its kind (reading draft.kind and draft.body
+// from the union separately would pair any kind with any body). The fields are copied one by one: a
+// caller's extra property must not ride along into the entry that is sent to other devices.
+function unsignedEntry<K extends EntryKind>(draft: EntryDraftOf<K>, header: Omit<EntryEnvelope, 'incident' | 'classification'>): UnsignedEntryOf<K> {
+  return { ...header, incident: draft.incident, kind: draft.kind, body: draft.body, classification: draft.classification };
 }

@@ -27,10 +27,10 @@ export interface EntryPage {
   nextCursor: string | null;
 }
 
-export interface StoredEntry extends SignedEntry {
+export type StoredEntry = SignedEntry & {
   /** Set when the entry arrived stamped further ahead of this device's clock than allowed. */
   skewMs: number | null;
-}
+};
 
 type PosRow = EntryRow & { pos_text: string };
 

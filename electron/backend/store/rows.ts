@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../../shared/domain/canonical.js';
 import type { SignedEntry } from '../../../shared/domain/entry.js';
-import { entryText, type Classification, type EntryKind } from '../../../shared/domain/kinds.js';
+import { entryText } from '../../../shared/domain/kinds.js';
 import type { SqliteDatabase } from './database.js';
 import { basePosition, createPositionAllocator } from './positions.js';
 
@@ -26,19 +26,21 @@ export const ID_LOOKUP = 'unhex(substr(id, 1, 16)) = unhex(substr(@id, 1, 16)) A
 export const ENTRY_COLUMNS = 'id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms';
 
 export function rowToEntry(row: EntryRow): SignedEntry {
-  return {
-    id: row.id,
-    v: row.v as 1,
-    author: row.author,
-    seq: row.seq,
-    prev: row.prev,
-    hlc: { t: row.hlc_t, c: row.hlc_c },
-    incident: row.incident,
-    kind: row.kind as EntryKind,
-    body: JSON.parse(row.body) as Record<string, unknown>,
-    classification: row.classification as Classification,
-    sig: row.sig,
-  };
+  return trustedStoredEntry({
+    id: row.id, v: row.v, author: row.author, seq: row.seq, prev: row.prev, hlc: { t: row.hlc_t, c: row.hlc_c },
+    incident: row.incident, kind: row.kind, body: JSON.parse(row.body), classification: row.classification, sig: row.sig,
+  });
+}
+
+/**
+ * An entry read back from this database (a row of `entries`, or one waiting in `pending_entries`).
+ * The one place an entry is trusted rather than validated: only entries that were validated are
+ * ever written (this device's appends, built from a parsed body; received ones, which ingest takes
+ * through parseSignedEntry), and triggers refuse any UPDATE of a stored row. Parsing each entry
+ * again would tax every list, search and derived state.
+ */
+export function trustedStoredEntry(entry: unknown): SignedEntry {
+  return entry as SignedEntry;
 }
 
 /**
@@ -65,7 +67,7 @@ export function createEntryWriter(db: SqliteDatabase) {
       pos = allocate(entry.hlc);
       insertAt(pos, entry, bodyJson, receivedAt, skewMs);
     }
-    insertText.run(pos, entryText(entry.kind, entry.body));
+    insertText.run(pos, entryText(entry));
     return pos;
   };
 }

@@ -1,5 +1,5 @@
 import type { ApiInput, LogEntryView } from '../../../shared/contract/api.js';
-import { ENTRY_KINDS, type EntryKind } from '../../../shared/domain/kinds.js';
+import { ENTRY_KINDS, TEXT_KINDS, type EntryKind } from '../../../shared/domain/kinds.js';
 import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag, UsageError, type CommandContext, type FlagSpec } from '../command.js';
 import { entryLine, listOr } from '../format.js';
 
@@ -46,7 +46,7 @@ export const logAdd = defineCommand({
   summary: 'Add an entry to an incident\'s log; prints its id only once it is safely on disk',
   flags: {
     incident: { type: 'string', value: 'ID', description: 'the incident', required: true },
-    kind: { type: 'string', value: 'KIND', description: 'melding, beeld, oordeel, besluit, knelpunt, communicatie (or any kind with --body)', required: true },
+    kind: { type: 'string', value: 'KIND', description: `${TEXT_KINDS.join(', ')} (or any kind with --body)`, required: true },
     text: { type: 'string', value: 'TEXT', description: 'the entry text' },
     body: { type: 'string', value: 'JSON', description: 'the whole body as JSON, for kinds with more fields' },
     source: { type: 'string', value: 'TEXT', description: 'melding: who reported it' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signEntry, type EntrySigner, type SignedEntry, type UnsignedEntry } from '../../../shared/domain/entry.js';
+import { signEntry, type EntryEnvelope, type EntrySigner, type SignedEntry, type UnsignedEntry } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
 import { MAX_PENDING_ENTRIES } from '../../../electron/backend/replica/checks.js';
 import { AFTER_ALL, type IngestReport, type Replica } from '../../../electron/backend/replica/replica.js';
@@ -24,9 +24,10 @@ const sorted = (ids: readonly string[]) => [...ids].sort();
 const idsOf = (entries: readonly SignedEntry[]) => entries.map((e) => e.id);
 
 /** The same entry with some fields changed, signed again by its author: authentic, but another entry. */
-function resigned(entry: SignedEntry, signer: EntrySigner, changes: Partial<UnsignedEntry>): SignedEntry {
+function resigned(entry: SignedEntry, signer: EntrySigner, changes: Partial<EntryEnvelope> & { body?: unknown }): SignedEntry {
   const { id: _id, sig: _sig, ...unsigned } = entry;
-  return signEntry({ ...unsigned, ...changes }, signer, nodeCrypto);
+  // Some cases sign a body their kind does not allow, to see it refused: hence the cast.
+  return signEntry({ ...unsigned, ...changes } as UnsignedEntry, signer, nodeCrypto);
 }
 
 /** Two entries at seq 4 on top of one shared chain of 3, in id order. */

@@ -3,8 +3,9 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
-import { entryCanonicalBytes, signEntry, type EntrySigner, type SignedEntry } from '../../../shared/domain/entry.js';
+import { entryCanonicalBytes, signEntry, type EntrySigner, type SignedEntry, type SignedEntryOf } from '../../../shared/domain/entry.js';
 import { compareHlc } from '../../../shared/domain/hlc.js';
+import type { TextKind } from '../../../shared/domain/kinds.js';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
@@ -243,7 +244,7 @@ describe('out-of-order delivery', () => {
 });
 
 describe('forks', () => {
-  function forkOf(signer: EntrySigner, entry: SignedEntry, text: string): SignedEntry {
+  function forkOf(signer: EntrySigner, entry: SignedEntryOf<TextKind>, text: string): SignedEntry {
     const { id: _id, sig: _sig, ...unsigned } = entry;
     return signEntry({ ...unsigned, hlc: { t: entry.hlc.t, c: entry.hlc.c + 1 }, body: { text } }, signer, nodeCrypto);
   }
