@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { createBackend, type Backend } from '../../electron/backend/index.js';
 import { readStatusFile } from '../../electron/backend/sync/status-file.js';
 import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
 import { createTeam, decodeInvite, encodeInvite, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
+import { sourceCli } from '../../test/support/cli.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
-
-const BIN = fileURLToPath(new URL('../../bin/baken.mjs', import.meta.url));
 
 export interface BenchPeer {
   dir: string;
@@ -55,7 +53,7 @@ export function reopen(peer: BenchPeer): void {
  */
 export async function serveInChild(peer: BenchPeer): Promise<{ address: string; stop(): Promise<number | null> }> {
   peer.backend.close();
-  const child = spawn(process.execPath, [BIN, '--data', peer.dir, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, sourceCli('--data', peer.dir, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
