@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly (tsx), so `npx baken` works from a fresh clone with no build step.
-import { register } from 'tsx/esm/api';
+// Runs the built CLI (dist/, made by `npm run build`, which `npm ci` runs): no TypeScript at run time.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../electron/backend/polyfills.ts');
-const { main } = await import('../electron/cli/baken.ts');
-process.exitCode = await main(process.argv.slice(2));
+const entry = new URL('../dist/electron/cli/bin.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('baken: the CLI is not built (no dist/electron/cli/bin.js); run npm run build\n');
+  process.exit(1);
+}
+await import(entry.href);

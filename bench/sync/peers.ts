@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../electron/backend/clock.js';
 import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
 import { readStatusFile } from '../../electron/backend/sync/status-file.js';
@@ -7,9 +6,8 @@ import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.
 import { decodeInvite, encodeInvite } from '../../electron/backend/sync/team/invite.js';
 import { createTeam, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team/team.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
+import { sourceCli } from '../../test/support/cli.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
-
-const BIN = fileURLToPath(new URL('../../bin/baken.mjs', import.meta.url));
 
 export interface BenchPeer {
   dir: string;
@@ -60,7 +58,7 @@ export function reopen(peer: BenchPeer): void {
  */
 export async function serveInChild(peer: BenchPeer): Promise<{ address: string; stop(): Promise<number | null> }> {
   peer.backend.close();
-  const child = spawn(process.execPath, [BIN, '--data', peer.dir, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, sourceCli('--data', peer.dir, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

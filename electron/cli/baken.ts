@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createBackend, type Backend } from '../backend/index.js';
+import type { Backend } from '../backend/index.js';
 import { resolveDataDir } from './data-dir.js';
 import { exitCodeFor, toErrorData } from '../../shared/contract/errors.js';
 import { UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
@@ -37,6 +37,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     };
     const expected = command.positionals?.length ?? 0;
     if (command.path[0] !== 'search' && command.path[0] !== 'team' && positionals.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}`);
+    // Loaded only now that a command runs: --help, --version and argument errors never load SQLite or libp2p.
+    const { createBackend } = await import('../backend/index.js');
     const result = await command.run(ctx);
     io.out(values.json ? `${JSON.stringify(result)}\n` : `${command.human(result as never)}\n`);
     return command.exitCode ? command.exitCode(result as never) : 0;

@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type Io } from '../../electron/cli/baken.js';
+import { sourceCli } from '../support/cli.js';
 import { useTempDirs } from '../support/temp.js';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'baken.mjs');
 
 async function cli(data: string, ...args: string[]): Promise<any> {
   let out = '';
@@ -42,7 +40,7 @@ describe('baken serve in separate processes on 127.0.0.1', () => {
   }
 
   async function serve(data: string, peers: string[] = []) {
-    const child = spawn(process.execPath, [BIN, '--data', data, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', ...peers.flatMap((p) => ['--peer', p])], {
+    const child = spawn(process.execPath, sourceCli('--data', data, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns', ...peers.flatMap((p) => ['--peer', p])), {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);

@@ -6,6 +6,7 @@ import { openTestBackend } from '../support/backend.js';
 import { main } from '../../electron/cli/baken.js';
 import type { ActionView, LogEntryView, SyncStatusView, VerifyView } from '../../shared/contract/api.js';
 import type { IncidentState } from '../../shared/domain/derive.js';
+import { sourceCli } from '../support/cli.js';
 import { createLab, ensureIptables, requireNetns, sleep, sweepLeftovers, waitFor, type Host, type Lab, type Link, type ServeProcess } from './netns.js';
 
 /**
@@ -27,7 +28,6 @@ import { createLab, ensureIptables, requireNetns, sleep, sweepLeftovers, waitFor
  */
 
 const REPO = join(import.meta.dirname, '..', '..');
-const BIN = join(REPO, 'bin', 'baken.mjs');
 const PORT = 4100;
 /** What `baken status` must say, in plain words, about a peer it cannot sync with. */
 const UNREACHABLE = 'not reachable, or not in this team';
@@ -97,7 +97,7 @@ async function picture(): Promise<string> {
 async function startServe(laptop: Laptop): Promise<void> {
   const listen = laptop.addresses.flatMap((address) => ['--listen', `/ip4/${address}/tcp/${PORT}`]);
   // mDNS stays on: this runs inside the laptop's own namespace.
-  laptop.serve = lab.spawn(laptop.host, process.execPath, [BIN, '--data', laptop.data, 'serve', ...listen], { cwd: REPO });
+  laptop.serve = lab.spawn(laptop.host, process.execPath, sourceCli('--data', laptop.data, 'serve', ...listen), { cwd: REPO });
   await laptop.serve.waitForStderr(/baken serving/, 90_000);
   const s = await status(laptop);
   expect(s.serving, `${laptop.name} reports serving`).toBe(true);
@@ -125,7 +125,7 @@ describe('sync between laptops in network namespaces (mDNS, real TCP, partitions
     // B makes the team. The invite is made inside A's namespace while it has no links yet, so it
     // carries no addresses: A and C find B by mDNS alone.
     await json(b, 'team', 'create', '--name', 'ROT Brabant-Noord');
-    const invited = await lab.execAsync(a.host, process.execPath, [BIN, '--data', b.data, 'team', 'invite', '--json'], { timeoutMs: 60_000 });
+    const invited = await lab.execAsync(a.host, process.execPath, sourceCli('--data', b.data, 'team', 'invite', '--json'), { timeoutMs: 60_000 });
     if (invited.code !== 0) throw new Error(`team invite failed: ${invited.stderr}`);
     const invite = JSON.parse(invited.stdout) as { code: string; addresses: string[] };
     expect(invite.addresses).toEqual([]);

@@ -12,6 +12,7 @@ import { BakenError } from '../../../shared/contract/errors.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { openLogDatabase } from '../../../electron/backend/store/database.js';
 import { caught, overwriteBytes, sha256File, sqliteSideFiles } from '../../support/files.js';
+import { sourceCli } from '../../support/cli.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
 
@@ -87,7 +88,7 @@ describe('a file that is not SQLite where baken.db should be', () => {
     const file = join(dir, DATABASE_FILE);
     writeFileSync(file, pseudoRandomBytes(8192, 'cli'));
     const before = sha256File(file);
-    const result = await promisify(execFile)(process.execPath, ['bin/baken.mjs', '--data', dir, 'verify'], { cwd: REPO }).then(
+    const result = await promisify(execFile)(process.execPath, sourceCli('--data', dir, 'verify'), { cwd: REPO }).then(
       () => ({ code: 0, stderr: '' }),
       (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
     );
