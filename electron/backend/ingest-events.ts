@@ -16,12 +16,18 @@ export function announceIngest(
   lookup: (id: string) => SignedEntry | null,
 ): void {
   if (report.added.length === 0 && report.forks.length === 0 && report.skewed.length === 0) return;
-  const byId = new Map<string, SignedEntry>();
+  // An id ingest stored that occurs once in the batch is that candidate, verified. An id that occurs
+  // more than once (a forged copy beside the real one) or not at all (completed from the waiting
+  // room) is read back from the log instead.
+  const byId = new Map<string, unknown>();
+  const repeated = new Set<string>();
   for (const candidate of batch) {
-    const entry = candidate as Partial<SignedEntry> | null;
-    if (entry && typeof entry.id === 'string') byId.set(entry.id, candidate as SignedEntry);
+    const id = (candidate as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') continue;
+    if (byId.has(id)) repeated.add(id);
+    byId.set(id, candidate);
   }
-  const find = (id: string) => byId.get(id) ?? lookup(id);
+  const find = (id: string): SignedEntry | null => (repeated.has(id) ? null : (byId.get(id) as SignedEntry | undefined)) ?? lookup(id);
   if (report.added.length > 0) {
     const entries: EntryRef[] = [];
     for (const id of report.added) {

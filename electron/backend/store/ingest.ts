@@ -4,7 +4,7 @@ import { storageError } from '../errors.js';
 import { authenticEntries, consecutiveRuns, MAX_PENDING_ENTRIES, parseCandidate, REJECTED } from '../replica/checks.js';
 import type { IngestReport } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
-import { createEntryWriter, ID_LOOKUP } from './rows.js';
+import { createEntryWriter, ID_LOOKUP, trustedStoredEntry } from './rows.js';
 
 /**
  * Takes entries from other devices. Nothing goes into the log unless its hash, signature and chain
@@ -87,7 +87,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
           dropPending.run(row.id);
           pendingRows--;
           parkedNow.delete(row.id);
-          const waiting = JSON.parse(row.entry) as SignedEntry;
+          const waiting = trustedStoredEntry(JSON.parse(row.entry));
           if (waiting.author === entry.author && waiting.seq === entry.seq + 1) {
             insertOne(waiting);
             queue.push(waiting);
