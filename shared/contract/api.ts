@@ -3,7 +3,7 @@ import { bundlesArea } from './bundles.js';
 import type { CallResult } from './errors.js';
 import type { Subscribe } from './events.js';
 import { logArea } from './log.js';
-import { mergeDisjoint, type ClientOf, type HandlersOf, type InputOf, type OutputOf, type ParsedInputOf } from './method.js';
+import { mergeDisjoint, type ClientOf, type HandlersOf, type InputOf, type OutputOf } from './method.js';
 import { syncArea } from './sync.js';
 
 /**
@@ -17,9 +17,7 @@ export const contract = mergeDisjoint('the API contract', logArea, actionsArea, 
 export type Contract = typeof contract;
 export type ApiMethod = keyof Contract & string;
 export type ApiInput<M extends ApiMethod> = InputOf<Contract[M]>;
-export type ApiParsedInput<M extends ApiMethod> = ParsedInputOf<Contract[M]>;
 export type ApiOutput<M extends ApiMethod> = OutputOf<Contract[M]>;
-export type ApiOutputs = { [M in ApiMethod]: ApiOutput<M> };
 
 /** What a backend implements: every method, with its parsed input. A missing handler is a compile error. */
 export type ApiHandlers = HandlersOf<Contract>;
@@ -43,7 +41,8 @@ export function isApiMethod(name: string): name is ApiMethod {
   return Object.hasOwn(contract, name);
 }
 
+// The views user interfaces read most, importable from here too (each is owned by its area's file).
 export type { ActionView } from './actions.js';
-export type { BundleExportView, BundleImportView } from './bundles.js';
-export type { AppendedView, DeviceView, EntryPageView, IncidentSummary, LogEntryView, VerifyView } from './log.js';
-export type { PeerView, SyncStatusView, TeamView } from './sync.js';
+export type { BundleImportView } from './bundles.js';
+export type { IncidentSummary, LogEntryView, VerifyView } from './log.js';
+export type { SyncStatusView } from './sync.js';

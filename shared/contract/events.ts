@@ -55,4 +55,5 @@ export type Subscribe = <E extends BackendEventName>(event: E, listener: EventLi
 export const BACKEND_EVENT_NAMES = ['entries.added', 'peers.changed', 'progress', 'clock.skew', 'fork.detected'] as const satisfies readonly BackendEventName[];
 type MissingEventName = Exclude<BackendEventName, (typeof BACKEND_EVENT_NAMES)[number]>;
 /** A new event added to BackendEvents but not to the list above fails to compile here. */
-export const everyEventListed: [MissingEventName] extends [never] ? true : MissingEventName = true;
+const everyEventListed: [MissingEventName] extends [never] ? true : MissingEventName = true;
+void everyEventListed;

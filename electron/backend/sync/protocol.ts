@@ -76,9 +76,6 @@ export const errorSchema = z.strictObject({
 
 export const messageSchema = z.discriminatedUnion('type', [helloSchema, entriesSchema, ackSchema, wantSchema, errorSchema]);
 export type SyncMessage = z.infer<typeof messageSchema>;
-export type HelloMessage = z.infer<typeof helloSchema>;
-export type EntriesMessage = z.infer<typeof entriesSchema>;
-export type AckMessage = z.infer<typeof ackSchema>;
 export type ErrorMessage = z.infer<typeof errorSchema>;
 
 export class ProtocolError extends Error {
