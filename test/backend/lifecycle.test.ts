@@ -60,7 +60,7 @@ describe('starting and stopping the backend', () => {
     const backend = openTestBackend({ dataDir, clock, network: { listen: [`/ip4/127.0.0.1/tcp/${port}`], mdns: false } });
     opened.push(backend);
     const failure = await backend.start().catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: 'network', message: expect.stringContaining(`/ip4/127.0.0.1/tcp/${port}`) });
+    expect(failure).toMatchObject({ code: 'network', message: `could not start the network on /ip4/127.0.0.1/tcp/${port}: port ${port} on 127.0.0.1 is already in use (is another baken serve running?)` });
     // The checkpointer and the watcher had started before the node failed: all stopped again.
     expect(clock.pending()).toBe(0);
     expect(existsSync(join(dataDir, STATUS_FILE))).toBe(false);

@@ -152,7 +152,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
         await node.start();
       } catch (error) {
         await Promise.resolve(node.stop()).catch(() => undefined);
-        throw new BakenError('network', `could not start the network on ${options.listen.join(', ')}: ${firstLine(error)}`, { cause: error });
+        throw new BakenError('network', `could not start the network on ${options.listen.join(', ')}: ${listenProblem(error)}`, { cause: error });
       }
       try {
         await service.start();
@@ -187,7 +187,15 @@ export async function createSyncNode(options: SyncNodeOptions) {
 
 export type SyncNode = Awaited<ReturnType<typeof createSyncNode>>;
 
-function firstLine(error: unknown): string {
+/** libp2p reports a failed listen as one long text with the system's error inside: say it in plain words. */
+function listenProblem(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  const system = /\b(EADDRINUSE|EADDRNOTAVAIL|EACCES)\b[^\n]*?([\d.:a-f[\]]+):(\d+)\s*$/m.exec(message);
+  if (system) {
+    const [, code, host, port] = system;
+    if (code === 'EADDRINUSE') return `port ${port} on ${host} is already in use (is another baken serve running?)`;
+    if (code === 'EADDRNOTAVAIL') return `${host} is not an address of this machine`;
+    return `not allowed to listen on port ${port} (ports below 1024 need administrator rights)`;
+  }
   return message.split('\n')[0] ?? message;
 }
