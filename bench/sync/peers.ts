@@ -1,3 +1,4 @@
+import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 import { spawn } from 'node:child_process';
 import { systemClock } from '../../electron/backend/clock.js';
 import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
@@ -33,7 +34,7 @@ export function makePeer(label: string): BenchPeer {
 /** Starts a libp2p node on 127.0.0.1 (never mDNS: benches run in the host's namespace). */
 export async function goOnline(peer: BenchPeer, team: Team, peers: string[] = []): Promise<void> {
   const node = await createSyncNode({
-    replica: peer.backend.store, knownPeers: peer.backend.store.knownPeers, signer: peer.backend.identity, events: peer.backend.events, clock: systemClock,
+    replica: peer.backend.store, knownPeers: peer.backend.store.knownPeers, signer: peer.backend.identity, sha256: createNodeEntryCrypto().sha256, events: peer.backend.events, clock: systemClock,
     team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers,
   });
   await node.start();

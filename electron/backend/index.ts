@@ -11,6 +11,7 @@ import { createBundleHandlers } from './handlers/bundles.js';
 import { createLogHandlers } from './handlers/log.js';
 import { createSyncHandlers, type LiveNode } from './handlers/sync.js';
 import { createInvoke } from './invoke.js';
+import { createNodeEntryCrypto } from './node-crypto.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
 import { createExternalWritesWatcher } from './parts/external-writes.js';
@@ -77,7 +78,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
     const { createSyncNode } = await import('./sync/node.js');
     const node = await createSyncNode({
-      replica: store, knownPeers: store.knownPeers, signer: device.identity, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...options.network,
+      replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...options.network,
     });
     const exposed: Part = {
       name: 'sync node',

@@ -1,18 +1,32 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import type { IngestReport, Replica } from '../replica/replica.js';
-import type { SyncMessage } from './protocol.js';
+import type { Limits, SyncMessage, UnknownMessage } from './protocol.js';
 import { createSyncSession, type SessionStatus, type SyncSession } from './session.js';
 
 export interface PeerLink {
   /** The peer's id as the transport knows it (libp2p peer id, or a simulator name). */
   readonly peer: string;
-  receive(message: SyncMessage): void;
-  close(): void;
+  receive(message: SyncMessage | UnknownMessage): void;
+  /** Ends the session; `problem` says in plain words why, when it ended because something failed. */
+  close(problem?: string): void;
   readonly session: SyncSession;
 }
 
 export interface PeerSyncStatus extends SessionStatus {
   peer: string;
+  /** Why the last conversation with this peer ended, when it failed; null while all is well. */
+  problem: string | null;
+}
+
+/** What a hub offers a session: which author's chain grew to which seq. */
+export type Offered = Pick<SignedEntry, 'author' | 'seq'>;
+
+export interface SyncHubOptions {
+  store: Replica;
+  sha256(bytes: Uint8Array): Uint8Array;
+  now: () => number;
+  limits?: Partial<Limits>;
+  onIngested?: (report: IngestReport, entries: readonly SignedEntry[], link: PeerLink) => void;
 }
 
 /**
@@ -20,12 +34,9 @@ export interface PeerSyncStatus extends SessionStatus {
  * is offered to every other open session: store-and-forward, so laptops that never meet directly
  * (A–B–C) still converge. Transport-agnostic: libp2p streams and the test simulator both use it.
  */
-/** What a hub offers a session: which author's chain grew to which seq. */
-export type Offered = Pick<SignedEntry, 'author' | 'seq'>;
-
-export function createSyncHub(options: { store: Replica; now: () => number; onIngested?: (report: IngestReport, entries: readonly SignedEntry[], link: PeerLink) => void }) {
+export function createSyncHub(options: SyncHubOptions) {
   const links = new Set<PeerLink>();
-  const history = new Map<string, SessionStatus>();
+  const history = new Map<string, { status: SessionStatus; problem: string | null }>();
 
   const relay = (from: PeerLink | null, entries: readonly Offered[], forkedAuthors: readonly string[]) => {
     for (const link of links) if (link !== from) link.session.offer(entries, forkedAuthors);
@@ -38,8 +49,10 @@ export function createSyncHub(options: { store: Replica; now: () => number; onIn
         peer,
         session: createSyncSession({
           store: options.store,
+          sha256: options.sha256,
           send,
           now: options.now,
+          limits: options.limits,
           onIngested: (report, entries) => {
             const added = new Set(report.added);
             const stored = entries.filter((e) => added.has(e.id));
@@ -48,9 +61,9 @@ export function createSyncHub(options: { store: Replica; now: () => number; onIn
           },
         }),
         receive: (message) => link.session.receive(message),
-        close: () => {
-          history.set(peer, link.session.status());
-          links.delete(link);
+        close: (problem) => {
+          if (!links.delete(link)) return;
+          history.set(peer, { status: link.session.status(), problem: problem ?? null });
         },
       };
       links.add(link);
@@ -65,10 +78,16 @@ export function createSyncHub(options: { store: Replica; now: () => number; onIn
 
     /** Current sessions, plus the last known state of peers no longer connected. */
     status(): { connected: PeerSyncStatus[]; past: PeerSyncStatus[] } {
-      const connected = [...links].map((l) => ({ peer: l.peer, ...l.session.status() }));
+      const connected = [...links].map((l) => ({ peer: l.peer, problem: null, ...l.session.status() }));
       const live = new Set(connected.map((c) => c.peer));
-      const past = [...history].filter(([peer]) => !live.has(peer)).map(([peer, s]) => ({ peer, ...s }));
+      const past = [...history].filter(([peer]) => !live.has(peer)).map(([peer, h]) => ({ peer, problem: h.problem, ...h.status }));
       return { connected, past };
+    },
+
+    /** Records why a conversation with a peer could not even start (the stream could not be opened). */
+    noteProblem(peer: string, problem: string): void {
+      const previous = history.get(peer);
+      history.set(peer, { status: previous?.status ?? idleStatus(), problem });
     },
 
     closeAll(): void {
@@ -78,3 +97,7 @@ export function createSyncHub(options: { store: Replica; now: () => number; onIn
 }
 
 export type SyncHub = ReturnType<typeof createSyncHub>;
+
+function idleStatus(): SessionStatus {
+  return { remoteDevice: null, behind: 0, ahead: 0, skewMs: null, lastSyncAt: null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0 };
+}

@@ -5,6 +5,7 @@ import type { Subscribe } from '../../../shared/contract/events.js';
 import type { PeerView } from '../../../shared/contract/sync.js';
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
+import { describeSkew } from '../../../shared/domain/skew.js';
 import type { Clock } from '../clock.js';
 import type { EmitEvent } from '../events.js';
 import { announceIngest } from '../ingest-events.js';
@@ -14,7 +15,7 @@ import { parsePeerAddress } from './addresses.js';
 import { createDialer } from './dialer.js';
 import { createSyncHub, type PeerSyncStatus } from './hub.js';
 import { createBakenLibp2p } from './libp2p-node.js';
-import type { LIMITS } from './protocol.js';
+import type { Limits } from './protocol.js';
 import { createSyncService } from './sync-service.js';
 
 export const DISCONNECTED = 'connection lost; reconnects when the peer is reachable again';
@@ -24,6 +25,8 @@ export interface SyncNodeOptions {
   /** The log to sync; `entry` finds an entry a peer's ingest completed from the waiting room. */
   replica: Replica & { entry(id: string): SignedEntry | null };
   knownPeers: KnownPeers;
+  /** SHA-256, for the clock fingerprints the sync protocol compares. */
+  sha256(bytes: Uint8Array): Uint8Array;
   /** The device's Ed25519 seed: the same key is its libp2p identity. */
   signer: { privateKeySeed: Uint8Array };
   events: { emit: EmitEvent; on: Subscribe };
@@ -34,7 +37,7 @@ export interface SyncNodeOptions {
   mdns: boolean;
   /** Addresses to dial besides the known peers stored in the data directory (saved as known peers). */
   peers?: string[];
-  limits?: Partial<typeof LIMITS>;
+  limits?: Partial<Limits>;
   /** A peer whose clock is further off than this is reported (default 5 minutes). */
   maxSkewMs?: number;
   log?: (line: string) => void;
@@ -62,7 +65,9 @@ export async function createSyncNode(options: SyncNodeOptions) {
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const hub = createSyncHub({
     store: replica,
+    sha256: options.sha256,
     now: clock.now,
+    limits: options.limits,
     onIngested: (report, entries, link) => {
       announceIngest(events.emit, report, entries, { type: 'peer', peer: link.peer, device: link.session.status().remoteDevice }, (id) => replica.entry(id));
     },
@@ -86,13 +91,17 @@ export async function createSyncNode(options: SyncNodeOptions) {
     const connected = connectedPeers();
     const peers: PeerStatus[] = [];
     const listed = new Set<string>();
-    const view = (id: string | null, address: string | null, problem: string | null): PeerStatus => {
+    const view = (id: string | null, address: string | null, dialProblem: string | null): PeerStatus => {
       const s = id ? byPeer.get(id) : undefined;
+      const isConnected = id !== null && connected.has(id);
+      const skewed = s?.skewMs !== null && s?.skewMs !== undefined && Math.abs(s.skewMs) > maxSkewMs;
+      // The first thing a person should act on: a session that failed, a clock far off, a peer out of reach.
+      const problem = s?.problem ?? (skewed ? `its clock is ${describeSkew(s!.skewMs!)} of this laptop's` : isConnected ? null : (dialProblem ?? (s ? DISCONNECTED : null)));
       return {
-        id, address, connected: id !== null && connected.has(id),
+        id, address, connected: isConnected,
         lastSync: s?.lastSyncAt ? new Date(s.lastSyncAt).toISOString() : null,
         behind: s ? s.behind : null, ahead: s ? s.ahead : null, skewMs: s?.skewMs ?? null,
-        problem: id !== null && connected.has(id) ? null : (problem ?? (s ? DISCONNECTED : null)),
+        problem,
       };
     };
     for (const known of knownPeers.list()) {

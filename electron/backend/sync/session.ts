@@ -1,22 +1,26 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import { planSends } from '../replica/plan.js';
 import { AFTER_ALL, type IngestReport, type Replica } from '../replica/replica.js';
-import { LIMITS, PeerReportedError, ProtocolError, PROTOCOL_VERSION, type SyncClock, type SyncMessage } from './protocol.js';
+import { buildClockIndex, type ClockIndex } from './clock-index.js';
+import { LIMITS, PeerReportedError, PROTOCOL_REVISIONS, ProtocolError, type Limits, type SyncMessage, type UnknownMessage } from './protocol.js';
+import { createReconciler, type Learned, type Reconciler } from './reconcile.js';
 
 export interface SessionOptions {
   store: Replica;
+  /** SHA-256, for the clock fingerprints. */
+  sha256(bytes: Uint8Array): Uint8Array;
   send(message: SyncMessage): void;
   now(): number;
   /** Entries this session stored, so the node can pass them on to its other peers. */
   onIngested?(report: IngestReport, entries: SignedEntry[]): void;
   /** Entries without a counterpart on the other side have been sent and acknowledged. */
   onCaughtUp?(): void;
-  limits?: Partial<typeof LIMITS>;
+  limits?: Partial<Limits>;
 }
 
 export interface SessionStatus {
   remoteDevice: string | null;
-  /** Entries the peer has that we lack, and the reverse, by the latest clocks exchanged. */
+  /** Entries the peer has that we lack, and the reverse, by what the clocks showed and what was sent since. */
   behind: number;
   ahead: number;
   /** The peer's clock minus ours, at its hello (positive: the peer's clock is ahead). */
@@ -28,48 +32,90 @@ export interface SessionStatus {
 }
 
 type Cursor = { seq: number; id: string };
+const WHOLE: Cursor = { seq: 0, id: AFTER_ALL };
 
 /**
- * One side of a sync conversation with one peer. Both sides send `hello` with their clock, then
- * send each other what the other lacks, author by author in chain order, at most `window` frames
- * ahead of the peer's acks. Afterwards new entries (local or relayed) are pushed the same way.
+ * One side of a sync conversation with one peer. Both sides send `hello` with a summary of their
+ * clock, compare the clocks range by range where the summaries differ, then send each other what
+ * the other lacks, author by author in chain order, at most `window` frames ahead of the peer's
+ * acks. Afterwards new entries (local or relayed) are pushed the same way.
  */
 export function createSyncSession(options: SessionOptions) {
-  const limits = { ...LIMITS, ...options.limits };
+  const limits: Limits = { ...LIMITS, ...options.limits };
   const { store, send, now } = options;
-  let remote: { device: string; clock: Map<string, number>; heads: SyncClock; skewMs: number } | null = null;
+  let index: ClockIndex | null = null;
+  let reconciler: Reconciler | null = null;
+  let remote: { device: string; skewMs: number } | null = null;
+  /** The highest seq per author the peer is known to hold, where it differs from our clock at the start. */
+  const peerSeq = new Map<string, number>();
+  /** Authors where the peer was ahead of us, with its seq then: what we are behind. */
+  const peerAhead = new Map<string, number>();
+  /** The highest seq per author we learned of since the start (received or offered). */
+  const localTop = new Map<string, number>();
   /** What we will send next, per author: entries after this cursor. */
   const pending = new Map<string, Cursor>();
+  /** Authors offered while the peer's clock for them was not known yet. */
+  const deferred = new Set<string>();
+  const wanted = new Set<string>();
   let framesSent = 0;
   let framesAcked = 0;
   let framesReceived = 0;
   let caughtUp = false;
-  const wanted = new Set<string>();
   const status = { lastSyncAt: null as number | null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0 };
 
-  const localClock = (): SyncClock => Object.fromEntries(store.authorHeads());
+  const topOf = (author: string) => Math.max(localTop.get(author) ?? 0, index?.head(author)?.seq ?? 0);
+  const raiseTop = (author: string, seq: number) => {
+    if ((localTop.get(author) ?? 0) < seq) localTop.set(author, seq);
+  };
+  /** What the peer holds of an author: learned, or (its range being equal at the start) what we held then. */
+  const remoteSeq = (author: string) => peerSeq.get(author) ?? index?.head(author)?.seq ?? 0;
+  const remoteKnows = (author: string, seq: number) => {
+    if (remoteSeq(author) < seq) peerSeq.set(author, seq);
+  };
   const queue = (author: string, from: Cursor) => {
     const current = pending.get(author);
     if (!current || from.seq < current.seq || (from.seq === current.seq && from.id < current.id)) pending.set(author, from);
   };
-  const remoteKnows = (author: string, seq: number) => {
-    if (!remote) return;
-    if ((remote.clock.get(author) ?? 0) < seq) remote.clock.set(author, seq);
-  };
-
-  /** Queues what the peer lacks (replica/plan.ts) and asks for the whole chains of forked authors. */
-  function planFromHello(heads: SyncClock): void {
-    const plan = planSends(store.authorHeads(), heads, (author, seq, id) => store.idsAtSeq(author, seq).includes(id));
-    for (const { author, from } of plan.sends) queue(author, from);
-    want(plan.forked);
-  }
 
   /** Asks the peer for its whole chain of these authors (once per author per session). */
-  function want(authors: string[]): void {
-    const fresh = authors.filter((a) => !wanted.has(a)).slice(0, limits.maxClockAuthors);
-    if (fresh.length === 0) return;
+  function want(authors: readonly string[]): void {
+    const fresh = authors.filter((a) => !wanted.has(a));
     fresh.forEach((a) => wanted.add(a));
-    send({ type: 'want', authors: fresh });
+    for (let i = 0; i < fresh.length; i += limits.maxWantAuthors) send({ type: 'want', authors: fresh.slice(i, i + limits.maxWantAuthors) });
+  }
+
+  /** Acts on what a comparison showed: send what the peer lacks in that range, ask for forked chains. */
+  function apply(learned: readonly Learned[]): void {
+    for (const item of learned) {
+      const ours = index!.range(item.prefix);
+      if (item.kind === 'none') {
+        for (const [author] of ours) {
+          queue(author, WHOLE);
+          peerSeq.set(author, 0);
+        }
+        continue;
+      }
+      const plan = planSends(new Map(ours), item.theirs, (author, seq, id) => store.idsAtSeq(author, seq).includes(id));
+      for (const { author, from } of plan.sends) queue(author, from);
+      want(plan.forked);
+      for (const [author] of ours) peerSeq.set(author, item.theirs[author]?.seq ?? 0);
+      for (const [author, theirs] of Object.entries(item.theirs)) {
+        remoteKnows(author, theirs.seq);
+        if (theirs.seq > topOf(author)) peerAhead.set(author, theirs.seq);
+      }
+    }
+  }
+
+  function pumpQueries(): void {
+    if (!remote || !reconciler) return;
+    for (let prefixes = reconciler.nextQuery(); prefixes; prefixes = reconciler.nextQuery()) send({ type: 'clock-query', prefixes });
+    if (reconciler.done() && deferred.size > 0) {
+      for (const author of deferred) {
+        const known = remoteSeq(author);
+        if (topOf(author) > known) queue(author, { seq: known, id: AFTER_ALL });
+      }
+      deferred.clear();
+    }
   }
 
   function pump(): void {
@@ -97,7 +143,10 @@ export function createSyncSession(options: SessionOptions) {
         if (taken < chunk.length) break;
       }
       if (batch.length === 0) break;
-      for (const entry of batch) remoteKnows(entry.author, entry.seq);
+      for (const entry of batch) {
+        remoteKnows(entry.author, entry.seq);
+        raiseTop(entry.author, entry.seq);
+      }
       send({ type: 'entries', entries: batch });
       framesSent++;
       status.sentEntries += batch.length;
@@ -106,7 +155,7 @@ export function createSyncSession(options: SessionOptions) {
   }
 
   function checkCaughtUp(): void {
-    if (remote && pending.size === 0 && framesSent === framesAcked) {
+    if (remote && reconciler?.done() && deferred.size === 0 && pending.size === 0 && framesSent === framesAcked) {
       status.lastSyncAt = now();
       if (!caughtUp) {
         caughtUp = true;
@@ -117,35 +166,57 @@ export function createSyncSession(options: SessionOptions) {
     }
   }
 
+  const requireHello = (what: string) => {
+    if (!remote) throw new ProtocolError('unexpected-message', `${what} before hello`);
+  };
+
   return {
-    /** Opens the conversation: our hello. */
+    /** Opens the conversation: our hello, with the summary of our clock as it is now. */
     start(): void {
-      send({ type: 'hello', version: PROTOCOL_VERSION, device: store.author, clock: localClock(), time: now() });
+      index = buildClockIndex(store.authorHeads(), options.sha256);
+      reconciler = createReconciler(index, limits);
+      send({ type: 'hello', versions: [...PROTOCOL_REVISIONS], device: store.author, time: now(), clock: index.summary('') });
     },
 
     /** Handles one decoded message from the peer; throws ProtocolError when the peer breaks the protocol. */
-    receive(message: SyncMessage): void {
+    receive(message: SyncMessage | UnknownMessage): void {
       switch (message.type) {
+        case 'unknown':
+          return; // a later revision's message: nothing this one needs to do
         case 'hello': {
           if (remote) throw new ProtocolError('unexpected-message', 'second hello on one stream');
-          remote = {
-            device: message.device,
-            clock: new Map(Object.entries(message.clock).map(([a, h]) => [a, h.seq])),
-            heads: message.clock,
-            skewMs: message.time - now(),
-          };
-          planFromHello(message.clock);
+          if (!message.versions.some((v) => (PROTOCOL_REVISIONS as readonly string[]).includes(v))) {
+            throw new ProtocolError('unsupported-version', `the peer speaks revisions ${message.versions.join(', ')} of the sync protocol, this node ${PROTOCOL_REVISIONS.join(', ')}: update Baken on the older laptop`);
+          }
+          remote = { device: message.device, skewMs: message.time - now() };
+          apply(reconciler!.begin(message.clock));
+          pumpQueries();
+          pump();
+          return;
+        }
+        case 'clock-query': {
+          requireHello('clock-query');
+          send({ type: 'clock-reply', parts: message.prefixes.map((prefix) => index!.part(prefix, limits.maxHeadsPerPart)) });
+          return;
+        }
+        case 'clock-reply': {
+          requireHello('clock-reply');
+          apply(reconciler!.onReply(message.parts));
+          pumpQueries();
           pump();
           return;
         }
         case 'entries': {
-          if (!remote) throw new ProtocolError('unexpected-message', 'entries before hello');
+          requireHello('entries');
           const report = store.ingest(message.entries);
           framesReceived++;
           status.receivedEntries += report.added.length;
           status.rejectedEntries += report.rejected.length;
           const valid = message.entries.filter(isEntryShaped);
-          for (const entry of valid) remoteKnows(entry.author, entry.seq);
+          for (const entry of valid) {
+            remoteKnows(entry.author, entry.seq);
+            raiseTop(entry.author, entry.seq);
+          }
           send({ type: 'ack', frames: framesReceived, added: report.added.length, known: report.known, rejected: report.rejected.length });
           if (report.added.length > 0 || report.forks.length > 0) options.onIngested?.(report, valid);
           // Entries parked for a missing predecessor mean the peer's chain branches off ours: ask for all of it.
@@ -157,15 +228,15 @@ export function createSyncSession(options: SessionOptions) {
           return;
         }
         case 'ack': {
-          if (!remote) throw new ProtocolError('unexpected-message', 'ack before hello');
+          requireHello('ack');
           if (message.frames > framesSent || message.frames < framesAcked) throw new ProtocolError('unexpected-message', `ack for ${message.frames} frames, ${framesSent} sent`);
           framesAcked = message.frames;
           pump();
           return;
         }
         case 'want': {
-          if (!remote) throw new ProtocolError('unexpected-message', 'want before hello');
-          for (const author of message.authors) queue(author, { seq: 0, id: AFTER_ALL });
+          requireHello('want');
+          for (const author of message.authors) queue(author, WHOLE);
           pump();
           return;
         }
@@ -176,18 +247,23 @@ export function createSyncSession(options: SessionOptions) {
 
     /** New entries on this device (appended here or received from another peer): push what the peer lacks. */
     offer(entries: readonly Pick<SignedEntry, 'author' | 'seq'>[], forkedAuthors: readonly string[] = []): void {
-      if (!remote) return;
-      for (const author of forkedAuthors) queue(author, { seq: 0, id: AFTER_ALL });
+      for (const author of forkedAuthors) queue(author, WHOLE);
       for (const entry of entries) {
-        const known = remote.clock.get(entry.author) ?? 0;
+        raiseTop(entry.author, entry.seq);
+        if (!remote || reconciler!.unsettled(entry.author)) {
+          deferred.add(entry.author);
+          continue;
+        }
+        const known = remoteSeq(entry.author);
         if (entry.seq > known) queue(entry.author, { seq: known, id: AFTER_ALL });
       }
+      pumpQueries();
       pump();
     },
 
-    /** Frames sent and not yet acknowledged (the shell times these out). */
+    /** Frames sent and not yet answered: entries not acknowledged, clock queries not replied to (the shell times these out). */
     unacknowledged(): number {
-      return framesSent - framesAcked;
+      return framesSent - framesAcked + (reconciler?.outstanding() ?? 0);
     },
 
     helloReceived(): boolean {
@@ -196,12 +272,13 @@ export function createSyncSession(options: SessionOptions) {
 
     status(): SessionStatus {
       let behind = 0;
-      let ahead = 0;
-      if (remote) {
-        const local = store.authorHeads();
-        for (const [author, seq] of remote.clock) behind += Math.max(0, seq - (local.get(author)?.seq ?? 0));
-        for (const [author, head] of local) ahead += Math.max(0, head.seq - (remote.clock.get(author) ?? 0));
+      for (const [author, seq] of peerAhead) {
+        const gap = seq - topOf(author);
+        if (gap > 0) behind += gap;
+        else peerAhead.delete(author);
       }
+      let ahead = 0;
+      for (const [author, cursor] of pending) ahead += Math.max(0, topOf(author) - cursor.seq);
       return { remoteDevice: remote?.device ?? null, behind, ahead, skewMs: remote?.skewMs ?? null, ...status };
     },
   };

@@ -1,8 +1,8 @@
 import type { Stream } from '@libp2p/interface';
-import { lpStream } from '@libp2p/utils';
 import type { Clock } from '../clock.js';
+import { createFrameIo, varintLength } from './frames.js';
 import type { SyncHub } from './hub.js';
-import { decodeMessage, encodeMessage, LIMITS, ProtocolError, type SyncMessage } from './protocol.js';
+import { decodeMessage, encodeMessage, LIMITS, PeerReportedError, ProtocolError, type Limits, type SyncMessage } from './protocol.js';
 
 export interface StreamLinkOptions {
   hub: SyncHub;
@@ -13,75 +13,118 @@ export interface StreamLinkOptions {
   remoteDevice: string;
   /** Time and the watchdog's timer. */
   clock: Clock;
-  limits?: Partial<typeof LIMITS>;
+  limits?: Partial<Limits>;
   /** A peer broke the protocol (malformed frame, timeout, wrong device): counted against it. */
   onViolation?(peer: string, error: ProtocolError): void;
   /** Frame bytes (length prefix included) as they go out and come in. */
   onTraffic?(sent: number, received: number): void;
+  /** Why the conversation ended, when something failed (for the node's log). */
+  onProblem?(peer: string, problem: string): void;
 }
 
+/** How long a closing side waits for its last frames to reach the peer before it resets the stream. */
+const FLUSH_MS = 2000;
+const CLOSE_GRACE_MS = 5000;
+
 /**
- * Carries one sync session over one libp2p stream: unsigned-varint length-prefixed frames, at most
- * maxFrameBytes each. Writes go out in order through one queue (the session produces them
- * synchronously); reads are processed one frame at a time, which is the back-pressure a slow peer
- * needs. Any protocol violation resets this stream only.
+ * Carries one sync session over one libp2p stream. Writes go out in order through one queue (the
+ * session produces them synchronously), at most `maxQueuedFrames` deep: a peer that does not read is
+ * cut off rather than allowed to grow this process's memory. Reads are processed one frame at a time.
+ * Whatever ends the conversation (a violation, the peer's error frame, a frame that cannot be
+ * encoded, a failed write) closes this stream only, and says why in plain words in the peer's status.
+ * An error frame is flushed before the stream closes, so the peer learns why.
  */
-export async function runStreamLink({ hub, stream, peer, remoteDevice, clock, limits: override, onViolation, onTraffic }: StreamLinkOptions): Promise<void> {
-  const limits = { ...LIMITS, ...override };
-  const lp = lpStream(stream, { maxDataLength: limits.maxFrameBytes, maxBufferSize: limits.maxFrameBytes * 2 });
+export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
+  const { hub, stream, peer, remoteDevice, clock, onViolation, onTraffic } = options;
+  const limits: Limits = { ...LIMITS, ...options.limits };
+  const io = createFrameIo(stream, { maxFrameBytes: limits.maxFrameBytes, bufferBytes: limits.readBufferBytes, frameTimeoutMs: limits.frameTimeoutMs, clock });
   let writes: Promise<void> = Promise.resolve();
+  let queued = 0;
   let closed = false;
 
-  // Frames go out strictly in order; a write waits for the stream to drain (back-pressure).
+  const write = (payload: Uint8Array) => {
+    queued++;
+    onTraffic?.(payload.length + varintLength(payload.length), 0);
+    writes = writes
+      .then(() => io.write(payload))
+      .then(() => void queued--)
+      .catch((error: Error) => end(`sending to the peer failed (${error.message})`, () => stream.abort(error)));
+  };
+
   const send = (message: SyncMessage) => {
     if (closed) return;
-    const bytes = encodeMessage(message);
-    onTraffic?.(bytes.length + varintLength(bytes.length), 0);
-    writes = writes.then(() => (closed ? undefined : lp.write(bytes))).catch((error: Error) => fail(error));
+    let payload: Uint8Array;
+    try {
+      payload = encodeMessage(message);
+    } catch (error) {
+      end(`this laptop could not send a ${message.type} frame (${(error as Error).message})`, () => stream.abort(error as Error));
+      return;
+    }
+    if (queued >= limits.maxQueuedFrames) {
+      violation(new ProtocolError('flow-control', `the peer does not read what it is sent (${queued} frames waiting)`));
+      return;
+    }
+    write(payload);
   };
+
+  let stopWatchdog: () => void = () => {};
   const link = hub.open(peer, send);
 
-  const fail = (error: Error) => {
+  /** Ends the conversation once: the session's state goes to history with the reason, then the stream closes. */
+  function end(problem: string | null, closeStream: () => void): void {
     if (closed) return;
     closed = true;
     stopWatchdog();
-    link.close();
-    stream.abort(error);
+    link.close(problem ?? undefined);
+    if (problem) options.onProblem?.(peer, problem);
+    closeStream();
+  }
+
+  /** Tells the peer why in an error frame, flushed, then closes our side and gives the peer a moment to do the same. */
+  const closeWithError = (error: ProtocolError) => () => {
+    const payload = encodeMessage({ type: 'error', code: error.code, message: error.message.slice(0, 1000) });
+    onTraffic?.(payload.length + varintLength(payload.length), 0);
+    const flushed = writes.then(() => io.write(payload));
+    const deadline = new Promise<void>((resolve) => clock.after(FLUSH_MS, resolve));
+    void Promise.race([flushed, deadline])
+      .then(() => stream.close({ signal: clock.abortAfter(FLUSH_MS) }))
+      .catch(() => undefined)
+      .finally(() => clock.after(CLOSE_GRACE_MS, () => stream.abort(error)));
   };
 
-  // Timeouts: the peer's hello must come soon; frames we sent must be acknowledged in time.
-  let ackedAt = clock.now();
-  let lastUnacked = 0;
+  function violation(error: ProtocolError): void {
+    if (closed) return;
+    // Speaking another version is no offence: the peer is refused for now but not counted against.
+    if (error.code !== 'unsupported-version') onViolation?.(peer, error);
+    end(problemOf(error), closeWithError(error));
+  }
+
+  // Timeouts: the peer's hello must come soon; frames we sent must be answered in time.
+  let answeredAt = clock.now();
+  let lastOutstanding = 0;
   const openedAt = clock.now();
-  const stopWatchdog = clock.every(Math.min(1000, limits.helloTimeoutMs / 4), () => {
+  stopWatchdog = clock.every(Math.min(1000, limits.helloTimeoutMs / 4), () => {
     const session = link.session;
     if (!session.helloReceived() && clock.now() - openedAt > limits.helloTimeoutMs) violation(new ProtocolError('timeout', 'no hello within the time limit'));
-    const unacked = session.unacknowledged();
-    if (unacked < lastUnacked || unacked === 0) ackedAt = clock.now();
-    lastUnacked = unacked;
-    if (unacked > 0 && clock.now() - ackedAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not acknowledged within the time limit'));
+    const outstanding = session.unacknowledged();
+    if (outstanding < lastOutstanding || outstanding === 0) answeredAt = clock.now();
+    lastOutstanding = outstanding;
+    if (outstanding > 0 && clock.now() - answeredAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not answered within the time limit'));
   });
-
-  function violation(error: ProtocolError) {
-    if (closed) return;
-    onViolation?.(peer, error);
-    // Tell the peer why, best effort, then reset the stream.
-    void lp.write(encodeMessage({ type: 'error', code: error.code, message: error.message.slice(0, 1000) })).catch(() => {});
-    fail(error);
-  }
 
   try {
     while (!closed) {
-      let frame: Uint8Array;
+      let frame: Uint8Array | null;
       try {
-        frame = (await lp.read()).subarray();
+        frame = await io.read();
       } catch (error) {
-        const name = (error as Error).name;
-        if (name === 'InvalidDataLengthError' || name === 'InvalidDataLengthLengthError' || name === 'InvalidMessageLengthError') {
-          violation(new ProtocolError('frame-too-large', `frame larger than ${limits.maxFrameBytes} bytes`));
-        } else if (!closed) {
-          fail(error as Error); // the peer went away or reset: not a violation
-        }
+        if (error instanceof ProtocolError) violation(error);
+        else end(null, () => stream.abort(error as Error)); // the peer went away or reset: not a violation
+        break;
+      }
+      if (closed) break;
+      if (frame === null) {
+        end(null, () => void stream.close().catch(() => stream.abort(new Error('closing failed'))));
         break;
       }
       onTraffic?.(0, frame.length + varintLength(frame.length));
@@ -93,21 +136,18 @@ export async function runStreamLink({ hub, stream, peer, remoteDevice, clock, li
         link.receive(message);
       } catch (error) {
         if (error instanceof ProtocolError) violation(error);
-        else fail(error as Error);
+        else if (error instanceof PeerReportedError) end(`the peer ended the sync: ${error.message.replace(/^peer reported /, '')}`, () => stream.abort(error));
+        else end(`sync failed on this laptop (${(error as Error).message}); it starts again when the peer reconnects`, () => stream.abort(error as Error));
       }
     }
   } finally {
-    closed = true;
-    stopWatchdog();
-    link.close();
+    end(null, () => undefined);
   }
 }
 
-function varintLength(n: number): number {
-  let length = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    length++;
-  }
-  return length;
+/** What a violation means to the person reading `status`. */
+function problemOf(error: ProtocolError): string {
+  if (error.code === 'unsupported-version') return `this peer runs a Baken whose sync protocol this one does not speak (${error.message})`;
+  if (error.code === 'timeout') return `the peer stopped answering (${error.message}); it reconnects when it can`;
+  return `the peer broke the sync protocol (${error.code}: ${error.message})`;
 }

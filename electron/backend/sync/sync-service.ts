@@ -2,7 +2,7 @@ import type { Connection, Libp2p, Stream } from '@libp2p/interface';
 import type { Clock } from '../clock.js';
 import type { SyncHub } from './hub.js';
 import { authorOfPeer } from './libp2p-node.js';
-import { LIMITS, SYNC_PROTOCOL, type ProtocolError } from './protocol.js';
+import { SYNC_PROTOCOL, type Limits, type ProtocolError } from './protocol.js';
 import { runStreamLink } from './stream-link.js';
 
 const STRIKES_TO_BAN = 3;
@@ -13,7 +13,7 @@ const BAN_MS = 10 * 60_000;
  * stop(). The dialling side of each connection opens one sync stream; both sides then run the same
  * session. Peers that keep breaking the protocol are disconnected for a while.
  */
-export function createSyncService(options: { node: Libp2p; hub: SyncHub; clock: Clock; limits?: Partial<typeof LIMITS>; log?: (line: string) => void }) {
+export function createSyncService(options: { node: Libp2p; hub: SyncHub; clock: Clock; limits?: Partial<Limits>; log?: (line: string) => void }) {
   const { node, hub, clock } = options;
   const strikes = new Map<string, { count: number; bannedUntil: number }>();
   const streams = new Set<Stream>();
@@ -47,6 +47,7 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; clock: 
         }
         strikes.set(p, record);
       },
+      onProblem: (p, problem) => options.log?.(`sync with ${p.slice(-8)} ended: ${problem}`),
     })
       .catch((error: Error) => options.log?.(`sync stream with ${peer.slice(-8)} ended: ${error.message}`))
       .finally(() => streams.delete(stream));
@@ -58,7 +59,15 @@ export function createSyncService(options: { node: Libp2p; hub: SyncHub; clock: 
     void connection
       .newStream(SYNC_PROTOCOL, { signal: clock.abortAfter(10_000) })
       .then((stream) => run(stream, connection))
-      .catch((error: Error) => options.log?.(`could not open sync with ${connection.remotePeer.toString().slice(-8)}: ${error.message}`));
+      .catch((error: Error) => {
+        const peer = connection.remotePeer.toString();
+        // multistream-select found no protocol in common: the peer runs a Baken from before this protocol.
+        const problem = error.name === 'UnsupportedProtocolError' || /protocol selection failed|not supported/i.test(error.message)
+          ? `this peer runs an older Baken that does not speak ${SYNC_PROTOCOL}; update Baken on it`
+          : `could not open the sync stream (${error.message})`;
+        hub.noteProblem(peer, problem);
+        options.log?.(`could not open sync with ${peer.slice(-8)}: ${error.message}`);
+      });
   };
 
   return {

@@ -3,7 +3,13 @@ import { deriveIncidentState } from '../../../shared/domain/derive.js';
 import { signEntry } from '../../../shared/domain/entry.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
+import { buildClockIndex } from '../../../electron/backend/sync/clock-index.js';
 import { seededRandom, Simulator } from './simulator.js';
+
+/** A hello from a device with an empty log, as /baken/sync/2.0.0 has it. */
+function emptyHello(device: string, time: number) {
+  return { type: 'hello' as const, versions: ['2.0'], device, time, clock: buildClockIndex(new Map(), nodeCrypto.sha256).summary('') };
+}
 
 function allIds(sim: Simulator, name: string): string[] {
   const { store } = sim.peers.get(name)!.backend;
@@ -113,7 +119,7 @@ describe('sync protocol in a seeded simulator', () => {
     const forged = { ...genuine!, body: { text: 'vervalst' } };
     const badSig = { ...next!, sig: 'ab'.repeat(64) };
     const rogue = sim.rogue('m', 'b');
-    expect(rogue.send({ type: 'hello', version: 1, device: forger.publicKeyHex, clock: {}, time: 1_790_000_000_000 })).toBeNull();
+    expect(rogue.send(emptyHello(forger.publicKeyHex, 1_790_000_000_000))).toBeNull();
     expect(rogue.send({ type: 'entries', entries: [forged, { nonsense: true }, 42, null] })).toBeNull();
     expect(rogue.send({ type: 'entries', entries: [badSig] })).toBeNull();
     expect(rogue.inbox.filter((m) => m.type === 'ack')).toEqual([
@@ -122,7 +128,7 @@ describe('sync protocol in a seeded simulator', () => {
     ]);
     expect(sim.peers.get('b')!.hub.status().connected.find((p) => p.peer === 'm')!.rejectedEntries).toBe(5);
     // A protocol violation is an error for that peer only.
-    expect(rogue.send({ type: 'hello', version: 1, device: forger.publicKeyHex, clock: {}, time: 0 })?.message).toMatch(/second hello/);
+    expect(rogue.send(emptyHello(forger.publicKeyHex, 0))?.message).toMatch(/second hello/);
     const later = await sim.peers.get('a')!.backend.api['log.add']({ incident, kind: 'melding', body: { text: 'na de aanval' } });
     sim.runUntilQuiet();
     for (const n of ['a', 'b', 'c']) {
@@ -143,7 +149,7 @@ describe('a peer that reports an error', () => {
     sim.addPeer('a', tempDir());
     const polite = sim.rogue('m', 'a');
     const device = makeSigner().publicKeyHex;
-    expect(polite.send({ type: 'hello', version: 1, device, clock: {}, time: 1_790_000_000_000 })).toBeNull();
+    expect(polite.send(emptyHello(device, 1_790_000_000_000))).toBeNull();
     const error = polite.send({ type: 'error', code: 'internal', message: 'shutting down' });
     expect(error?.name).toBe('PeerReportedError');
     sim.close();

@@ -9,9 +9,15 @@ import { systemClock } from '../../../electron/backend/clock.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createBakenLibp2p } from '../../../electron/backend/sync/libp2p-node.js';
 import { createSyncNode, type SyncNode } from '../../../electron/backend/sync/node.js';
+import { buildClockIndex } from '../../../electron/backend/sync/clock-index.js';
 import { encodeMessage, SYNC_PROTOCOL } from '../../../electron/backend/sync/protocol.js';
-import { makeChain, makeSigner } from '../../support/entries.js';
+import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
+
+/** A hello from a device with an empty log, as /baken/sync/2.0.0 has it. */
+function emptyHello(device: string, time: number) {
+  return { type: 'hello' as const, versions: ['2.0'], device, time, clock: buildClockIndex(new Map(), nodeCrypto.sha256).summary('') };
+}
 
 function teamKey() {
   const psk = new Uint8Array(95);
@@ -51,7 +57,7 @@ describe('sync over real libp2p on 127.0.0.1', () => {
   async function laptop(team: ReturnType<typeof teamKey>, peers: string[] = []) {
     const backend = openTestBackend({ dataDir: tempDir(), create: true });
     const node = await createSyncNode({
-      replica: backend.store, knownPeers: backend.store.knownPeers, signer: backend.identity, events: backend.events, clock: systemClock,
+      replica: backend.store, knownPeers: backend.store.knownPeers, signer: backend.identity, sha256: nodeCrypto.sha256, events: backend.events, clock: systemClock,
       team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers,
     });
     await node.start();
@@ -128,11 +134,11 @@ describe('sync over real libp2p on 127.0.0.1', () => {
       const attackerDevice = Buffer.from(attacker.peerId.publicKey!.raw).toString('hex');
       const attempts: { name: string; frames: Uint8Array[] }[] = [
         { name: 'garbage', frames: [new Uint8Array([0xff, 0x00, 0x13, 0x37])] },
-        { name: 'hello for another device', frames: [encodeMessage({ type: 'hello', version: 1, device: forger.publicKeyHex, clock: {}, time: Date.now() })] },
+        { name: 'hello for another device', frames: [encodeMessage(emptyHello(forger.publicKeyHex, Date.now()))] },
         {
           name: 'bad signature',
           frames: [
-            encodeMessage({ type: 'hello', version: 1, device: attackerDevice, clock: {}, time: Date.now() }),
+            encodeMessage(emptyHello(attackerDevice, Date.now())),
             encodeMessage({ type: 'entries', entries: [{ ...entry!, sig: '00'.repeat(64) }, { ...entry!, body: { text: 'vervalst' } }] }),
           ],
         },
@@ -153,7 +159,7 @@ describe('sync over real libp2p on 127.0.0.1', () => {
       await until(() => big.status !== 'open', 'oversized frame reset', 10_000);
 
       // Three violations (garbage, wrong device, oversized): the attacker is now refused, even with a proper hello.
-      const attackerHello = encodeMessage({ type: 'hello', version: 1, device: attackerDevice, clock: {}, time: Date.now() });
+      const attackerHello = encodeMessage(emptyHello(attackerDevice, Date.now()));
       const served = await (async () => {
         try {
           const retry = lpStream(await attacker.dialProtocol(multiaddr(victim.address), SYNC_PROTOCOL, { signal: AbortSignal.timeout(5000) }));
@@ -171,7 +177,7 @@ describe('sync over real libp2p on 127.0.0.1', () => {
       // Every peer here shares 127.0.0.1, so libp2p's per-address inbound rate limit may refuse a first
       // attempt right after the attacker's connections; on a LAN each laptop has its own address.
       const fresh = lpStream(await retrying(() => newcomer.dialProtocol(multiaddr(victim.address), SYNC_PROTOCOL)));
-      await fresh.write(encodeMessage({ type: 'hello', version: 1, device: Buffer.from(newcomer.peerId.publicKey!.raw).toString('hex'), clock: {}, time: Date.now() }));
+      await fresh.write(encodeMessage(emptyHello(Buffer.from(newcomer.peerId.publicKey!.raw).toString('hex'), Date.now())));
       expect(JSON.parse(new TextDecoder().decode((await fresh.read({ signal: AbortSignal.timeout(5000) })).subarray())).type).toBe('hello');
       await newcomer.stop();
     } finally {

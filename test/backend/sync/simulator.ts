@@ -1,3 +1,4 @@
+import { nodeCrypto } from '../../support/entries.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createSyncHub, type PeerLink, type SyncHub } from '../../../electron/backend/sync/hub.js';
 import { decodeMessage, encodeMessage, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
@@ -35,7 +36,7 @@ export class Simulator {
 
   addPeer(name: string, dataDir: string, skewMs = 0): SimPeer {
     const backend = openTestBackend({ dataDir, create: true, clock: () => this.time.now + skewMs });
-    const hub = createSyncHub({ store: backend.store, now: () => this.time.now + skewMs });
+    const hub = createSyncHub({ store: backend.store, sha256: nodeCrypto.sha256, now: () => this.time.now + skewMs });
     backend.on('entries.added', ({ entries }) => hub.offerLocal(entries));
     const peer = { name, backend, hub };
     this.peers.set(name, peer);
