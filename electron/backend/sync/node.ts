@@ -96,7 +96,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
       const isConnected = id !== null && connected.has(id);
       const skewed = s?.skewMs !== null && s?.skewMs !== undefined && Math.abs(s.skewMs) > maxSkewMs;
       // The first thing a person should act on: a session that failed, a clock far off, a peer out of reach.
-      const problem = s?.problem ?? (skewed ? `its clock is ${describeSkew(s!.skewMs!)} of this laptop's` : isConnected ? null : (dialProblem ?? (s ? DISCONNECTED : null)));
+      const problem = s?.problem ?? (skewed ? `its clock is ${describeSkew(s!.skewMs!)}${s!.skewMs! > 0 ? ' of' : ''} this laptop's` : isConnected ? null : (dialProblem ?? (s ? DISCONNECTED : null)));
       return {
         id, address, connected: isConnected,
         lastSync: s?.lastSyncAt ? new Date(s.lastSyncAt).toISOString() : null,

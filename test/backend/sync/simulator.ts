@@ -1,7 +1,7 @@
 import { nodeCrypto } from '../../support/entries.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createSyncHub, type PeerLink, type SyncHub } from '../../../electron/backend/sync/hub.js';
-import { decodeMessage, encodeMessage, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
+import { decodeMessage, encodeMessage, type Limits, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
 
 export { seededRandom } from '../../support/random.js';
 
@@ -31,12 +31,18 @@ export class Simulator {
   readonly peers = new Map<string, SimPeer>();
   private readonly links = new Map<string, SimLink>();
   delivered = 0;
+  /** Messages delivered, by type, and the largest frame any of them made (bytes). */
+  readonly traffic = { byType: {} as Record<string, number>, largestFrame: 0 };
 
-  constructor(readonly random: () => number, private readonly time: { now: number }) {}
+  constructor(
+    readonly random: () => number,
+    private readonly time: { now: number },
+    private readonly limits?: Partial<Limits>,
+  ) {}
 
   addPeer(name: string, dataDir: string, skewMs = 0): SimPeer {
     const backend = openTestBackend({ dataDir, create: true, clock: () => this.time.now + skewMs });
-    const hub = createSyncHub({ store: backend.store, sha256: nodeCrypto.sha256, now: () => this.time.now + skewMs });
+    const hub = createSyncHub({ store: backend.store, sha256: nodeCrypto.sha256, now: () => this.time.now + skewMs, limits: this.limits });
     backend.on('entries.added', ({ entries }) => hub.offerLocal(entries));
     const peer = { name, backend, hub };
     this.peers.set(name, peer);
@@ -79,7 +85,10 @@ export class Simulator {
     if (busy.length === 0) return false;
     const channel = busy[Math.floor(this.random() * busy.length)]!;
     const message = channel.queue.shift()!;
-    channel.to.receive(decodeMessage(encodeMessage(message)));
+    const frame = encodeMessage(message);
+    this.traffic.byType[message.type] = (this.traffic.byType[message.type] ?? 0) + 1;
+    this.traffic.largestFrame = Math.max(this.traffic.largestFrame, frame.length);
+    channel.to.receive(decodeMessage(frame));
     this.delivered++;
     this.time.now += 1;
     return true;

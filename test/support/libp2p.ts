@@ -1,0 +1,54 @@
+import '../../electron/backend/polyfills.js';
+import { generateKey } from '@libp2p/pnet';
+import { randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '../../electron/backend/clock.js';
+import { buildClockIndex } from '../../electron/backend/sync/clock-index.js';
+import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
+import type { Limits } from '../../electron/backend/sync/protocol.js';
+import { openTestBackend, type TestBackend } from './backend.js';
+import { nodeCrypto } from './entries.js';
+
+/** A team's pre-shared key, as `team create` makes one (not written to any data directory). */
+export function teamKey() {
+  const psk = new Uint8Array(95);
+  generateKey(psk);
+  return { id: randomBytes(8).toString('hex'), name: 'ROT test', psk };
+}
+export type TestTeam = ReturnType<typeof teamKey>;
+
+/** A hello from a device with an empty log, as /baken/sync/2.0.0 has it. */
+export function emptyHello(device: string, time: number) {
+  return { type: 'hello' as const, versions: ['2.0'], device, time, clock: buildClockIndex(new Map(), nodeCrypto.sha256).summary('') };
+}
+
+export async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Laptops running a real sync node on 127.0.0.1 (never mDNS: tests run in the host's namespace); stop them all with `stopAll`. */
+export function laptops(tempDir: () => string) {
+  const running: { node: SyncNode; backend: TestBackend }[] = [];
+  return {
+    async start(team: TestTeam, options: { peers?: string[]; limits?: Partial<Limits>; clock?: Clock } = {}) {
+      const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: options.clock });
+      const node = await createSyncNode({
+        replica: backend.store, knownPeers: backend.store.knownPeers, signer: backend.identity, sha256: nodeCrypto.sha256, events: backend.events,
+        clock: options.clock ?? systemClock, team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers: options.peers, limits: options.limits,
+      });
+      await node.start();
+      running.push({ node, backend });
+      const address = node.status().listen[0]!.replace(/\/p2p\/.*/, '');
+      return { backend, node, address };
+    },
+    async stopAll() {
+      for (const { node, backend } of running.splice(0)) {
+        await node.stop();
+        backend.close();
+      }
+    },
+  };
+}
