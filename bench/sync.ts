@@ -4,6 +4,7 @@ import { makeRemoteDevices, prepareRemoteLog } from './lib/remote-log.js';
 import { printSections, type Section } from './lib/report.js';
 import { createSigningPool } from './lib/signing.js';
 import { formatCount, formatMb, formatMs, formatRate, nowMs, percentile } from './lib/stats.js';
+import { clockExchangeSection } from './sync/clock-exchange.js';
 import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, serveInChild, waitFor, type BenchPeer } from './sync/peers.js';
 import type { SignedEntry } from '../shared/domain/entry.js';
 
@@ -13,8 +14,10 @@ const LIVE_P99_TARGET_MS = 250;
 
 /** Initial sync, resync after a partition, and live propagation over libp2p on 127.0.0.1 (one process). */
 const area: BenchArea = {
-  description: 'sync over libp2p on 127.0.0.1: initial 100k, resync after a partition, live A→B→C',
+  description: 'sync over libp2p on 127.0.0.1: initial 100k, resync after a partition, live A→B→C; clock exchange for 10k and 100k authors',
   async run({ quick }) {
+    progress('clock exchange for 10k and 100k authors');
+    const clockSection = clockExchangeSection(quick);
     const total = quick ? 10_000 : 100_000;
     const fresh = quick ? 100 : 1_000;
     const liveSamples = quick ? 50 : 200;
@@ -113,7 +116,7 @@ const area: BenchArea = {
           ],
         },
       ];
-      printSections(sections);
+      printSections([...sections, clockSection]);
     } finally {
       for (const peer of peers) await closePeer(peer);
     }

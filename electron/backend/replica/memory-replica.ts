@@ -114,20 +114,22 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
     return report;
   }
 
+  const headOf = (author: string): AuthorHead | undefined => {
+    const chain = chainOf(author);
+    if (chain.length === 0) return undefined;
+    const seq = chain[chain.length - 1]!.seq;
+    const head = chain.find((e) => e.seq === seq)!.id;
+    // Chains start at seq 1 without gaps, so entries beyond the head's seq are fork evidence.
+    const extra = chain.length - seq;
+    return extra > 0 ? { seq, head, extra } : { seq, head };
+  };
+
   return {
     author: options.author,
     authorHeads() {
-      const heads = new Map<string, AuthorHead>();
-      for (const author of [...chains.keys()].sort()) {
-        const chain = chainOf(author);
-        const seq = chain[chain.length - 1]!.seq;
-        const head = chain.find((e) => e.seq === seq)!.id;
-        // Chains start at seq 1 without gaps, so entries beyond the head's seq are fork evidence.
-        const extra = chain.length - seq;
-        heads.set(author, extra > 0 ? { seq, head, extra } : { seq, head });
-      }
-      return heads;
+      return new Map([...chains.keys()].sort().map((author) => [author, headOf(author)!]));
     },
+    authorHead: headOf,
     chainAfter(author, seq, id, limit) {
       return chainOf(author).filter((e) => after(e, seq, id)).slice(0, limit).map((e) => structuredClone(e));
     },

@@ -11,6 +11,8 @@ export interface Replica {
   readonly author: string;
   /** The clock: per author (in ascending key order), the highest seq held and its entry (fork evidence counted in `extra`). */
   authorHeads(): Map<string, AuthorHead>;
+  /** One author's head, as authorHeads() would give it; undefined when no entry of the author is held. */
+  authorHead(author: string): AuthorHead | undefined;
   /** One author's entries after (seq, id) in chain order, forks at one seq in id order; id '~' means after every entry at seq. */
   chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[];
   /** The ids held at one author's seq (more than one: a fork). */

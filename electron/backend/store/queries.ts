@@ -142,10 +142,18 @@ export function createSyncQueries(db: SqliteDatabase) {
     `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = ? AND (seq, id) > (?, ?) ORDER BY seq, id LIMIT ?`,
   );
   const atSeq = db.prepare<[string, number], { id: string }>('SELECT id FROM entries WHERE author = ? AND seq = ? ORDER BY id');
+  const oneHead = db.prepare<[{ author: string }], { seq: number; head: string; total: number }>(`
+    SELECT seq, (SELECT min(id) FROM entries WHERE author = @author AND seq = top.seq) AS head, (SELECT count(*) FROM entries WHERE author = @author) AS total
+    FROM (SELECT max(seq) AS seq FROM entries WHERE author = @author) AS top WHERE top.seq IS NOT NULL`);
+  const toHead = (r: { seq: number; head: string; total: number }): AuthorHead => (r.total > r.seq ? { seq: r.seq, head: r.head, extra: r.total - r.seq } : { seq: r.seq, head: r.head });
   return {
     /** author → highest seq and head hash: what sync peers exchange to find what the other lacks. */
     authorHeads(): Map<string, AuthorHead> {
-      return new Map(heads.all().map((r) => [r.author, r.total > r.seq ? { seq: r.seq, head: r.head, extra: r.total - r.seq } : { seq: r.seq, head: r.head }]));
+      return new Map(heads.all().map((r) => [r.author, toHead(r)]));
+    },
+    authorHead(author: string): AuthorHead | undefined {
+      const row = oneHead.get({ author });
+      return row ? toHead(row) : undefined;
     },
     /** One author's entries after (seq, id), in chain order; forks at one seq come in id order. */
     chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[] {

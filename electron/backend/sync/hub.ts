@@ -1,6 +1,7 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import type { IngestReport, Replica } from '../replica/replica.js';
 import type { Limits, SyncMessage, UnknownMessage } from './protocol.js';
+import { buildClockIndex, type ClockIndex } from './clock-index.js';
 import { createSyncSession, type SessionStatus, type SyncSession } from './session.js';
 
 export interface PeerLink {
@@ -37,8 +38,33 @@ export interface SyncHubOptions {
 export function createSyncHub(options: SyncHubOptions) {
   const links = new Set<PeerLink>();
   const history = new Map<string, { status: SessionStatus; problem: string | null }>();
+  let current: ClockIndex | null = null;
+  /** Authors stored since `current` was made: only their heads are read again for the next session. */
+  const changed = new Set<string>();
+
+  /**
+   * The clock as a new session starts from it. Built from every head once, then kept: everything this
+   * device stores passes through the hub (offerLocal, a session's ingest), so the authors it names are
+   * the only ones whose heads can have moved.
+   */
+  const clockIndex = (): ClockIndex => {
+    if (!current) {
+      current = buildClockIndex(options.store.authorHeads(), options.sha256);
+      changed.clear();
+    } else if (changed.size > 0) {
+      current = current.withChanges(new Map([...changed].map((author) => [author, options.store.authorHead(author)])));
+      changed.clear();
+    }
+    return current;
+  };
+  const touched = (entries: readonly Offered[], forkedAuthors: readonly string[]) => {
+    if (!current) return;
+    for (const entry of entries) changed.add(entry.author);
+    for (const author of forkedAuthors) changed.add(author);
+  };
 
   const relay = (from: PeerLink | null, entries: readonly Offered[], forkedAuthors: readonly string[]) => {
+    touched(entries, forkedAuthors);
     for (const link of links) if (link !== from) link.session.offer(entries, forkedAuthors);
   };
 
@@ -49,7 +75,7 @@ export function createSyncHub(options: SyncHubOptions) {
         peer,
         session: createSyncSession({
           store: options.store,
-          sha256: options.sha256,
+          clockIndex,
           send,
           now: options.now,
           limits: options.limits,

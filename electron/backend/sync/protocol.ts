@@ -22,7 +22,7 @@ export const LIMITS = {
   /** Prefixes in one `clock-query` (and parts in one `clock-reply`). */
   maxPrefixesPerQuery: 16,
   /** A clock range with at most this many authors is answered with their heads, a larger one with its 16 sub-ranges. */
-  maxHeadsPerPart: 64,
+  maxHeadsPerPart: 16,
   /** Authors in one `want`. */
   maxWantAuthors: 1000,
   /**
@@ -106,7 +106,7 @@ export const clockQuerySchema = z.object({
 
 export const clockPartSchema = z.object({
   prefix,
-  /** Every author in the range with its head, when the range holds at most maxHeadsPerPart authors … */
+  /** Every author in the range with its head, when the range holds at most maxHeadsPerPart authors (or its prefix is a whole key) … */
   heads: z.record(hex(32), authorHeadSchema).optional(),
   /** … else the summaries of its non-empty sub-ranges (prefix + one hex digit). */
   children: z.array(summary.extend({ prefix })).max(16).optional(),

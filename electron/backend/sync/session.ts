@@ -1,14 +1,14 @@
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import { planSends } from '../replica/plan.js';
 import { AFTER_ALL, type IngestReport, type Replica } from '../replica/replica.js';
-import { buildClockIndex, type ClockIndex } from './clock-index.js';
+import type { ClockIndex } from './clock-index.js';
 import { LIMITS, PeerReportedError, PROTOCOL_REVISIONS, ProtocolError, type Limits, type SyncMessage, type UnknownMessage } from './protocol.js';
 import { createReconciler, type Learned, type Reconciler } from './reconcile.js';
 
 export interface SessionOptions {
   store: Replica;
-  /** SHA-256, for the clock fingerprints. */
-  sha256(bytes: Uint8Array): Uint8Array;
+  /** This device's clock, indexed for comparison, as it is now (the hub keeps it between sessions). */
+  clockIndex(): ClockIndex;
   send(message: SyncMessage): void;
   now(): number;
   /** Entries this session stored, so the node can pass them on to its other peers. */
@@ -173,7 +173,7 @@ export function createSyncSession(options: SessionOptions) {
   return {
     /** Opens the conversation: our hello, with the summary of our clock as it is now. */
     start(): void {
-      index = buildClockIndex(store.authorHeads(), options.sha256);
+      index = options.clockIndex();
       reconciler = createReconciler(index, limits);
       send({ type: 'hello', versions: [...PROTOCOL_REVISIONS], device: store.author, time: now(), clock: index.summary('') });
     },

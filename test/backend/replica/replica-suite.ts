@@ -76,7 +76,9 @@ export function describeReplica(name: string, create: (setup: ReplicaSetup) => R
       for (const chain of chains) {
         const last = chain[chain.length - 1]!;
         expect(heads.get(last.author)).toEqual({ seq: last.seq, head: last.id });
+        expect(r.authorHead(last.author)).toEqual({ seq: last.seq, head: last.id });
       }
+      expect(r.authorHead(makeSigner().publicKeyHex)).toBeUndefined();
     });
 
     it('gives one author\'s chain in order after a (seq, id) cursor, at most `limit` entries', () => {
@@ -105,6 +107,7 @@ export function describeReplica(name: string, create: (setup: ReplicaSetup) => R
       expect(second).toEqual({ ...EMPTY, added: [low.id], forks: [{ author: rogue.publicKeyHex, seq: 4, id: low.id }] });
 
       expect(r.authorHeads().get(rogue.publicKeyHex)).toEqual({ seq: 4, head: low.id, extra: 1 });
+      expect(r.authorHead(rogue.publicKeyHex)).toEqual({ seq: 4, head: low.id, extra: 1 });
       expect(r.idsAtSeq(rogue.publicKeyHex, 4)).toEqual([low.id, high.id]);
       expect(r.chainAfter(rogue.publicKeyHex, 3, AFTER_ALL, 10)).toEqual([low, high]);
       expect(r.chainAfter(rogue.publicKeyHex, 4, low.id, 10)).toEqual([high]);

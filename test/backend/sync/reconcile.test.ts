@@ -36,6 +36,21 @@ describe('clock index', () => {
     expect(buildClockIndex(fewer, sha256).summary('').authors).toBe(499);
   });
 
+  it('computes fingerprints as docs/PROTOCOL.md defines them (sum of SHA-256 digests mod 2^256, then SHA-256 with the count)', () => {
+    const heads = clock(40, 3);
+    heads.set([...heads.keys()][0]!, { seq: 3, head: 'a'.repeat(64), extra: 2 });
+    const digest = (a: string, h: AuthorHead) => BigInt(`0x${Buffer.from(sha256(new TextEncoder().encode(`${a} ${h.seq} ${h.head} ${h.extra ?? 0}`))).toString('hex')}`);
+    const expected = (prefix: string) => {
+      const inRange = [...heads].filter(([a]) => a.startsWith(prefix));
+      const sum = inRange.reduce((acc, [a, h]) => (acc + digest(a, h)) % (1n << 256n), 0n);
+      const bytes = Buffer.concat([Buffer.from(sum.toString(16).padStart(64, '0'), 'hex'), Buffer.alloc(8)]);
+      bytes.writeBigUInt64BE(BigInt(inRange.length), 32);
+      return { authors: inRange.length, fp: Buffer.from(sha256(bytes)).subarray(0, 16).toString('hex') };
+    };
+    const index = buildClockIndex(heads, sha256);
+    for (const prefix of ['', '0', '7', 'a', 'f', 'ff']) expect(index.summary(prefix), prefix).toEqual(expected(prefix));
+  });
+
   it('answers a small range with its heads and a large one with its non-empty sub-ranges', () => {
     const index = buildClockIndex(clock(300), sha256);
     const whole = index.part('', 64);
@@ -140,4 +155,24 @@ describe('reconciliation between real logs', () => {
     expect(sim.traffic.largestFrame).toBeLessThan(800 * 1024);
     sim.close();
   }, 120_000);
+});
+
+describe('clock index after changes', () => {
+  it('equals an index built from scratch, whatever changed, was added or went away', () => {
+    const random = seededRandom(8);
+    let heads = clock(200, 4);
+    let index = buildClockIndex(heads, sha256);
+    for (let round = 0; round < 20; round++) {
+      const changes = new Map<string, AuthorHead | undefined>();
+      for (const [author, head] of heads) if (random() < 0.05) changes.set(author, random() < 0.2 ? undefined : { ...head, seq: head.seq + 1 });
+      for (const [author, head] of clock(1 + Math.floor(random() * 5), 100 + round)) changes.set(author, head);
+      const next = new Map(heads);
+      for (const [author, head] of changes) if (head) next.set(author, head); else next.delete(author);
+      heads = next;
+      index = index.withChanges(changes);
+      const fresh = buildClockIndex(heads, sha256);
+      for (const prefix of ['', '0', '5', 'a', 'f', '3c']) expect(index.summary(prefix), `round ${round}, ${prefix}`).toEqual(fresh.summary(prefix));
+      expect(index.range('')).toEqual(fresh.range(''));
+    }
+  });
 });
