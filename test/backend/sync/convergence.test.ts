@@ -65,8 +65,8 @@ describe('sync protocol in a seeded simulator', () => {
           else await peer.backend.api['log.add']({ incident: incidents[0]!, kind, body: { text: `${kind} ${round}.${k}` } });
         }
         if (round === 10) {
-          sim.peers.get('b')!.backend.store.ingest([root, forkA]);
-          sim.peers.get('d')!.backend.store.ingest([root, forkB]);
+          sim.importElsewhere('b', [root!, forkA]);
+          sim.importElsewhere('d', [root!, forkB]);
         }
         const steps = Math.floor(random() * 60);
         for (let s = 0; s < steps && sim.step(); s++);

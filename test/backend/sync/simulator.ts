@@ -1,4 +1,6 @@
 import { nodeCrypto } from '../../support/entries.js';
+import type { SignedEntry } from '../../../shared/domain/entry.js';
+import { announceIngest } from '../../../electron/backend/ingest-events.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createSyncHub, type PeerLink, type SyncHub } from '../../../electron/backend/sync/hub.js';
 import { decodeMessage, encodeMessage, type Limits, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
@@ -43,7 +45,9 @@ export class Simulator {
   addPeer(name: string, dataDir: string, skewMs = 0): SimPeer {
     const backend = openTestBackend({ dataDir, create: true, clock: () => this.time.now + skewMs });
     const hub = createSyncHub({ store: backend.store, sha256: nodeCrypto.sha256, now: () => this.time.now + skewMs, limits: this.limits });
-    backend.on('entries.added', ({ entries }) => hub.offerLocal(entries));
+    // Wired as the sync node wires it: what the device stores other than from a peer is offered to every peer.
+    backend.on('entries.added', ({ entries, source }) => source.type !== 'peer' && hub.offerLocal(entries));
+    backend.on('fork.detected', ({ author, source }) => source.type !== 'peer' && hub.offerLocal([], [author]));
     const peer = { name, backend, hub };
     this.peers.set(name, peer);
     return peer;
@@ -119,6 +123,13 @@ export class Simulator {
         }
       },
     };
+  }
+
+  /** Entries reaching a peer some other way (a USB bundle): stored and announced as a bundle import is. */
+  importElsewhere(name: string, entries: readonly SignedEntry[]): void {
+    const { backend } = this.peers.get(name)!;
+    const report = backend.store.ingest(entries);
+    announceIngest(backend.events.emit, report, entries, { type: 'bundle', file: 'usb.baken', operation: 'sim' }, (id) => backend.store.entry(id));
   }
 
   close(): void {
