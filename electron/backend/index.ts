@@ -15,6 +15,7 @@ import { createNodeEntryCrypto } from './node-crypto.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
 import { createExternalWritesWatcher } from './parts/external-writes.js';
+import { listenPoints, rememberListen } from './sync/reach.js';
 import { createStatusPublisher } from './sync/status-publisher.js';
 import { loadTeam } from './sync/team/team.js';
 
@@ -73,18 +74,25 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
 
   /** The sync node and its status publisher, when a network was asked for; libp2p loads only then. */
   const networkParts = async (): Promise<Part[]> => {
-    if (!options.network) return [];
+    const network = options.network;
+    if (!network) return [];
     const team = loadTeam(dataDir);
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
     const { createSyncNode } = await import('./sync/node.js');
     const node = await createSyncNode({
-      replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...options.network,
+      replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...network,
     });
     const exposed: Part = {
       name: 'sync node',
       start: async () => {
         await node.start();
         liveNode = node;
+        try {
+          rememberListen(dataDir, listenPoints(network.listen, node.status().listen), clock.now());
+        } catch (error) {
+          // Only invites made while no node runs need it; the node itself works without.
+          log(`could not remember where the node listens: ${(error as Error).message}`);
+        }
       },
       stop: async () => {
         liveNode = null;

@@ -27,3 +27,17 @@ export function oneLine(text: string, max = 100): string {
 export function listOr(lines: string[], empty: string): string {
   return lines.length ? lines.join('\n') : empty;
 }
+
+/**
+ * Text that came from elsewhere (an invite, a peer, the database), made safe for a terminal: control
+ * characters and the invisible ones that reorder or hide text are shown as \u{…} escapes, so they
+ * can neither move the cursor, recolour the screen nor make one address look like another.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}\u2028\u2029]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
+/** An ISO instant as this CLI shows times elsewhere: UTC, to the second. */
+export function instant(iso: string): string {
+  return iso.replace('T', ' ').slice(0, 19);
+}

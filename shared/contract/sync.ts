@@ -8,12 +8,16 @@ export const DEFAULT_SYNC_PORT = 4100;
 export const syncArea = {
   'team.create': method(z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters') })).returns<TeamView>(),
   /** `out`: also write the code to this file (private, mode 0600), for carrying it on a stick. */
-  'team.invite': method(z.strictObject({ out: z.string().min(1).optional() })).returns<{ code: string; team: TeamView; addresses: string[] }>(),
+  'team.invite': method(z.strictObject({ out: z.string().min(1).optional() })).returns<InviteView>(),
   'team.join': method(z.strictObject({ code: z.string().trim().min(1, 'must not be empty').max(4000, 'is far too long for an invite code') })).returns<
     TeamView & { peersAdded: number }
   >(),
   'peer.add': method(z.strictObject({ address: z.string().trim().min(1, 'must not be empty').max(300) })).returns<{ address: string }>(),
   'sync.status': method(z.strictObject({})).returns<SyncStatusView>(),
+  /** Every remembered peer address: how it was added, whether and when it was reached, the last error. */
+  'peer.list': method(z.strictObject({})).returns<KnownPeerView[]>(),
+  /** Forgets a peer address (as typed for peer.add, or as peer.list shows it); a running node stops dialling it. */
+  'peer.remove': method(z.strictObject({ address: z.string().trim().min(1, 'must not be empty').max(300) })).returns<{ address: string }>(),
 };
 
 export interface TeamView { id: string; name: string }
@@ -38,4 +42,44 @@ export interface SyncStatusView {
   peerId: string | null;
   listen: string[];
   peers: PeerView[];
+}
+
+export interface InviteView {
+  code: string;
+  team: TeamView;
+  /** Where teammates can reach this device, as the code carries them (at most 8; may be none). */
+  addresses: string[];
+  /** Where the addresses come from, so a user interface can say how far they can be trusted. */
+  reach: {
+    /**
+     * `serving`: where the node running now listens. `last-serve`: no node runs; this machine's
+     * addresses where the last node listened, good once `baken serve` listens there again.
+     * `default`: no node has run here yet; this machine's addresses on DEFAULT_SYNC_PORT.
+     */
+    from: 'serving' | 'last-serve' | 'default';
+    /** The TCP ports listened on, or assumed. */
+    ports: number[];
+    /**
+     * Why `addresses` is empty: the node listens (or listened) only on loopback, which no teammate
+     * can reach, or this machine has no LAN address at all. The code still carries the team key;
+     * teammates then add this device's address by hand.
+     */
+    problem: 'loopback-only' | 'no-lan-address' | null;
+  };
+}
+export interface KnownPeerView {
+  /** A multiaddr, e.g. /ip4/192.168.1.20/tcp/4100. */
+  address: string;
+  /** How it was added: by hand (peer add, serve --peer), from an invite code, or found on the LAN. */
+  source: 'manual' | 'invite' | 'discovered';
+  addedAt: string;
+  /** The peer last reached at this address. */
+  peerId: string | null;
+  /** Whether this device ever connected to it, and when last. */
+  reached: boolean;
+  lastConnected: string | null;
+  /** Why the last dial failed, in plain words; null once a dial succeeds. */
+  lastError: string | null;
+  /** Connected now, by a node running on this data directory. */
+  connected: boolean;
 }

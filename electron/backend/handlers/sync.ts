@@ -1,11 +1,13 @@
 import { networkInterfaces } from 'node:os';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
-import { DEFAULT_SYNC_PORT, type SyncStatusView, type syncArea } from '../../../shared/contract/sync.js';
+import { DEFAULT_SYNC_PORT, type InviteView, type KnownPeerView, type SyncStatusView, type syncArea } from '../../../shared/contract/sync.js';
+import { INVITE_MAX_ADDRESSES } from '../../../shared/team/invite.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import type { LogStore } from '../store/index.js';
 import { parsePeerAddress } from '../sync/addresses.js';
 import type { NodeStatus } from '../sync/node.js';
+import { lastListen, listenPoints, reachableAddresses, type Interfaces } from '../sync/reach.js';
 import { readStatusFile } from '../sync/status-file.js';
 import { decodeInvite, encodeInvite } from '../sync/team/invite.js';
 import { createTeam, joinTeam, loadTeam } from '../sync/team/team.js';
@@ -23,10 +25,12 @@ export interface SyncHandlerDeps {
   now: () => number;
   /** The node running in this process, if any (else a `baken serve` may publish its status file). */
   liveNode: () => LiveNode | null;
+  /** This machine's network interfaces (default: the operating system's), for the addresses an invite carries. */
+  interfaces?: () => Interfaces;
 }
 
 /** Team membership, peers and the live network state. */
-export function createSyncHandlers({ store, dataDir, now, liveNode }: SyncHandlerDeps): HandlersOf<typeof syncArea> {
+export function createSyncHandlers({ store, dataDir, now, liveNode, interfaces = networkInterfaces }: SyncHandlerDeps): HandlersOf<typeof syncArea> {
   const requireTeam = () => {
     const team = loadTeam(dataDir);
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
@@ -51,11 +55,11 @@ export function createSyncHandlers({ store, dataDir, now, liveNode }: SyncHandle
     'team.create': ({ name }) => createTeam(dataDir, name, now),
     'team.invite': ({ out }) => {
       const team = requireTeam();
-      const addresses = inviteAddresses(liveStatus()?.listen);
+      const { from, addresses, ports, problem } = inviteReach();
       const code = encodeInvite(team, addresses);
       // The code carries the team key: as private as team.key itself.
       if (out !== undefined) writeFileAtomic(out, `${code}\n`, { doing: `writing the invite code to ${out}`, mode: 0o600 });
-      return { code, team: { id: team.id, name: team.name }, addresses };
+      return { code, team: { id: team.id, name: team.name }, addresses, reach: { from, ports, problem } };
     },
     'team.join': ({ code }) => {
       const invite = decodeInvite(code);
@@ -71,19 +75,33 @@ export function createSyncHandlers({ store, dataDir, now, liveNode }: SyncHandle
       return { address: parsed };
     },
     'sync.status': status,
+    'peer.list': () => {
+      const connected = new Set((liveStatus()?.peers ?? []).filter((p) => p.connected && p.address !== null).map((p) => p.address));
+      return store.knownPeers.list().map((p): KnownPeerView => ({
+        address: p.address, source: p.source, addedAt: new Date(p.addedAt).toISOString(), peerId: p.peerId,
+        reached: p.lastConnectedAt !== null, lastConnected: p.lastConnectedAt === null ? null : new Date(p.lastConnectedAt).toISOString(),
+        lastError: p.lastError, connected: connected.has(p.address),
+      }));
+    },
+    'peer.remove': ({ address }) => {
+      // Exactly as peer.list shows it first, then as peer add would store what was typed (10.0.0.7:4100).
+      const stored = store.knownPeers.list().find((p) => p.address === address)?.address ?? parsePeerAddress(address).toString();
+      if (!store.knownPeers.remove(stored)) throw new BakenError('not-found', `no known peer has the address ${stored} (baken peer list shows them)`);
+      return { address: stored };
+    },
   };
-}
 
-/**
- * Where teammates can reach this device: the running node's addresses without loopback, else this
- * machine's LAN addresses on the default port (what `baken serve` listens on).
- */
-function inviteAddresses(listen: string[] | undefined): string[] {
-  const usable = (listen ?? []).map((a) => a.replace(/\/p2p\/.*$/, '')).filter((a) => !/^\/ip4\/(127\.|0\.0\.0\.0)|^\/ip6\/::1?\//.test(a));
-  if (usable.length > 0) return [...new Set(usable)].slice(0, 8);
-  const lan: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const iface of list ?? []) if (iface.family === 'IPv4' && !iface.internal) lan.push(`/ip4/${iface.address}/tcp/${DEFAULT_SYNC_PORT}`);
+  /**
+   * The addresses an invite carries: where the running node listens, else where the last one
+   * listened, else where `baken serve` listens by default; each without loopback, which no
+   * teammate can reach.
+   */
+  function inviteReach(): InviteView['reach'] & { addresses: string[] } {
+    const live = liveStatus();
+    const last = live ? null : lastListen(dataDir);
+    const from = live ? 'serving' : last ? 'last-serve' : 'default';
+    const points = live ? listenPoints(live.listen, live.listen) : (last ?? [{ family: 4, host: '0.0.0.0', port: DEFAULT_SYNC_PORT }]);
+    const reach = reachableAddresses(points, interfaces());
+    return { from, ...reach, addresses: reach.addresses.slice(0, INVITE_MAX_ADDRESSES) };
   }
-  return lan.slice(0, 8);
 }

@@ -9,9 +9,27 @@ import { ping } from '@libp2p/ping';
 import { preSharedKey } from '@libp2p/pnet';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p } from 'libp2p';
+import { inboundHandshakeBudget } from './inbound-guard.js';
 import { applyXsalsa20MemoryFix } from './xsalsa20-memory-fix.js';
 
 applyXsalsa20MemoryFix();
+
+/**
+ * What a node admits from the network before a connection has shown it holds the team key. The
+ * numbers and their reasons are in docs/PROTOCOL.md, section 1 ("Strangers on the LAN").
+ */
+export const INBOUND_LIMITS = {
+  /** A Baken dialler gives up after this long itself, so waiting longer for a handshake only serves a stalling stranger. */
+  upgradeTimeoutMs: 6000,
+  /** Unfinished inbound connections for the whole node: room for a whole team reconnecting at once. */
+  maxPending: 64,
+  /** Unfinished inbound connections from one address: one laptop needs one, two when it dials twice. */
+  maxPendingPerAddress: 4,
+  /** New inbound connections one address may open per second (libp2p's fixed one-second window). */
+  perAddressPerSecond: 5,
+  /** Upgraded connections (teammates only): far above a team, so libp2p never prunes a teammate's link. */
+  maxConnections: 300,
+} as const;
 
 /** The libp2p host Baken runs: TCP, Noise, Yamux, the team key as pre-shared key, identify, ping, optional mDNS. */
 export async function createBakenLibp2p(options: { deviceSeed: Uint8Array; psk: Uint8Array; listen: string[]; mdns: boolean }): Promise<Libp2p> {
@@ -26,7 +44,14 @@ export async function createBakenLibp2p(options: { deviceSeed: Uint8Array; psk: 
     // process, but the service's own 'peer' event fires on every announcement heard, which is what a
     // node needs to find a peer again after the connection dropped (see node.ts).
     services: { identify: identify(), ping: ping(), ...(options.mdns ? { mdns: mdns({ interval: 2000 }) } : {}) },
-    connectionManager: { dialTimeout: 6000 },
+    connectionManager: {
+      dialTimeout: 6000,
+      inboundUpgradeTimeout: INBOUND_LIMITS.upgradeTimeoutMs,
+      maxIncomingPendingConnections: INBOUND_LIMITS.maxPending,
+      inboundConnectionThreshold: INBOUND_LIMITS.perAddressPerSecond,
+      maxConnections: INBOUND_LIMITS.maxConnections,
+    },
+    connectionGater: inboundHandshakeBudget(INBOUND_LIMITS.maxPendingPerAddress),
     // Started by the sync node's start(), so a failure there (a port in use) is cleaned up by its caller.
     start: false,
   });

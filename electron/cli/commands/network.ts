@@ -1,5 +1,6 @@
-import { DEFAULT_SYNC_PORT as DEFAULT_PORT } from '../../../shared/contract/sync.js';
+import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView } from '../../../shared/contract/sync.js';
 import { defineCommand, listFlag, pathArgument, positional, requiredFlag, UsageError, type CommandContext } from '../command.js';
+import { instant, printable } from '../format.js';
 
 export const teamCreate = defineCommand({
   path: ['team', 'create'],
@@ -19,8 +20,29 @@ export const teamInvite = defineCommand({
     const out = ctx.flags.out;
     return ctx.backend().api['team.invite']({ out: typeof out === 'string' ? pathArgument(out) : undefined });
   },
-  human: (r) => `${r.code}\n\nTeam "${r.team.name}"; carries ${r.addresses.length ? r.addresses.join(', ') : 'no addresses (start baken serve first)'}. Treat it like a password.`,
+  human: (r) => `${r.code}\n\nTeam "${printable(r.team.name)}". ${inviteReach(r)}\nThe code carries the team key: treat it like a password.`,
 });
+
+/** In plain words, what the addresses in an invite are worth. */
+function inviteReach({ addresses, reach }: InviteView): string {
+  const port = reach.ports[0] ?? DEFAULT_PORT;
+  const ports = reach.ports.length > 1 ? `ports ${reach.ports.join(', ')}` : `port ${port}`;
+  const list = addresses.map(printable).join(', ');
+  const byHand = `After joining, a teammate adds this laptop by hand: baken peer add ADDRESS:${port} (this laptop's address on the LAN)`;
+  switch (reach.problem) {
+    case 'no-lan-address':
+      return `It carries no address: this laptop has no network address right now. ${byHand}, once it is on the network.`;
+    case 'loopback-only':
+      return (
+        `It carries no address: ${reach.from === 'serving' ? 'the running node listens' : 'the last baken serve listened'} only on this machine ` +
+        `(loopback, ${ports}), which teammates cannot reach. ${byHand}, with baken serve listening there (--listen /ip4/0.0.0.0/tcp/${port}).`
+      );
+    case null:
+      if (reach.from === 'serving') return `It carries ${list}, where the running node listens.`;
+      if (reach.from === 'last-serve') return `It carries ${list}: this laptop's addresses on ${ports}, where baken serve listened last; teammates reach it there while baken serve runs on that port.`;
+      return `It carries ${list}: this laptop's addresses on ${ports}, where baken serve listens by default; teammates reach it there once baken serve runs.`;
+  }
+}
 
 export const teamJoin = defineCommand({
   path: ['team', 'join'],
@@ -41,6 +63,32 @@ export const peerAdd = defineCommand({
   },
   human: (r) => `Peer ${r.address} added.`,
 });
+
+export const peerList = defineCommand({
+  path: ['peer', 'list'],
+  summary: 'List the remembered peer addresses: how each was added, whether and when it was reached, the last error',
+  async run(ctx) {
+    return ctx.backend().api['peer.list']({});
+  },
+  human: (peers) => (peers.length === 0 ? 'No known peers. Add one with: baken peer add HOST:PORT' : peers.map(peerLine).join('\n')),
+});
+
+export const peerRemove = defineCommand({
+  path: ['peer', 'remove'],
+  summary: 'Forget a peer address (as peer list shows it, or host:port); a running serve stops dialling it',
+  positionals: [{ name: 'ADDR', description: 'e.g. 192.168.1.20:4100 or /ip4/192.168.1.20/tcp/4100' }],
+  async run(ctx) {
+    return ctx.backend().api['peer.remove']({ address: positional(ctx, 0, 'ADDR') });
+  },
+  human: (r) => `Peer ${printable(r.address)} removed; it is no longer dialled.`,
+});
+
+const SOURCES: Record<KnownPeerView['source'], string> = { manual: 'added by hand', invite: 'from an invite', discovered: 'found on the LAN' };
+
+function peerLine(p: KnownPeerView): string {
+  const state = p.connected ? 'connected' : p.reached ? `last connected ${instant(p.lastConnected!)}` : 'never reached';
+  return `${printable(p.address).padEnd(32)} ${SOURCES[p.source].padEnd(15)} ${state}${p.lastError && !p.connected ? ` — ${printable(p.lastError)}` : ''}`;
+}
 
 export const statusCommand = defineCommand({
   path: ['status'],
