@@ -22,7 +22,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   const sameSeq = db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck();
   const pendingCount = db.prepare('SELECT count(*) FROM pending_entries').pluck();
   const hasPending = db.prepare('SELECT 1 FROM pending_entries WHERE id = ?').pluck();
-  const addPending = db.prepare('INSERT OR IGNORE INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const addPending = db.prepare('INSERT OR IGNORE INTO pending_entries (id, author, seq, prev, entry, received_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const waitingOn = db.prepare<[string], { id: string; entry: string }>('SELECT id, entry FROM pending_entries WHERE prev = ? ORDER BY id');
   const dropPending = db.prepare('DELETE FROM pending_entries WHERE id = ?');
   const write = createEntryWriter(db);
@@ -102,7 +102,8 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
         report.rejected.push({ id: entry.id, reason: REJECTED.tooManyWaiting });
         return;
       }
-      addPending.run(entry.id, entry.author, entry.seq, entry.prev, JSON.stringify(entry), now());
+      const json = JSON.stringify(entry);
+      addPending.run(entry.id, entry.author, entry.seq, entry.prev, json, now(), Buffer.byteLength(json));
       pendingRows++;
       parkedNow.add(entry.id);
     };
