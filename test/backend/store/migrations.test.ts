@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import { createEntryWriter, ID_LOOKUP } from '../../../electron/backend/store/ro
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { caught, sha256File, sqliteSideFiles } from '../../support/files.js';
+import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -448,6 +449,7 @@ describe('append-only entries', () => {
 });
 
 describe('migration 5 on a log written at schema 4', () => {
+  const mounts = useTmpfsMounts();
   const T = 1_790_000_000_000;
   const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
   const QUERIES = ['coordinatie', 'brandweer', 'cafe', 'dijk', 'melding', 'anders'];
@@ -551,14 +553,11 @@ describe('migration 5 on a log written at schema 4', () => {
     expectAppendOnly(db);
   });
 
-  it('a process killed part-way leaves the file at schema 4 with everything in it; the next open migrates it', async () => {
-    const dir = tempDir();
-    const file = join(dir, DATABASE_FILE);
+  /** A WAL-mode log at schema 4 of `rows` plain rows (about 750 bytes each on disk), closed; returns what it holds. */
+  function bulkSchema4Log(file: string, rows: number) {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     migrate(db, 4);
-    // Enough rows that the copy spills pages into the WAL long before it commits.
-    const rows = 20_000;
     const insert = db.prepare(INSERT_ENTRY);
     const text = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
     db.transaction(() => {
@@ -571,6 +570,38 @@ describe('migration 5 on a log written at schema 4', () => {
     const before = { schema: schemaSnapshot(db), contents: contents(db) };
     db.close();
     expect(sqliteSideFiles(file)).toEqual([]);
+    return before;
+  }
+
+  it('on a disk too full for the copy, opening fails with disk-full and leaves schema 4; with room, the next open migrates', async () => {
+    const built = join(tempDir(), DATABASE_FILE);
+    const before = bulkSchema4Log(built, 4_000);
+    expect(statSync(built).size).toBeGreaterThan(2_500_000);
+    const mnt = mounts.mount('5m');
+    const file = join(mnt, DATABASE_FILE);
+    copyFileSync(built, file);
+
+    const error = await caught(() => keep(openLogDatabase(file)));
+    expect(error).toBeInstanceOf(BakenError);
+    expect((error as BakenError).code).toBe('disk-full');
+    const after = keep(new Database(file));
+    mounts.beforeUnmount(() => after.close());
+    expect(schemaVersion(after)).toBe(4);
+    expect({ schema: schemaSnapshot(after), contents: contents(after) }).toEqual(before);
+    after.close();
+
+    mounts.remount(mnt, 'size=64m');
+    const reopened = keep(openLogDatabase(file));
+    mounts.beforeUnmount(() => reopened.close());
+    expect(schemaVersion(reopened)).toBe(SCHEMA_VERSION);
+    expect(contents(reopened)).toEqual(before.contents);
+  });
+
+  it('a process killed part-way leaves the file at schema 4 with everything in it; the next open migrates it', async () => {
+    const dir = tempDir();
+    const file = join(dir, DATABASE_FILE);
+    // Enough rows that the copy spills pages into the WAL long before it commits.
+    const before = bulkSchema4Log(file, 20_000);
 
     const { signal, walBytes } = await openAndKillWhenWalGrows(file, 1_000_000);
     expect(signal).toBe('SIGKILL');
