@@ -7,7 +7,7 @@ import { makeChain, makeSigner } from '../support/entries.js';
 
 const A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
-const EMPTY: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+const EMPTY: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
 const SOURCE = { type: 'peer', peer: '12D3KooW', device: null } as const;
 
 function collect() {

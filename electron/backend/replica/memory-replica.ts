@@ -1,7 +1,8 @@
 import type { EntryCrypto, SignedEntry } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS, skewOf } from '../../../shared/domain/hlc.js';
-import { authenticEntries, consecutiveRuns, MAX_PENDING_ENTRIES, parseCandidate, REJECTED } from './checks.js';
-import type { AuthorHead, IngestReport, Replica } from './replica.js';
+import { authenticEntries, consecutiveRuns, parseCandidate, REJECTED } from './checks.js';
+import type { AuthorHead, IngestOptions, IngestReport, Replica } from './replica.js';
+import { createWaitingRoomGate, ingestSource, WAITING_ROOM_CAPS, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from './waiting-room.js';
 
 export interface MemoryReplicaOptions {
   /** This device's author key (64 hex). */
@@ -10,7 +11,7 @@ export interface MemoryReplicaOptions {
   /** Physical time in epoch ms, to flag entries stamped too far ahead. */
   now: () => number;
   maxSkewMs?: number;
-  maxPendingEntries?: number;
+  waitingRoom?: Partial<WaitingRoomCaps>;
 }
 
 /**
@@ -21,18 +22,28 @@ export interface MemoryReplicaOptions {
 export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
   const { crypto, now } = options;
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
-  const maxPending = options.maxPendingEntries ?? MAX_PENDING_ENTRIES;
+  const caps: WaitingRoomCaps = { ...WAITING_ROOM_CAPS, ...options.waitingRoom };
   /** Each author's entries in the log, in chain order: by seq, then id. */
   const chains = new Map<string, SignedEntry[]>();
   const byId = new Map<string, SignedEntry>();
-  /** Authentic entries whose predecessor has not arrived, by id. */
-  const waiting = new Map<string, SignedEntry>();
+  /** Authentic entries whose predecessor has not arrived, by id, with where they came from and their stored size. */
+  const waiting = new Map<string, { entry: SignedEntry; source: string | null; bytes: number }>();
 
   const chainOf = (author: string): readonly SignedEntry[] => chains.get(author) ?? [];
   const after = (entry: SignedEntry, seq: number, id: string) => entry.seq > seq || (entry.seq === seq && entry.id > id);
 
-  function ingest(candidates: readonly unknown[]): IngestReport {
-    const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+  function ingest(candidates: readonly unknown[], ingestOptions?: IngestOptions): IngestReport {
+    const source = ingestSource(ingestOptions);
+    const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
+    const waitingNow = () => [...waiting.values()];
+    const gate = createWaitingRoomGate(caps, source, {
+      entries: () => waiting.size,
+      ofAuthor: (author) => waitingNow().filter((w) => w.entry.author === author).length,
+      ofSource: (from) => {
+        const of = waitingNow().filter((w) => w.source === from);
+        return { entries: of.length, bytes: of.reduce((sum, w) => sum + w.bytes, 0) };
+      },
+    });
     const seen = new Set<string>();
     const byAuthor = new Map<string, SignedEntry[]>();
     for (const candidate of candidates) {
@@ -68,8 +79,9 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
       const filled = [first];
       while (filled.length > 0) {
         const entry = filled.pop()!;
-        const next = [...waiting.values()].filter((w) => w.prev === entry.id).sort((a, b) => (a.id < b.id ? -1 : 1));
-        for (const candidate of next) {
+        const next = waitingNow().filter((w) => w.entry.prev === entry.id).sort((a, b) => (a.entry.id < b.entry.id ? -1 : 1));
+        for (const { entry: candidate, source: from, bytes } of next) {
+          gate.leave(candidate.author, from, bytes);
           waiting.delete(candidate.id);
           parkedNow.delete(candidate.id);
           if (candidate.author === entry.author && candidate.seq === entry.seq + 1) {
@@ -82,11 +94,14 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
       }
     };
     const park = (entry: SignedEntry): void => {
-      if (waiting.size >= maxPending) {
-        report.rejected.push({ id: entry.id, reason: REJECTED.tooManyWaiting });
+      const { bytes } = waitingForm(entry);
+      const full = gate.admit(entry.author, bytes);
+      if (full) {
+        report.rejected.push({ id: entry.id, reason: WAITING_ROOM_FULL[full] });
+        report.waitingRoomFull.push({ id: entry.id, author: entry.author, cap: full });
         return;
       }
-      waiting.set(entry.id, entry);
+      waiting.set(entry.id, { entry, source, bytes });
       parkedNow.add(entry.id);
     };
     /** Whether the entry before a run's first is in the log, still missing, or not its predecessor. */

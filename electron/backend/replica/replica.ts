@@ -17,8 +17,12 @@ export interface Replica {
   chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[];
   /** The ids held at one author's seq (more than one: a fork). */
   idsAtSeq(author: string, seq: number): string[];
-  /** Verifies and stores entries from elsewhere; nothing unverified is ever stored. */
-  ingest(entries: readonly unknown[]): IngestReport;
+  /**
+   * Verifies and stores entries from elsewhere; nothing unverified is ever stored. `from` names
+   * where they came from (a peer id, `bundle:<file>`): entries that must wait for a predecessor are
+   * counted against that source's share of the waiting room (replica/waiting-room.ts).
+   */
+  ingest(entries: readonly unknown[], options?: IngestOptions): IngestReport;
 }
 
 /** What this device holds of one author: the highest seq and the entry at it (the smallest id, if forked). */
@@ -39,8 +43,28 @@ export interface IngestReport {
   /** Second entries for an author's seq: stored as evidence, the author is flagged. */
   forks: { author: string; seq: number; id: string }[];
   rejected: { id: string | null; reason: string }[];
+  /**
+   * Of `rejected`, the entries refused because the waiting room was full for them: for the whole
+   * room, their author or this ingest's source (their reason starts with `missing-predecessor:`).
+   */
+  waitingRoomFull: WaitingRoomRefusal[];
   /** Entries stamped further ahead of our clock than allowed: stored, ordered by their stamp, flagged. */
   skewed: { id: string; aheadMs: number }[];
+}
+
+/** Where an ingest's entries come from: a peer's libp2p id, or `bundle:<file>`. */
+export interface IngestOptions {
+  from?: string;
+}
+
+/** Which cap refused an entry: the whole room, its author's share, or its source's share in entries or bytes. */
+export type WaitingRoomCap = 'entries' | 'author' | 'source' | 'source-bytes';
+
+/** An entry refused because the waiting room was full for it; it is in the report's `rejected` too. */
+export interface WaitingRoomRefusal {
+  id: string;
+  author: string;
+  cap: WaitingRoomCap;
 }
 
 /** "After every entry at this seq", as a chainAfter id. */

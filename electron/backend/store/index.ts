@@ -1,5 +1,6 @@
 import type { EntryCrypto, EntrySigner } from '../../../shared/domain/entry.js';
 import { createHlcClock, type HlcClock } from '../../../shared/domain/hlc.js';
+import { WAITING_ROOM_CAPS, type WaitingRoomCaps } from '../replica/waiting-room.js';
 import { createAppender } from './append.js';
 import type { SqliteDatabase } from './database.js';
 import { createIngester } from './ingest.js';
@@ -14,19 +15,19 @@ export interface LogStoreDeps {
   /** Physical time in epoch ms; injected so tests can set clocks wrong on purpose. */
   now: () => number;
   maxSkewMs?: number;
-  /** Most received entries kept waiting for a missing predecessor (default MAX_PENDING_ENTRIES). */
-  maxPendingEntries?: number;
+  /** Caps on received entries kept waiting for a missing predecessor (default WAITING_ROOM_CAPS). */
+  waitingRoom?: Partial<WaitingRoomCaps>;
 }
 
 /** The situation log on one device: append its own entries, ingest others', query, verify. */
-export function createLogStore({ db, signer, crypto, now, maxSkewMs, maxPendingEntries }: LogStoreDeps) {
+export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom }: LogStoreDeps) {
   const clock = createHlcClock(now, latestTrustedHlc(db), maxSkewMs);
   const queries = createQueries(db);
   return {
     author: signer.publicKeyHex,
     clock: clock as HlcClock,
     append: createAppender(db, signer, crypto, clock, now),
-    ingest: createIngester(db, crypto, clock, now, maxPendingEntries),
+    ingest: createIngester(db, crypto, clock, now, { ...WAITING_ROOM_CAPS, ...waitingRoom }),
     verify: () => verifyLog(db, crypto),
     knownPeers: createKnownPeers(db, now),
     /** Copies committed WAL pages into the database without waiting for readers (cheap when there is nothing to do). */

@@ -1,8 +1,9 @@
 import type { EntryCrypto, SignedEntry } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
-import { authenticEntries, consecutiveRuns, MAX_PENDING_ENTRIES, parseCandidate, REJECTED } from '../replica/checks.js';
-import type { IngestReport } from '../replica/replica.js';
+import { authenticEntries, consecutiveRuns, parseCandidate, REJECTED } from '../replica/checks.js';
+import type { IngestOptions, IngestReport } from '../replica/replica.js';
+import { createWaitingRoomGate, ingestSource, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from '../replica/waiting-room.js';
 import type { SqliteDatabase } from './database.js';
 import { createEntryWriter, ID_LOOKUP, trustedStoredEntry } from './rows.js';
 
@@ -12,7 +13,7 @@ import { createEntryWriter, ID_LOOKUP, trustedStoredEntry } from './rows.js';
  * signature (which covers the run), and entry by entry when that fails. The whole batch is one
  * transaction.
  */
-export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: HlcClock, now: () => number, maxPending = MAX_PENDING_ENTRIES) {
+export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: HlcClock, now: () => number, caps: WaitingRoomCaps) {
   // By (author, seq, id), not by id alone: that index is written at each author's end and stays in
   // cache, where the id index is random. The id is the hash of author and seq among the rest.
   const hasEntry = db.prepare<[string, number, string]>('SELECT 1 FROM entries WHERE author = ? AND seq = ? AND id = ?').pluck();
@@ -22,14 +23,21 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   const sameSeq = db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck();
   const pendingCount = db.prepare('SELECT count(*) FROM pending_entries').pluck();
   const hasPending = db.prepare('SELECT 1 FROM pending_entries WHERE id = ?').pluck();
-  const addPending = db.prepare('INSERT OR IGNORE INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)');
-  const waitingOn = db.prepare<[string], { id: string; entry: string }>('SELECT id, entry FROM pending_entries WHERE prev = ? ORDER BY id');
+  const addPending = db.prepare('INSERT OR IGNORE INTO pending_entries (id, author, seq, prev, entry, received_at, source, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const waitingOn = db.prepare<[string], { id: string; entry: string; source: string | null; bytes: number }>('SELECT id, entry, source, bytes FROM pending_entries WHERE prev = ? ORDER BY id');
+  const pendingOfAuthor = db.prepare<[string]>('SELECT count(*) FROM pending_entries WHERE author = ?').pluck();
+  const pendingOfSource = db.prepare<[string | null], { entries: number; bytes: number }>('SELECT count(*) AS entries, coalesce(sum(bytes), 0) AS bytes FROM pending_entries WHERE source IS ?');
   const dropPending = db.prepare('DELETE FROM pending_entries WHERE id = ?');
   const write = createEntryWriter(db);
 
-  const ingestInTransaction = db.transaction((candidates: readonly unknown[]): IngestReport => {
-    const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+  const ingestInTransaction = db.transaction((candidates: readonly unknown[], source: string | null): IngestReport => {
+    const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
     let pendingRows = pendingCount.get() as number;
+    const gate = createWaitingRoomGate(caps, source, {
+      entries: () => pendingCount.get() as number,
+      ofAuthor: (author) => pendingOfAuthor.get(author) as number,
+      ofSource: (from) => pendingOfSource.get(from)!,
+    });
     const byAuthor = new Map<string, SignedEntry[]>();
     // The body's canonical JSON, by id: computed once for the hash and stored as the row's body.
     const bodyJsonOf = new Map<string, string>();
@@ -84,10 +92,11 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       while (queue.length > 0 && pendingRows > 0) {
         const entry = queue.pop()!;
         for (const row of waitingOn.all(entry.id)) {
+          const waiting = trustedStoredEntry(JSON.parse(row.entry));
+          gate.leave(waiting.author, row.source, row.bytes);
           dropPending.run(row.id);
           pendingRows--;
           parkedNow.delete(row.id);
-          const waiting = trustedStoredEntry(JSON.parse(row.entry));
           if (waiting.author === entry.author && waiting.seq === entry.seq + 1) {
             insertOne(waiting);
             queue.push(waiting);
@@ -98,11 +107,14 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       }
     };
     const park = (entry: SignedEntry): void => {
-      if (pendingRows >= maxPending) {
-        report.rejected.push({ id: entry.id, reason: REJECTED.tooManyWaiting });
+      const { json, bytes } = waitingForm(entry);
+      const full = gate.admit(entry.author, bytes);
+      if (full) {
+        report.rejected.push({ id: entry.id, reason: WAITING_ROOM_FULL[full] });
+        report.waitingRoomFull.push({ id: entry.id, author: entry.author, cap: full });
         return;
       }
-      addPending.run(entry.id, entry.author, entry.seq, entry.prev, JSON.stringify(entry), now());
+      addPending.run(entry.id, entry.author, entry.seq, entry.prev, json, now(), source, bytes);
       pendingRows++;
       parkedNow.add(entry.id);
     };
@@ -155,9 +167,10 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     return hasId.get({ id: first.prev! }) ? 'broken' : 'missing';
   }
 
-  return (candidates: readonly unknown[]): IngestReport => {
+  return (candidates: readonly unknown[], options?: IngestOptions): IngestReport => {
+    const source = ingestSource(options);
     try {
-      return ingestInTransaction.immediate(candidates);
+      return ingestInTransaction.immediate(candidates, source);
     } catch (error) {
       throw storageError(error, 'storing received entries');
     }

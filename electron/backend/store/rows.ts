@@ -20,8 +20,14 @@ export interface EntryRow {
   skew_ms: number | null;
 }
 
-/** Finds an entry by its id (bound as @id) through the index on the hash's first 8 bytes. */
-export const ID_LOOKUP = 'unhex(substr(id, 1, 16)) = unhex(substr(@id, 1, 16)) AND id = @id';
+/**
+ * Finds an entry by its id (bound as @id) through the index on its first 16 hex characters (the
+ * expression must be written exactly as in the index for SQLite to use it). The full id is compared
+ * too, because a 64-bit prefix collision can be made on purpose. It is compared as `+id`: SQLite 3.40
+ * (Debian 12's, which tools reading the file may use) otherwise propagates `id = @id` into the prefix
+ * expression, which then no longer matches the index, and scans the whole table.
+ */
+export const ID_LOOKUP = 'substr(id, 1, 16) = substr(@id, 1, 16) AND +id = @id';
 
 export const ENTRY_COLUMNS = 'id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms';
 

@@ -2,5 +2,5 @@ import { createMemoryReplica } from '../../../electron/backend/replica/memory-re
 import { nodeCrypto } from '../../support/entries.js';
 import { describeReplica } from './replica-suite.js';
 
-describeReplica('in memory', ({ signer, now, maxSkewMs, maxPendingEntries }) =>
-  createMemoryReplica({ author: signer.publicKeyHex, crypto: nodeCrypto, now, maxSkewMs, maxPendingEntries }));
+describeReplica('in memory', ({ signer, now, maxSkewMs, waitingRoom }) =>
+  createMemoryReplica({ author: signer.publicKeyHex, crypto: nodeCrypto, now, maxSkewMs, waitingRoom }));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { signEntry, type EntryEnvelope, type EntrySigner, type SignedEntry, type UnsignedEntry } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
-import { MAX_PENDING_ENTRIES } from '../../../electron/backend/replica/checks.js';
 import { AFTER_ALL, type IngestReport, type Replica } from '../../../electron/backend/replica/replica.js';
+import { WAITING_ROOM_CAPS, waitingForm, type WaitingRoomCaps } from '../../../electron/backend/replica/waiting-room.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 
 /** What the suite decides about the replica it gets. */
@@ -11,14 +11,14 @@ export interface ReplicaSetup {
   signer: EntrySigner;
   now: () => number;
   maxSkewMs: number;
-  maxPendingEntries: number;
+  waitingRoom: WaitingRoomCaps;
 }
 
 /** makeChain stamps its entries from this time on; the replica's clock runs a day later. */
 const CHAIN_T0 = 1_790_000_000_000;
 const NOW = CHAIN_T0 + 86_400_000;
 const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
-const EMPTY: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+const EMPTY: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
 
 const sorted = (ids: readonly string[]) => [...ids].sort();
 const idsOf = (entries: readonly SignedEntry[]) => entries.map((e) => e.id);
@@ -44,9 +44,9 @@ function forkedChain(signer: EntrySigner) {
  * describe block; every implementation runs all of it (test/backend/replica/*.test.ts).
  */
 export function describeReplica(name: string, create: (setup: ReplicaSetup) => Replica): void {
-  const replica = (setup: Partial<ReplicaSetup> = {}) => {
+  const replica = (setup: Partial<Omit<ReplicaSetup, 'waitingRoom'>> & { waitingRoom?: Partial<WaitingRoomCaps> } = {}) => {
     const signer = setup.signer ?? makeSigner();
-    return create({ signer, now: () => NOW, maxSkewMs: DEFAULT_MAX_SKEW_MS, maxPendingEntries: MAX_PENDING_ENTRIES, ...setup });
+    return create({ signer, now: () => NOW, maxSkewMs: DEFAULT_MAX_SKEW_MS, ...setup, waitingRoom: { ...WAITING_ROOM_CAPS, ...setup.waitingRoom } });
   };
 
   describe(`Replica: ${name}`, () => {
@@ -218,17 +218,87 @@ export function describeReplica(name: string, create: (setup: ReplicaSetup) => R
     });
 
     it('rejects entries beyond the waiting limit as missing-predecessor', () => {
-      const r = replica({ maxPendingEntries: 2 });
+      const r = replica({ waitingRoom: { entries: 2 } });
       const chain = makeChain(makeSigner(), INCIDENT, 6);
       const report = r.ingest(chain.slice(2));
       expect(report).toEqual({
         ...EMPTY,
         pending: report.pending,
         rejected: chain.slice(4).map((e) => ({ id: e.id, reason: expect.stringMatching(/^missing-predecessor: /) })),
+        waitingRoomFull: chain.slice(4).map((e) => ({ id: e.id, author: e.author, cap: 'entries' })),
       });
       expect(sorted(report.pending)).toEqual(sorted(idsOf(chain.slice(2, 4))));
       // The two that wait still move in when the gap is filled.
       expect(sorted(r.ingest(chain.slice(0, 2)).added)).toEqual(sorted(idsOf(chain.slice(0, 4))));
+    });
+
+    it('caps the entries waiting per author: another author\'s still wait, and the capped ones come again later', () => {
+      const r = replica({ waitingRoom: { perAuthor: 2 } });
+      const flooding = makeChain(makeSigner(), INCIDENT, 6);
+      const other = makeChain(makeSigner(), INCIDENT, 3);
+      const report = r.ingest([...flooding.slice(2), ...other.slice(1)], { from: 'peer-a' });
+      const refused = flooding.slice(4);
+      expect(report).toEqual({
+        ...EMPTY,
+        pending: report.pending,
+        rejected: refused.map((e) => ({ id: e.id, reason: expect.stringMatching(/^missing-predecessor: too many entries of this author /) })),
+        waitingRoomFull: refused.map((e) => ({ id: e.id, author: e.author, cap: 'author' })),
+      });
+      expect(sorted(report.pending)).toEqual(sorted(idsOf([...flooding.slice(2, 4), ...other.slice(1)])));
+      // The author's share is the author's, whoever sends: another source is refused too.
+      expect(r.ingest([flooding[5]!], { from: 'peer-b' }).waitingRoomFull).toEqual([{ id: flooding[5]!.id, author: flooding[0]!.author, cap: 'author' }]);
+      // Filling the gap moves the waiting ones in and frees the author's share; the refused ones are simply sent again.
+      expect(sorted(r.ingest(flooding.slice(0, 2)).added)).toEqual(sorted(idsOf(flooding.slice(0, 4))));
+      expect(r.ingest(refused, { from: 'peer-a' })).toEqual({ ...EMPTY, added: idsOf(refused) });
+      expect(r.chainAfter(flooding[0]!.author, 0, AFTER_ALL, 10)).toEqual(flooding);
+    });
+
+    it('caps the entries waiting per source: another source, or none named, still finds room', () => {
+      const r = replica({ waitingRoom: { perSource: 3 } });
+      const chains = [0, 1, 2].map(() => makeChain(makeSigner(), INCIDENT, 3));
+      const gapped = chains.flatMap((chain) => chain.slice(1));
+      const report = r.ingest(gapped.slice(0, 4), { from: 'peer-a' });
+      const refused = gapped[3]!;
+      expect(report.pending).toHaveLength(3);
+      expect(report.rejected).toEqual([{ id: refused.id, reason: expect.stringMatching(/^missing-predecessor: too many entries from this source /) }]);
+      expect(report.waitingRoomFull).toEqual([{ id: refused.id, author: refused.author, cap: 'source' }]);
+      expect(r.ingest([gapped[4]!], { from: 'peer-a' }).waitingRoomFull).toEqual([{ id: gapped[4]!.id, author: gapped[4]!.author, cap: 'source' }]);
+      expect(r.ingest([gapped[4]!], { from: 'bundle:/media/usb/noord.baken' })).toEqual({ ...EMPTY, pending: [gapped[4]!.id] });
+      expect(r.ingest([gapped[5]!])).toEqual({ ...EMPTY, pending: [gapped[5]!.id] });
+      // Entries that move into the log free their source's share at once, within the same batch:
+      // the first entry is refused (the share is full), the second fills a gap, the third then fits.
+      const late = makeChain(makeSigner(), INCIDENT, 2)[1]!;
+      expect(r.ingest([late, chains[0]![0]!, refused], { from: 'peer-a' })).toEqual({
+        ...EMPTY,
+        added: idsOf(chains[0]!),
+        pending: [refused.id],
+        rejected: [{ id: late.id, reason: expect.stringMatching(/^missing-predecessor: /) }],
+        waitingRoomFull: [{ id: late.id, author: late.author, cap: 'source' }],
+      });
+    });
+
+    it('caps the bytes waiting per source, so long texts cannot take the room a source\'s count allows', () => {
+      const long = (i: number) => `${i} ${'Lange situatiebeschrijving. '.repeat(700)}`;
+      const chain = makeChain(makeSigner(), INCIDENT, 5, { text: long });
+      const size = (i: number) => waitingForm(chain[i]!).bytes;
+      expect(size(1)).toBeGreaterThan(18_000);
+      const r = replica({ waitingRoom: { bytesPerSource: size(1) + size(2) + size(3) - 1 } });
+      const report = r.ingest(chain.slice(1), { from: 'peer-a' });
+      expect(sorted(report.pending)).toEqual(sorted(idsOf(chain.slice(1, 3))));
+      expect(report.waitingRoomFull).toEqual(chain.slice(3).map((e) => ({ id: e.id, author: e.author, cap: 'source-bytes' })));
+      expect(report.rejected.map((r) => r.reason)).toEqual(chain.slice(3).map(() => expect.stringMatching(/^missing-predecessor: the entries from this source /)));
+      // The same entries fit in another source's share.
+      expect(sorted(r.ingest(chain.slice(3), { from: 'peer-b' }).pending)).toEqual(sorted(idsOf(chain.slice(3))));
+    });
+
+    it('refuses a source that is not a short non-empty name, storing nothing', () => {
+      const r = replica();
+      const chain = makeChain(makeSigner(), INCIDENT, 3);
+      for (const from of ['', 'x'.repeat(5000), 42 as unknown as string]) {
+        expect(() => r.ingest(chain, { from })).toThrow(/options\.from must name the source/);
+      }
+      expect(r.authorHeads()).toEqual(new Map());
+      expect(r.ingest(chain.slice(1))).toEqual({ ...EMPTY, pending: idsOf(chain.slice(1)) });
     });
 
     it('stores an entry stamped too far ahead of its clock, and flags it', () => {

@@ -14,8 +14,8 @@ afterEach(() => {
   for (const db of opened.splice(0)) db.close();
 });
 
-describeReplica('SQLite store', ({ signer, now, maxSkewMs, maxPendingEntries }): Replica => {
+describeReplica('SQLite store', ({ signer, now, maxSkewMs, waitingRoom }): Replica => {
   const db = openLogDatabase(join(tempDir(), 'log.db'));
   opened.push(db);
-  return createLogStore({ db, signer, crypto: nodeCrypto, now, maxSkewMs, maxPendingEntries });
+  return createLogStore({ db, signer, crypto: nodeCrypto, now, maxSkewMs, waitingRoom });
 });

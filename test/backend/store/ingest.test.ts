@@ -7,6 +7,8 @@ import { entryCanonicalBytes, signEntry, type EntrySigner, type SignedEntry, typ
 import { compareHlc } from '../../../shared/domain/hlc.js';
 import type { TextKind } from '../../../shared/domain/kinds.js';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
+import { openLogDatabase } from '../../../electron/backend/store/database.js';
+import { createLogStore } from '../../../electron/backend/store/index.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
@@ -45,7 +47,7 @@ function exported(backend: TestBackend): SignedEntry[] {
 
 const ids = (entries: readonly SignedEntry[]) => entries.map((e) => e.id);
 const sorted = (list: readonly string[]) => [...list].sort();
-const emptyReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+const emptyReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
 
 function flipHex(hex: string, at = 5): string {
   return hex.slice(0, at) + (hex[at] === '0' ? '1' : '0') + hex.slice(at + 1);
@@ -240,6 +242,40 @@ describe('out-of-order delivery', () => {
     expect(report?.added).toHaveLength(5000);
     expect(b.backend.store.count()).toBe(5000);
     expect(pendingCount(b.backend)).toBe(0);
+  });
+});
+
+describe('the waiting room on disk', () => {
+  function store(file: string, perSource: number) {
+    const db = openLogDatabase(file);
+    return { db, store: createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => T, waitingRoom: { perSource } }) };
+  }
+
+  it('records where each waiting entry came from and its size, and counts them again after a restart', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    const chain = makeChain(makeSigner(), INCIDENT, 5);
+    const first = store(file, 3);
+    try {
+      first.store.ingest([chain[2]!], { from: 'bundle:/media/usb/noord.baken' });
+      first.store.ingest([chain[3]!], { from: '12D3KooWPeerA' });
+      first.store.ingest([chain[4]!]);
+      const rows = first.db.prepare('SELECT id, source, bytes, entry FROM pending_entries ORDER BY seq').all() as { id: string; source: string | null; bytes: number; entry: string }[];
+      expect(rows.map((r) => [r.id, r.source])).toEqual([[chain[2]!.id, 'bundle:/media/usb/noord.baken'], [chain[3]!.id, '12D3KooWPeerA'], [chain[4]!.id, null]]);
+      for (const row of rows) expect(row.bytes).toBe(Buffer.byteLength(row.entry, 'utf8'));
+    } finally {
+      first.db.close();
+    }
+
+    // Another process reads the counts from the file: that peer's share (2 here) has room for one more.
+    const again = store(file, 2);
+    try {
+      const more = makeChain(makeSigner(), INCIDENT, 3).slice(1);
+      const report = again.store.ingest(more, { from: '12D3KooWPeerA' });
+      expect(report.pending).toEqual([more[0]!.id]);
+      expect(report.waitingRoomFull).toEqual([{ id: more[1]!.id, author: more[1]!.author, cap: 'source' }]);
+    } finally {
+      again.db.close();
+    }
   });
 });
 

@@ -1,15 +1,28 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHlcClock } from '../../../shared/domain/hlc.js';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { createAppender } from '../../../electron/backend/store/append.js';
 import { openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
+import { createLogStore } from '../../../electron/backend/store/index.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../electron/backend/store/migrations/index.js';
-import { ID_LOOKUP } from '../../../electron/backend/store/rows.js';
+import { createKnownPeers } from '../../../electron/backend/store/peers.js';
+import { createQueries, searchQuery } from '../../../electron/backend/store/queries.js';
+import { createEntryWriter, ID_LOOKUP } from '../../../electron/backend/store/rows.js';
+import { verifyLog } from '../../../electron/backend/store/verify.js';
+import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { caught, sha256File, sqliteSideFiles } from '../../support/files.js';
+import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const MIGRATE_CHILD = fileURLToPath(new URL('../../support/migrate-child.ts', import.meta.url));
 
 const tempDir = useTempDirs();
 const open: { close(): void }[] = [];
@@ -36,6 +49,12 @@ function schemaObjects(db: SqliteDatabase): Set<string> {
   return new Set(rows.map((r) => `${r.type}:${r.name}`));
 }
 
+/** Every schema object's SQL by "type:name" (null for automatic indexes). */
+function schemaSql(db: SqliteDatabase): Map<string, string | null> {
+  const rows = db.prepare<[], { type: string; name: string; sql: string | null }>('SELECT type, name, sql FROM sqlite_schema').all();
+  return new Map(rows.map((r) => [`${r.type}:${r.name}`, r.sql]));
+}
+
 function schemaSnapshot(db: SqliteDatabase): { type: string; name: string; sql: string | null }[] {
   return db.prepare<[], { type: string; name: string; sql: string | null }>('SELECT type, name, sql FROM sqlite_schema ORDER BY type, name').all();
 }
@@ -56,9 +75,11 @@ const INSERT_ENTRY = `INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t,
 
 /**
  * What each migration adds, exactly (every new sqlite_schema object), plus a check that the new
- * objects actually work. A new migration without an entry here fails the completeness test below.
+ * objects actually work. `drops` are objects it replaces, `rebuilds` objects it recreates under the
+ * same name with other SQL; every other object must come through with its SQL unchanged. A new
+ * migration without an entry here fails the completeness test below.
  */
-const EXPECTED: Record<number, { adds: string[]; works: (db: SqliteDatabase) => void }> = {
+const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: string[]; works: (db: SqliteDatabase) => void }> = {
   1: {
     adds: [
       'table:entries', 'index:entries_author_seq', 'index:entries_id', 'index:entries_incident', 'index:entries_kind',
@@ -85,8 +106,10 @@ const EXPECTED: Record<number, { adds: string[]; works: (db: SqliteDatabase) => 
       ]);
       const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ id: "x" }) as { detail: string }[]).map((p) => p.detail).join(' ');
       expect(plan("SELECT id FROM entries WHERE author = @id ORDER BY seq DESC")).toMatch(/entries_author_seq/);
-      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/entries_id/);
-      expect(db.prepare(`SELECT seq FROM entries WHERE ${ID_LOOKUP}`).pluck().get({ id: e2 })).toBe(2);
+      // As first released (migration 5 replaced it with an index SQLite before 3.41 can evaluate).
+      const unhexLookup = 'unhex(substr(id, 1, 16)) = unhex(substr(@id, 1, 16)) AND id = @id';
+      expect(plan(`SELECT id FROM entries WHERE ${unhexLookup}`)).toMatch(/entries_id/);
+      expect(db.prepare(`SELECT seq FROM entries WHERE ${unhexLookup}`).pluck().get({ id: e2 })).toBe(2);
       // one incident, or one kind within one incident: in pos order from the index, no sort
       for (const where of ['incident = @id', "kind = 'besluit' AND incident = @id"]) {
         expect(plan(`SELECT id FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`)).toMatch(/USING INDEX entries_(incident|kind)/);
@@ -137,7 +160,103 @@ const EXPECTED: Record<number, { adds: string[]; works: (db: SqliteDatabase) => 
       expect(db.prepare('SELECT count(*) FROM known_peers').pluck().get()).toBe(0);
     },
   },
+  5: {
+    adds: ['index:entries_id_prefix', 'index:pending_author', 'index:pending_source'],
+    drops: ['index:entries_id'],
+    rebuilds: ['table:entries', 'table:pending_entries', 'table:known_peers'],
+    works(db) {
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ id: 'x' }) as { detail: string }[]).map((p) => p.detail).join(' ');
+      const e1 = 'e1'.padEnd(64, '0');
+      const e2 = 'e2'.padEnd(64, '0');
+      db.prepare(INSERT_ENTRY).run(rawEntryRow(1, e1));
+      db.prepare(INSERT_ENTRY).run(rawEntryRow(2, e2, 2, e1));
+      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/USING INDEX entries_id_prefix/);
+      expect(db.prepare(`SELECT seq FROM entries WHERE ${ID_LOOKUP}`).pluck().get({ id: e2 })).toBe(2);
+      // Same 16-character prefix, other id: the prefix finds both, the full comparison keeps the right one.
+      const twin = `${e2.slice(0, 16)}${'f'.repeat(48)}`;
+      db.prepare(INSERT_ENTRY).run(rawEntryRow(3, twin, 2, e1));
+      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).pluck().all({ id: twin })).toEqual([3]);
+      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).pluck().all({ id: e2 })).toEqual([2]);
+      expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(4, e2, 2, e1))).toThrow(/UNIQUE/);
+      expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(5, 'e5', 2, null))).toThrow(/CHECK/);
+      expect(() => db.prepare('UPDATE entries SET body = ? WHERE id = ?').run('{}', e1)).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM entries WHERE id = ?').run(e2)).toThrow(/append-only/);
+      for (const where of ['incident = @id', "kind = 'besluit' AND incident = @id"]) {
+        expect(plan(`SELECT id FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`)).toMatch(/USING INDEX entries_(incident|kind)/);
+        expect(plan(`SELECT id FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`)).not.toMatch(/TEMP B-TREE/);
+      }
+      expect(plan('SELECT id FROM entries WHERE author = @id ORDER BY seq DESC')).toMatch(/entries_author_seq/);
+
+      // Waiting entries: where from (NULL when not recorded) and their size, both counted from an index alone.
+      const wait = db.prepare('INSERT INTO pending_entries (id, author, seq, prev, entry, received_at, source, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      wait.run('p2', 'a'.repeat(64), 2, 'p1', '{}', 1, 'bundle:/media/usb/noord.baken', 2);
+      wait.run('p3', 'a'.repeat(64), 3, 'p2', '{}', 1, null, 2);
+      expect(() => wait.run('p4', 'a'.repeat(64), 4, 'p3', '{}', 1, null, -1)).toThrow(/CHECK/);
+      expect(() => db.prepare("INSERT INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES ('p5', 'a', 5, 'p4', '{}', 1)").run()).toThrow(/NOT NULL/);
+      expect(plan('SELECT count(*), total(bytes) FROM pending_entries WHERE source IS @id')).toMatch(/COVERING INDEX pending_source/);
+      expect(plan('SELECT count(*) FROM pending_entries WHERE author = @id')).toMatch(/COVERING INDEX pending_author/);
+      expect(plan('SELECT id FROM pending_entries WHERE prev = @id')).toMatch(/pending_prev/);
+      expect(db.prepare('SELECT count(*) FROM pending_entries WHERE source IS NULL').pluck().get()).toBe(1);
+
+      // Without STRICT, the CHECK constraints refuse exactly what the STRICT tables of schema 4 refused.
+      const strict = keep(new Database(':memory:'));
+      migrate(strict, 4);
+      const checked = keep(new Database(':memory:'));
+      migrate(checked, 5);
+      for (const [table, row] of Object.entries(PROBE_ROWS)) {
+        const added = table === 'pending_entries' ? { bytes: 2 } : {};
+        expect(typeOutcomes(checked, table, row, added), table).toEqual(typeOutcomes(strict, table, row));
+      }
+      expect(typeOutcomes(checked, 'pending_entries', { source: 'peer', bytes: 2 }, PROBE_ROWS.pending_entries)).toEqual([
+        'source=7: text', "source='7': text", "source='zeven': text", 'source=1.5: text', 'source=blob: refused', 'source=null: null',
+        'bytes=7: integer', "bytes='7': integer", "bytes='zeven': refused", 'bytes=1.5: refused', 'bytes=blob: refused', 'bytes=null: refused',
+      ]);
+      expect(schemaUsesStrictOrUnhex(db)).toEqual([]);
+    },
+  },
 };
+
+/** A valid row of each table that was STRICT up to schema 4, to put wrongly typed values into. */
+const PROBE_ROWS: Record<string, Record<string, unknown>> = {
+  entries: { ...rawEntryRow(1, 'e1'.padEnd(64, '0')), skew_ms: 5 },
+  pending_entries: { id: 'p2', author: 'a'.repeat(64), seq: 2, prev: 'p1', entry: '{}', received_at: 1 },
+  known_peers: { address: '/ip4/10.0.0.7/tcp/4100', peer_id: 'peer', source: 'manual', added_at: 1, last_connected_at: 2, last_error: 'timeout' },
+};
+const PROBE_VALUES: [string, unknown][] = [['7', 7], ["'7'", '7'], ["'zeven'", 'zeven'], ['1.5', 1.5], ['blob', Buffer.from('07', 'hex')], ['null', null]];
+
+/**
+ * For every column of `row` and every probe value: what the table makes of the row with that
+ * column set to the value ("refused", or the type it stored). Each insert is rolled back.
+ */
+function typeOutcomes(db: SqliteDatabase, table: string, row: Record<string, unknown>, extra: Record<string, unknown> = {}): string[] {
+  const full = { ...extra, ...row };
+  const columns = Object.keys(full);
+  const insert = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+  const outcomes: string[] = [];
+  for (const column of Object.keys(row)) {
+    for (const [shown, value] of PROBE_VALUES) {
+      db.exec('SAVEPOINT probe');
+      try {
+        const { lastInsertRowid } = insert.run({ ...full, [column]: value });
+        outcomes.push(`${column}=${shown}: ${db.prepare(`SELECT typeof(${column}) FROM ${table} WHERE rowid = ?`).pluck().get(lastInsertRowid) as string}`);
+      } catch (error) {
+        // SQLITE_MISMATCH: a rowid that is not an integer.
+        if (!/^SQLITE_(CONSTRAINT|MISMATCH)/.test((error as { code?: string }).code ?? '')) throw error;
+        outcomes.push(`${column}=${shown}: refused`);
+      } finally {
+        db.exec('ROLLBACK TO probe; RELEASE probe');
+      }
+    }
+  }
+  return outcomes;
+}
+
+/** Schema objects SQLite 3.31 could not read or evaluate for these two reasons (the full scan is in sqlite-cli.test.ts). */
+function schemaUsesStrictOrUnhex(db: SqliteDatabase): string[] {
+  return (db.prepare<[], { name: string; sql: string | null }>('SELECT name, sql FROM sqlite_schema').all())
+    .filter((r) => r.sql !== null && (/\)\s*STRICT\s*$/i.test(r.sql) || /\bunhex\s*\(/i.test(r.sql)))
+    .map((r) => r.name);
+}
 
 describe('migrations', () => {
   it('are numbered 1, 2, 3, … with SCHEMA_VERSION the last, and every one has its expectations in this file', () => {
@@ -156,12 +275,17 @@ describe('migrations', () => {
       const before = schemaObjects(db);
       for (const object of EXPECTED[n]!.adds) expect(before.has(object), `${object} already there before migration ${n}`).toBe(false);
 
+      const sqlBefore = schemaSql(db);
       migrate(db, n);
       expect(schemaVersion(db)).toBe(n);
       const after = schemaObjects(db);
       const added = [...after].filter((o) => !before.has(o)).sort();
       expect(added).toEqual([...EXPECTED[n]!.adds].sort());
-      for (const object of before) expect(after.has(object), `${object} disappeared in migration ${n}`).toBe(true);
+      const drops = EXPECTED[n]!.drops ?? [];
+      expect([...before].filter((o) => !after.has(o)).sort(), `objects gone after migration ${n}`).toEqual([...drops].sort());
+      const sqlAfter = schemaSql(db);
+      const changed = [...sqlBefore.keys()].filter((o) => sqlAfter.has(o) && sqlAfter.get(o) !== sqlBefore.get(o)).sort();
+      expect(changed, `objects whose SQL changed in migration ${n}`).toEqual([...(EXPECTED[n]!.rebuilds ?? [])].sort());
 
       // Applying the same version again, and a lower one, changes nothing.
       const snapshot = schemaSnapshot(db);
@@ -205,7 +329,10 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     expect(db.prepare('SELECT id FROM entries').pluck().all()).toEqual(['e1'.padEnd(64, '0')]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    for (const m of MIGRATIONS) for (const object of EXPECTED[m.version]!.adds) expect(schemaObjects(db).has(object), object).toBe(true);
+    const dropped = new Set(MIGRATIONS.flatMap((m) => EXPECTED[m.version]!.drops ?? []));
+    const expected = MIGRATIONS.flatMap((m) => EXPECTED[m.version]!.adds).filter((o) => !dropped.has(o));
+    for (const object of expected) expect(schemaObjects(db).has(object), object).toBe(true);
+    for (const object of dropped) expect(schemaObjects(db).has(object), object).toBe(false);
   });
 
   it('a brand-new log is created at SCHEMA_VERSION in WAL mode', () => {
@@ -320,3 +447,204 @@ describe('append-only entries', () => {
     expect(rowsOf(db)).toEqual(before);
   });
 });
+
+describe('migration 5 on a log written at schema 4', () => {
+  const mounts = useTmpfsMounts();
+  const T = 1_790_000_000_000;
+  const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
+  const QUERIES = ['coordinatie', 'brandweer', 'cafe', 'dijk', 'melding', 'anders'];
+
+  /**
+   * A WAL-mode log at schema 4 written by the store's own writers: appends, another device's
+   * entries (one at the very HLC of an append, so it takes the next position slot), a fork, a
+   * skewed entry, a long text, an entry waiting for its predecessor, and known peers.
+   */
+  function schema4Log(file: string) {
+    const db = keep(new Database(file));
+    db.pragma('journal_mode = WAL');
+    db.pragma('recursive_triggers = ON');
+    migrate(db, 4);
+    const now = () => T;
+    const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
+    append({ kind: 'incident', incident: INCIDENT, classification: 'intern', body: { title: 'Dijkdoorbraak', start: '2026-11-22T14:00:00.000Z' } });
+    append({ kind: 'melding', incident: INCIDENT, classification: 'intern', body: { text: 'Coördinatie met de brandweer', source: 'Meldkamer' } });
+    append({ kind: 'beeld', incident: INCIDENT, classification: 'partner', body: { text: `Café ontruimd. ${'Dijk houdt stand. '.repeat(900)}` } });
+    const write = createEntryWriter(db);
+    const other = makeChain(makeSigner(), INCIDENT, 3, { t0: T });
+    for (const entry of other) write(entry, T, null);
+    const rogue = makeSigner();
+    const fork = makeChain(rogue, INCIDENT, 2, { t0: T + 5 });
+    const otherSide = makeChain(rogue, INCIDENT, 1, { startSeq: 2, prev: fork[0]!.id, t0: T + 9, text: () => 'anders' });
+    for (const entry of [...fork, ...otherSide]) write(entry, T, null);
+    const skewed = makeChain(makeSigner(), INCIDENT, 1, { t0: T + 3_600_000 })[0]!;
+    write(skewed, T, 3_600_000);
+    const waiting = makeChain(makeSigner(), INCIDENT, 3);
+    db.prepare('INSERT INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(waiting[2]!.id, waiting[2]!.author, 3, waiting[2]!.prev, JSON.stringify(waiting[2]), T);
+    const peers = createKnownPeers(db, now);
+    peers.add('/ip4/10.0.0.7/tcp/4100', 'manual');
+    peers.add('/ip4/10.0.0.8/tcp/4100', 'invite');
+    peers.markConnected('/ip4/10.0.0.7/tcp/4100', '12D3KooWPeer');
+    peers.markFailed('/ip4/10.0.0.8/tcp/4100', 'timeout');
+    return { db, waiting };
+  }
+
+  /** Everything stored, as read back: rows with their positions, waiting entries, peers, search hits by FTS and by the store's search. */
+  function contents(db: SqliteDatabase) {
+    const queries = createQueries(db);
+    return {
+      entries: db.prepare('SELECT * FROM entries ORDER BY pos').safeIntegers(true).all(),
+      pending: db.prepare('SELECT id, author, seq, prev, entry, received_at FROM pending_entries ORDER BY id').all(),
+      peers: db.prepare('SELECT * FROM known_peers ORDER BY address').all(),
+      fts: QUERIES.map((q) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid').safeIntegers(true).pluck().all(`"${q}"*`)),
+      search: QUERIES.map((q) => queries.search(searchQuery(q)!, {}, { limit: 50, order: 'newest' }).entries.map((e) => e.id)),
+    };
+  }
+
+  function expectAppendOnly(db: SqliteDatabase): void {
+    const before = db.prepare('SELECT * FROM entries ORDER BY pos').safeIntegers(true).all();
+    const row = before[1] as Record<string, unknown>;
+    expect(() => db.prepare('UPDATE entries SET body = ? WHERE pos = ?').run('{"text":"vervalst"}', row.pos)).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM entries WHERE pos = ?').run(row.pos)).toThrow(/append-only/);
+    const columns = Object.keys(row);
+    const replace = db.prepare(`INSERT OR REPLACE INTO entries (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
+    expect(() => replace.safeIntegers(true).run({ ...row, body: '{"text":"vervalst"}' })).toThrow(/append-only/);
+    expect(db.prepare('SELECT * FROM entries ORDER BY pos').safeIntegers(true).all()).toEqual(before);
+  }
+
+  it('keeps every row at its position, the search index, waiting entries and peers; triggers still refuse changes', () => {
+    const { db, waiting } = schema4Log(join(tempDir(), DATABASE_FILE));
+    const before = contents(db);
+    expect(before.entries).toHaveLength(10);
+    expect(before.fts.every((hits) => hits.length > 0)).toBe(true);
+    // The allocator gave the other device's first entry the slot after the append with its HLC.
+    expect(new Set(before.entries.map((e) => (e as { pos: bigint }).pos >> 8n)).size).toBeLessThan(10);
+
+    migrate(db);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(contents(db)).toEqual(before);
+    expect(db.prepare('SELECT source, bytes, length(CAST(entry AS BLOB)) AS measured FROM pending_entries').all()).toEqual([
+      { source: null, bytes: Buffer.byteLength(JSON.stringify(waiting[2])), measured: Buffer.byteLength(JSON.stringify(waiting[2])) },
+    ]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.prepare("INSERT INTO entry_text (entry_text) VALUES ('integrity-check')").run();
+    const verified = verifyLog(db, nodeCrypto);
+    expect(verified).toMatchObject({ ok: true, entries: 10, problems: [], warnings: [{ problem: expect.stringMatching(/^fork: /) }] });
+    expectAppendOnly(db);
+    // Every entry is found by its id through the new index.
+    const queries = createQueries(db);
+    for (const row of before.entries as { id: string }[]) expect(queries.entry(row.id)?.id).toBe(row.id);
+
+    // The store works on the migrated file: the waiting entry moves in once its gap is filled.
+    const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => T });
+    expect(store.ingest(waiting.slice(0, 2)).added).toEqual(waiting.map((e) => e.id));
+    expect(db.prepare('SELECT count(*) FROM pending_entries').pluck().get()).toBe(0);
+  });
+
+  it('a failure part-way (a name it needs is taken) leaves the file exactly at schema 4', () => {
+    const { db } = schema4Log(join(tempDir(), DATABASE_FILE));
+    // The last index the migration creates: everything before it has been rebuilt when this fails.
+    db.exec('CREATE TABLE pending_source (x)');
+    const before = { schema: schemaSnapshot(db), contents: contents(db) };
+    expect(() => migrate(db)).toThrow(/pending_source/);
+    expect(schemaVersion(db)).toBe(4);
+    expect({ schema: schemaSnapshot(db), contents: contents(db) }).toEqual(before);
+    expect(schemaSnapshot(db).filter((o) => o.sql?.includes('STRICT')).map((o) => o.name).sort()).toEqual(['entries', 'known_peers', 'pending_entries']);
+    expectAppendOnly(db);
+  });
+
+  /** A WAL-mode log at schema 4 of `rows` plain rows (about 750 bytes each on disk), closed; returns what it holds. */
+  function bulkSchema4Log(file: string, rows: number) {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    migrate(db, 4);
+    const insert = db.prepare(INSERT_ENTRY);
+    const text = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 1; i <= rows; i++) {
+        const id = i.toString(16).padStart(64, '0');
+        insert.run({ ...rawEntryRow(i, id), author: id, body: JSON.stringify({ text: `melding ${i} ${'dijk brandweer '.repeat(20)}` }) });
+        text.run(i, `melding ${i} dijk brandweer`);
+      }
+    })();
+    const before = { schema: schemaSnapshot(db), contents: contents(db) };
+    db.close();
+    expect(sqliteSideFiles(file)).toEqual([]);
+    return before;
+  }
+
+  it('on a disk too full for the copy, opening fails with disk-full and leaves schema 4; with room, the next open migrates', async () => {
+    const built = join(tempDir(), DATABASE_FILE);
+    const before = bulkSchema4Log(built, 4_000);
+    expect(statSync(built).size).toBeGreaterThan(2_500_000);
+    const mnt = mounts.mount('5m');
+    const file = join(mnt, DATABASE_FILE);
+    copyFileSync(built, file);
+
+    const error = await caught(() => keep(openLogDatabase(file)));
+    expect(error).toBeInstanceOf(BakenError);
+    expect((error as BakenError).code).toBe('disk-full');
+    const after = keep(new Database(file));
+    mounts.beforeUnmount(() => after.close());
+    expect(schemaVersion(after)).toBe(4);
+    expect({ schema: schemaSnapshot(after), contents: contents(after) }).toEqual(before);
+    after.close();
+
+    mounts.remount(mnt, 'size=64m');
+    const reopened = keep(openLogDatabase(file));
+    mounts.beforeUnmount(() => reopened.close());
+    expect(schemaVersion(reopened)).toBe(SCHEMA_VERSION);
+    expect(contents(reopened)).toEqual(before.contents);
+  });
+
+  it('a process killed part-way leaves the file at schema 4 with everything in it; the next open migrates it', async () => {
+    const dir = tempDir();
+    const file = join(dir, DATABASE_FILE);
+    // Enough rows that the copy spills pages into the WAL long before it commits.
+    const before = bulkSchema4Log(file, 20_000);
+
+    const { signal, walBytes } = await openAndKillWhenWalGrows(file, 1_000_000);
+    expect(signal).toBe('SIGKILL');
+    expect(walBytes).toBeGreaterThan(1_000_000);
+    const after = keep(new Database(file));
+    expect(schemaVersion(after), 'the kill came after the migration committed: raise the row count').toBe(4);
+    expect({ schema: schemaSnapshot(after), contents: contents(after) }).toEqual(before);
+    expect(after.pragma('integrity_check', { simple: true })).toBe('ok');
+    after.close();
+
+    const reopened = keep(openLogDatabase(file));
+    expect(schemaVersion(reopened)).toBe(SCHEMA_VERSION);
+    expect(contents(reopened)).toEqual(before.contents);
+  }, 60_000);
+});
+
+/**
+ * Opens `file` with openLogDatabase in a child process (which migrates it) and kills the child
+ * with SIGKILL as soon as its WAL holds more than `threshold` bytes, i.e. in the middle of the
+ * migration's one transaction.
+ */
+function openAndKillWhenWalGrows(file: string, threshold: number): Promise<{ signal: NodeJS.Signals | null; walBytes: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MIGRATE_CHILD, file], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let walBytes = 0;
+    let stderr = '';
+    const poll = setInterval(() => {
+      try {
+        walBytes = statSync(`${file}-wal`).size;
+      } catch {
+        return; // not created yet
+      }
+      if (walBytes > threshold) child.kill('SIGKILL');
+    }, 1);
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(watchdog);
+      if (code !== null && code !== 0) reject(new Error(`migrate child exited with ${code}: ${stderr}`));
+      else resolve({ signal, walBytes });
+    });
+  });
+}
