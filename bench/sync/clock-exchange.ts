@@ -31,7 +31,7 @@ function drift(heads: Map<string, AuthorHead>, fraction: number): Map<string, Au
 
 /** A replica that only has a clock: enough for the clock exchange, which is all this measures (no entry is sent). */
 function clockOnly(heads: Map<string, AuthorHead>): Replica {
-  const empty: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [] };
+  const empty: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], waitingRoomFull: [], skewed: [] };
   return {
     author: randomBytes(32).toString('hex'),
     authorHeads: () => heads,

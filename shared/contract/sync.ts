@@ -31,6 +31,8 @@ export interface PeerView {
   ahead: number | null;
   /** The peer's clock minus this device's, from their last hello. */
   skewMs: number | null;
+  /** Its entries this device refused because the waiting room was full (for their author, or for this peer), null until they have talked. */
+  waitingRoomRefused: number | null;
   /** In plain words, when it is not connected ("not reachable, or not in this team"). */
   problem: string | null;
 }

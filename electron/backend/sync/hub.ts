@@ -76,6 +76,7 @@ export function createSyncHub(options: SyncHubOptions) {
         session: createSyncSession({
           store: options.store,
           clockIndex,
+          source: peer,
           send,
           now: options.now,
           limits: options.limits,
@@ -125,5 +126,5 @@ export function createSyncHub(options: SyncHubOptions) {
 export type SyncHub = ReturnType<typeof createSyncHub>;
 
 function idleStatus(): SessionStatus {
-  return { remoteDevice: null, behind: 0, ahead: 0, skewMs: null, lastSyncAt: null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0 };
+  return { remoteDevice: null, behind: 0, ahead: 0, skewMs: null, lastSyncAt: null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0, waitingRoomRefused: 0 };
 }

@@ -100,7 +100,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
       return {
         id, address, connected: isConnected,
         lastSync: s?.lastSyncAt ? new Date(s.lastSyncAt).toISOString() : null,
-        behind: s ? s.behind : null, ahead: s ? s.ahead : null, skewMs: s?.skewMs ?? null,
+        behind: s ? s.behind : null, ahead: s ? s.ahead : null, skewMs: s?.skewMs ?? null, waitingRoomRefused: s ? s.waitingRoomRefused : null,
         problem,
       };
     };

@@ -11,6 +11,8 @@ export interface SessionOptions {
   clockIndex(): ClockIndex;
   send(message: SyncMessage): void;
   now(): number;
+  /** The peer, as the waiting room charges it for entries that wait for a predecessor. */
+  source?: string;
   /** Entries this session stored, so the node can pass them on to its other peers. */
   onIngested?(report: IngestReport, entries: SignedEntry[]): void;
   /** Entries without a counterpart on the other side have been sent and acknowledged. */
@@ -29,6 +31,8 @@ export interface SessionStatus {
   sentEntries: number;
   receivedEntries: number;
   rejectedEntries: number;
+  /** Entries refused because the waiting room was full for their author or for this peer. */
+  waitingRoomRefused: number;
 }
 
 type Cursor = { seq: number; id: string };
@@ -61,7 +65,7 @@ export function createSyncSession(options: SessionOptions) {
   let framesAcked = 0;
   let framesReceived = 0;
   let caughtUp = false;
-  const status = { lastSyncAt: null as number | null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0 };
+  const status = { lastSyncAt: null as number | null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0, waitingRoomRefused: 0 };
 
   const topOf = (author: string) => Math.max(localTop.get(author) ?? 0, index?.head(author)?.seq ?? 0);
   const raiseTop = (author: string, seq: number) => {
@@ -208,10 +212,11 @@ export function createSyncSession(options: SessionOptions) {
         }
         case 'entries': {
           requireHello('entries');
-          const report = store.ingest(message.entries);
+          const report = store.ingest(message.entries, options.source === undefined ? undefined : { from: options.source });
           framesReceived++;
           status.receivedEntries += report.added.length;
           status.rejectedEntries += report.rejected.length;
+          status.waitingRoomRefused += report.waitingRoomFull.length;
           const valid = message.entries.filter(isEntryShaped);
           for (const entry of valid) {
             remoteKnows(entry.author, entry.seq);
@@ -219,10 +224,11 @@ export function createSyncSession(options: SessionOptions) {
           }
           send({ type: 'ack', frames: framesReceived, added: report.added.length, known: report.known, rejected: report.rejected.length });
           if (report.added.length > 0 || report.forks.length > 0) options.onIngested?.(report, valid);
-          // Entries parked for a missing predecessor mean the peer's chain branches off ours: ask for all of it.
-          if (report.pending.length > 0) {
+          // Entries parked for a missing predecessor (or refused, the waiting room being full) mean the
+          // peer's chain branches off ours: ask for all of it, so the gap fills and the room empties.
+          if (report.pending.length > 0 || report.waitingRoomFull.length > 0) {
             const parked = new Set(report.pending);
-            want([...new Set(valid.filter((e) => parked.has(e.id)).map((e) => e.author))]);
+            want([...new Set([...valid.filter((e) => parked.has(e.id)).map((e) => e.author), ...report.waitingRoomFull.map((r) => r.author)])]);
           }
           checkCaughtUp();
           return;

@@ -105,7 +105,8 @@ export const statusCommand = defineCommand({
       ...s.peers.map((p) =>
         `  ${(p.address ?? p.id ?? '?').padEnd(32)} ${p.connected ? 'connected' : 'not connected'}` +
         `${p.lastSync ? `, last sync ${p.lastSync.slice(11, 19)}` : ''}${p.behind !== null ? `, behind ${p.behind}, ahead ${p.ahead}` : ''}` +
-        `${p.skewMs !== null && Math.abs(p.skewMs) > 2000 ? `, clock ${p.skewMs > 0 ? '+' : ''}${Math.round(p.skewMs / 1000)} s` : ''}${p.problem ? ` — ${p.problem}` : ''}`),
+        `${p.skewMs !== null && Math.abs(p.skewMs) > 2000 ? `, clock ${p.skewMs > 0 ? '+' : ''}${Math.round(p.skewMs / 1000)} s` : ''}` +
+        `${p.waitingRoomRefused ? `, ${p.waitingRoomRefused} entries refused (waiting room full)` : ''}${p.problem ? ` — ${p.problem}` : ''}`),
     ].join('\n'),
 });
 

@@ -155,3 +155,20 @@ describe('a peer that reports an error', () => {
     sim.close();
   });
 });
+
+describe('a peer that fills the waiting room', () => {
+  const tempDir = useTempDirs();
+  it('gets its refused entries counted in its status, and a want for the author so the gap can fill', async () => {
+    const sim = new Simulator(seededRandom(17), { now: 1_790_000_000_000 });
+    sim.addPeer('a', tempDir());
+    const rogue = sim.rogue('m', 'a');
+    expect(rogue.send(emptyHello(makeSigner().publicKeyHex, 1_790_000_000_000))).toBeNull();
+    // 10 050 entries of one author without their first: the author's share of the waiting room is 10 000.
+    const chain = makeChain(makeSigner(), '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e', 10_051).slice(1);
+    for (let i = 0; i < chain.length; i += 1000) expect(rogue.send({ type: 'entries', entries: chain.slice(i, i + 1000) })).toBeNull();
+    const status = sim.peers.get('a')!.hub.status().connected.find((p) => p.peer === 'm')!;
+    expect(status.waitingRoomRefused).toBe(50);
+    expect(rogue.inbox.filter((m) => m.type === 'want')).toEqual([{ type: 'want', authors: [chain[0]!.author] }]);
+    sim.close();
+  }, 120_000);
+});

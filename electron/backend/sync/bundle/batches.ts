@@ -33,7 +33,12 @@ export class IngestBatches {
   private lineOf = new Map<string, number>();
   private bytes = 0;
 
-  constructor(private readonly store: BundleTarget, private readonly onIngested?: (report: IngestReport, batch: readonly unknown[]) => void) {}
+  constructor(
+    private readonly store: BundleTarget,
+    private readonly onIngested?: (report: IngestReport, batch: readonly unknown[]) => void,
+    /** Who the waiting room charges for entries that wait (a bundle is one source). */
+    private readonly source?: string,
+  ) {}
 
   /** Whether the batch being filled holds an entry with this id. */
   has(id: string): boolean {
@@ -64,7 +69,7 @@ export class IngestBatches {
   ingest(): void {
     if (this.batch.length === 0) return;
     const batch = this.batch;
-    const result = this.store.ingest(batch);
+    const result = this.store.ingest(batch, this.source === undefined ? undefined : { from: this.source });
     this.counts.added += result.added.length;
     this.counts.known += result.known;
     this.counts.forks += result.forks.length;

@@ -68,7 +68,7 @@ class BundleImport {
   private reported = -1;
 
   constructor(store: BundleTarget, private readonly file: string, private readonly options: ImportBundleOptions) {
-    this.batches = new IngestBatches(store, options.onIngested);
+    this.batches = new IngestBatches(store, options.onIngested, `bundle:${file}`.slice(0, 4000));
   }
 
   async run(): Promise<ImportReport> {
