@@ -16,7 +16,8 @@ import { hex64, PARTIAL_SUFFIX } from './format.js';
 export const CLOCK_FILE_FORMAT = 'baken-clock';
 export const CLOCK_FILE_VERSION = 1;
 /** Largest clock file readClockFile accepts. */
-export const MAX_CLOCK_FILE_BYTES = 4 * 1024 * 1024;
+/** Largest clock file read: the same room as a bundle header's clock (over 400 000 authors). */
+export const MAX_CLOCK_FILE_BYTES = 64 * 1024 * 1024;
 
 export const clockFileSchema = z.strictObject({
   format: z.literal(CLOCK_FILE_FORMAT),

@@ -17,8 +17,11 @@ export const BUNDLE_VERSION = 1;
 export const PARTIAL_SUFFIX = '.partial';
 /** Longest entry line an importer reads (an entry is at most about 150 KiB of JSON). */
 export const MAX_LINE_BYTES = 1024 * 1024;
-/** Longest header line (its clock may list up to 10 000 authors at about 180 bytes each). */
-export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
+/**
+ * Longest header line. Its clock lists every author the exporter holds, at about 150 bytes each: 64 MiB
+ * is room for over 400 000 authors (sync has no such bound, but a file's clock is read in one piece).
+ */
+export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 
 export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
 export const teamSchema = z.strictObject({ id: z.string().min(1).max(200), name: z.string().min(1).max(200) });
