@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { IncidentState } from '../domain/derive.js';
-import type { SignedEntry } from '../domain/entry.js';
+import type { AnyEntry, NewerContent } from '../domain/entry.js';
 import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
 import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
 import { method } from './method.js';
@@ -40,9 +40,15 @@ export const logArea = {
   verify: method(z.strictObject({})).returns<VerifyView>(),
 };
 
-export type LogEntryView = SignedEntry & {
+/**
+ * An entry as the log shows it. It may be of a kind this version does not know (written by a newer
+ * version): narrow it with isKnownEntry before reading its body, and show `newer` when it is set.
+ */
+export type LogEntryView = AnyEntry & {
   /** How far ahead of this device's clock the entry was stamped, when beyond the allowed skew. */
   skewMs: number | null;
+  /** What of it a newer version wrote that this one cannot read (its kind, or body fields); null when nothing. */
+  newer: NewerContent | null;
 };
 export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
 export interface IncidentSummary {

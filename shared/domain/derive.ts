@@ -1,11 +1,12 @@
-import { compareEntries, type SignedEntry } from './entry.js';
+import { compareEntries, isKnownEntry, type AnyEntry, type SignedEntry } from './entry.js';
 import type { Hlc } from './hlc.js';
 import type { ActionStatus, Priority } from './kinds.js';
 
 /**
  * State derived from an incident's set of entries. It is a pure function of the set: entries are
  * first put in the log's total order, so every device that holds the same entries shows the same
- * state, whatever order they arrived in.
+ * state, whatever order they arrived in. Entries of kinds this version does not know are left out
+ * (forks among them still count), and fields a newer version added to a known kind are not read.
  */
 export interface IncidentState {
   incidentId: string;
@@ -42,9 +43,11 @@ export interface ActionState {
 
 const MAX_CORRECTION_DEPTH = 64;
 
-export function deriveIncidentState(incidentId: string, entries: Iterable<SignedEntry>, nowIso: string): IncidentState {
+export function deriveIncidentState(incidentId: string, entries: Iterable<AnyEntry>, nowIso: string): IncidentState {
+  const all = new Map<string, AnyEntry>();
+  for (const e of entries) if (e.incident === incidentId) all.set(e.id, e);
   const byId = new Map<string, SignedEntry>();
-  for (const e of entries) if (e.incident === incidentId) byId.set(e.id, e);
+  for (const e of all.values()) if (isKnownEntry(e)) byId.set(e.id, e);
   const ordered = [...byId.values()].sort(compareEntries);
   const corrections: Record<string, string[]> = {};
   for (const e of ordered) {
@@ -60,7 +63,7 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
   };
 
   const state: IncidentState = {
-    incidentId, incident: null, grip: { level: null, history: [] }, decisions: [], actions: [], corrections, forkedAuthors: forkedAuthors(ordered),
+    incidentId, incident: null, grip: { level: null, history: [] }, decisions: [], actions: [], corrections, forkedAuthors: forkedAuthors(all.values()),
   };
   const actions = new Map<string, ActionState>();
   for (const e of ordered) {
@@ -108,7 +111,7 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
   return state;
 }
 
-export function forkedAuthors(entries: Iterable<SignedEntry>): string[] {
+export function forkedAuthors(entries: Iterable<AnyEntry>): string[] {
   const seen = new Map<string, string>();
   const forked = new Set<string>();
   for (const e of entries) {

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../electron/cli/baken.js';
 import { COMMANDS } from '../../electron/cli/commands/index.js';
+import { openTestBackend } from '../support/backend.js';
+import { makeNewerChain, makeSigner } from '../support/entries.js';
 import { useTempDirs } from '../support/temp.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -82,6 +84,7 @@ describe('baken CLI', () => {
     const cases: [string[], RegExp][] = [
       [['log', 'add', '--incident', incident, '--kind', 'melding'], /--text/],
       [['log', 'add', '--incident', incident, '--kind', 'roddel', '--text', 'x'], /--kind must be one of/],
+      [['log', 'list', '--kind', 'Roddel!'], /kind: must be a kind name/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', '   '], /body\.text: must not be empty/],
       [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be 32 lowercase hex/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--wat'], /unknown option '--wat'/],
@@ -145,5 +148,33 @@ describe('baken CLI text that cannot be encoded', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/body\.text: string holds a lone surrogate/);
     expect((await run(['--data', data, 'verify', '--json'])).json().entries).toBe(1);
+  });
+});
+
+describe('baken CLI and what a newer version wrote', () => {
+  const tempDir = useTempDirs();
+  it('lists an entry of a kind it does not know as from a newer version, with its text, control characters escaped', async () => {
+    const data = tempDir();
+    await run(['--data', data, 'init']);
+    const incident = (await run(['--data', data, 'incident', 'create', '--title', 'Uitval NAFIN', '--json'])).json().id as string;
+    const [sitrap, grip] = makeNewerChain(makeSigner(), incident, [
+      { kind: 'sitrap', body: { samenvatting: 'Meldkamer \u001b[31mstil\u001b[0m' } },
+      { kind: 'grip', body: { level: 2, bron: 'ROT' } },
+    ], { t0: Date.now() });
+    const backend = openTestBackend({ dataDir: data });
+    try {
+      expect(backend.store.ingest([sitrap, grip]).rejected).toEqual([]);
+    } finally {
+      backend.close();
+    }
+    const list = await run(['--data', data, 'log', 'list']);
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain(`${sitrap!.id.slice(0, 12)}  sitrap       intern   [from a newer version: sitrap] Meldkamer \\u001b[31mstil\\u001b[0m`);
+    expect(lines[0]).toContain('GRIP 2 [from a newer version: also bron]');
+    expect(list.stdout).not.toContain('\u001b');
+    const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
+    expect(json).toEqual([{ ...sitrap, skewMs: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] } }]);
   });
 });

@@ -6,7 +6,7 @@ import type { EntryWriter } from './appender.js';
 import { requireEntry, requireIncident } from './lookups.js';
 
 export interface ActionHandlerDeps {
-  store: Pick<LogStore, 'hasIncident' | 'entry' | 'incidentEntries'>;
+  store: Pick<LogStore, 'hasIncident' | 'storedEntry' | 'incidentEntries'>;
   writer: EntryWriter;
   now: () => number;
 }

@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import type { logArea } from '../../../shared/contract/log.js';
-import type { IncidentSummary } from '../../../shared/contract/log.js';
+import type { EntryPageView, IncidentSummary, LogEntryView, logArea } from '../../../shared/contract/log.js';
 import type { EntryFilterInput } from '../../../shared/contract/fields.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import { newerContent, type AnyEntry } from '../../../shared/domain/entry.js';
 import type { EntryKind } from '../../../shared/domain/kinds.js';
 import type { LogStore } from '../store/index.js';
-import { searchQuery } from '../store/queries.js';
+import { searchQuery, type EntryPage, type StoredEntry } from '../store/queries.js';
 import type { EntryWriter } from './appender.js';
 import { requireEntry, requireIncident } from './lookups.js';
 
 export interface LogHandlerDeps {
-  store: Pick<LogStore, 'author' | 'count' | 'authorHeads' | 'hasIncident' | 'entry' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'verify'>;
+  store: Pick<LogStore, 'author' | 'count' | 'authorHeads' | 'hasIncident' | 'storedEntry' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'verify'>;
   writer: EntryWriter;
   dataDir: string;
   now: () => number;
@@ -47,8 +46,8 @@ export function createLogHandlers({ store, writer, dataDir, now }: LogHandlerDep
       if (referenced && referenced.incident !== incident) throw new BakenError('invalid-input', `incident: the referenced entry belongs to incident ${referenced.incident}`, { field: 'incident' });
       return writer.append(incident, kind, body, classification);
     },
-    'log.list': (input) => store.list(filterOf(input), pageOf(input)),
-    'log.get': ({ id }) => existing(id, 'entry'),
+    'log.list': (input) => pageView(store.list(filterOf(input), pageOf(input))),
+    'log.get': ({ id }) => entryView(existing(id, 'entry')),
     'log.correct': ({ target, text, reason, classification }) => {
       const corrected = existing(target, 'entry');
       return writer.append(corrected.incident, 'correctie', { target, text, reason }, classification ?? corrected.classification);
@@ -60,10 +59,18 @@ export function createLogHandlers({ store, writer, dataDir, now }: LogHandlerDep
     search: (input) => {
       const match = searchQuery(input.text);
       if (match === null) throw new BakenError('invalid-input', 'text: give at least one word to search for', { field: 'text' });
-      return store.search(match, filterOf(input), pageOf(input));
+      return pageView(store.search(match, filterOf(input), pageOf(input)));
     },
     verify: () => store.verify(),
   };
+}
+
+function entryView(entry: StoredEntry): LogEntryView {
+  return { ...entry, newer: newerContent(entry) };
+}
+
+function pageView(page: EntryPage): EntryPageView {
+  return { entries: page.entries.map(entryView), nextCursor: page.nextCursor };
 }
 
 function filterOf(input: EntryFilterInput) {
@@ -78,7 +85,7 @@ function pageOf(input: EntryFilterInput) {
   return { cursor: input.cursor, limit: input.limit, order: input.order };
 }
 
-function listIncidents(headers: SignedEntry[], nowIso: string): IncidentSummary[] {
+function listIncidents(headers: AnyEntry[], nowIso: string): IncidentSummary[] {
   const ids = [...new Set(headers.filter((e) => e.kind === 'incident').map((e) => e.incident))];
   const summaries: IncidentSummary[] = [];
   for (const id of ids) {

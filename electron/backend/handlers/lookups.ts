@@ -9,8 +9,8 @@ export function requireIncident(store: Pick<LogStore, 'hasIncident'>, incident: 
 }
 
 /** The entry with this id (of this kind, when given), or a not-found naming what was asked for. */
-export function requireEntry(store: Pick<LogStore, 'entry'>, id: string, what: string, kind?: EntryKind): StoredEntry {
-  const entry = store.entry(id);
+export function requireEntry(store: Pick<LogStore, 'storedEntry'>, id: string, what: string, kind?: EntryKind): StoredEntry {
+  const entry = store.storedEntry(id);
   if (!entry || (kind && entry.kind !== kind)) throw new BakenError('not-found', `no ${what} ${id} in this log`);
   return entry;
 }

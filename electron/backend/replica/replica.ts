@@ -1,4 +1,4 @@
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry, SignedEntry } from '../../../shared/domain/entry.js';
 
 /**
  * What sync needs from a log, whoever carries it (a libp2p session, a bundle on a USB stick): this
@@ -12,7 +12,7 @@ export interface Replica {
   /** The clock: per author (in ascending key order), the highest seq held and its entry (fork evidence counted in `extra`). */
   authorHeads(): Map<string, AuthorHead>;
   /** One author's entries after (seq, id) in chain order, forks at one seq in id order; id '~' means after every entry at seq. */
-  chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[];
+  chainAfter(author: string, seq: number, id: string, limit: number): RelayedEntry[];
   /** The ids held at one author's seq (more than one: a fork). */
   idsAtSeq(author: string, seq: number): string[];
   /** Verifies and stores entries from elsewhere; nothing unverified is ever stored. */
@@ -39,6 +39,21 @@ export interface IngestReport {
   rejected: { id: string | null; reason: string }[];
   /** Entries stamped further ahead of our clock than allowed: stored, ordered by their stamp, flagged. */
   skewed: { id: string; aheadMs: number }[];
+}
+
+/**
+ * An entry as sync relays it: exactly as stored, whatever its kind. Sync reads only its envelope
+ * (author, seq, id, prev) and copies the rest, so an entry of a kind this version does not know (a
+ * ForeignEntry) travels like any other. It is typed as SignedEntry only because the sync layer's
+ * own types name that; once they take AnyEntry, this alias and relayed() can go.
+ */
+export type RelayedEntry = SignedEntry;
+
+/** Stored entries handed to sync, which relays them unread (see RelayedEntry). */
+export function relayed(entries: AnyEntry[]): RelayedEntry[];
+export function relayed(entry: AnyEntry): RelayedEntry;
+export function relayed(value: AnyEntry[] | AnyEntry): RelayedEntry[] | RelayedEntry {
+  return value as RelayedEntry[] | RelayedEntry;
 }
 
 /** "After every entry at this seq", as a chainAfter id. */

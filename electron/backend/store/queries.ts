@@ -1,6 +1,6 @@
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../shared/domain/entry.js';
 import type { Statement } from 'better-sqlite3';
-import type { AuthorHead } from '../replica/replica.js';
+import { relayed, type AuthorHead, type RelayedEntry } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
 import { ENTRY_COLUMNS, ID_LOOKUP, rowToEntry, type EntryRow } from './rows.js';
@@ -27,10 +27,14 @@ export interface EntryPage {
   nextCursor: string | null;
 }
 
-export type StoredEntry = SignedEntry & {
+/** What was noted about an entry when it arrived. */
+export interface ArrivalNotes {
   /** Set when the entry arrived stamped further ahead of this device's clock than allowed. */
   skewMs: number | null;
-};
+}
+
+/** An entry as this log holds it (of a kind this version may not know), with what was noted on arrival. */
+export type StoredEntry = AnyEntry & ArrivalNotes;
 
 type PosRow = EntryRow & { pos_text: string };
 
@@ -81,15 +85,25 @@ export function createQueries(db: SqliteDatabase) {
   };
 
   return {
-    entry(id: string): StoredEntry | null {
+    /** The entry with this id, to read. */
+    storedEntry(id: string): StoredEntry | null {
       const row = byId.get({ id });
       return row ? { ...rowToEntry(row), skewMs: row.skew_ms } : null;
     },
-    incidentEntries(incident: string): SignedEntry[] {
+    /**
+     * The same entry typed as sync relays it (see RelayedEntry): the sync node looks up what an
+     * ingest completed from the waiting room through this. Code that reads an entry's body uses
+     * storedEntry(), whose type says the kind may be unknown here.
+     */
+    entry(id: string): (RelayedEntry & ArrivalNotes) | null {
+      const row = byId.get({ id });
+      return row ? { ...relayed(rowToEntry(row)), skewMs: row.skew_ms } : null;
+    },
+    incidentEntries(incident: string): AnyEntry[] {
       return ofIncident.all(incident).map(rowToEntry);
     },
     /** The entries that decide incidents' titles and GRIP levels (for the incident list). */
-    incidentHeaderEntries(): SignedEntry[] {
+    incidentHeaderEntries(): AnyEntry[] {
       return ofKinds.all().map(rowToEntry);
     },
     count(): number {
@@ -148,8 +162,8 @@ export function createSyncQueries(db: SqliteDatabase) {
       return new Map(heads.all().map((r) => [r.author, r.total > r.seq ? { seq: r.seq, head: r.head, extra: r.total - r.seq } : { seq: r.seq, head: r.head }]));
     },
     /** One author's entries after (seq, id), in chain order; forks at one seq come in id order. */
-    chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[] {
-      return after.all(author, seq, id, limit).map(rowToEntry);
+    chainAfter(author: string, seq: number, id: string, limit: number): RelayedEntry[] {
+      return relayed(after.all(author, seq, id, limit).map(rowToEntry));
     },
     idsAtSeq(author: string, seq: number): string[] {
       return atSeq.all(author, seq).map((r) => r.id);
