@@ -1,4 +1,6 @@
 import type { IncidentSummary, LogEntryView } from '../../shared/contract/api.js';
+import type { IgnoredEntry, IncidentState } from '../../shared/domain/derive.js';
+import { openingRule, type OpeningRule } from '../../shared/domain/incident.js';
 import { isKnownEntry } from '../../shared/domain/entry.js';
 import { foreignBodyText } from '../../shared/domain/kinds.js';
 
@@ -24,7 +26,48 @@ function entryTextLine(entry: LogEntryView): string {
 
 export function incidentLine(incident: IncidentSummary): string {
   const grip = incident.grip === null ? 'GRIP -' : `GRIP ${incident.grip}`;
-  return `${incident.id}  ${grip}  ${incident.start.slice(0, 16).replace('T', ' ')}  ${incident.title}${incident.location ? ` (${incident.location})` : ''}`;
+  if (incident.title === null || incident.start === null) return `${incident.id}  ${grip}  ${'-'.padEnd(16)}  (opening entry not received yet; its entries are in the log)`;
+  return `${incident.id}  ${grip}  ${incident.start.slice(0, 16).replace('T', ' ')}  ${oneLine(incident.title)}${incident.location ? ` (${oneLine(incident.location)})` : ''}`;
+}
+
+/** An incident's derived state for people: everything written on other devices goes through oneLine. */
+export function incidentStateText(s: IncidentState): string {
+  const header = s.incident;
+  const when = (at: { t: number }) => hlcTime({ hlc: at }).slice(0, 16);
+  const lines = header
+    ? [
+        `${oneLine(header.title, 200)}${header.location ? ` — ${oneLine(header.location, 200)}` : ''}`,
+        `Opened ${when(header.openedAt)} by ${shortId(header.openedBy)}${header.rule === 'legacy' ? ' (an incident from before opening entries were bound to their incident)' : ''}`,
+        ...header.changes.map((c) => {
+          const what = [
+            c.title !== null ? `title "${oneLine(c.previous.title, 80)}" → "${oneLine(c.title, 80)}"` : null,
+            c.location !== null ? `location "${oneLine(c.previous.location ?? '-', 80)}" → "${oneLine(c.location, 80)}"` : null,
+          ].filter((part) => part !== null);
+          return `  changed ${when(c.at)} by ${shortId(c.author)}: ${what.join(', ')} (${oneLine(c.reason, 80)})`;
+        }),
+      ]
+    : ['(opening entry not received yet; the entries below are from the log all the same)'];
+  return [
+    ...lines,
+    `GRIP ${s.grip.level ?? '-'}  (history: ${s.grip.history.map((g) => g.level).join(' → ') || 'none'})`,
+    `Decisions: ${s.decisions.length}`,
+    ...s.decisions.map((d) => `  - ${oneLine(d.text)}${d.corrected ? ' (corrected)' : ''}`),
+    `Actions: ${s.actions.length}`,
+    ...s.actions.map((a) => `  - [${a.status}${a.overdue ? ', OVERDUE' : ''}] ${oneLine(a.text)} (owner ${oneLine(a.owner, 40)}, ${a.priority})`),
+    ...(s.ignored.length ? [`Not applied: ${s.ignored.length}`, ...s.ignored.map((i) => `  - ${shortId(i.entryId)}  ${i.kind}: ${ignoredReason(i, openingRule(s.incidentId))}`)] : []),
+    ...(s.forkedAuthors.length ? [`Forked authors: ${s.forkedAuthors.join(', ')}`] : []),
+  ].join('\n');
+}
+
+function ignoredReason(entry: IgnoredEntry, rule: OpeningRule): string {
+  const ref = entry.refersTo === null ? '' : ` ${shortId(entry.refersTo)}`;
+  switch (entry.reason) {
+    case 'not-opening': return rule === 'bound' ? 'another opening entry; only the one the incident\'s id comes from opens it' : 'a later opening entry; the first one opens the incident';
+    case 'no-opening': return 'a change of title or location, waiting for the opening entry';
+    case 'unknown-action': return `a status for action${ref}, which this incident does not hold (yet)`;
+    case 'not-an-action': return `a status for entry${ref}, which is not an action`;
+    case 'unknown-target': return `a correction of entry${ref}, which this incident does not hold (yet)`;
+  }
 }
 
 /**

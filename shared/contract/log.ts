@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { IncidentState } from '../domain/derive.js';
+import type { OpeningRule } from '../domain/incident.js';
 import type { AnyEntry, NewerContent } from '../domain/entry.js';
 import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
 import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
@@ -17,6 +18,13 @@ export const logArea = {
       classification: classification.default('intern'),
     }),
   ).returns<{ id: string; entry: AppendedView }>(),
+  /** A change of an incident's title or location: a signed entry that its history shows, never an edit. */
+  'incident.update': method(
+    z
+      .strictObject({ incident: incidentIdSchema, title: line.optional(), location: line.optional(), reason: text, classification: classification.default('intern') })
+      .refine((b) => b.title !== undefined || b.location !== undefined, { message: 'give a new title, a new location or both', path: ['title'] }),
+  ).returns<AppendedView>(),
+  /** Every incident this log holds entries of, those whose opening entry has not arrived yet first, then the newest first. */
   'incident.list': method(z.strictObject({})).returns<IncidentSummary[]>(),
   'incident.state': method(z.strictObject({ incident: incidentIdSchema })).returns<IncidentState>(),
   /** Any kind except 'incident'; the body is validated against the kind's schema. */
@@ -53,11 +61,14 @@ export type LogEntryView = AnyEntry & {
 export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
 export interface IncidentSummary {
   id: string;
-  title: string;
+  /** Null, like location, start and openedBy, while the opening entry has not arrived: the incident's other entries are listed all the same. */
+  title: string | null;
   location: string | null;
-  start: string;
+  start: string | null;
   grip: number | null;
-  openedBy: string;
+  openedBy: string | null;
+  /** How its opening entry is chosen (see IncidentState); null while it has not arrived. */
+  rule: OpeningRule | null;
 }
 export interface AppendedView { id: string; seq: number; incident: string; classification: Classification }
 export interface VerifyView {

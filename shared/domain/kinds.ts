@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Entry kinds, in the Dutch the crisis staff use (see docs/DATA-MODEL.md for each body). */
 export const ENTRY_KINDS = [
-  'incident', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'knelpunt', 'communicatie', 'grip', 'correctie',
+  'incident', 'incidentwijziging', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'knelpunt', 'communicatie', 'grip', 'correctie',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 export const entryKindSchema = z.enum(ENTRY_KINDS);
@@ -61,6 +61,9 @@ const textBody = z.strictObject({ text });
 
 export const bodySchemas = {
   incident: z.strictObject({ title: line, location: line.optional(), start: isoInstantSchema, grip: gripLevel.optional() }),
+  incidentwijziging: z
+    .strictObject({ title: line.optional(), location: line.optional(), reason: text })
+    .refine((b) => b.title !== undefined || b.location !== undefined, { message: 'give a new title, a new location or both', path: ['title'] }),
   melding: z.strictObject({ text, source: line.optional() }),
   beeld: textBody,
   oordeel: textBody,
@@ -93,6 +96,7 @@ export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
  */
 export const receivedBodySchemas: { [K in EntryKind]: z.ZodType<EntryBody<K>> } = {
   incident: bodySchemas.incident.loose(),
+  incidentwijziging: bodySchemas.incidentwijziging.loose(),
   melding: bodySchemas.melding.loose(),
   beeld: bodySchemas.beeld.loose(),
   oordeel: bodySchemas.oordeel.loose(),
@@ -140,6 +144,7 @@ export function entryText(entry: EntryContent): string {
   const lines = (...fields: (string | undefined)[]) => fields.filter((f) => f !== undefined).join('\n');
   switch (entry.kind) {
     case 'incident': return lines(entry.body.title, entry.body.location);
+    case 'incidentwijziging': return lines(entry.body.title, entry.body.location, entry.body.reason);
     case 'melding': return lines(entry.body.text, entry.body.source);
     case 'beeld': case 'oordeel': case 'knelpunt': return lines(entry.body.text);
     case 'besluit': return lines(entry.body.text, entry.body.decidedBy);

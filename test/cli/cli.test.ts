@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../electron/cli/baken.js';
 import { COMMANDS } from '../../electron/cli/commands/index.js';
 import { openTestBackend } from '../support/backend.js';
-import { makeNewerChain, makeSigner } from '../support/entries.js';
+import { incidentIdFor } from '../../shared/domain/incident.js';
+import { makeNewerChain, makeSigner, nodeCrypto } from '../support/entries.js';
 import { useTempDirs } from '../support/temp.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -65,6 +66,21 @@ describe('baken CLI', () => {
     const verify = await cli('verify', '--json');
     expect(verify.code).toBe(0);
     expect(verify.json()).toEqual({ ok: true, entries: 6, problems: [], warnings: [] });
+  });
+
+  it('changes an incident\'s title or location by a signed change, and shows its history', async () => {
+    const { incident, cli } = await initialised();
+    const changed = await cli('incident', 'update', incident, '--title', 'Uitval NAFIN en C2000', '--location', 'Eindhoven', '--reason', 'Ook C2000 getroffen', '--json');
+    expect(changed.code).toBe(0);
+    expect(changed.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2 });
+    expect((await cli('incident', 'update', incident, '--reason', 'niets')).stderr).toMatch(/give --title, --location or both/);
+    expect((await cli('incident', 'update', incident, '--title', 'x')).code).toBe(2);
+    const list = await cli('incident', 'list');
+    expect(list.stdout).toMatch(new RegExp(`^${incident}  GRIP 1  .*  Uitval NAFIN en C2000 \\(Eindhoven\\)$`, 'm'));
+    const show = (await cli('incident', 'show', incident)).stdout.split('\n');
+    expect(show[0]).toBe('Uitval NAFIN en C2000 — Eindhoven');
+    expect(show[1]).toMatch(/^Opened \d{4}-\d\d-\d\d \d\d:\d\d by [0-9a-f]{12}$/);
+    expect(show[2]).toMatch(/^  changed .* by [0-9a-f]{12}: title "Uitval NAFIN" → "Uitval NAFIN en C2000", location "-" → "Eindhoven" \(Ook C2000 getroffen\)$/);
   });
 
   it('pages with --limit and --cursor without losing or repeating entries', async () => {
@@ -176,5 +192,33 @@ describe('baken CLI and what a newer version wrote', () => {
     expect(list.stdout).not.toContain('\u001b');
     const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
     expect(json).toEqual([{ ...sitrap, skewMs: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] } }]);
+  });
+});
+
+describe('baken CLI and incidents whose opening entry has not arrived', () => {
+  const tempDir = useTempDirs();
+  it('lists such an incident, shows what it holds of it and what it does not apply yet', async () => {
+    const data = tempDir();
+    await run(['--data', data, 'init']);
+    const author = makeSigner();
+    const incident = incidentIdFor(author.publicKeyHex, 1, nodeCrypto.sha256);
+    // Entries of the incident by someone else than its opener, who never received the opening entry either.
+    const [grip, status] = makeNewerChain(makeSigner(), incident, [
+      { kind: 'grip', body: { level: 3 } },
+      { kind: 'actiestatus', body: { action: 'ab'.repeat(32), status: 'done' } },
+    ], { t0: Date.now() });
+    const backend = openTestBackend({ dataDir: data });
+    try {
+      expect(backend.store.ingest([grip, status]).rejected).toEqual([]);
+    } finally {
+      backend.close();
+    }
+    const list = await run(['--data', data, 'incident', 'list']);
+    expect(list.stdout.trim()).toBe(`${incident}  GRIP 3  -                 (opening entry not received yet; its entries are in the log)`);
+    const show = (await run(['--data', data, 'incident', 'show', incident])).stdout.split('\n');
+    expect(show[0]).toBe('(opening entry not received yet; the entries below are from the log all the same)');
+    expect(show).toContain('Not applied: 1');
+    expect(show).toContain(`  - ${status!.id.slice(0, 12)}  actiestatus: a status for action ${'ab'.repeat(6)}, which this incident does not hold (yet)`);
+    expect((await run(['--data', data, 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x'])).stderr).toMatch(/opening entry has not arrived/);
   });
 });

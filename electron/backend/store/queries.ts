@@ -72,9 +72,16 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 export function createQueries(db: SqliteDatabase) {
   const byId = db.prepare<[{ id: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
-  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'grip', 'correctie') ORDER BY pos`);
+  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'grip', 'correctie') ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
-  const opening = db.prepare<[string]>("SELECT 1 FROM entries WHERE kind = 'incident' AND incident = ? LIMIT 1").pluck();
+  const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos`);
+  const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = ? LIMIT 1').pluck();
+  // A loose index scan over the incident index: one probe per incident instead of reading every entry.
+  const incidents = db.prepare<[], string>(`
+    WITH RECURSIVE ids(incident) AS (
+      SELECT min(incident) FROM entries
+      UNION ALL SELECT (SELECT min(incident) FROM entries WHERE incident > ids.incident) FROM ids WHERE ids.incident IS NOT NULL
+    ) SELECT incident FROM ids WHERE incident IS NOT NULL`).pluck();
   // list() and search() build their SQL from the filters given; there are few combinations, and
   // preparing a statement costs more than running a small query.
   const statements = new Map<string, Statement<unknown[], PosRow>>();
@@ -106,12 +113,20 @@ export function createQueries(db: SqliteDatabase) {
     incidentHeaderEntries(): AnyEntry[] {
       return ofKinds.all().map(rowToEntry);
     },
+    /** The incident's `incident` entries, in log position order: the one that opens it, and any others. */
+    openingEntries(incident: string): AnyEntry[] {
+      return openings.all(incident).map(rowToEntry);
+    },
+    /** Every incident id this log holds entries of, whether or not its opening entry has arrived. */
+    incidentIds(): string[] {
+      return incidents.all();
+    },
     count(): number {
       return count.get() as number;
     },
-    /** Whether the log holds the opening entry of this incident. */
-    hasIncident(incident: string): boolean {
-      return opening.get(incident) !== undefined;
+    /** Whether the log holds any entry of this incident (its opening entry may still be on its way). */
+    holdsIncident(incident: string): boolean {
+      return anyOf.get(incident) !== undefined;
     },
     list(filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 'e.pos');

@@ -84,12 +84,12 @@ describe('entries a newer version wrote', () => {
     const { all, sitrap } = newerLog();
     const b = laptop();
     b.store.ingest(all);
-    const state = deriveIncidentState(INCIDENT, b.store.incidentEntries(INCIDENT), new Date(NOW).toISOString());
+    const state = deriveIncidentState(INCIDENT, b.store.incidentEntries(INCIDENT), new Date(NOW).toISOString(), nodeCrypto);
     expect(state.incident).toMatchObject({ title: 'Uitval NAFIN', start: new Date(T0).toISOString() });
     expect(state.grip.history.map((g) => [g.level, g.reason])).toEqual([[1, null], [2, 'Effectbestrijding nodig']]);
     expect(state.actions).toEqual([expect.objectContaining({ text: 'Telefoon naar de meldkamer', owner: 'KMar', priority: 'HIGH', status: 'open' })]);
     expect(JSON.stringify(state)).not.toMatch(/NUTS|zone|A3|bron|sitrap|samenvatting/);
-    expect(deriveIncidentState(INCIDENT, all.filter((e) => e.id !== sitrap.id), new Date(NOW).toISOString())).toEqual(state);
+    expect(deriveIncidentState(INCIDENT, all.filter((e) => e.id !== sitrap.id), new Date(NOW).toISOString(), nodeCrypto)).toEqual(state);
   });
 
   it('travel through a bundle byte for byte: exported, imported elsewhere, and exported again the same', async () => {

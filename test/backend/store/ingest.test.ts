@@ -269,7 +269,7 @@ describe('forks', () => {
 
     const stored = ids(exported(b.backend));
     for (const e of [...chain, fork2, fork3]) expect(stored).toContain(e.id);
-    expect(deriveIncidentState(INCIDENT, b.backend.store.incidentEntries(INCIDENT), new Date(T).toISOString()).forkedAuthors).toEqual([s.publicKeyHex]);
+    expect(deriveIncidentState(INCIDENT, b.backend.store.incidentEntries(INCIDENT), new Date(T).toISOString(), nodeCrypto).forkedAuthors).toEqual([s.publicKeyHex]);
 
     const verify = await b.backend.api.verify({});
     expect(verify.ok).toBe(true);
