@@ -13,7 +13,9 @@ export function hlcTime(entry: { hlc: { t: number } }): string {
 }
 
 export function entryLine(entry: LogEntryView): string {
-  const skew = entry.skewMs !== null ? `  [clock skew: +${Math.round(entry.skewMs / 1000)} s]` : '';
+  const ahead = entry.skewMs !== null ? `  [clock skew: stamped ${duration(entry.skewMs)} ahead of this device]` : '';
+  const behind = entry.behind !== null ? `  [clock skew: stamped ${duration(entry.behind.ms)} before ${shortId(entry.behind.follows)}, which it follows]` : '';
+  const skew = ahead + behind;
   return `${hlcTime(entry)}  ${shortId(entry.id)}  ${entry.kind.padEnd(12)} ${entry.classification.padEnd(8)} ${oneLine(entryTextLine(entry))}${skew}`;
 }
 
@@ -22,6 +24,15 @@ function entryTextLine(entry: LogEntryView): string {
   if (!isKnownEntry(entry)) return `[from a newer version: ${entry.kind}] ${foreignBodyText(entry.body)}`;
   const text = entry.kind === 'incident' ? entry.body.title : entry.kind === 'grip' ? `GRIP ${entry.body.level}` : 'text' in entry.body ? entry.body.text : '';
   return entry.newer ? `${text} [from a newer version: also ${entry.newer.unknownFields.join(', ')}]` : text;
+}
+
+/** A clock difference as people say it: seconds, minutes, hours or days, rounded. */
+export function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 120 * 60) return `${Math.round(s / 60)} min`;
+  if (s < 48 * 3600) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86_400)} d`;
 }
 
 export function incidentLine(incident: IncidentSummary): string {

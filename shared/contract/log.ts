@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IncidentState } from '../domain/derive.js';
 import type { OpeningRule } from '../domain/incident.js';
+import type { Behind } from '../domain/causal.js';
 import type { AnyEntry, NewerContent } from '../domain/entry.js';
 import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
 import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
@@ -53,8 +54,17 @@ export const logArea = {
  * version): narrow it with isKnownEntry before reading its body, and show `newer` when it is set.
  */
 export type LogEntryView = AnyEntry & {
-  /** How far ahead of this device's clock the entry was stamped, when beyond the allowed skew. */
+  /**
+   * Clock skew ahead: how far ahead of this device's clock the entry was stamped when it arrived,
+   * when beyond the allowed skew (always positive; noted on arrival, so devices may differ).
+   */
   skewMs: number | null;
+  /**
+   * Clock skew behind: set when the entry is stamped more than the allowed skew before an entry it
+   * follows (its author's previous entry, what it corrects or reports on, its incident's opening
+   * entry); the same on every device that holds both (shared/domain/causal.ts).
+   */
+  behind: Behind | null;
   /** What of it a newer version wrote that this one cannot read (its kind, or body fields); null when nothing. */
   newer: NewerContent | null;
 };

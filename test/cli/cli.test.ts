@@ -191,7 +191,7 @@ describe('baken CLI and what a newer version wrote', () => {
     expect(lines[0]).toContain('GRIP 2 [from a newer version: also bron]');
     expect(list.stdout).not.toContain('\u001b');
     const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
-    expect(json).toEqual([{ ...sitrap, skewMs: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] } }]);
+    expect(json).toEqual([{ ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] } }]);
   });
 });
 
@@ -220,5 +220,25 @@ describe('baken CLI and incidents whose opening entry has not arrived', () => {
     expect(show).toContain('Not applied: 1');
     expect(show).toContain(`  - ${status!.id.slice(0, 12)}  actiestatus: a status for action ${'ab'.repeat(6)}, which this incident does not hold (yet)`);
     expect((await run(['--data', data, 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x'])).stderr).toMatch(/opening entry has not arrived/);
+  });
+});
+
+describe('baken CLI and clocks set wrong', () => {
+  const tempDir = useTempDirs();
+  it('shows an entry stamped before the entry it follows, and one stamped ahead of this device, in the log list', async () => {
+    const data = tempDir();
+    await run(['--data', data, 'init']);
+    const incident = (await run(['--data', data, 'incident', 'create', '--title', 'Uitval NAFIN', '--json'])).json();
+    const [late] = makeNewerChain(makeSigner(), incident.id, [{ kind: 'melding', body: { text: 'klok twee dagen achter' } }], { t0: Date.now() - 2 * 86_400_000 });
+    const [early] = makeNewerChain(makeSigner(), incident.id, [{ kind: 'melding', body: { text: 'klok een uur voor' } }], { t0: Date.now() + 3_600_000 });
+    const backend = openTestBackend({ dataDir: data });
+    try {
+      expect(backend.store.ingest([late, early]).rejected).toEqual([]);
+    } finally {
+      backend.close();
+    }
+    const lines = (await run(['--data', data, 'log', 'list'])).stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/klok een uur voor {2}\[clock skew: stamped (59|60) min ahead of this device\]$/);
+    expect(lines[2]).toContain(`klok twee dagen achter  [clock skew: stamped 2 d before ${incident.entry.slice(0, 12)}, which it follows]`);
   });
 });

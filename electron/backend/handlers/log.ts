@@ -13,7 +13,8 @@ import { requireEntry, requireIncident, requireOpenIncident } from './lookups.js
 export interface LogHandlerDeps {
   store: Pick<
     LogStore,
-    'author' | 'count' | 'authorHeads' | 'holdsIncident' | 'openingEntries' | 'incidentIds' | 'storedEntry' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'verify'
+    | 'author' | 'count' | 'authorHeads' | 'holdsIncident' | 'openingEntries' | 'incidentIds' | 'storedEntry' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search'
+    | 'verify' | 'clockBehind'
   >;
   writer: EntryWriter;
   crypto: Pick<EntryCrypto, 'sha256'>;
@@ -26,6 +27,12 @@ export function createLogHandlers({ store, writer, crypto, dataDir, now }: LogHa
   const nowIso = () => new Date(now()).toISOString();
   const openIncident = (incident: string) => requireOpenIncident(store, incident, crypto);
   const existing = (id: string, what: string, kind?: EntryKind) => requireEntry(store, id, what, kind);
+
+  const pageView = (page: EntryPage): EntryPageView => {
+    const behind = store.clockBehind(page.entries);
+    const view = (entry: StoredEntry): LogEntryView => ({ ...entry, behind: behind.get(entry.id) ?? null, newer: newerContent(entry) });
+    return { entries: page.entries.map(view), nextCursor: page.nextCursor };
+  };
 
   return {
     'device.info': () => ({
@@ -53,7 +60,7 @@ export function createLogHandlers({ store, writer, crypto, dataDir, now }: LogHa
       return writer.append(incident, kind, body, classification);
     },
     'log.list': (input) => pageView(store.list(filterOf(input), pageOf(input))),
-    'log.get': ({ id }) => entryView(existing(id, 'entry')),
+    'log.get': ({ id }) => pageView({ entries: [existing(id, 'entry')], nextCursor: null }).entries[0]!,
     'log.correct': ({ target, text, reason, classification }) => {
       const corrected = existing(target, 'entry');
       return writer.append(corrected.incident, 'correctie', { target, text, reason }, classification ?? corrected.classification);
@@ -71,13 +78,6 @@ export function createLogHandlers({ store, writer, crypto, dataDir, now }: LogHa
   };
 }
 
-function entryView(entry: StoredEntry): LogEntryView {
-  return { ...entry, newer: newerContent(entry) };
-}
-
-function pageView(page: EntryPage): EntryPageView {
-  return { entries: page.entries.map(entryView), nextCursor: page.nextCursor };
-}
 
 function filterOf(input: EntryFilterInput) {
   return {

@@ -43,7 +43,7 @@ function newerLog() {
   return { all: [opening!, melding!, sitrap!, grip!, actie!], opening: opening!, melding: melding!, sitrap: sitrap!, grip: grip!, actie: actie! };
 }
 
-const viewOf = (entry: AnyEntry, newer: LogEntryView['newer']): LogEntryView => ({ ...entry, skewMs: null, newer });
+const viewOf = (entry: AnyEntry, newer: LogEntryView['newer']): LogEntryView => ({ ...entry, skewMs: null, behind: null, newer });
 
 function storedBody(backend: TestBackend, id: string): string {
   const db = new Database(join(backend.dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
