@@ -1,8 +1,7 @@
 import type { AppendedView } from '../../../shared/contract/log.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { canonicalJson, CanonicalEncodingError } from '../../../shared/domain/canonical.js';
-import { parseBody } from '../../../shared/domain/entry.js';
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import { parseBody, type SignedEntry } from '../../../shared/domain/entry.js';
 import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import type { EmitEvent } from '../events.js';
 import type { LogStore } from '../store/index.js';

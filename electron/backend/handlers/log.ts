@@ -78,7 +78,6 @@ export function createLogHandlers({ store, writer, crypto, dataDir, now }: LogHa
   };
 }
 
-
 function filterOf(input: EntryFilterInput) {
   return {
     incident: input.incident, kind: input.kind, author: input.author, classification: input.classification,

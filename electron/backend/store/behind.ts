@@ -44,5 +44,3 @@ export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 
     return flags;
   };
 }
-
-export type BehindCheck = ReturnType<typeof createBehindCheck>;

@@ -80,6 +80,16 @@ describe('entries a newer version wrote', () => {
     expect((await b.api.search({ text: 'meldkamer stil' })).entries.map((e) => e.id)).toEqual([sitrap.id]);
   });
 
+  it('wait for a missing predecessor like any entry, and move into the log unchanged', async () => {
+    const { all } = newerLog();
+    const b = laptop();
+    const early = b.store.ingest(all.slice(2));
+    expect(early.pending.sort()).toEqual(all.slice(2).map((e) => e.id).sort());
+    expect(b.store.ingest(all.slice(0, 2)).added.sort()).toEqual(all.map((e) => e.id).sort());
+    for (const entry of all) expect(storedBody(b, entry.id)).toBe(canonicalJson(entry.body));
+    expect(await b.api.verify({})).toMatchObject({ ok: true, entries: 5 });
+  });
+
   it('leave derived state to what this version knows: the unknown kind is left out, added fields are not read', () => {
     const { all, sitrap } = newerLog();
     const b = laptop();
