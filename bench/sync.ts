@@ -6,7 +6,7 @@ import { createSigningPool } from './lib/signing.js';
 import { formatCount, formatMb, formatMs, formatRate, nowMs, percentile } from './lib/stats.js';
 import { clockExchangeSection } from './sync/clock-exchange.js';
 import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, serveInChild, waitFor, type BenchPeer } from './sync/peers.js';
-import type { SignedEntry } from '../shared/domain/entry.js';
+import type { AnyEntry, SignedEntry } from '../shared/domain/entry.js';
 
 const INITIAL_TARGET_S = 4;
 const RESYNC_TARGET_S = 1;
@@ -52,7 +52,7 @@ const area: BenchArea = {
       await goOffline(a);
       await goOffline(b);
       const incident = batches[0]![0]!.incident;
-      const added: SignedEntry[] = [];
+      const added: AnyEntry[] = [];
       for (const peer of [a, b]) {
         for (let i = 0; i < fresh; i++) {
           const { id } = await peer.backend.api['log.add']({ incident, kind: 'melding', body: { text: `Na de partitie: melding ${i} van ${peer.dir.slice(-6)}` } });

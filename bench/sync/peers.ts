@@ -6,7 +6,7 @@ import { readStatusFile } from '../../electron/backend/sync/status-file.js';
 import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
 import { decodeInvite, encodeInvite } from '../../electron/backend/sync/team/invite.js';
 import { createTeam, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team/team.js';
-import type { SignedEntry } from '../../shared/domain/entry.js';
+import type { AnyEntry } from '../../shared/domain/entry.js';
 import { sourceCli } from '../../test/support/cli.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
 
@@ -94,6 +94,6 @@ export async function waitFor(check: () => boolean, what: string, timeoutMs = 12
 }
 
 /** Bytes of entries as the protocol carries them (JSON), the yardstick for wire overhead. */
-export function entryBytes(entries: readonly SignedEntry[]): number {
+export function entryBytes(entries: readonly AnyEntry[]): number {
   return entries.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0);
 }

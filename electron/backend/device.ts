@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BakenError } from '../../shared/contract/errors.js';
+import type { EntryCrypto } from '../../shared/domain/entry.js';
 import type { Clock } from './clock.js';
 import { storageError } from './errors.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
@@ -24,6 +25,8 @@ export interface Device {
   readonly dataDir: string;
   readonly identity: DeviceIdentity;
   readonly store: LogStore;
+  /** The hashing and signature checks the store uses, for what else needs them (derived state). */
+  readonly crypto: EntryCrypto;
   close(): void;
 }
 
@@ -32,9 +35,10 @@ export function openDevice({ dataDir, clock, maxSkewMs, create = false }: Device
   const identity = loadOrCreateDeviceIdentity(dataDir);
   const file = join(dataDir, DATABASE_FILE);
   const db = openLogDatabase(file);
+  const crypto = createNodeEntryCrypto();
   let store: LogStore;
   try {
-    store = createLogStore({ db, signer: identity, crypto: createNodeEntryCrypto(), now: clock.now, maxSkewMs });
+    store = createLogStore({ db, signer: identity, crypto, now: clock.now, maxSkewMs });
   } catch (error) {
     db.close();
     throw storageError(error, `opening the log database ${file}`);
@@ -44,6 +48,7 @@ export function openDevice({ dataDir, clock, maxSkewMs, create = false }: Device
     dataDir,
     identity,
     store,
+    crypto,
     close() {
       if (closed) return;
       closed = true;

@@ -62,8 +62,8 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
 
   const handlers = mergeDisjoint(
     'the backend handlers',
-    createLogHandlers({ store, writer, dataDir, now: clock.now }),
-    createActionHandlers({ store, writer, now: clock.now }),
+    createLogHandlers({ store, writer, crypto: device.crypto, dataDir, now: clock.now }),
+    createActionHandlers({ store, writer, crypto: device.crypto, now: clock.now }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
     createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit }),
   );

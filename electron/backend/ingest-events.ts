@@ -1,5 +1,5 @@
 import type { EntryRef, EntrySource } from '../../shared/contract/events.js';
-import type { SignedEntry } from '../../shared/domain/entry.js';
+import type { AnyEntry } from '../../shared/domain/entry.js';
 import type { EmitEvent } from './events.js';
 import type { IngestReport } from './replica/replica.js';
 
@@ -13,7 +13,7 @@ export function announceIngest(
   report: IngestReport,
   batch: readonly unknown[],
   source: EntrySource,
-  lookup: (id: string) => SignedEntry | null,
+  lookup: (id: string) => AnyEntry | null,
 ): void {
   if (report.added.length === 0 && report.forks.length === 0 && report.skewed.length === 0) return;
   // An id ingest stored that occurs once in the batch is that candidate, verified. An id that occurs
@@ -27,7 +27,7 @@ export function announceIngest(
     if (byId.has(id)) repeated.add(id);
     byId.set(id, candidate);
   }
-  const find = (id: string): SignedEntry | null => (repeated.has(id) ? null : (byId.get(id) as SignedEntry | undefined)) ?? lookup(id);
+  const find = (id: string): AnyEntry | null => (repeated.has(id) ? null : (byId.get(id) as AnyEntry | undefined)) ?? lookup(id);
   if (report.added.length > 0) {
     const entries: EntryRef[] = [];
     for (const id of report.added) {

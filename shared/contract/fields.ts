@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CLASSIFICATIONS, ENTRY_KINDS, isoInstantSchema, incidentIdSchema, MAX_LINE, MAX_TEXT } from '../domain/kinds.js';
+import { CLASSIFICATIONS, isoInstantSchema, incidentIdSchema, kindNameSchema, MAX_LINE, MAX_TEXT } from '../domain/kinds.js';
 
 /** Input fields several areas share. Inputs trim what people type; stored bodies never transform. */
 export const text = z.string().trim().min(1, 'must not be empty').max(MAX_TEXT, `must be at most ${MAX_TEXT} characters`);
@@ -10,7 +10,8 @@ const pageLimit = z.number().int().min(1).max(1000).default(100);
 
 export const entryFilterSchema = z.strictObject({
   incident: incidentIdSchema.optional(),
-  kind: z.enum(ENTRY_KINDS).optional(),
+  // Any kind's name, so entries a newer version wrote can be listed by their kind too.
+  kind: kindNameSchema.optional(),
   author: z.string().regex(/^[0-9a-f]{64}$/, 'must be an author key (64 hex characters)').optional(),
   classification: classification.optional(),
   from: isoInstantSchema.optional(),

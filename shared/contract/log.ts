@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { IncidentState } from '../domain/derive.js';
-import type { SignedEntry } from '../domain/entry.js';
+import type { OpeningRule } from '../domain/incident.js';
+import type { Behind } from '../domain/causal.js';
+import type { AnyEntry, NewerContent } from '../domain/entry.js';
 import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
 import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
 import { method } from './method.js';
@@ -17,6 +19,13 @@ export const logArea = {
       classification: classification.default('intern'),
     }),
   ).returns<{ id: string; entry: AppendedView }>(),
+  /** A change of an incident's title or location: a signed entry that its history shows, never an edit. */
+  'incident.update': method(
+    z
+      .strictObject({ incident: incidentIdSchema, title: line.optional(), location: line.optional(), reason: text, classification: classification.default('intern') })
+      .refine((b) => b.title !== undefined || b.location !== undefined, { message: 'give a new title, a new location or both', path: ['title'] }),
+  ).returns<AppendedView>(),
+  /** Every incident this log holds entries of, those whose opening entry has not arrived yet first, then the newest first. */
   'incident.list': method(z.strictObject({})).returns<IncidentSummary[]>(),
   'incident.state': method(z.strictObject({ incident: incidentIdSchema })).returns<IncidentState>(),
   /** Any kind except 'incident'; the body is validated against the kind's schema. */
@@ -40,18 +49,36 @@ export const logArea = {
   verify: method(z.strictObject({})).returns<VerifyView>(),
 };
 
-export type LogEntryView = SignedEntry & {
-  /** How far ahead of this device's clock the entry was stamped, when beyond the allowed skew. */
+/**
+ * An entry as the log shows it. It may be of a kind this version does not know (written by a newer
+ * version): narrow it with isKnownEntry before reading its body, and show `newer` when it is set.
+ */
+export type LogEntryView = AnyEntry & {
+  /**
+   * Clock skew ahead: how far ahead of this device's clock the entry was stamped when it arrived,
+   * when beyond the allowed skew (always positive; noted on arrival, so devices may differ).
+   */
   skewMs: number | null;
+  /**
+   * Clock skew behind: set when the entry is stamped more than the allowed skew before an entry it
+   * follows (its author's previous entry, what it corrects or reports on, its incident's opening
+   * entry); the same on every device that holds both (shared/domain/causal.ts).
+   */
+  behind: Behind | null;
+  /** What of it a newer version wrote that this one cannot read (its kind, or body fields); null when nothing. */
+  newer: NewerContent | null;
 };
 export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
 export interface IncidentSummary {
   id: string;
-  title: string;
+  /** Null, like location, start and openedBy, while the opening entry has not arrived: the incident's other entries are listed all the same. */
+  title: string | null;
   location: string | null;
-  start: string;
+  start: string | null;
   grip: number | null;
-  openedBy: string;
+  openedBy: string | null;
+  /** How its opening entry is chosen (see IncidentState); null while it has not arrived. */
+  rule: OpeningRule | null;
 }
 export interface AppendedView { id: string; seq: number; incident: string; classification: Classification }
 export interface VerifyView {

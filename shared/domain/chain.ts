@@ -1,4 +1,4 @@
-import { entryCanonicalBytes, type EntryCrypto, type SignedEntry } from './entry.js';
+import { entryCanonicalBytes, type AnyEntry, type EntryCrypto } from './entry.js';
 import { toHex } from './hex.js';
 
 /** Why an entry could not be accepted as authentic. */
@@ -8,16 +8,16 @@ export type EntryProblem =
   | 'missing-predecessor'
   | 'broken-chain';
 
-export function entryHashMatches(entry: SignedEntry, crypto: EntryCrypto): boolean {
+export function entryHashMatches(entry: AnyEntry, crypto: EntryCrypto): boolean {
   return toHex(crypto.sha256(entryCanonicalBytes(entry))) === entry.id;
 }
 
-export function entrySignatureValid(entry: SignedEntry, crypto: EntryCrypto): boolean {
+export function entrySignatureValid(entry: AnyEntry, crypto: EntryCrypto): boolean {
   return crypto.verify(entry.author, entryCanonicalBytes(entry), entry.sig);
 }
 
 /** Full check of one entry on its own: its id is its hash and its author signed it. */
-export function checkEntry(entry: SignedEntry, crypto: EntryCrypto): EntryProblem | null {
+export function checkEntry(entry: AnyEntry, crypto: EntryCrypto): EntryProblem | null {
   const bytes = entryCanonicalBytes(entry);
   if (toHex(crypto.sha256(bytes)) !== entry.id) return 'hash-mismatch';
   if (!crypto.verify(entry.author, bytes, entry.sig)) return 'bad-signature';
@@ -30,7 +30,7 @@ export function checkEntry(entry: SignedEntry, crypto: EntryCrypto): EntryProble
  * entry's canonical bytes contain the previous id, that one signature covers the content of the
  * whole run. Returns false on any doubt; the caller then checks entry by entry.
  */
-export function checkRunByLastSignature(run: readonly SignedEntry[], crypto: EntryCrypto, options: { hashesChecked?: boolean } = {}): boolean {
+export function checkRunByLastSignature(run: readonly AnyEntry[], crypto: EntryCrypto, options: { hashesChecked?: boolean } = {}): boolean {
   if (run.length === 0) return true;
   const author = run[0]!.author;
   for (let i = 0; i < run.length; i++) {

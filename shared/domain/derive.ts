@@ -1,16 +1,18 @@
-import { compareEntries, type SignedEntry } from './entry.js';
+import { compareEntries, isKnownEntry, type AnyEntry, type EntryCrypto, type SignedEntry } from './entry.js';
 import type { Hlc } from './hlc.js';
-import type { ActionStatus, Priority } from './kinds.js';
+import { mayOpen, openingRule, type OpeningRule } from './incident.js';
+import type { ActionStatus, EntryKind, Priority } from './kinds.js';
 
 /**
  * State derived from an incident's set of entries. It is a pure function of the set: entries are
  * first put in the log's total order, so every device that holds the same entries shows the same
- * state, whatever order they arrived in.
+ * state, whatever order they arrived in. Entries of kinds this version does not know are left out
+ * (forks among them still count), and fields a newer version added to a known kind are not read.
  */
 export interface IncidentState {
   incidentId: string;
-  /** Null while the entry that opened the incident has not arrived yet. */
-  incident: { title: string; location: string | null; start: string; openedBy: string; openedAt: Hlc; entryId: string } | null;
+  /** Null while the entry that opens the incident has not arrived yet (its other entries are still derived). */
+  incident: IncidentHeader | null;
   grip: { level: number | null; history: GripChange[] };
   decisions: Decision[];
   actions: ActionState[];
@@ -18,6 +20,65 @@ export interface IncidentState {
   corrections: Record<string, string[]>;
   /** Authors with two different entries at the same seq: their entries are kept as evidence. */
   forkedAuthors: string[];
+  /**
+   * Entries of this incident that the state above does not apply, in log order, each with why:
+   * none is dropped without a trace. Most wait for an entry that has not arrived yet and apply once
+   * it does; an opening entry that may not open the incident never will.
+   */
+  ignored: IgnoredEntry[];
+}
+
+export interface IncidentHeader {
+  /** The title and location now: the opening entry's (its title as corrected), then each change in log order. */
+  title: string;
+  location: string | null;
+  start: string;
+  openedBy: string;
+  openedAt: Hlc;
+  /** The opening entry. */
+  entryId: string;
+  /**
+   * How the opening entry was chosen (shared/domain/incident.ts): 'bound', the incident's id is
+   * derived from this entry's author and seq, so no other entry can open it; 'legacy', an incident
+   * from before that rule, opened by its first opening entry in log order.
+   */
+  rule: OpeningRule;
+  /** Explicit changes of title or location (`incidentwijziging` entries), in log order. */
+  changes: IncidentChange[];
+}
+
+export interface IncidentChange {
+  /** The new title, or null when this change left it as it was. */
+  title: string | null;
+  /** The new location, or null when this change left it as it was. */
+  location: string | null;
+  /** Title and location just before this change. */
+  previous: { title: string; location: string | null };
+  reason: string;
+  at: Hlc;
+  author: string;
+  entryId: string;
+}
+
+/**
+ * Why an entry is not applied:
+ * - `not-opening`: an `incident` entry that does not open this incident: a bound incident is opened
+ *   only by the entry its id is derived from, a legacy one by its first opening entry in log order;
+ * - `no-opening`: a change of title or location while the opening entry has not arrived;
+ * - `unknown-action`: a status for an action this incident does not hold (not arrived yet, or another incident's);
+ * - `not-an-action`: a status for an entry that is not an action;
+ * - `unknown-target`: a correction of an entry this incident does not hold (not arrived yet, or another incident's).
+ */
+export type IgnoredReason = 'not-opening' | 'no-opening' | 'unknown-action' | 'not-an-action' | 'unknown-target';
+
+export interface IgnoredEntry {
+  entryId: string;
+  kind: EntryKind;
+  author: string;
+  at: Hlc;
+  reason: IgnoredReason;
+  /** The entry it refers to (the action, the corrected entry), when it refers to one. */
+  refersTo: string | null;
 }
 
 export interface GripChange { level: number; reason: string | null; at: Hlc; author: string; entryId: string }
@@ -42,15 +103,25 @@ export interface ActionState {
 
 const MAX_CORRECTION_DEPTH = 64;
 
-export function deriveIncidentState(incidentId: string, entries: Iterable<SignedEntry>, nowIso: string): IncidentState {
+/**
+ * `crypto.sha256` tells which `incident` entry may open the incident (its id is derived from the
+ * opening entry; shared/domain/incident.ts); it is injected because `shared/` has no hashing of its own.
+ */
+export function deriveIncidentState(incidentId: string, entries: Iterable<AnyEntry>, nowIso: string, crypto: Pick<EntryCrypto, 'sha256'>): IncidentState {
+  const all = new Map<string, AnyEntry>();
+  for (const e of entries) if (e.incident === incidentId) all.set(e.id, e);
   const byId = new Map<string, SignedEntry>();
-  for (const e of entries) if (e.incident === incidentId) byId.set(e.id, e);
+  for (const e of all.values()) if (isKnownEntry(e)) byId.set(e.id, e);
   const ordered = [...byId.values()].sort(compareEntries);
+  const ignored: { entry: SignedEntry; reason: IgnoredReason; refersTo: string | null }[] = [];
+  const ignore = (entry: SignedEntry, reason: IgnoredReason, refersTo: string | null = null) => ignored.push({ entry, reason, refersTo });
+
   const corrections: Record<string, string[]> = {};
   for (const e of ordered) {
     if (e.kind !== 'correctie') continue;
     const target = e.body.target;
     if (byId.has(target)) (corrections[target] ??= []).push(e.id);
+    else ignore(e, 'unknown-target', target);
   }
   const textOf = (e: SignedEntry, depth = 0): string => {
     const fixes = corrections[e.id];
@@ -60,15 +131,23 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
   };
 
   const state: IncidentState = {
-    incidentId, incident: null, grip: { level: null, history: [] }, decisions: [], actions: [], corrections, forkedAuthors: forkedAuthors(ordered),
+    incidentId, incident: null, grip: { level: null, history: [] }, decisions: [], actions: [], corrections, forkedAuthors: forkedAuthors(all.values()), ignored: [],
   };
+  // A bound incident's own opening entry may sort after someone else's back-dated one: only it
+  // opens, and so only its GRIP level starts the history. (Two that may open: a fork; the first opens.)
+  const opening = ordered.find((e) => e.kind === 'incident' && mayOpen(e, crypto.sha256));
   const actions = new Map<string, ActionState>();
   for (const e of ordered) {
     const at = e.hlc;
     switch (e.kind) {
       case 'incident': {
-        if (state.incident) break; // a second opening entry (only possible in a fork) does not reopen the incident
-        state.incident = { title: textOf(e), location: e.body.location ?? null, start: e.body.start, openedBy: e.author, openedAt: at, entryId: e.id };
+        if (e !== opening) {
+          ignore(e, 'not-opening', opening?.id ?? null);
+          break;
+        }
+        state.incident = {
+          title: textOf(e), location: e.body.location ?? null, start: e.body.start, openedBy: e.author, openedAt: at, entryId: e.id, rule: openingRule(incidentId), changes: [],
+        };
         if (e.body.grip !== undefined) state.grip.history.push({ level: e.body.grip, reason: null, at, author: e.author, entryId: e.id });
         break;
       }
@@ -89,12 +168,28 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
         break;
     }
   }
-  // Statuses after all actions: a status may sort before its action when the action's author had a
-  // clock running ahead (its stamp is not allowed to drag other clocks along).
+  // Changes and statuses after the entries they change: one may sort before its opening entry or
+  // action when that entry's author had a clock running ahead (its stamp is not allowed to drag
+  // other clocks along).
+  const header = state.incident;
+  for (const e of ordered) {
+    if (e.kind !== 'incidentwijziging') continue;
+    if (!header) {
+      ignore(e, 'no-opening');
+      continue;
+    }
+    const previous = { title: header.title, location: header.location };
+    header.changes.push({ title: e.body.title ?? null, location: e.body.location ?? null, previous, reason: e.body.reason, at: e.hlc, author: e.author, entryId: e.id });
+    header.title = e.body.title ?? header.title;
+    header.location = e.body.location ?? header.location;
+  }
   for (const e of ordered) {
     if (e.kind !== 'actiestatus') continue;
     const action = actions.get(e.body.action);
-    if (!action) continue; // status for an action not (yet) in this incident's set
+    if (!action) {
+      ignore(e, byId.has(e.body.action) ? 'not-an-action' : 'unknown-action', e.body.action);
+      continue;
+    }
     const change: StatusChange = { status: e.body.status, reason: e.body.reason ?? null, at: e.hlc, author: e.author, entryId: e.id };
     action.statusHistory.push(change);
     action.status = change.status;
@@ -105,10 +200,13 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<Signed
     ...a,
     overdue: a.deadline !== null && a.deadline < nowIso && (a.status === 'open' || a.status === 'in_progress'),
   }));
+  state.ignored = ignored
+    .sort((a, b) => compareEntries(a.entry, b.entry))
+    .map(({ entry, reason, refersTo }) => ({ entryId: entry.id, kind: entry.kind, author: entry.author, at: entry.hlc, reason, refersTo }));
   return state;
 }
 
-export function forkedAuthors(entries: Iterable<SignedEntry>): string[] {
+export function forkedAuthors(entries: Iterable<AnyEntry>): string[] {
   const seen = new Map<string, string>();
   const forked = new Set<string>();
   for (const e of entries) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalJson, CanonicalEncodingError } from './canonical.js';
 import { compareHlc, MAX_COUNTER, type Hlc } from './hlc.js';
 import { toHex } from './hex.js';
-import { bodySchemas, classificationSchema, entryIdSchema, entryKindSchema, type Classification, type EntryBody, type EntryKind } from './kinds.js';
+import { bodySchemas, classificationSchema, entryIdSchema, isEntryKind, kindNameSchema, receivedBodySchemas, unknownBodyFields, type Classification, type EntryBody, type EntryKind } from './kinds.js';
 
 export const ENTRY_FORMAT_VERSION = 1;
 
@@ -19,14 +19,15 @@ const entryFields = {
   prev: entryIdSchema.nullable(),
   hlc: hlcSchema,
   incident: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters (an incident id)'),
-  kind: entryKindSchema,
+  kind: kindNameSchema,
   body: z.record(z.string(), z.unknown()),
   classification: classificationSchema,
 };
 
 /**
- * A signed entry's fields, with the body only checked to be an object: its kind's schema is applied
- * by parseSignedEntry, which is what anything taking entries from outside should call.
+ * A signed entry's fields, with the kind only checked to be a kind's name and the body only to be an
+ * object: parseSignedEntry applies the kind's schema when this version knows the kind, and is what
+ * anything taking entries from outside should call.
  */
 export const signedEntrySchema = z.strictObject({
   id: entryIdSchema,
@@ -67,6 +68,43 @@ export type UnsignedEntry = UnsignedEntryOf<EntryKind>;
 export type SignedEntryOf<K extends EntryKind> = { [P in K]: EntryEnvelope & EntrySeal & { kind: P; body: EntryBody<P> } }[K];
 /** Any signed entry; checking `kind` narrows `body` to that kind's schema. */
 export type SignedEntry = SignedEntryOf<EntryKind>;
+
+/**
+ * A signed entry of a kind this version does not know, written by a newer version: verified like any
+ * other (hash, signature, chain), stored, relayed and exported unchanged, but not read. Its kind is
+ * never one of ENTRY_KINDS (parseSignedEntry and the store see to that), which is why
+ * isKnownEntry can tell the two apart by kind alone.
+ */
+export type ForeignEntry = EntryEnvelope & EntrySeal & { kind: string; body: Record<string, unknown> };
+/**
+ * Any verified entry, of a kind this version knows or not: what the log holds. Code that reads
+ * bodies narrows it with isKnownEntry first; code that only stores, relays or lists entries takes it
+ * as it is. (A known kind's body may also carry fields a newer version added; its type names only
+ * the fields this version knows, and the extra ones ride along untouched.)
+ */
+export type AnyEntry = SignedEntry | ForeignEntry;
+
+/** Whether this version knows the entry's kind, and so can read its body. */
+export function isKnownEntry<E extends AnyEntry>(entry: E): entry is Extract<E, SignedEntry> {
+  return isEntryKind(entry.kind);
+}
+
+/**
+ * What of an entry this version cannot read because a newer version wrote it: its whole kind, or
+ * body fields its kind does not have here. Null when it reads all of it.
+ */
+export interface NewerContent {
+  /** The kind itself is unknown here: nothing of the body is read. */
+  unknownKind: boolean;
+  /** Body fields this version does not know, sorted (every field, for an unknown kind). */
+  unknownFields: string[];
+}
+
+export function newerContent(entry: AnyEntry): NewerContent | null {
+  if (!isKnownEntry(entry)) return { unknownKind: true, unknownFields: Object.keys(entry.body).sort() };
+  const unknownFields = unknownBodyFields(entry.kind, entry.body);
+  return unknownFields.length > 0 ? { unknownKind: false, unknownFields } : null;
+}
 
 /** What the canonical encoding reads: it hashes any body as it is, whatever the kind. */
 export type EncodableEntry = EntryEnvelope & { kind: string; body: unknown };
@@ -127,32 +165,39 @@ export function parseBody<K extends EntryKind>(kind: K, body: unknown): { ok: tr
 }
 
 /** On failure, `part` tells whether the entry's own fields or its kind's body were wrong; each problem names its field. */
-export type SignedEntryParse = { ok: true; entry: SignedEntry } | { ok: false; part: 'envelope' | 'body'; problems: string[] };
+export type SignedEntryParse = { ok: true; entry: AnyEntry } | { ok: false; part: 'envelope' | 'body'; problems: string[] };
 
 /**
  * Validates a signed entry from outside (another device, a bundle): its fields, the seq/prev rule,
- * and its body against its kind's schema. It does not check the hash, the signature or whether the
- * entry can be encoded canonically; those need the bytes, which the caller computes once.
+ * and, when this version knows its kind, its body against the kind's schema, keeping any fields a
+ * newer version added. An entry of a kind this version does not know is never refused for that: it
+ * comes back as a ForeignEntry. It does not check the hash, the signature or whether the entry can
+ * be encoded canonically; those need the bytes, which the caller computes once.
  */
 export function parseSignedEntry(input: unknown): SignedEntryParse {
   const parsed = signedEntrySchema.safeParse(input);
   if (!parsed.success) return { ok: false, part: 'envelope', problems: zodProblems(parsed.error) };
   const fields = parsed.data;
   if ((fields.seq === 1) !== (fields.prev === null)) return { ok: false, part: 'envelope', problems: ['prev must be null exactly when seq is 1'] };
-  return withBodyOfKind(fields, fields.kind);
+  const { kind } = fields;
+  if (!isEntryKind(kind)) return { ok: true, entry: { ...fields, kind } };
+  return withBodyOfKind(fields, kind);
 }
 
 // Generic in K so that the body parsed for `kind` is known to belong to it; called with the union
 // EntryKind, SignedEntryOf<EntryKind> is SignedEntry.
 function withBodyOfKind<K extends EntryKind>(fields: z.output<typeof signedEntrySchema>, kind: K): { ok: true; entry: SignedEntryOf<K> } | { ok: false; part: 'body'; problems: string[] } {
-  const body = parseBody(kind, fields.body);
-  if (!body.ok) return { ok: false, part: 'body', problems: body.problems };
-  const entry: SignedEntryOf<K> = { ...fields, kind, body: body.body };
+  const result = receivedBodySchemas[kind].safeParse(fields.body);
+  if (!result.success) return { ok: false, part: 'body', problems: result.error.issues.map((i) => `body.${i.path.join('.') || '(body)'}: ${i.message}`) };
+  const entry: SignedEntryOf<K> = { ...fields, kind, body: result.data };
   return { ok: true, entry };
 }
 
+/** What the log's order reads of an entry. */
+export type Ordered = Pick<AnyEntry, 'hlc' | 'author' | 'seq' | 'id'>;
+
 /** The one total order of the log: HLC, then author, then seq (then id, so even forks order the same everywhere). */
-export function compareEntries(a: SignedEntry, b: SignedEntry): number {
+export function compareEntries(a: Ordered, b: Ordered): number {
   return compareHlc(a.hlc, b.hlc) || cmp(a.author, b.author) || a.seq - b.seq || cmp(a.id, b.id);
 }
 

@@ -2,10 +2,20 @@ import { z } from 'zod';
 
 /** Entry kinds, in the Dutch the crisis staff use (see docs/DATA-MODEL.md for each body). */
 export const ENTRY_KINDS = [
-  'incident', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'knelpunt', 'communicatie', 'grip', 'correctie',
+  'incident', 'incidentwijziging', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'knelpunt', 'communicatie', 'grip', 'correctie',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
-export const entryKindSchema = z.enum(ENTRY_KINDS);
+
+/**
+ * What any kind's name looks like, the kinds of newer versions included: entries of a kind this
+ * version does not know are still verified, stored and relayed (docs/DATA-MODEL.md, "Forward
+ * compatibility"), so the envelope accepts every name of this form and not only ENTRY_KINDS.
+ */
+export const kindNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a kind name: a lowercase letter, then up to 39 lowercase letters, digits or -');
+
+export function isEntryKind(kind: string): kind is EntryKind {
+  return (ENTRY_KINDS as readonly string[]).includes(kind);
+}
 
 /** Kinds whose body is just free text, so one generic "add" can write them. */
 export const TEXT_KINDS = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie'] as const satisfies readonly EntryKind[];
@@ -49,6 +59,9 @@ const textBody = z.strictObject({ text });
 
 export const bodySchemas = {
   incident: z.strictObject({ title: line, location: line.optional(), start: isoInstantSchema, grip: gripLevel.optional() }),
+  incidentwijziging: z
+    .strictObject({ title: line.optional(), location: line.optional(), reason: text })
+    .refine((b) => b.title !== undefined || b.location !== undefined, { message: 'give a new title, a new location or both', path: ['title'] }),
   melding: z.strictObject({ text, source: line.optional() }),
   beeld: textBody,
   oordeel: textBody,
@@ -70,9 +83,35 @@ export const bodySchemas = {
   communicatie: z.strictObject({ text, audience: line.optional() }),
   grip: z.strictObject({ level: gripLevel, reason: text.optional() }),
   correctie: z.strictObject({ target: entryIdSchema, text, reason: text.optional() }),
-} satisfies Record<EntryKind, z.ZodType>;
+} satisfies Record<EntryKind, z.ZodObject>;
 
 export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
+
+/**
+ * The same schemas for bodies received from other devices: every field this version knows is
+ * checked as strictly, and fields it does not know (added by a newer version) are kept as they
+ * are, since the signature covers them. What this device writes is still checked strictly.
+ */
+export const receivedBodySchemas: { [K in EntryKind]: z.ZodType<EntryBody<K>> } = {
+  incident: bodySchemas.incident.loose(),
+  incidentwijziging: bodySchemas.incidentwijziging.loose(),
+  melding: bodySchemas.melding.loose(),
+  beeld: bodySchemas.beeld.loose(),
+  oordeel: bodySchemas.oordeel.loose(),
+  besluit: bodySchemas.besluit.loose(),
+  actie: bodySchemas.actie.loose(),
+  actiestatus: bodySchemas.actiestatus.loose(),
+  knelpunt: bodySchemas.knelpunt.loose(),
+  communicatie: bodySchemas.communicatie.loose(),
+  grip: bodySchemas.grip.loose(),
+  correctie: bodySchemas.correctie.loose(),
+};
+
+/** The body's fields that the kind's schema does not have (a newer version's additions), sorted. */
+export function unknownBodyFields(kind: EntryKind, body: object): string[] {
+  const known: Record<string, unknown> = bodySchemas[kind].shape;
+  return Object.keys(body).filter((key) => !Object.hasOwn(known, key)).sort();
+}
 /**
  * A kind with its body: what an entry says, without who said it when. Mapped over K and indexed by
  * K so that for a union K it is one member per kind (checking `kind` narrows `body`), and for a
@@ -81,11 +120,29 @@ export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
 export type EntryContentOf<K extends EntryKind> = { [P in K]: { kind: P; body: EntryBody<P> } }[K];
 export type EntryContent = EntryContentOf<EntryKind>;
 
+/**
+ * The text of a body this version cannot read (a newer version's kind): every string in it, in key
+ * order, so such an entry can still be found by search. Depth and count are bounded because the
+ * body's shape is whatever a newer version (or anyone with a team key) made it.
+ */
+export function foreignBodyText(body: unknown): string {
+  const out: string[] = [];
+  const walk = (value: unknown, depth: number): void => {
+    if (out.length >= 256) return;
+    if (typeof value === 'string') out.push(value);
+    else if (depth < 8 && Array.isArray(value)) for (const item of value) walk(item, depth + 1);
+    else if (depth < 8 && typeof value === 'object' && value !== null) for (const key of Object.keys(value).sort()) walk((value as Record<string, unknown>)[key], depth + 1);
+  };
+  walk(body, 0);
+  return out.join('\n');
+}
+
 /** The text an entry contributes to full-text search and to printed logs. */
 export function entryText(entry: EntryContent): string {
   const lines = (...fields: (string | undefined)[]) => fields.filter((f) => f !== undefined).join('\n');
   switch (entry.kind) {
     case 'incident': return lines(entry.body.title, entry.body.location);
+    case 'incidentwijziging': return lines(entry.body.title, entry.body.location, entry.body.reason);
     case 'melding': return lines(entry.body.text, entry.body.source);
     case 'beeld': case 'oordeel': case 'knelpunt': return lines(entry.body.text);
     case 'besluit': return lines(entry.body.text, entry.body.decidedBy);

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../electron/cli/baken.js';
 import { COMMANDS } from '../../electron/cli/commands/index.js';
+import { openTestBackend } from '../support/backend.js';
+import { incidentIdFor } from '../../shared/domain/incident.js';
+import { makeNewerChain, makeSigner, nodeCrypto } from '../support/entries.js';
 import { useTempDirs } from '../support/temp.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -65,6 +68,21 @@ describe('baken CLI', () => {
     expect(verify.json()).toEqual({ ok: true, entries: 6, problems: [], warnings: [] });
   });
 
+  it('changes an incident\'s title or location by a signed change, and shows its history', async () => {
+    const { incident, cli } = await initialised();
+    const changed = await cli('incident', 'update', incident, '--title', 'Uitval NAFIN en C2000', '--location', 'Eindhoven', '--reason', 'Ook C2000 getroffen', '--json');
+    expect(changed.code).toBe(0);
+    expect(changed.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2 });
+    expect((await cli('incident', 'update', incident, '--reason', 'niets')).stderr).toMatch(/give --title, --location or both/);
+    expect((await cli('incident', 'update', incident, '--title', 'x')).code).toBe(2);
+    const list = await cli('incident', 'list');
+    expect(list.stdout).toMatch(new RegExp(`^${incident}  GRIP 1  .*  Uitval NAFIN en C2000 \\(Eindhoven\\)$`, 'm'));
+    const show = (await cli('incident', 'show', incident)).stdout.split('\n');
+    expect(show[0]).toBe('Uitval NAFIN en C2000 — Eindhoven');
+    expect(show[1]).toMatch(/^Opened \d{4}-\d\d-\d\d \d\d:\d\d by [0-9a-f]{12}$/);
+    expect(show[2]).toMatch(/^  changed .* by [0-9a-f]{12}: title "Uitval NAFIN" → "Uitval NAFIN en C2000", location "-" → "Eindhoven" \(Ook C2000 getroffen\)$/);
+  });
+
   it('pages with --limit and --cursor without losing or repeating entries', async () => {
     const { incident, cli } = await initialised();
     for (let i = 0; i < 7; i++) await cli('log', 'add', '--incident', incident, '--kind', 'beeld', '--text', `beeld ${i}`);
@@ -82,6 +100,7 @@ describe('baken CLI', () => {
     const cases: [string[], RegExp][] = [
       [['log', 'add', '--incident', incident, '--kind', 'melding'], /--text/],
       [['log', 'add', '--incident', incident, '--kind', 'roddel', '--text', 'x'], /--kind must be one of/],
+      [['log', 'list', '--kind', 'Roddel!'], /kind: must be a kind name/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', '   '], /body\.text: must not be empty/],
       [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be 32 lowercase hex/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--wat'], /unknown option '--wat'/],
@@ -145,5 +164,81 @@ describe('baken CLI text that cannot be encoded', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/body\.text: string holds a lone surrogate/);
     expect((await run(['--data', data, 'verify', '--json'])).json().entries).toBe(1);
+  });
+});
+
+describe('baken CLI and what a newer version wrote', () => {
+  const tempDir = useTempDirs();
+  it('lists an entry of a kind it does not know as from a newer version, with its text, control characters escaped', async () => {
+    const data = tempDir();
+    await run(['--data', data, 'init']);
+    const incident = (await run(['--data', data, 'incident', 'create', '--title', 'Uitval NAFIN', '--json'])).json().id as string;
+    const [sitrap, grip] = makeNewerChain(makeSigner(), incident, [
+      { kind: 'sitrap', body: { samenvatting: 'Meldkamer \u001b[31mstil\u001b[0m' } },
+      { kind: 'grip', body: { level: 2, bron: 'ROT' } },
+    ], { t0: Date.now() });
+    const backend = openTestBackend({ dataDir: data });
+    try {
+      expect(backend.store.ingest([sitrap, grip]).rejected).toEqual([]);
+    } finally {
+      backend.close();
+    }
+    const list = await run(['--data', data, 'log', 'list']);
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain(`${sitrap!.id.slice(0, 12)}  sitrap       intern   [from a newer version: sitrap] Meldkamer \\u001b[31mstil\\u001b[0m`);
+    expect(lines[0]).toContain('GRIP 2 [from a newer version: also bron]');
+    expect(list.stdout).not.toContain('\u001b');
+    const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
+    expect(json).toEqual([{ ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] } }]);
+  });
+});
+
+describe('baken CLI and incidents whose opening entry has not arrived', () => {
+  const tempDir = useTempDirs();
+  it('lists such an incident, shows what it holds of it and what it does not apply yet', async () => {
+    const data = tempDir();
+    await run(['--data', data, 'init']);
+    const author = makeSigner();
+    const incident = incidentIdFor(author.publicKeyHex, 1, nodeCrypto.sha256);
+    // Entries of the incident by someone else than its opener, who never received the opening entry either.
+    const [grip, status] = makeNewerChain(makeSigner(), incident, [
+      { kind: 'grip', body: { level: 3 } },
+      { kind: 'actiestatus', body: { action: 'ab'.repeat(32), status: 'done' } },
+    ], { t0: Date.now() });
+    const backend = openTestBackend({ dataDir: data });
+    try {
+      expect(backend.store.ingest([grip, status]).rejected).toEqual([]);
+    } finally {
+      backend.close();
+    }
+    const list = await run(['--data', data, 'incident', 'list']);
+    expect(list.stdout.trim()).toBe(`${incident}  GRIP 3  -                 (opening entry not received yet; its entries are in the log)`);
+    const show = (await run(['--data', data, 'incident', 'show', incident])).stdout.split('\n');
+    expect(show[0]).toBe('(opening entry not received yet; the entries below are from the log all the same)');
+    expect(show).toContain('Not applied: 1');
+    expect(show).toContain(`  - ${status!.id.slice(0, 12)}  actiestatus: a status for action ${'ab'.repeat(6)}, which this incident does not hold (yet)`);
+    expect((await run(['--data', data, 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x'])).stderr).toMatch(/opening entry has not arrived/);
+  });
+});
+
+describe('baken CLI and clocks set wrong', () => {
+  const tempDir = useTempDirs();
+  it('shows an entry stamped before the entry it follows, and one stamped ahead of this device, in the log list', async () => {
+    const data = tempDir();
+    await run(['--data', data, 'init']);
+    const incident = (await run(['--data', data, 'incident', 'create', '--title', 'Uitval NAFIN', '--json'])).json();
+    const [late] = makeNewerChain(makeSigner(), incident.id, [{ kind: 'melding', body: { text: 'klok twee dagen achter' } }], { t0: Date.now() - 2 * 86_400_000 });
+    const [early] = makeNewerChain(makeSigner(), incident.id, [{ kind: 'melding', body: { text: 'klok een uur voor' } }], { t0: Date.now() + 3_600_000 });
+    const backend = openTestBackend({ dataDir: data });
+    try {
+      expect(backend.store.ingest([late, early]).rejected).toEqual([]);
+    } finally {
+      backend.close();
+    }
+    const lines = (await run(['--data', data, 'log', 'list'])).stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/klok een uur voor {2}\[clock skew: stamped (59|60) min ahead of this device\]$/);
+    expect(lines[2]).toContain(`klok twee dagen achter  [clock skew: stamped 2 d before ${incident.entry.slice(0, 12)}, which it follows]`);
   });
 });

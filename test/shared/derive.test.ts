@@ -1,8 +1,10 @@
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveIncidentState, forkedAuthors } from '../../shared/domain/derive.js';
 import { parseBody, signEntry, type EntrySigner, type SignedEntry, type SignedEntryOf } from '../../shared/domain/entry.js';
 import type { Hlc } from '../../shared/domain/hlc.js';
+import { incidentIdFor, openingRule } from '../../shared/domain/incident.js';
 import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
 import { makeSigner, nodeCrypto } from '../support/entries.js';
 
@@ -40,6 +42,11 @@ class Device {
     return entry;
   }
 
+  /** Opens a new incident as this version does: its id is derived from this entry's author and seq. */
+  open(body: Record<string, unknown>, hlc: Hlc): SignedEntryOf<'incident'> {
+    return this.write('incident', body, hlc, { incident: incidentIdFor(this.author, this.seq + 1, nodeCrypto.sha256) });
+  }
+
   /** A second, different entry at the seq of the device's latest entry (as after restoring an old backup). */
   fork<K extends EntryKind>(latest: SignedEntryOf<K>, body: Record<string, unknown>, hlc: Hlc): SignedEntryOf<K> {
     const parsed = parseBody(latest.kind, body);
@@ -49,7 +56,7 @@ class Device {
 }
 
 const at = (ms: number, c = 0): Hlc => ({ t: T0 + ms, c });
-const derive = (entries: SignedEntry[], now = NOW_ISO) => deriveIncidentState(INCIDENT, entries, now);
+const derive = (entries: SignedEntry[], now = NOW_ISO) => deriveIncidentState(INCIDENT, entries, now, nodeCrypto);
 
 describe('deriveIncidentState: incident and GRIP', () => {
   it('has no incident and no GRIP level before the opening entry arrives', () => {
@@ -70,7 +77,9 @@ describe('deriveIncidentState: incident and GRIP', () => {
     const g3 = a.write('grip', { level: 3 }, at(20));
     const g0 = b.write('grip', { level: 0, reason: 'afgeschaald' }, at(30));
     const state = derive([g0, g3, open, g2]);
-    expect(state.incident).toEqual({ title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), entryId: open.id });
+    expect(state.incident).toEqual({
+      title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), entryId: open.id, rule: 'legacy', changes: [],
+    });
     expect(state.grip.level).toBe(0);
     expect(state.grip.history).toEqual([
       { level: 1, reason: null, at: at(0), author: a.author, entryId: open.id },
@@ -116,6 +125,81 @@ describe('deriveIncidentState: incident and GRIP', () => {
     const state = derive([open, elsewhere, otherOpen]);
     expect(state.incident?.title).toBe('Hier');
     expect(state.grip.level).toBe(1);
+  });
+});
+
+describe('deriveIncidentState: which entry opens an incident, and changes of its title and location', () => {
+  const stateOf = (incident: string, entries: SignedEntry[]) => deriveIncidentState(incident, entries, NOW_ISO, nodeCrypto);
+
+  it('derives a new incident\'s id from its opening entry\'s author and seq (docs/DATA-MODEL.md gives this example)', () => {
+    const author = '03a107bff3ce10be1d70dd18e74bc09967e4d6309ba50d5f1ddc8664125531b8';
+    expect(incidentIdFor(author, 1, nodeCrypto.sha256)).toBe('7ac4f00f53e9f18bc0abb5e3eeec0001');
+    expect(incidentIdFor(author, 2, nodeCrypto.sha256)).toBe('01e59b9ab061ff634271f842cc860001');
+    const other = SIGNERS[0].publicKeyHex;
+    expect(incidentIdFor(other, 7, nodeCrypto.sha256)).toBe(`${createHash('sha256').update(`baken/incident/v1:${other}:7`).digest('hex').slice(0, 28)}0001`);
+    expect(openingRule('7ac4f00f53e9f18bc0abb5e3eeec0001')).toBe('bound');
+    expect(openingRule(INCIDENT)).toBe('legacy');
+  });
+
+  it('lets only its own opening entry open a new incident: a back-dated one from a teammate changes nothing, and is listed', () => {
+    const a = new Device(SIGNERS[0]);
+    const mallory = new Device(SIGNERS[1]);
+    const open = a.open({ title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, grip: 1 }, at(100));
+    const incident = open.incident;
+    const g2 = a.write('grip', { level: 2 }, at(200), { incident });
+    const hijack = mallory.write('incident', { title: 'Gekaapt', location: 'Elders', start: new Date(T0 - 86_400_000).toISOString(), grip: 5 }, at(-86_400_000), { incident });
+    const state = stateOf(incident, [hijack, g2, open]);
+    expect(state.incident).toEqual({
+      title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, openedBy: a.author, openedAt: at(100), entryId: open.id, rule: 'bound', changes: [],
+    });
+    expect(state.grip.history.map((g) => g.level)).toEqual([1, 2]);
+    expect(state.ignored).toEqual([{ entryId: hijack.id, kind: 'incident', author: mallory.author, at: at(-86_400_000), reason: 'not-opening', refersTo: open.id }]);
+
+    // Nor while its own opening entry is still on its way.
+    const waiting = stateOf(incident, [hijack, g2]);
+    expect(waiting.incident).toBeNull();
+    expect(waiting.grip.history.map((g) => g.level)).toEqual([2]);
+    expect(waiting.ignored).toEqual([expect.objectContaining({ entryId: hijack.id, reason: 'not-opening', refersTo: null })]);
+
+    // Nor its own author, later in its chain: the id belongs to one place in one chain.
+    const again = a.write('incident', { title: 'Opnieuw', start: BEFORE_NOW }, at(300), { incident });
+    expect(stateOf(incident, [again, open]).incident?.entryId).toBe(open.id);
+    expect(stateOf(incident, [again]).incident).toBeNull();
+  });
+
+  it('keeps the first-in-log-order rule for an incident from before the rule (a random id), and lists the other opening entries', () => {
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const open = a.write('incident', { title: 'Oud incident', start: BEFORE_NOW, grip: 2 }, at(10));
+    const second = b.write('incident', { title: 'Tweede', start: BEFORE_NOW, grip: 4 }, at(20));
+    const state = derive([second, open]);
+    expect(state.incident).toMatchObject({ title: 'Oud incident', entryId: open.id, rule: 'legacy' });
+    expect(state.grip.history.map((g) => g.level)).toEqual([2]);
+    expect(state.ignored).toEqual([expect.objectContaining({ entryId: second.id, reason: 'not-opening', refersTo: open.id })]);
+  });
+
+  it('applies changes of title and location in log order, with who, when, why and what they were before', () => {
+    const a = new Device(SIGNERS[0]);
+    const b = new Device(SIGNERS[1]);
+    const open = a.open({ title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW }, at(100));
+    const { incident } = open;
+    // b's clock is behind: its change sorts before the opening entry, and still applies after it.
+    const c1 = b.write('incidentwijziging', { title: 'Uitval NAFIN en C2000', reason: 'Ook C2000 getroffen' }, at(50), { incident });
+    const c2 = a.write('incidentwijziging', { location: 'Eindhoven en Volkel', reason: 'Vliegbasis meldt uitval' }, at(200), { incident });
+    const fix = b.write('correctie', { target: open.id, text: 'Storing NAFIN' }, at(250), { incident });
+    const c3 = b.write('incidentwijziging', { title: 'Landelijke storing', location: 'Nederland', reason: 'Opgeschaald' }, at(300), { incident });
+    const state = stateOf(incident, [c3, fix, c2, open, c1]);
+    expect(state.incident).toMatchObject({ title: 'Landelijke storing', location: 'Nederland', entryId: open.id });
+    expect(state.incident?.changes).toEqual([
+      { title: 'Uitval NAFIN en C2000', location: null, previous: { title: 'Storing NAFIN', location: 'Eindhoven' }, reason: 'Ook C2000 getroffen', at: at(50), author: b.author, entryId: c1.id },
+      { title: null, location: 'Eindhoven en Volkel', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven' }, reason: 'Vliegbasis meldt uitval', at: at(200), author: a.author, entryId: c2.id },
+      { title: 'Landelijke storing', location: 'Nederland', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven en Volkel' }, reason: 'Opgeschaald', at: at(300), author: b.author, entryId: c3.id },
+    ]);
+    expect(state.ignored).toEqual([]);
+    // A change waits for the opening entry, listed, and applies once it arrives.
+    const waiting = stateOf(incident, [c1, c2]);
+    expect(waiting.incident).toBeNull();
+    expect(waiting.ignored.map((i) => [i.entryId, i.reason])).toEqual([[c1.id, 'no-opening'], [c2.id, 'no-opening']]);
   });
 });
 
@@ -199,6 +283,10 @@ describe('deriveIncidentState: decisions and actions', () => {
     const state = derive([act, melding, unknown, onMelding]);
     expect(state.actions).toHaveLength(1);
     expect(state.actions[0]).toMatchObject({ entryId: act.id, status: 'open', statusHistory: [] });
+    expect(state.ignored).toEqual([
+      { entryId: unknown.id, kind: 'actiestatus', author: a.author, at: at(3), reason: 'unknown-action', refersTo: 'cd'.repeat(32) },
+      { entryId: onMelding.id, kind: 'actiestatus', author: a.author, at: at(4), reason: 'not-an-action', refersTo: melding.id },
+    ]);
   });
 
   it('applies a status whose stamp sorts before its action (the action came from a laptop whose clock runs ahead)', () => {
@@ -247,6 +335,7 @@ describe('deriveIncidentState: corrections', () => {
     const state = derive([besluit, stray]);
     expect(state.corrections).toEqual({});
     expect(state.decisions[0]).toMatchObject({ text: 'Origineel', corrected: false });
+    expect(state.ignored).toEqual([{ entryId: stray.id, kind: 'correctie', author: a.author, at: at(2), reason: 'unknown-target', refersTo: 'ef'.repeat(32) }]);
   });
 
   it('does not loop on a chain of corrections deeper than the limit', () => {
@@ -284,7 +373,10 @@ type Op =
   | { kind: 'melding'; device: number; dt: number; c: number }
   | { kind: 'correctie'; device: number; dt: number; c: number; pick: number }
   | { kind: 'fork'; device: number; dt: number; c: number }
-  | { kind: 'elsewhere'; device: number; dt: number; c: number };
+  | { kind: 'elsewhere'; device: number; dt: number; c: number }
+  | { kind: 'wijziging'; device: number; dt: number; c: number; title: boolean; location: boolean }
+  /** Another `incident` entry for the same incident, back-dated or not, with a GRIP level of its own. */
+  | { kind: 'hijack'; device: number; dt: number; c: number; back: boolean };
 
 const opArb = (devices: number): fc.Arbitrary<Op> => {
   const common = { device: fc.integer({ min: 0, max: devices - 1 }), dt: fc.integer({ min: 0, max: 40 }), c: fc.integer({ min: 0, max: 2 }) };
@@ -297,29 +389,45 @@ const opArb = (devices: number): fc.Arbitrary<Op> => {
     fc.record({ kind: fc.constant('correctie' as const), ...common, pick: fc.nat() }),
     fc.record({ kind: fc.constant('fork' as const), ...common }),
     fc.record({ kind: fc.constant('elsewhere' as const), ...common }),
+    fc.record({ kind: fc.constant('wijziging' as const), ...common, title: fc.boolean(), location: fc.boolean() }),
+    fc.record({ kind: fc.constant('hijack' as const), ...common, back: fc.boolean() }),
   );
 };
 
 const historyArb = fc.integer({ min: 1, max: 4 }).chain((devices) =>
   fc.record({
     devices: fc.constant(devices),
+    /** A new incident (its id bound to device 0's first entry) or one from before that rule. */
+    bound: fc.boolean(),
     opened: fc.boolean(),
     openGrip: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
     ops: fc.array(opArb(devices), { minLength: 1, maxLength: 25 }),
   }),
 );
 
-/** Turns a random history into signed entries. Times are not monotonic per device: derivation must not care. */
-function materialise(history: { devices: number; opened: boolean; openGrip: number | undefined; ops: Op[] }): SignedEntry[] {
+type History = { devices: number; bound: boolean; opened: boolean; openGrip: number | undefined; ops: Op[] };
+
+/**
+ * Turns a random history into signed entries of one incident (and a few of another). Times are not
+ * monotonic per device: derivation must not care.
+ */
+function materialise(history: History): { incident: string; entries: SignedEntry[] } {
   const devices = SIGNERS.slice(0, history.devices).map((s) => new Device(s));
+  const incident = history.bound ? incidentIdFor(devices[0]!.author, 1, nodeCrypto.sha256) : INCIDENT;
+  const options = { incident };
   const entries: SignedEntry[] = [];
   const actions: string[] = [];
   const latest = new Map<number, SignedEntry>();
   const deadlines = [undefined, BEFORE_NOW, AFTER_NOW];
+  const opening = { title: 'Random incident', start: BEFORE_NOW, ...(history.openGrip === undefined ? {} : { grip: history.openGrip }) };
   if (history.opened) {
-    const open = devices[0]!.write('incident', { title: 'Random incident', start: BEFORE_NOW, ...(history.openGrip === undefined ? {} : { grip: history.openGrip }) }, at(0));
+    const open = devices[0]!.write('incident', opening, at(0), options);
     entries.push(open);
     latest.set(0, open);
+  } else {
+    // The opening entry exists but has not arrived: device 0's chain goes on after it.
+    devices[0]!.seq = 1;
+    devices[0]!.prev = 'ab'.repeat(32);
   }
   history.ops.forEach((op, i) => {
     const device = devices[op.device]!;
@@ -327,34 +435,34 @@ function materialise(history: { devices: number; opened: boolean; openGrip: numb
     let entry: SignedEntry;
     switch (op.kind) {
       case 'grip':
-        entry = device.write('grip', { level: op.level, ...(op.reason ? { reason: `reden ${i}` } : {}) }, hlc);
+        entry = device.write('grip', { level: op.level, ...(op.reason ? { reason: `reden ${i}` } : {}) }, hlc, options);
         break;
       case 'actie': {
         const deadline = deadlines[op.deadline];
-        entry = device.write('actie', { text: `actie ${i}`, owner: `eigenaar ${op.device}`, priority: op.priority, ...(deadline ? { deadline } : {}), ...(op.issuer ? { issuer: 'ROT' } : {}) }, hlc);
+        entry = device.write('actie', { text: `actie ${i}`, owner: `eigenaar ${op.device}`, priority: op.priority, ...(deadline ? { deadline } : {}), ...(op.issuer ? { issuer: 'ROT' } : {}) }, hlc, options);
         actions.push(entry.id);
         break;
       }
       case 'actiestatus': {
         const target = actions.length > 0 ? actions[op.pick % actions.length]! : 'dd'.repeat(32);
-        entry = device.write('actiestatus', { action: target, status: op.status, ...(op.status === 'not_done' || op.pick % 3 === 0 ? { reason: `waarom ${i}` } : {}) }, hlc);
+        entry = device.write('actiestatus', { action: target, status: op.status, ...(op.status === 'not_done' || op.pick % 3 === 0 ? { reason: `waarom ${i}` } : {}) }, hlc, options);
         break;
       }
       case 'besluit':
-        entry = device.write('besluit', { text: `besluit ${i}`, ...(op.c % 2 === 0 ? { decidedBy: 'burgemeester' } : {}) }, hlc);
+        entry = device.write('besluit', { text: `besluit ${i}`, ...(op.c % 2 === 0 ? { decidedBy: 'burgemeester' } : {}) }, hlc, options);
         break;
       case 'melding':
-        entry = device.write('melding', { text: `melding ${i}` }, hlc);
+        entry = device.write('melding', { text: `melding ${i}` }, hlc, options);
         break;
       case 'correctie': {
         const target = entries.length > 0 ? entries[op.pick % entries.length]!.id : 'ee'.repeat(32);
-        entry = device.write('correctie', { target, text: `correctie ${i}` }, hlc);
+        entry = device.write('correctie', { target, text: `correctie ${i}` }, hlc, options);
         break;
       }
       case 'fork': {
         const last = latest.get(op.device);
         if (!last) return;
-        const field = last.kind === 'incident' ? 'title' : last.kind === 'grip' || last.kind === 'actiestatus' ? 'reason' : 'text';
+        const field = last.kind === 'incident' ? 'title' : last.kind === 'grip' || last.kind === 'actiestatus' || last.kind === 'incidentwijziging' ? 'reason' : 'text';
         entry = device.fork(last, { ...last.body, [field]: `fork ${i}` }, hlc);
         const valid = parseBody(entry.kind, entry.body);
         if (!valid.ok) throw new Error(`fork body invalid: ${valid.problems.join('; ')}`);
@@ -364,11 +472,17 @@ function materialise(history: { devices: number; opened: boolean; openGrip: numb
       case 'elsewhere':
         entry = device.write('grip', { level: 5 }, hlc, { incident: OTHER_INCIDENT });
         break;
+      case 'wijziging':
+        entry = device.write('incidentwijziging', { ...(op.title || !op.location ? { title: `titel ${i}` } : {}), ...(op.location ? { location: `plaats ${i}` } : {}), reason: `reden ${i}` }, hlc, options);
+        break;
+      case 'hijack':
+        entry = device.write('incident', { title: `kaping ${i}`, location: 'elders', start: BEFORE_NOW, grip: 5 }, op.back ? at(-1000 + op.dt, op.c) : hlc, options);
+        break;
     }
     entries.push(entry);
     latest.set(op.device, entry);
   });
-  return entries;
+  return { incident, entries };
 }
 
 /** Reorders by a list of random keys (stable on ties), so fast-check can shrink the permutation. */
@@ -388,10 +502,12 @@ describe('deriveIncidentState is a function of the set of entries', () => {
         fc.array(fc.nat(), { maxLength: 15 }),
         fc.array(fc.integer(), { minLength: 1, maxLength: 40 }),
         (history, keys, dupPicks, keys2) => {
-          const entries = materialise(history);
+          const { incident, entries } = materialise(history);
+          const derive = (set: SignedEntry[]) => deriveIncidentState(incident, set, NOW_ISO, nodeCrypto);
           const expected = derive(entries);
           // sanity: the state is not trivially empty when there is something to show
-          expect(expected.incident === null).toBe(!history.opened);
+          const openers = entries.filter((e) => e.incident === incident && e.kind === 'incident');
+          expect(expected.incident === null).toBe(history.bound ? !history.opened : openers.length === 0);
 
           const shuffled = permute(entries, keys);
           expect(derive(shuffled)).toEqual(expected);
@@ -406,24 +522,39 @@ describe('deriveIncidentState is a function of the set of entries', () => {
     );
   });
 
-  it('reflects every grip, action, decision and correction of the set (so the property above compares real states)', () => {
+  it('reflects every entry of the set, applied or listed as not applied, none hidden (so the property above compares real states)', () => {
     fc.assert(
       fc.property(historyArb, (history) => {
-        const entries = materialise(history);
-        const state = derive(entries);
-        const mine = entries.filter((e) => e.incident === INCIDENT);
-        const grips = mine.filter((e) => e.kind === 'grip').length + (history.opened && history.openGrip !== undefined ? 1 : 0);
-        expect(state.grip.history).toHaveLength(grips);
-        expect(state.actions).toHaveLength(mine.filter((e) => e.kind === 'actie').length);
-        expect(state.decisions).toHaveLength(mine.filter((e) => e.kind === 'besluit').length);
-        const corrected = new Set(mine.filter((e) => e.kind === 'correctie').map((e) => e.body.target));
-        expect(Object.keys(state.corrections).sort()).toEqual([...corrected].filter((id) => mine.some((e) => e.id === id)).sort());
+        const { incident, entries } = materialise(history);
+        const state = deriveIncidentState(incident, entries, NOW_ISO, nodeCrypto);
+        const mine = entries.filter((e) => e.incident === incident);
+        const ignored = new Map(state.ignored.map((i) => [i.entryId, i.reason]));
+        const ofKind = <K extends EntryKind>(kind: K) => mine.filter((e): e is Extract<SignedEntry, { kind: K }> => e.kind === kind);
+
+        // Exactly one opening entry opens, and under the bound rule only device 0's first entry (or its fork) can.
+        const opening = mine.find((e) => e.id === state.incident?.entryId);
+        if (opening?.kind !== 'incident') expect(state.incident).toBeNull();
+        else if (history.bound) expect([opening.author, opening.seq]).toEqual([SIGNERS[0].publicKeyHex, 1]);
+        for (const e of ofKind('incident')) if (e !== opening) expect(ignored.get(e.id)).toBe('not-opening');
+
+        const openingGrip = opening?.kind === 'incident' && opening.body.grip !== undefined ? 1 : 0;
+        expect(state.grip.history).toHaveLength(ofKind('grip').length + openingGrip);
+        expect(state.actions).toHaveLength(ofKind('actie').length);
+        expect(state.decisions).toHaveLength(ofKind('besluit').length);
+        const held = (id: string) => mine.some((e) => e.id === id);
+        for (const e of ofKind('correctie')) expect(held(e.body.target) ? state.corrections[e.body.target] : ignored.get(e.id)).toEqual(held(e.body.target) ? expect.arrayContaining([e.id]) : 'unknown-target');
+        const applied = new Set(state.actions.flatMap((a) => a.statusHistory.map((s) => s.entryId)));
+        for (const e of ofKind('actiestatus')) expect(applied.has(e.id) || ['unknown-action', 'not-an-action'].includes(ignored.get(e.id) ?? '')).toBe(true);
+        const changes = new Set(state.incident?.changes.map((c) => c.entryId));
+        for (const e of ofKind('incidentwijziging')) expect(changes.has(e.id) ? 'applied' : ignored.get(e.id)).toBe(state.incident ? 'applied' : 'no-opening');
+        for (const [id] of ignored) expect(held(id)).toBe(true);
+
         for (let i = 1; i < state.grip.history.length; i++) {
           const [p, q] = [state.grip.history[i - 1]!.at, state.grip.history[i]!.at];
           expect(p.t < q.t || (p.t === q.t && p.c <= q.c)).toBe(true);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { LogEntryView } from '../../shared/contract/api.js';
 import {
-  parseSignedEntry, signEntry, type EntryEnvelope, type SignedEntry, type SignedEntryOf, type UnsignedEntry, type UnsignedEntryOf,
+  isKnownEntry, newerContent, parseSignedEntry, signEntry, type AnyEntry, type EntryEnvelope, type ForeignEntry, type SignedEntry, type SignedEntryOf, type UnsignedEntry,
+  type UnsignedEntryOf,
 } from '../../shared/domain/entry.js';
 import type { ActionStatus, EntryBody, Priority } from '../../shared/domain/kinds.js';
 import { makeSigner, nodeCrypto } from '../support/entries.js';
@@ -25,6 +26,11 @@ describe('a validated entry narrows to its kind', () => {
     const parsed = parseSignedEntry(received);
     if (!parsed.ok) throw new Error(parsed.problems.join('; '));
     const entry = parsed.entry;
+    expectTypeOf(entry).toEqualTypeOf<AnyEntry>();
+    // Its kind alone does not narrow it: an entry of a kind this version does not know has a kind too.
+    // @ts-expect-error of an entry that may be foreign, the body's priority is unknown
+    expectTypeOf(entry.kind === 'actie' ? entry.body.priority : null).toEqualTypeOf<Priority | null>();
+    if (!isKnownEntry(entry)) throw new Error(`parsed as foreign ${entry.kind}`);
     expectTypeOf(entry).toEqualTypeOf<SignedEntry>();
     if (entry.kind !== 'actie') throw new Error(`parsed as ${entry.kind}`);
     expectTypeOf(entry).toEqualTypeOf<SignedEntryOf<'actie'>>();
@@ -38,8 +44,8 @@ describe('a validated entry narrows to its kind', () => {
 
   it('narrows every kind, in the store\'s and the API\'s entry types as well', () => {
     const status = signEntry({ ...envelope(2, action.id), kind: 'actiestatus', body: { action: action.id, status: 'done' } }, signer, nodeCrypto);
-    const view: LogEntryView = { ...status, skewMs: null };
-    if (view.kind !== 'actiestatus') throw new Error('kind lost');
+    const view: LogEntryView = { ...status, skewMs: null, behind: null, newer: null };
+    if (!isKnownEntry(view) || view.kind !== 'actiestatus') throw new Error('kind lost');
     expectTypeOf(view.body.status).toEqualTypeOf<ActionStatus>();
     expect(view.body.status).toBe('done');
     const grip = (e: SignedEntry) => (e.kind === 'grip' ? e.body.level : null);
@@ -81,6 +87,31 @@ describe('parseSignedEntry', () => {
     expect(parseSignedEntry(withoutId)).toEqual({ ok: false, part: 'envelope', problems: [expect.stringMatching(/^id: /)] });
     expect(parseSignedEntry({ ...action, prev: action.id })).toEqual({ ok: false, part: 'envelope', problems: ['prev must be null exactly when seq is 1'] });
     expect(parseSignedEntry({ ...action, body: { ...action.body, priority: 'MEDIUM' } })).toEqual({ ok: false, part: 'body', problems: [expect.stringMatching(/^body\.priority: /)] });
-    expect(parseSignedEntry({ ...action, kind: 'roddel' })).toMatchObject({ ok: false, part: 'envelope' });
+    expect(parseSignedEntry({ ...action, kind: 'Roddel!' })).toEqual({ ok: false, part: 'envelope', problems: [expect.stringMatching(/^kind: must be a kind name/)] });
+  });
+});
+
+describe('entries a newer version wrote', () => {
+  it('reads a kind this version does not know as a ForeignEntry, its body as it came', () => {
+    const body = { samenvatting: 'Situatie stabiel', bronnen: [{ naam: 'KMar', betrouwbaar: true }], versie: 3 };
+    const parsed = parseSignedEntry({ ...action, kind: 'sitrap-v2', body });
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    const entry = parsed.entry;
+    expect(isKnownEntry(entry)).toBe(false);
+    if (isKnownEntry(entry)) return;
+    expectTypeOf(entry).toEqualTypeOf<ForeignEntry>();
+    expectTypeOf(entry.body).toEqualTypeOf<Record<string, unknown>>();
+    expect(entry).toEqual({ ...action, kind: 'sitrap-v2', body });
+    expect(newerContent(entry)).toEqual({ unknownKind: true, unknownFields: ['bronnen', 'samenvatting', 'versie'] });
+  });
+
+  it('keeps the fields a newer version added to a known kind, and still checks the ones it knows', () => {
+    const parsed = parseSignedEntry({ ...action, body: { ...action.body, zone: { code: 'A3' }, bijlagen: ['foto.jpg'] } });
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    expect(parsed.entry.body).toEqual({ ...action.body, zone: { code: 'A3' }, bijlagen: ['foto.jpg'] });
+    expect(newerContent(parsed.entry)).toEqual({ unknownKind: false, unknownFields: ['bijlagen', 'zone'] });
+    expect(newerContent(action)).toBeNull();
+    expect(parseSignedEntry({ ...action, body: { ...action.body, zone: 'A3', priority: 'MEDIUM' } })).toEqual({ ok: false, part: 'body', problems: [expect.stringMatching(/^body\.priority: /)] });
+    expect(parseSignedEntry({ ...action, body: { zone: 'A3' } })).toMatchObject({ ok: false, part: 'body' });
   });
 });

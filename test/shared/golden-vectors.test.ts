@@ -103,7 +103,7 @@ describe('golden vectors', () => {
   it('forms one chain that the last signature covers, and derives the expected state', () => {
     const chain = vectors.entries.map((v) => v.entry);
     expect(checkRunByLastSignature(chain, nodeCrypto)).toBe(true);
-    const state = deriveIncidentState(chain[0]!.incident, chain, '2026-11-22T16:30:00.000Z');
+    const state = deriveIncidentState(chain[0]!.incident, chain, '2026-11-22T16:30:00.000Z', nodeCrypto);
     expect(state.incident?.title).toBe('Stroomstoring Utrecht-Oost');
     expect(state.grip.level).toBe(1);
     expect(state.corrections).toEqual({ [chain[1]!.id]: [chain[3]!.id] });

@@ -1,21 +1,23 @@
 import type { actionsArea } from '../../../shared/contract/actions.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
+import type { EntryCrypto } from '../../../shared/domain/entry.js';
 import type { LogStore } from '../store/index.js';
 import type { EntryWriter } from './appender.js';
-import { requireEntry, requireIncident } from './lookups.js';
+import { requireEntry, requireIncident, requireOpenIncident } from './lookups.js';
 
 export interface ActionHandlerDeps {
-  store: Pick<LogStore, 'hasIncident' | 'entry' | 'incidentEntries'>;
+  store: Pick<LogStore, 'holdsIncident' | 'openingEntries' | 'entry' | 'incidentEntries'>;
   writer: EntryWriter;
+  crypto: Pick<EntryCrypto, 'sha256'>;
   now: () => number;
 }
 
 /** Actions: issued with an owner, a priority and maybe a deadline; their status reported back. */
-export function createActionHandlers({ store, writer, now }: ActionHandlerDeps): HandlersOf<typeof actionsArea> {
+export function createActionHandlers({ store, writer, crypto, now }: ActionHandlerDeps): HandlersOf<typeof actionsArea> {
   return {
     'action.add': ({ incident, text, owner, issuer, priority, deadline, classification }) => {
-      requireIncident(store, incident);
+      requireOpenIncident(store, incident, crypto);
       return writer.append(incident, 'actie', { text, owner, issuer, priority, deadline }, classification);
     },
     'action.status': ({ action, status, reason }) => {
@@ -24,7 +26,7 @@ export function createActionHandlers({ store, writer, now }: ActionHandlerDeps):
     },
     'action.list': ({ incident }) => {
       requireIncident(store, incident);
-      return deriveIncidentState(incident, store.incidentEntries(incident), new Date(now()).toISOString()).actions.map((a) => ({
+      return deriveIncidentState(incident, store.incidentEntries(incident), new Date(now()).toISOString(), crypto).actions.map((a) => ({
         id: a.entryId, text: a.text, owner: a.owner, issuer: a.issuer, priority: a.priority, deadline: a.deadline,
         status: a.status, statusReason: a.statusReason, overdue: a.overdue, corrected: a.corrected,
       }));

@@ -1,7 +1,7 @@
 import type { AppendedView } from '../../../shared/contract/log.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { canonicalJson, CanonicalEncodingError } from '../../../shared/domain/canonical.js';
-import { parseBody } from '../../../shared/domain/entry.js';
+import { parseBody, type SignedEntry } from '../../../shared/domain/entry.js';
 import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import type { EmitEvent } from '../events.js';
 import type { LogStore } from '../store/index.js';
@@ -19,16 +19,23 @@ export function createEntryWriter({ store, emit }: { store: Pick<LogStore, 'appe
     }
     return { kind, body: parsed.body };
   };
+  const announce = (entry: SignedEntry): AppendedView => {
+    emit('entries.added', {
+      entries: [{ id: entry.id, author: entry.author, seq: entry.seq, incident: entry.incident, kind: entry.kind }],
+      incidents: [entry.incident],
+      source: { type: 'this-device' },
+    });
+    return { id: entry.id, seq: entry.seq, incident: entry.incident, classification: entry.classification };
+  };
   return {
     validBody,
-    append(incident: string, kind: EntryKind, body: Record<string, unknown>, classification: Classification): AppendedView {
-      const entry = store.append({ incident, ...validBody(kind, body), classification });
-      emit('entries.added', {
-        entries: [{ id: entry.id, author: entry.author, seq: entry.seq, incident: entry.incident, kind: entry.kind }],
-        incidents: [entry.incident],
-        source: { type: 'this-device' },
-      });
-      return { id: entry.id, seq: entry.seq, incident: entry.incident, classification: entry.classification };
+    /** Writes an entry into an existing incident. */
+    append(incident: string, kind: Exclude<EntryKind, 'incident'>, body: Record<string, unknown>, classification: Classification): AppendedView {
+      return announce(store.append({ incident, ...validBody(kind, body), classification }));
+    },
+    /** Opens a new incident; its id is derived from the opening entry (store/append.ts), and is the returned entry's `incident`. */
+    open(body: Record<string, unknown>, classification: Classification): AppendedView {
+      return announce(store.append({ ...validBody('incident', body), classification }));
     },
   };
 }

@@ -1,29 +1,38 @@
-import { randomBytes } from 'node:crypto';
-import type { logArea } from '../../../shared/contract/log.js';
-import type { IncidentSummary } from '../../../shared/contract/log.js';
+import type { EntryPageView, IncidentSummary, LogEntryView, logArea } from '../../../shared/contract/log.js';
 import type { EntryFilterInput } from '../../../shared/contract/fields.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import { newerContent, type AnyEntry, type EntryCrypto } from '../../../shared/domain/entry.js';
 import type { EntryKind } from '../../../shared/domain/kinds.js';
 import type { LogStore } from '../store/index.js';
-import { searchQuery } from '../store/queries.js';
+import { searchQuery, type EntryPage, type StoredEntry } from '../store/queries.js';
 import type { EntryWriter } from './appender.js';
-import { requireEntry, requireIncident } from './lookups.js';
+import { requireEntry, requireIncident, requireOpenIncident } from './lookups.js';
 
 export interface LogHandlerDeps {
-  store: Pick<LogStore, 'author' | 'count' | 'authorHeads' | 'hasIncident' | 'entry' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'verify'>;
+  store: Pick<
+    LogStore,
+    | 'author' | 'count' | 'authorHeads' | 'holdsIncident' | 'openingEntries' | 'incidentIds' | 'entry' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search'
+    | 'verify' | 'clockBehind'
+  >;
   writer: EntryWriter;
+  crypto: Pick<EntryCrypto, 'sha256'>;
   dataDir: string;
   now: () => number;
 }
 
 /** Incidents and their log. */
-export function createLogHandlers({ store, writer, dataDir, now }: LogHandlerDeps): HandlersOf<typeof logArea> {
+export function createLogHandlers({ store, writer, crypto, dataDir, now }: LogHandlerDeps): HandlersOf<typeof logArea> {
   const nowIso = () => new Date(now()).toISOString();
-  const knownIncident = (incident: string) => requireIncident(store, incident);
+  const openIncident = (incident: string) => requireOpenIncident(store, incident, crypto);
   const existing = (id: string, what: string, kind?: EntryKind) => requireEntry(store, id, what, kind);
+
+  const pageView = (page: EntryPage): EntryPageView => {
+    const behind = store.clockBehind(page.entries);
+    const view = (entry: StoredEntry): LogEntryView => ({ ...entry, behind: behind.get(entry.id) ?? null, newer: newerContent(entry) });
+    return { entries: page.entries.map(view), nextCursor: page.nextCursor };
+  };
 
   return {
     'device.info': () => ({
@@ -31,36 +40,39 @@ export function createLogHandlers({ store, writer, dataDir, now }: LogHandlerDep
       forkedAuthors: [...store.authorHeads()].filter(([, head]) => head.extra !== undefined).map(([author]) => author),
     }),
     'incident.create': ({ title, location, start, grip, classification }) => {
-      const id = randomBytes(16).toString('hex');
-      const entry = writer.append(id, 'incident', { title, location, start: start ?? nowIso(), grip }, classification);
-      return { id, entry };
+      const entry = writer.open({ title, location, start: start ?? nowIso(), grip }, classification);
+      return { id: entry.incident, entry };
     },
-    'incident.list': () => listIncidents(store.incidentHeaderEntries(), nowIso()),
+    'incident.update': ({ incident, title, location, reason, classification }) => {
+      openIncident(incident);
+      return writer.append(incident, 'incidentwijziging', { title, location, reason }, classification);
+    },
+    'incident.list': () => listIncidents(store.incidentIds(), store.incidentHeaderEntries(), nowIso(), crypto),
     'incident.state': ({ incident }) => {
-      knownIncident(incident);
-      return deriveIncidentState(incident, store.incidentEntries(incident), nowIso());
+      requireIncident(store, incident);
+      return deriveIncidentState(incident, store.incidentEntries(incident), nowIso(), crypto);
     },
     'log.add': ({ incident, kind, body, classification }) => {
       const content = writer.validBody(kind, body);
-      knownIncident(incident);
+      openIncident(incident);
       const referenced = content.kind === 'actiestatus' ? existing(content.body.action, 'action', 'actie') : content.kind === 'correctie' ? existing(content.body.target, 'entry') : null;
       if (referenced && referenced.incident !== incident) throw new BakenError('invalid-input', `incident: the referenced entry belongs to incident ${referenced.incident}`, { field: 'incident' });
       return writer.append(incident, kind, body, classification);
     },
-    'log.list': (input) => store.list(filterOf(input), pageOf(input)),
-    'log.get': ({ id }) => existing(id, 'entry'),
+    'log.list': (input) => pageView(store.list(filterOf(input), pageOf(input))),
+    'log.get': ({ id }) => pageView({ entries: [existing(id, 'entry')], nextCursor: null }).entries[0]!,
     'log.correct': ({ target, text, reason, classification }) => {
       const corrected = existing(target, 'entry');
       return writer.append(corrected.incident, 'correctie', { target, text, reason }, classification ?? corrected.classification);
     },
     'grip.set': ({ incident, level, reason, classification }) => {
-      knownIncident(incident);
+      openIncident(incident);
       return writer.append(incident, 'grip', { level, reason }, classification);
     },
     search: (input) => {
       const match = searchQuery(input.text);
       if (match === null) throw new BakenError('invalid-input', 'text: give at least one word to search for', { field: 'text' });
-      return store.search(match, filterOf(input), pageOf(input));
+      return pageView(store.search(match, filterOf(input), pageOf(input)));
     },
     verify: () => store.verify(),
   };
@@ -78,13 +90,22 @@ function pageOf(input: EntryFilterInput) {
   return { cursor: input.cursor, limit: input.limit, order: input.order };
 }
 
-function listIncidents(headers: SignedEntry[], nowIso: string): IncidentSummary[] {
-  const ids = [...new Set(headers.filter((e) => e.kind === 'incident').map((e) => e.incident))];
-  const summaries: IncidentSummary[] = [];
-  for (const id of ids) {
-    const state = deriveIncidentState(id, headers, nowIso);
-    if (!state.incident) continue;
-    summaries.push({ id, title: state.incident.title, location: state.incident.location, start: state.incident.start, grip: state.grip.level, openedBy: state.incident.openedBy });
+function listIncidents(ids: string[], headers: AnyEntry[], nowIso: string, crypto: Pick<EntryCrypto, 'sha256'>): IncidentSummary[] {
+  const byIncident = new Map<string, AnyEntry[]>();
+  for (const e of headers) {
+    const list = byIncident.get(e.incident);
+    if (list) list.push(e);
+    else byIncident.set(e.incident, [e]);
   }
-  return summaries.sort((a, b) => (a.start < b.start ? 1 : a.start > b.start ? -1 : 0));
+  const summaries = ids.map((id): IncidentSummary => {
+    const state = deriveIncidentState(id, byIncident.get(id) ?? [], nowIso, crypto);
+    const header = state.incident;
+    return {
+      id, title: header?.title ?? null, location: header?.location ?? null, start: header?.start ?? null, grip: state.grip.level,
+      openedBy: header?.openedBy ?? null, rule: header?.rule ?? null,
+    };
+  });
+  // Incidents still waiting for their opening entry first (their entries deserve a look), then newest first.
+  const key = (s: IncidentSummary) => s.start ?? '\uffff';
+  return summaries.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : a.id < b.id ? -1 : 1));
 }

@@ -1,6 +1,6 @@
 import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
 import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
-import { canonicalEntry, parseSignedEntry, type EntryCrypto, type SignedEntry } from '../../../shared/domain/entry.js';
+import { canonicalEntry, parseSignedEntry, type AnyEntry, type EntryCrypto } from '../../../shared/domain/entry.js';
 import { toHex } from '../../../shared/domain/hex.js';
 import type { IngestReport } from './replica.js';
 
@@ -22,8 +22,11 @@ export const REJECTED = {
 /**
  * A well-formed entry whose id is the hash of its canonical bytes, with its body's canonical JSON
  * (the SQLite store keeps that as the row's body); null after adding the reason to `report.rejected`.
+ * An entry of a kind this version does not know, or with body fields it does not know, passes as
+ * long as the rest checks out (docs/DATA-MODEL.md, "Forward compatibility"); the hash check proves
+ * its body is byte for byte what its author signed.
  */
-export function parseCandidate(candidate: unknown, report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto): { entry: SignedEntry; bodyJson: string } | null {
+export function parseCandidate(candidate: unknown, report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto): { entry: AnyEntry; bodyJson: string } | null {
   const parsed = parseSignedEntry(candidate);
   if (!parsed.ok) {
     const claimed = typeof candidate === 'object' && candidate !== null && 'id' in candidate && typeof candidate.id === 'string' ? candidate.id.slice(0, 64) : null;
@@ -49,9 +52,9 @@ export function parseCandidate(candidate: unknown, report: Pick<IngestReport, 'r
 }
 
 /** Splits one author's entries (sorted by seq) into runs where each links to the one before. */
-export function consecutiveRuns(entries: readonly SignedEntry[]): SignedEntry[][] {
-  const runs: SignedEntry[][] = [];
-  let run: SignedEntry[] = [];
+export function consecutiveRuns<E extends AnyEntry>(entries: readonly E[]): E[][] {
+  const runs: E[][] = [];
+  let run: E[] = [];
   for (const entry of entries) {
     const last = run[run.length - 1];
     if (last && (entry.seq !== last.seq + 1 || entry.prev !== last.id)) {
@@ -69,7 +72,7 @@ export function consecutiveRuns(entries: readonly SignedEntry[]): SignedEntry[][
  * signature covers the run through its hash links (docs/DATA-MODEL.md, "Chains"), else each by its
  * own signature, the others rejected into `report`.
  */
-export function authenticEntries(run: readonly SignedEntry[], report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto): boolean[] {
+export function authenticEntries(run: readonly AnyEntry[], report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto): boolean[] {
   if (checkRunByLastSignature(run, crypto, { hashesChecked: true })) return run.map(() => true);
   return run.map((entry) => {
     const problem = checkEntry(entry, crypto);

@@ -1,4 +1,4 @@
-import type { EntryCrypto, SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS, skewOf } from '../../../shared/domain/hlc.js';
 import { authenticEntries, consecutiveRuns, parseCandidate, REJECTED } from './checks.js';
 import type { AuthorHead, IngestOptions, IngestReport, Replica } from './replica.js';
@@ -24,13 +24,13 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const caps: WaitingRoomCaps = { ...WAITING_ROOM_CAPS, ...options.waitingRoom };
   /** Each author's entries in the log, in chain order: by seq, then id. */
-  const chains = new Map<string, SignedEntry[]>();
-  const byId = new Map<string, SignedEntry>();
+  const chains = new Map<string, AnyEntry[]>();
+  const byId = new Map<string, AnyEntry>();
   /** Authentic entries whose predecessor has not arrived, by id, with where they came from and their stored size. */
-  const waiting = new Map<string, { entry: SignedEntry; source: string | null; bytes: number }>();
+  const waiting = new Map<string, { entry: AnyEntry; source: string | null; bytes: number }>();
 
-  const chainOf = (author: string): readonly SignedEntry[] => chains.get(author) ?? [];
-  const after = (entry: SignedEntry, seq: number, id: string) => entry.seq > seq || (entry.seq === seq && entry.id > id);
+  const chainOf = (author: string): readonly AnyEntry[] => chains.get(author) ?? [];
+  const after = (entry: AnyEntry, seq: number, id: string) => entry.seq > seq || (entry.seq === seq && entry.id > id);
 
   function ingest(candidates: readonly unknown[], ingestOptions?: IngestOptions): IngestReport {
     const source = ingestSource(ingestOptions);
@@ -45,7 +45,7 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
       },
     });
     const seen = new Set<string>();
-    const byAuthor = new Map<string, SignedEntry[]>();
+    const byAuthor = new Map<string, AnyEntry[]>();
     for (const candidate of candidates) {
       const entry = parseCandidate(candidate, report, crypto)?.entry;
       // A second copy of an id in one batch is ignored, as the store does: the first one decides.
@@ -62,7 +62,7 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
 
     /** Ids parked by this batch and still waiting at its end. */
     const parkedNow = new Set<string>();
-    const insertOne = (entry: SignedEntry): void => {
+    const insertOne = (entry: AnyEntry): void => {
       const chain = chains.get(entry.author) ?? [];
       chains.set(entry.author, chain);
       if (chain.some((e) => e.seq === entry.seq)) report.forks.push({ author: entry.author, seq: entry.seq, id: entry.id });
@@ -74,7 +74,7 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
       if (skew) report.skewed.push({ id: entry.id, aheadMs: skew.aheadMs });
     };
     // Stores an entry, then every waiting entry whose gap it fills.
-    const insert = (first: SignedEntry): void => {
+    const insert = (first: AnyEntry): void => {
       insertOne(first);
       const filled = [first];
       while (filled.length > 0) {
@@ -93,7 +93,7 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
         }
       }
     };
-    const park = (entry: SignedEntry): void => {
+    const park = (entry: AnyEntry): void => {
       const { bytes } = waitingForm(entry);
       const full = gate.admit(entry.author, bytes);
       if (full) {
@@ -105,7 +105,7 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
       parkedNow.add(entry.id);
     };
     /** Whether the entry before a run's first is in the log, still missing, or not its predecessor. */
-    const anchor = (first: SignedEntry): 'present' | 'missing' | 'broken' => {
+    const anchor = (first: AnyEntry): 'present' | 'missing' | 'broken' => {
       if (first.seq === 1) return 'present';
       const prev = byId.get(first.prev!);
       if (!prev) return 'missing';

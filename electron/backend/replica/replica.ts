@@ -1,4 +1,4 @@
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../shared/domain/entry.js';
 
 /**
  * What sync needs from a log, whoever carries it (a libp2p session, a bundle on a USB stick): this
@@ -14,7 +14,7 @@ export interface Replica {
   /** One author's head, as authorHeads() would give it; undefined when no entry of the author is held. */
   authorHead(author: string): AuthorHead | undefined;
   /** One author's entries after (seq, id) in chain order, forks at one seq in id order; id '~' means after every entry at seq. */
-  chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[];
+  chainAfter(author: string, seq: number, id: string, limit: number): AnyEntry[];
   /** The ids held at one author's seq (more than one: a fork). */
   idsAtSeq(author: string, seq: number): string[];
   /**
@@ -66,6 +66,7 @@ export interface WaitingRoomRefusal {
   author: string;
   cap: WaitingRoomCap;
 }
+
 
 /** "After every entry at this seq", as a chainAfter id. */
 export const AFTER_ALL = '~';

@@ -1,4 +1,4 @@
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../shared/domain/entry.js';
 import { MAX_PENDING_ENTRIES, REJECTED } from './checks.js';
 import type { IngestOptions, WaitingRoomCap } from './replica.js';
 
@@ -65,7 +65,7 @@ export function ingestSource(options: IngestOptions | undefined): string | null 
 }
 
 /** A waiting entry as stored, and its size, which the bytes cap counts. */
-export function waitingForm(entry: SignedEntry): { json: string; bytes: number } {
+export function waitingForm(entry: AnyEntry): { json: string; bytes: number } {
   const json = JSON.stringify(entry);
   return { json, bytes: Buffer.byteLength(json, 'utf8') };
 }

@@ -1,12 +1,18 @@
-import { signEntry, type EntryCrypto, type EntryEnvelope, type EntrySigner, type SignedEntry, type UnsignedEntryOf } from '../../../shared/domain/entry.js';
+import { signEntry, type EntryCrypto, type EntryEnvelope, type EntrySigner, type SignedEntry, type UnsignedEntry, type UnsignedEntryOf } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
+import { incidentIdFor } from '../../../shared/domain/incident.js';
 import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import { storageError } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
 import { createEntryWriter } from './rows.js';
 
-/** An entry this device is about to write: its kind and body (already validated against the kind's schema), where and for whom. */
-export type EntryDraft = EntryDraftOf<EntryKind>;
+/**
+ * An entry this device is about to write: its kind and body (already validated against the kind's
+ * schema), where and for whom. An `incident` entry names no incident: it opens a new one, whose id
+ * the appender derives from the entry's author and seq (shared/domain/incident.ts), so this device
+ * can only ever open incidents of its own.
+ */
+export type EntryDraft = EntryDraftOf<Exclude<EntryKind, 'incident'>> | (EntryContentOf<'incident'> & { classification: Classification });
 type EntryDraftOf<K extends EntryKind> = EntryContentOf<K> & { incident: string; classification: Classification };
 
 /**
@@ -24,11 +30,8 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
     // Another process on this data directory (the CLI beside `baken serve`) may have appended since
     // this clock last ticked: this device's entries must still get increasing timestamps.
     if (last) clock.witness({ t: last.t, c: last.c });
-    const entry = signEntry(
-      unsignedEntry(draft, { v: 1, author: signer.publicKeyHex, seq: (last?.seq ?? 0) + 1, prev: last?.id ?? null, hlc: clock.tick() }),
-      signer,
-      crypto,
-    );
+    const header = { v: 1 as const, author: signer.publicKeyHex, seq: (last?.seq ?? 0) + 1, prev: last?.id ?? null, hlc: clock.tick() };
+    const entry = signEntry(unsignedEntry(draft, header, crypto), signer, crypto);
     write(entry, now(), null);
     return entry;
   });
@@ -41,9 +44,19 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
   };
 }
 
+type Header = Omit<EntryEnvelope, 'incident' | 'classification'>;
+
+// The fields are copied one by one: a caller's extra property must not ride along into the entry
+// that is sent to other devices.
+function unsignedEntry(draft: EntryDraft, header: Header, crypto: EntryCrypto): UnsignedEntry {
+  if (draft.kind === 'incident') {
+    return { ...header, incident: incidentIdFor(header.author, header.seq, crypto.sha256), kind: draft.kind, body: draft.body, classification: draft.classification };
+  }
+  return inIncident(draft, header);
+}
+
 // Generic in K so that the draft's body stays paired with its kind (reading draft.kind and draft.body
-// from the union separately would pair any kind with any body). The fields are copied one by one: a
-// caller's extra property must not ride along into the entry that is sent to other devices.
-function unsignedEntry<K extends EntryKind>(draft: EntryDraftOf<K>, header: Omit<EntryEnvelope, 'incident' | 'classification'>): UnsignedEntryOf<K> {
+// from the union separately would pair any kind with any body).
+function inIncident<K extends EntryKind>(draft: EntryDraftOf<K>, header: Header): UnsignedEntryOf<K> {
   return { ...header, incident: draft.incident, kind: draft.kind, body: draft.body, classification: draft.classification };
 }

@@ -1,7 +1,8 @@
 import type { EntryCrypto, EntrySigner } from '../../../shared/domain/entry.js';
-import { createHlcClock, type HlcClock } from '../../../shared/domain/hlc.js';
+import { createHlcClock, DEFAULT_MAX_SKEW_MS, type HlcClock } from '../../../shared/domain/hlc.js';
 import { WAITING_ROOM_CAPS, type WaitingRoomCaps } from '../replica/waiting-room.js';
 import { createAppender } from './append.js';
+import { createBehindCheck } from './behind.js';
 import type { SqliteDatabase } from './database.js';
 import { createIngester } from './ingest.js';
 import { createKnownPeers } from './peers.js';
@@ -29,6 +30,8 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     append: createAppender(db, signer, crypto, clock, now),
     ingest: createIngester(db, crypto, clock, now, { ...WAITING_ROOM_CAPS, ...waitingRoom }),
     verify: () => verifyLog(db, crypto),
+    /** Which of these entries are stamped too far before an entry they follow (store/behind.ts). */
+    clockBehind: createBehindCheck(db, crypto, maxSkewMs ?? DEFAULT_MAX_SKEW_MS),
     knownPeers: createKnownPeers(db, now),
     /** Copies committed WAL pages into the database without waiting for readers (cheap when there is nothing to do). */
     checkpoint: () => void db.pragma('wal_checkpoint(PASSIVE)'),

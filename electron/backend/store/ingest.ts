@@ -1,4 +1,4 @@
-import type { EntryCrypto, SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
 import { authenticEntries, consecutiveRuns, parseCandidate, REJECTED } from '../replica/checks.js';
@@ -38,7 +38,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       ofAuthor: (author) => pendingOfAuthor.get(author) as number,
       ofSource: (from) => pendingOfSource.get(from)!,
     });
-    const byAuthor = new Map<string, SignedEntry[]>();
+    const byAuthor = new Map<string, AnyEntry[]>();
     // The body's canonical JSON, by id: computed once for the hash and stored as the row's body.
     const bodyJsonOf = new Map<string, string>();
     for (const candidate of candidates) {
@@ -73,7 +73,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       if (head === undefined) heads.set(author, (head = (headSeq.get(author) as number | null) ?? 0));
       return head;
     };
-    const insertOne = (entry: SignedEntry): void => {
+    const insertOne = (entry: AnyEntry): void => {
       if (entry.seq <= headOf(entry.author)) {
         const existing = sameSeq.all(entry.author, entry.seq) as string[];
         if (existing.length > 0) report.forks.push({ author: entry.author, seq: entry.seq, id: entry.id });
@@ -86,9 +86,9 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     };
     // Inserts an entry, then every waiting entry whose gap it fills, iteratively: a long waiting
     // chain must not turn into deep recursion (which overflowed the stack at a few thousand entries).
-    const insert = (first: SignedEntry): void => {
+    const insert = (first: AnyEntry): void => {
       insertOne(first);
-      const queue: SignedEntry[] = [first];
+      const queue: AnyEntry[] = [first];
       while (queue.length > 0 && pendingRows > 0) {
         const entry = queue.pop()!;
         for (const row of waitingOn.all(entry.id)) {
@@ -106,7 +106,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
         }
       }
     };
-    const park = (entry: SignedEntry): void => {
+    const park = (entry: AnyEntry): void => {
       const { json, bytes } = waitingForm(entry);
       const full = gate.admit(entry.author, bytes);
       if (full) {
@@ -149,7 +149,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
    * author's seqs when the batch is dense there (as sync and bundles send them), one lookup per
    * entry when it is scattered.
    */
-  function storedPredicate(author: string, list: readonly SignedEntry[]): (entry: SignedEntry) => boolean {
+  function storedPredicate(author: string, list: readonly AnyEntry[]): (entry: AnyEntry) => boolean {
     let low = Infinity;
     let high = -Infinity;
     for (const entry of list) {
@@ -161,7 +161,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     return (entry) => stored.has(entry.id);
   }
 
-  function anchorState(first: SignedEntry): 'present' | 'missing' | 'broken' {
+  function anchorState(first: AnyEntry): 'present' | 'missing' | 'broken' {
     if (first.seq === 1) return 'present';
     if (hasEntry.get(first.author, first.seq - 1, first.prev!)) return 'present';
     return hasId.get({ id: first.prev! }) ? 'broken' : 'missing';

@@ -1,4 +1,4 @@
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../shared/domain/entry.js';
 import type { Statement } from 'better-sqlite3';
 import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
@@ -27,10 +27,14 @@ export interface EntryPage {
   nextCursor: string | null;
 }
 
-export type StoredEntry = SignedEntry & {
+/** What was noted about an entry when it arrived. */
+export interface ArrivalNotes {
   /** Set when the entry arrived stamped further ahead of this device's clock than allowed. */
   skewMs: number | null;
-};
+}
+
+/** An entry as this log holds it (of a kind this version may not know), with what was noted on arrival. */
+export type StoredEntry = AnyEntry & ArrivalNotes;
 
 type PosRow = EntryRow & { pos_text: string };
 
@@ -68,9 +72,16 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 export function createQueries(db: SqliteDatabase) {
   const byId = db.prepare<[{ id: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
-  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'grip', 'correctie') ORDER BY pos`);
+  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'grip', 'correctie') ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
-  const opening = db.prepare<[string]>("SELECT 1 FROM entries WHERE kind = 'incident' AND incident = ? LIMIT 1").pluck();
+  const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos`);
+  const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = ? LIMIT 1').pluck();
+  // A loose index scan over the incident index: one probe per incident instead of reading every entry.
+  const incidents = db.prepare<[], string>(`
+    WITH RECURSIVE ids(incident) AS (
+      SELECT min(incident) FROM entries
+      UNION ALL SELECT (SELECT min(incident) FROM entries WHERE incident > ids.incident) FROM ids WHERE ids.incident IS NOT NULL
+    ) SELECT incident FROM ids WHERE incident IS NOT NULL`).pluck();
   // list() and search() build their SQL from the filters given; there are few combinations, and
   // preparing a statement costs more than running a small query.
   const statements = new Map<string, Statement<unknown[], PosRow>>();
@@ -81,23 +92,32 @@ export function createQueries(db: SqliteDatabase) {
   };
 
   return {
+    /** The entry with this id, whatever its kind (one a newer version wrote, too). */
     entry(id: string): StoredEntry | null {
       const row = byId.get({ id });
       return row ? { ...rowToEntry(row), skewMs: row.skew_ms } : null;
     },
-    incidentEntries(incident: string): SignedEntry[] {
+    incidentEntries(incident: string): AnyEntry[] {
       return ofIncident.all(incident).map(rowToEntry);
     },
     /** The entries that decide incidents' titles and GRIP levels (for the incident list). */
-    incidentHeaderEntries(): SignedEntry[] {
+    incidentHeaderEntries(): AnyEntry[] {
       return ofKinds.all().map(rowToEntry);
+    },
+    /** The incident's `incident` entries, in log position order: the one that opens it, and any others. */
+    openingEntries(incident: string): AnyEntry[] {
+      return openings.all(incident).map(rowToEntry);
+    },
+    /** Every incident id this log holds entries of, whether or not its opening entry has arrived. */
+    incidentIds(): string[] {
+      return incidents.all();
     },
     count(): number {
       return count.get() as number;
     },
-    /** Whether the log holds the opening entry of this incident. */
-    hasIncident(incident: string): boolean {
-      return opening.get(incident) !== undefined;
+    /** Whether the log holds any entry of this incident (its opening entry may still be on its way). */
+    holdsIncident(incident: string): boolean {
+      return anyOf.get(incident) !== undefined;
     },
     list(filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 'e.pos');
@@ -156,7 +176,7 @@ export function createSyncQueries(db: SqliteDatabase) {
       return row ? toHead(row) : undefined;
     },
     /** One author's entries after (seq, id), in chain order; forks at one seq come in id order. */
-    chainAfter(author: string, seq: number, id: string, limit: number): SignedEntry[] {
+    chainAfter(author: string, seq: number, id: string, limit: number): AnyEntry[] {
       return after.all(author, seq, id, limit).map(rowToEntry);
     },
     idsAtSeq(author: string, seq: number): string[] {

@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../../shared/domain/canonical.js';
-import type { SignedEntry } from '../../../shared/domain/entry.js';
-import { entryText } from '../../../shared/domain/kinds.js';
+import { isKnownEntry, type AnyEntry } from '../../../shared/domain/entry.js';
+import { entryText, foreignBodyText } from '../../../shared/domain/kinds.js';
 import type { SqliteDatabase } from './database.js';
 import { basePosition, createPositionAllocator } from './positions.js';
 
@@ -31,7 +31,7 @@ export const ID_LOOKUP = 'substr(id, 1, 16) = substr(@id, 1, 16) AND +id = @id';
 
 export const ENTRY_COLUMNS = 'id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms';
 
-export function rowToEntry(row: EntryRow): SignedEntry {
+export function rowToEntry(row: EntryRow): AnyEntry {
   return trustedStoredEntry({
     id: row.id, v: row.v, author: row.author, seq: row.seq, prev: row.prev, hlc: { t: row.hlc_t, c: row.hlc_c },
     incident: row.incident, kind: row.kind, body: JSON.parse(row.body), classification: row.classification, sig: row.sig,
@@ -43,10 +43,13 @@ export function rowToEntry(row: EntryRow): SignedEntry {
  * The one place an entry is trusted rather than validated: only entries that were validated are
  * ever written (this device's appends, built from a parsed body; received ones, which ingest takes
  * through parseSignedEntry), and triggers refuse any UPDATE of a stored row. Parsing each entry
- * again would tax every list, search and derived state.
+ * again would tax every list, search and derived state. Its kind tells a known entry from a
+ * foreign one (isKnownEntry), as it did when it was parsed; a version that learns a new kind must
+ * check the stored entries of that kind before trusting them (docs/DATA-MODEL.md, "Forward
+ * compatibility").
  */
-export function trustedStoredEntry(entry: unknown): SignedEntry {
-  return entry as SignedEntry;
+export function trustedStoredEntry(entry: unknown): AnyEntry {
+  return entry as AnyEntry;
 }
 
 /**
@@ -62,9 +65,9 @@ export function createEntryWriter(db: SqliteDatabase) {
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
   const allocate = createPositionAllocator(db);
-  const insertAt = (pos: bigint, entry: SignedEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
+  const insertAt = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
     insertEntry.run(pos, entry.id, entry.v, entry.author, entry.seq, entry.prev, entry.hlc.t, entry.hlc.c, entry.incident, entry.kind, entry.classification, bodyJson, entry.sig, skewMs, receivedAt);
-  return (entry: SignedEntry, receivedAt: number, skewMs: number | null, bodyJson: string = canonicalJson(entry.body)): bigint => {
+  return (entry: AnyEntry, receivedAt: number, skewMs: number | null, bodyJson: string = canonicalJson(entry.body)): bigint => {
     let pos = basePosition(entry.hlc);
     try {
       insertAt(pos, entry, bodyJson, receivedAt, skewMs);
@@ -73,7 +76,7 @@ export function createEntryWriter(db: SqliteDatabase) {
       pos = allocate(entry.hlc);
       insertAt(pos, entry, bodyJson, receivedAt, skewMs);
     }
-    insertText.run(pos, entryText(entry));
+    insertText.run(pos, isKnownEntry(entry) ? entryText(entry) : foreignBodyText(entry.body));
     return pos;
   };
 }

@@ -1,4 +1,4 @@
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../shared/domain/entry.js';
 import type { IngestReport, Replica } from '../replica/replica.js';
 import type { Limits, SyncMessage, UnknownMessage } from './protocol.js';
 import { buildClockIndex, type ClockIndex } from './clock-index.js';
@@ -20,14 +20,14 @@ export interface PeerSyncStatus extends SessionStatus {
 }
 
 /** What a hub offers a session: which author's chain grew to which seq. */
-export type Offered = Pick<SignedEntry, 'author' | 'seq'>;
+export type Offered = Pick<AnyEntry, 'author' | 'seq'>;
 
 export interface SyncHubOptions {
   store: Replica;
   sha256(bytes: Uint8Array): Uint8Array;
   now: () => number;
   limits?: Partial<Limits>;
-  onIngested?: (report: IngestReport, entries: readonly SignedEntry[], link: PeerLink) => void;
+  onIngested?: (report: IngestReport, entries: readonly AnyEntry[], link: PeerLink) => void;
 }
 
 /**

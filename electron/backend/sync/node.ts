@@ -3,7 +3,7 @@ import type { Multiaddr } from '@multiformats/multiaddr';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { Subscribe } from '../../../shared/contract/events.js';
 import type { PeerView } from '../../../shared/contract/sync.js';
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
 import { describeSkew } from '../../../shared/domain/skew.js';
 import type { Clock } from '../clock.js';
@@ -23,7 +23,7 @@ const HOUSEKEEPING_MS = 200;
 
 export interface SyncNodeOptions {
   /** The log to sync; `entry` finds an entry a peer's ingest completed from the waiting room. */
-  replica: Replica & { entry(id: string): SignedEntry | null };
+  replica: Replica & { entry(id: string): AnyEntry | null };
   knownPeers: KnownPeers;
   /** SHA-256, for the clock fingerprints the sync protocol compares. */
   sha256(bytes: Uint8Array): Uint8Array;

@@ -1,4 +1,4 @@
-import type { SignedEntry } from '../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../shared/domain/entry.js';
 import { planSends } from '../replica/plan.js';
 import { AFTER_ALL, type IngestReport, type Replica } from '../replica/replica.js';
 import type { ClockIndex } from './clock-index.js';
@@ -14,7 +14,7 @@ export interface SessionOptions {
   /** The peer, as the waiting room charges it for entries that wait for a predecessor. */
   source?: string;
   /** Entries this session stored, so the node can pass them on to its other peers. */
-  onIngested?(report: IngestReport, entries: SignedEntry[]): void;
+  onIngested?(report: IngestReport, entries: AnyEntry[]): void;
   /** Entries without a counterpart on the other side have been sent and acknowledged. */
   onCaughtUp?(): void;
   limits?: Partial<Limits>;
@@ -125,7 +125,7 @@ export function createSyncSession(options: SessionOptions) {
   function pump(): void {
     if (!remote) return;
     while (framesSent - framesAcked < limits.window && pending.size > 0) {
-      const batch: SignedEntry[] = [];
+      const batch: AnyEntry[] = [];
       let bytes = 0;
       for (const [author, cursor] of pending) {
         const room = limits.maxEntriesPerFrame - batch.length;
@@ -252,7 +252,7 @@ export function createSyncSession(options: SessionOptions) {
     },
 
     /** New entries on this device (appended here or received from another peer): push what the peer lacks. */
-    offer(entries: readonly Pick<SignedEntry, 'author' | 'seq'>[], forkedAuthors: readonly string[] = []): void {
+    offer(entries: readonly Pick<AnyEntry, 'author' | 'seq'>[], forkedAuthors: readonly string[] = []): void {
       for (const author of forkedAuthors) queue(author, WHOLE);
       for (const entry of entries) {
         raiseTop(entry.author, entry.seq);
@@ -292,11 +292,11 @@ export function createSyncSession(options: SessionOptions) {
 
 export type SyncSession = ReturnType<typeof createSyncSession>;
 
-function approximateSize(entry: SignedEntry): number {
+function approximateSize(entry: AnyEntry): number {
   return 420 + JSON.stringify(entry.body).length;
 }
 
-function isEntryShaped(value: unknown): value is SignedEntry {
-  const e = value as Partial<SignedEntry> | null;
+function isEntryShaped(value: unknown): value is AnyEntry {
+  const e = value as Partial<AnyEntry> | null;
   return typeof e === 'object' && e !== null && typeof e.author === 'string' && typeof e.seq === 'number' && typeof e.id === 'string';
 }

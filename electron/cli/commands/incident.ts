@@ -1,5 +1,5 @@
-import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag } from '../command.js';
-import { incidentLine, listOr } from '../format.js';
+import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag, UsageError } from '../command.js';
+import { incidentLine, incidentStateText, listOr } from '../format.js';
 
 export const incidentCreate = defineCommand({
   path: ['incident', 'create'],
@@ -33,19 +33,33 @@ export const incidentList = defineCommand({
 
 export const incidentShow = defineCommand({
   path: ['incident', 'show'],
-  summary: 'Show an incident\'s derived state: GRIP history, decisions, actions, corrections',
+  summary: 'Show an incident\'s derived state: title and its changes, GRIP history, decisions, actions, entries not applied',
   positionals: [{ name: 'INCIDENT_ID', description: 'the incident' }],
   async run(ctx) {
     return ctx.backend().api['incident.state']({ incident: positional(ctx, 0, 'INCIDENT_ID') });
   },
-  human: (s) =>
-    [
-      `${s.incident?.title ?? '(opening entry not yet received)'}${s.incident?.location ? ` — ${s.incident.location}` : ''}`,
-      `GRIP ${s.grip.level ?? '-'}  (history: ${s.grip.history.map((g) => g.level).join(' → ') || 'none'})`,
-      `Decisions: ${s.decisions.length}`,
-      ...s.decisions.map((d) => `  - ${d.text}${d.corrected ? ' (corrected)' : ''}`),
-      `Actions: ${s.actions.length}`,
-      ...s.actions.map((a) => `  - [${a.status}${a.overdue ? ', OVERDUE' : ''}] ${a.text} (owner ${a.owner}, ${a.priority})`),
-      ...(s.forkedAuthors.length ? [`Forked authors: ${s.forkedAuthors.join(', ')}`] : []),
-    ].join('\n'),
+  human: incidentStateText,
+});
+
+export const incidentUpdate = defineCommand({
+  path: ['incident', 'update'],
+  summary: 'Change an incident\'s title or location: a signed entry its history shows (nothing is edited)',
+  positionals: [{ name: 'INCIDENT_ID', description: 'the incident' }],
+  flags: {
+    title: { type: 'string', value: 'TEXT', description: 'the new title' },
+    location: { type: 'string', value: 'TEXT', description: 'the new location' },
+    reason: { type: 'string', value: 'TEXT', description: 'why it changes', required: true },
+    class: CLASSIFICATION_FLAG,
+  },
+  examples: ['baken incident update ID --title "Uitval NAFIN en C2000" --reason "Ook C2000 getroffen"'],
+  async run(ctx) {
+    const title = optionalFlag(ctx, 'title');
+    const location = optionalFlag(ctx, 'location');
+    if (title === undefined && location === undefined) throw new UsageError('give --title, --location or both');
+    const appended = await ctx.backend().api['incident.update']({
+      incident: positional(ctx, 0, 'INCIDENT_ID'), title, location, reason: requiredFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES),
+    });
+    return { id: appended.id, seq: appended.seq };
+  },
+  human: (r) => r.id,
 });

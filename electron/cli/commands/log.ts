@@ -7,7 +7,7 @@ const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => k !== 'incident').map
 
 export const FILTER_FLAGS: Record<string, FlagSpec> = {
   incident: { type: 'string', value: 'ID', description: 'only this incident' },
-  kind: { type: 'string', value: 'KIND', description: `only this kind (${ENTRY_KINDS.join(', ')})` },
+  kind: { type: 'string', value: 'KIND', description: `only this kind (${ENTRY_KINDS.join(', ')}, or a newer version's)` },
   author: { type: 'string', value: 'KEY', description: 'only entries signed by this device key' },
   class: { type: 'string', value: 'intern|partner|openbaar', description: 'only this classification' },
   from: { type: 'string', value: 'ISO', description: 'only entries stamped at or after this time' },
@@ -19,7 +19,7 @@ export const FILTER_FLAGS: Record<string, FlagSpec> = {
 
 export function filterInput(ctx: CommandContext) {
   return {
-    incident: optionalFlag(ctx, 'incident'), kind: oneOf(ctx, 'kind', { ...KINDS, incident: 'incident' as const }),
+    incident: optionalFlag(ctx, 'incident'), kind: optionalFlag(ctx, 'kind')?.toLowerCase(),
     author: optionalFlag(ctx, 'author'), classification: oneOf(ctx, 'class', CLASSES),
     from: instantFlag(ctx, 'from'), to: instantFlag(ctx, 'to'), cursor: optionalFlag(ctx, 'cursor'),
     order: ctx.flags.oldest ? ('oldest' as const) : ('newest' as const),

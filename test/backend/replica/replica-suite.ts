@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { signEntry, type EntryEnvelope, type EntrySigner, type SignedEntry, type UnsignedEntry } from '../../../shared/domain/entry.js';
+import { signEntry, type AnyEntry, type EntryEnvelope, type EntrySigner, type SignedEntry, type UnsignedEntry } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
 import { AFTER_ALL, type IngestReport, type Replica } from '../../../electron/backend/replica/replica.js';
 import { WAITING_ROOM_CAPS, waitingForm, type WaitingRoomCaps } from '../../../electron/backend/replica/waiting-room.js';
-import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
+import { makeChain, makeNewerChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 
 /** What the suite decides about the replica it gets. */
 export interface ReplicaSetup {
@@ -21,7 +21,7 @@ const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
 const EMPTY: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
 
 const sorted = (ids: readonly string[]) => [...ids].sort();
-const idsOf = (entries: readonly SignedEntry[]) => entries.map((e) => e.id);
+const idsOf = (entries: readonly AnyEntry[]) => entries.map((e) => e.id);
 
 /** The same entry with some fields changed, signed again by its author: authentic, but another entry. */
 function resigned(entry: SignedEntry, signer: EntrySigner, changes: Partial<EntryEnvelope> & { body?: unknown }): SignedEntry {
@@ -164,6 +164,32 @@ export function describeReplica(name: string, create: (setup: ReplicaSetup) => R
       });
       expect(r.authorHeads()).toEqual(new Map());
       expect(r.chainAfter(signer.publicKeyHex, 0, AFTER_ALL, 10)).toEqual([]);
+    });
+
+    it('stores and relays unchanged what a newer version wrote: a kind it does not know, and known kinds with fields it does not know', () => {
+      const r = replica();
+      const newer = makeSigner();
+      const chain = makeNewerChain(newer, INCIDENT, [
+        { kind: 'melding', body: { text: 'gewoon een melding' } },
+        { kind: 'sitrap', body: { samenvatting: 'Situatie stabiel', onderdelen: [{ kop: 'Beeld', tekst: 'rustig', nummer: 1 }], definitief: false, bijlage: null } },
+        { kind: 'grip', body: { level: 2, reason: 'opschaling', bron: { team: 'ROT', functie: 'informatiemanager' } } },
+        { kind: 'x', body: {} },
+      ]);
+      expect(r.ingest(chain)).toEqual({ ...EMPTY, added: idsOf(chain) });
+      expect(r.chainAfter(newer.publicKeyHex, 0, AFTER_ALL, 10)).toEqual(chain);
+
+      // What this version does know of a known kind is still checked, extra fields or not.
+      const other = makeSigner();
+      const [tooHigh] = makeNewerChain(other, INCIDENT, [{ kind: 'grip', body: { level: 9, bron: { team: 'ROT' } } }]);
+      const [badName] = makeNewerChain(other, INCIDENT, [{ kind: 'Sitrap', body: {} }]);
+      expect(r.ingest([tooHigh, badName])).toEqual({
+        ...EMPTY,
+        rejected: [
+          { id: tooHigh!.id, reason: expect.stringMatching(/^invalid body: body\.level: /) },
+          { id: badName!.id, reason: expect.stringMatching(/^malformed: kind: /) },
+        ],
+      });
+      expect(r.idsAtSeq(other.publicKeyHex, 1)).toEqual([]);
     });
 
     it('does not let a forged copy hide or replace the genuine entry in the same batch', () => {

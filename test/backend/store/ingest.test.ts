@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
-import { entryCanonicalBytes, signEntry, type EntrySigner, type SignedEntry, type SignedEntryOf } from '../../../shared/domain/entry.js';
+import { entryCanonicalBytes, signEntry, type AnyEntry, type EntrySigner, type SignedEntry, type SignedEntryOf } from '../../../shared/domain/entry.js';
 import { compareHlc } from '../../../shared/domain/hlc.js';
 import type { TextKind } from '../../../shared/domain/kinds.js';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
@@ -41,11 +41,11 @@ function laptop(options: { start?: number; maxSkewMs?: number; dataDir?: string 
 }
 
 /** What one laptop hands another: its whole log, as the sync layer would send it. */
-function exported(backend: TestBackend): SignedEntry[] {
+function exported(backend: TestBackend): AnyEntry[] {
   return backend.store.list({}, { limit: 1000, order: 'oldest' }).entries.map(({ skewMs: _skewMs, ...entry }) => entry);
 }
 
-const ids = (entries: readonly SignedEntry[]) => entries.map((e) => e.id);
+const ids = (entries: readonly AnyEntry[]) => entries.map((e) => e.id);
 const sorted = (list: readonly string[]) => [...list].sort();
 const emptyReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
 
@@ -148,7 +148,7 @@ describe('out-of-order delivery', () => {
   const chain2 = makeChain(s2, INCIDENT, 12, { t0: CHAIN_T0 + 500 });
   const all = [...chain1, ...chain2];
 
-  function reference(): SignedEntry[] {
+  function reference(): AnyEntry[] {
     const r = laptop();
     const report = r.backend.store.ingest(all);
     expect(report.added).toHaveLength(24);
@@ -305,7 +305,7 @@ describe('forks', () => {
 
     const stored = ids(exported(b.backend));
     for (const e of [...chain, fork2, fork3]) expect(stored).toContain(e.id);
-    expect(deriveIncidentState(INCIDENT, b.backend.store.incidentEntries(INCIDENT), new Date(T).toISOString()).forkedAuthors).toEqual([s.publicKeyHex]);
+    expect(deriveIncidentState(INCIDENT, b.backend.store.incidentEntries(INCIDENT), new Date(T).toISOString(), nodeCrypto).forkedAuthors).toEqual([s.publicKeyHex]);
 
     const verify = await b.backend.api.verify({});
     expect(verify.ok).toBe(true);
@@ -362,7 +362,9 @@ describe('rejection', () => {
       { candidate: { ...base, hlc: { t: CHAIN_T0, c: 2 ** 20 } }, id: base.id, reason: /^malformed: hlc\.c/ },
       { candidate: { ...base, hlc: { t: CHAIN_T0, c: 0, x: 1 } }, id: base.id, reason: /^malformed: hlc/ },
       { candidate: { ...base, author: base.author.toUpperCase() }, id: base.id, reason: /^malformed: author/ },
-      { candidate: { ...base, kind: 'roddel' }, id: base.id, reason: /^malformed: kind/ },
+      { candidate: { ...base, kind: 'Roddel' }, id: base.id, reason: /^malformed: kind/ },
+      // A kind this version does not know is no reason to refuse an entry; changing a signed entry's kind is.
+      { candidate: { ...base, kind: 'roddel' }, id: base.id, reason: /^hash-mismatch/ },
       { candidate: { ...base, classification: 'geheim' }, id: base.id, reason: /^malformed: classification/ },
       { candidate: { ...base, v: 2 }, id: base.id, reason: /^malformed: v/ },
       { candidate: { ...base, prev: base.id }, id: base.id, reason: /^malformed: prev/ },

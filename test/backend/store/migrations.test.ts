@@ -466,7 +466,7 @@ describe('migration 5 on a log written at schema 4', () => {
     migrate(db, 4);
     const now = () => T;
     const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
-    append({ kind: 'incident', incident: INCIDENT, classification: 'intern', body: { title: 'Dijkdoorbraak', start: '2026-11-22T14:00:00.000Z' } });
+    append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak', start: '2026-11-22T14:00:00.000Z' } });
     append({ kind: 'melding', incident: INCIDENT, classification: 'intern', body: { text: 'Coördinatie met de brandweer', source: 'Meldkamer' } });
     append({ kind: 'beeld', incident: INCIDENT, classification: 'partner', body: { text: `Café ontruimd. ${'Dijk houdt stand. '.repeat(900)}` } });
     const write = createEntryWriter(db);

@@ -25,7 +25,7 @@ function allIds(sim: Simulator, name: string): string[] {
 
 function derivedStates(sim: Simulator, name: string, incidents: string[]) {
   const { store } = sim.peers.get(name)!.backend;
-  return incidents.map((i) => deriveIncidentState(i, store.incidentEntries(i), '2030-01-01T00:00:00.000Z'));
+  return incidents.map((i) => deriveIncidentState(i, store.incidentEntries(i), '2030-01-01T00:00:00.000Z', nodeCrypto));
 }
 
 describe('sync protocol in a seeded simulator', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { formatZodIssues, type SignedEntry } from '../../../../shared/domain/entry.js';
+import { formatZodIssues, type AnyEntry } from '../../../../shared/domain/entry.js';
 import { BakenError } from '../../../../shared/contract/errors.js';
 import { writeFileAtomicStream } from '../../files/atomic-write.js';
 import { planSends, type AuthorSend } from '../../replica/plan.js';
@@ -94,12 +94,12 @@ export async function exportBundle(store: BundleSource, options: ExportBundleOpt
 }
 
 /** Walks one author's planned entries page by page; stops at `until` and after `limit` entries. */
-function* plannedPages(store: BundleSource, plan: AuthorSend, limit: number): Generator<SignedEntry[]> {
+function* plannedPages(store: BundleSource, plan: AuthorSend, limit: number): Generator<AnyEntry[]> {
   let cursor = plan.from;
   let left = limit;
   while (left > 0) {
     const chunk = store.chainAfter(plan.author, cursor.seq, cursor.id, EXPORT_PAGE);
-    const taken: SignedEntry[] = [];
+    const taken: AnyEntry[] = [];
     for (const entry of chunk) {
       if (entry.seq > plan.until || taken.length >= left) break;
       taken.push(entry);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SignedEntry } from '../../../../shared/domain/entry.js';
+import type { AnyEntry } from '../../../../shared/domain/entry.js';
 import { isoInstantSchema } from '../../../../shared/domain/kinds.js';
 import { clockSchema } from '../protocol.js';
 
@@ -49,7 +49,7 @@ export const bundleTrailerSchema = z.strictObject({
 export type BundleTrailer = z.infer<typeof bundleTrailerSchema>;
 
 /** One entry as a bundle line: exactly its signed fields, in a fixed order, no local fields. */
-export function bundleEntryLine(entry: SignedEntry): string {
+export function bundleEntryLine(entry: AnyEntry): string {
   const { id, v, author, seq, prev, hlc, incident, kind, body, classification, sig } = entry;
   return `${JSON.stringify({ id, v, author, seq, prev, hlc: { t: hlc.t, c: hlc.c }, incident, kind, body, classification, sig })}\n`;
 }

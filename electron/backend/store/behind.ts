@@ -1,0 +1,46 @@
+import { behindOf, referencedIds, type Behind } from '../../../shared/domain/causal.js';
+import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
+import type { Hlc } from '../../../shared/domain/hlc.js';
+import { mayOpen } from '../../../shared/domain/incident.js';
+import type { SqliteDatabase } from './database.js';
+import { ID_LOOKUP } from './rows.js';
+
+type Stamp = { id: string; hlc: Hlc };
+
+/**
+ * Finds which of some entries are stamped more than `maxSkewMs` before an entry they follow that
+ * this log holds (shared/domain/causal.ts). Worked out when entries are read rather than stored on
+ * arrival, because the entry followed may arrive after the one that follows it, and stored rows
+ * never change: so every device that holds both shows the flag, whatever the order they came in.
+ * A few indexed lookups per entry; an incident's opening entry is looked up once per call.
+ */
+export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 'sha256'>, maxSkewMs: number) {
+  const stamp = db.prepare<[{ id: string }], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE ${ID_LOOKUP}`);
+  const openings = db.prepare<[string], { id: string; author: string; seq: number; incident: string; t: number; c: number }>(
+    "SELECT id, author, seq, incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos",
+  );
+  return (entries: readonly AnyEntry[]): Map<string, Behind> => {
+    const openingOf = new Map<string, Stamp | null>();
+    const opening = (incident: string): Stamp | null => {
+      let found = openingOf.get(incident);
+      if (found === undefined) {
+        const row = openings.all(incident).find((e) => mayOpen(e, crypto.sha256));
+        openingOf.set(incident, (found = row ? { id: row.id, hlc: { t: row.t, c: row.c } } : null));
+      }
+      return found;
+    };
+    const flags = new Map<string, Behind>();
+    for (const entry of entries) {
+      const followed: Stamp[] = [];
+      for (const id of referencedIds(entry)) {
+        const row = stamp.get({ id });
+        if (row) followed.push({ id, hlc: { t: row.t, c: row.c } });
+      }
+      const opener = opening(entry.incident);
+      if (opener && opener.id !== entry.id) followed.push(opener);
+      const behind = behindOf(entry, followed, maxSkewMs);
+      if (behind) flags.set(entry.id, behind);
+    }
+    return flags;
+  };
+}
