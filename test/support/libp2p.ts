@@ -29,6 +29,18 @@ export async function until(check: () => boolean, what: string, timeoutMs = 15_0
   }
 }
 
+/** Everything in tests dials from 127.0.0.1: libp2p's per-address inbound rate limit may refuse a burst of new connections for a moment. */
+export async function retrying<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= tries) throw error;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
 /** Laptops running a real sync node on 127.0.0.1 (never mDNS: tests run in the host's namespace); stop them all with `stopAll`. */
 export function laptops(tempDir: () => string) {
   const running: { node: SyncNode; backend: TestBackend }[] = [];

@@ -9,7 +9,7 @@ import { createBakenLibp2p } from '../../../electron/backend/sync/libp2p-node.js
 import { encodeMessage, SYNC_PROTOCOL, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
 import { encodeVarint } from '../../../electron/backend/sync/frames.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
-import { emptyHello, laptops, teamKey, until, type TestTeam } from '../../support/libp2p.js';
+import { emptyHello, laptops, retrying, teamKey, type TestTeam, until } from '../../support/libp2p.js';
 import { useTempDirs } from '../../support/temp.js';
 
 const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
@@ -52,17 +52,6 @@ async function outsider(team: TestTeam) {
   };
 }
 
-/** Everything here dials from 127.0.0.1: libp2p's per-address inbound rate limit may refuse a burst of new connections for a moment. */
-async function retrying<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (i >= tries) throw error;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 describe('sync that no teammate, stranger or newer version can break (real libp2p, 127.0.0.1)', () => {
   const tempDir = useTempDirs();

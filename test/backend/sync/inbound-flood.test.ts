@@ -1,5 +1,4 @@
 import '../../../electron/backend/polyfills.js';
-import { generateKey } from '@libp2p/pnet';
 import { lpStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import { randomBytes } from 'node:crypto';
@@ -12,7 +11,7 @@ import { decodeMessage, encodeMessage, SYNC_PROTOCOL } from '../../../electron/b
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { useTempDirs } from '../../support/temp.js';
 import { nodeCrypto } from '../../support/entries.js';
-import { emptyHello } from '../../support/libp2p.js';
+import { emptyHello, teamKey } from '../../support/libp2p.js';
 
 /*
  * Strangers on the LAN (no team key) open raw TCP connections to a node and never finish the
@@ -28,11 +27,6 @@ const MULTISTREAM_HEADER = new TextEncoder().encode('\x13/multistream/1.0.0\n');
 /** A node that admits a connection sends its 24-byte pnet nonce at once; a refused one gets nothing. */
 const NONCE_BYTES = 24;
 
-function teamKey() {
-  const psk = new Uint8Array(95);
-  generateKey(psk);
-  return { id: randomBytes(8).toString('hex'), name: 'ROT test', psk };
-}
 
 async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

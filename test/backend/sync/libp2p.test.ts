@@ -1,5 +1,4 @@
 import '../../../electron/backend/polyfills.js';
-import { generateKey } from '@libp2p/pnet';
 import { lpStream } from '@libp2p/utils';
 import { multiaddr } from '@multiformats/multiaddr';
 import { randomBytes } from 'node:crypto';
@@ -9,40 +8,14 @@ import { systemClock } from '../../../electron/backend/clock.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { createBakenLibp2p } from '../../../electron/backend/sync/libp2p-node.js';
 import { createSyncNode, type SyncNode } from '../../../electron/backend/sync/node.js';
-import { buildClockIndex } from '../../../electron/backend/sync/clock-index.js';
 import { encodeMessage, SYNC_PROTOCOL } from '../../../electron/backend/sync/protocol.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
+import { emptyHello, retrying, teamKey, until } from '../../support/libp2p.js';
 import { useTempDirs } from '../../support/temp.js';
 
-/** A hello from a device with an empty log, as /baken/sync/2.0.0 has it. */
-function emptyHello(device: string, time: number) {
-  return { type: 'hello' as const, versions: ['2.0'], device, time, clock: buildClockIndex(new Map(), nodeCrypto.sha256).summary('') };
-}
 
-function teamKey() {
-  const psk = new Uint8Array(95);
-  generateKey(psk);
-  return { id: randomBytes(8).toString('hex'), name: 'ROT test', psk };
-}
 
-async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-async function retrying<T>(attempt: () => Promise<T>, tries = 10): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (i >= tries) throw error;
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  }
-}
 
 describe('sync over real libp2p on 127.0.0.1', () => {
   const tempDir = useTempDirs();
