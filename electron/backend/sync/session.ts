@@ -3,6 +3,7 @@ import { planSends } from '../replica/plan.js';
 import { AFTER_ALL, type IngestReport, type Replica } from '../replica/replica.js';
 import type { ClockIndex } from './clock-index.js';
 import { LIMITS, PeerReportedError, PROTOCOL_REVISIONS, ProtocolError, type Limits, type SyncMessage, type UnknownMessage } from './protocol.js';
+import { createPeerKnowledge } from './peer-knowledge.js';
 import { createReconciler, type Learned, type Reconciler } from './reconcile.js';
 
 export interface SessionOptions {
@@ -50,12 +51,7 @@ export function createSyncSession(options: SessionOptions) {
   let index: ClockIndex | null = null;
   let reconciler: Reconciler | null = null;
   let remote: { device: string; skewMs: number } | null = null;
-  /** The highest seq per author the peer is known to hold, where it differs from our clock at the start. */
-  const peerSeq = new Map<string, number>();
-  /** Authors where the peer was ahead of us, with its seq then: what we are behind. */
-  const peerAhead = new Map<string, number>();
-  /** The highest seq per author we learned of since the start (received or offered). */
-  const localTop = new Map<string, number>();
+  const known = createPeerKnowledge(() => index);
   /** What we will send next, per author: entries after this cursor. */
   const pending = new Map<string, Cursor>();
   /** Authors offered while the peer's clock for them was not known yet. */
@@ -67,15 +63,6 @@ export function createSyncSession(options: SessionOptions) {
   let caughtUp = false;
   const status = { lastSyncAt: null as number | null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0, waitingRoomRefused: 0 };
 
-  const topOf = (author: string) => Math.max(localTop.get(author) ?? 0, index?.head(author)?.seq ?? 0);
-  const raiseTop = (author: string, seq: number) => {
-    if ((localTop.get(author) ?? 0) < seq) localTop.set(author, seq);
-  };
-  /** What the peer holds of an author: learned, or (its range being equal at the start) what we held then. */
-  const remoteSeq = (author: string) => peerSeq.get(author) ?? index?.head(author)?.seq ?? 0;
-  const remoteKnows = (author: string, seq: number) => {
-    if (remoteSeq(author) < seq) peerSeq.set(author, seq);
-  };
   const queue = (author: string, from: Cursor) => {
     const current = pending.get(author);
     if (!current || from.seq < current.seq || (from.seq === current.seq && from.id < current.id)) pending.set(author, from);
@@ -93,20 +80,14 @@ export function createSyncSession(options: SessionOptions) {
     for (const item of learned) {
       const ours = index!.range(item.prefix);
       if (item.kind === 'none') {
-        for (const [author] of ours) {
-          queue(author, WHOLE);
-          peerSeq.set(author, 0);
-        }
+        for (const [author] of ours) queue(author, WHOLE);
+        known.lacks(ours.map(([author]) => author));
         continue;
       }
       const plan = planSends(new Map(ours), item.theirs, (author, seq, id) => store.idsAtSeq(author, seq).includes(id));
       for (const { author, from } of plan.sends) queue(author, from);
       want(plan.forked);
-      for (const [author] of ours) peerSeq.set(author, item.theirs[author]?.seq ?? 0);
-      for (const [author, theirs] of Object.entries(item.theirs)) {
-        remoteKnows(author, theirs.seq);
-        if (theirs.seq > topOf(author)) peerAhead.set(author, theirs.seq);
-      }
+      known.learnRange(ours.map(([author]) => author), item.theirs);
     }
   }
 
@@ -115,8 +96,8 @@ export function createSyncSession(options: SessionOptions) {
     for (let prefixes = reconciler.nextQuery(); prefixes; prefixes = reconciler.nextQuery()) send({ type: 'clock-query', prefixes });
     if (reconciler.done() && deferred.size > 0) {
       for (const author of deferred) {
-        const known = remoteSeq(author);
-        if (topOf(author) > known) queue(author, { seq: known, id: AFTER_ALL });
+        const peerHas = known.remoteSeq(author);
+        if (known.topOf(author) > peerHas) queue(author, { seq: peerHas, id: AFTER_ALL });
       }
       deferred.clear();
     }
@@ -148,8 +129,8 @@ export function createSyncSession(options: SessionOptions) {
       }
       if (batch.length === 0) break;
       for (const entry of batch) {
-        remoteKnows(entry.author, entry.seq);
-        raiseTop(entry.author, entry.seq);
+        known.remoteKnows(entry.author, entry.seq);
+        known.raiseTop(entry.author, entry.seq);
       }
       send({ type: 'entries', entries: batch });
       framesSent++;
@@ -219,8 +200,8 @@ export function createSyncSession(options: SessionOptions) {
           status.waitingRoomRefused += report.waitingRoomFull.length;
           const valid = message.entries.filter(isEntryShaped);
           for (const entry of valid) {
-            remoteKnows(entry.author, entry.seq);
-            raiseTop(entry.author, entry.seq);
+            known.remoteKnows(entry.author, entry.seq);
+            known.raiseTop(entry.author, entry.seq);
           }
           send({ type: 'ack', frames: framesReceived, added: report.added.length, known: report.known, rejected: report.rejected.length });
           if (report.added.length > 0 || report.forks.length > 0) options.onIngested?.(report, valid);
@@ -255,13 +236,13 @@ export function createSyncSession(options: SessionOptions) {
     offer(entries: readonly Pick<AnyEntry, 'author' | 'seq'>[], forkedAuthors: readonly string[] = []): void {
       for (const author of forkedAuthors) queue(author, WHOLE);
       for (const entry of entries) {
-        raiseTop(entry.author, entry.seq);
+        known.raiseTop(entry.author, entry.seq);
         if (!remote || reconciler!.unsettled(entry.author)) {
           deferred.add(entry.author);
           continue;
         }
-        const known = remoteSeq(entry.author);
-        if (entry.seq > known) queue(entry.author, { seq: known, id: AFTER_ALL });
+        const peerHas = known.remoteSeq(entry.author);
+        if (entry.seq > peerHas) queue(entry.author, { seq: peerHas, id: AFTER_ALL });
       }
       pumpQueries();
       pump();
@@ -277,15 +258,9 @@ export function createSyncSession(options: SessionOptions) {
     },
 
     status(): SessionStatus {
-      let behind = 0;
-      for (const [author, seq] of peerAhead) {
-        const gap = seq - topOf(author);
-        if (gap > 0) behind += gap;
-        else peerAhead.delete(author);
-      }
       let ahead = 0;
-      for (const [author, cursor] of pending) ahead += Math.max(0, topOf(author) - cursor.seq);
-      return { remoteDevice: remote?.device ?? null, behind, ahead, skewMs: remote?.skewMs ?? null, ...status };
+      for (const [author, cursor] of pending) ahead += Math.max(0, known.topOf(author) - cursor.seq);
+      return { remoteDevice: remote?.device ?? null, behind: known.behind(), ahead, skewMs: remote?.skewMs ?? null, ...status };
     },
   };
 }
