@@ -6,6 +6,7 @@ import type { AnyEntry, NewerContent } from '../domain/entry.js';
 import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
 import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
 import { method } from './method.js';
+import type { EntryContext } from '../present/entry-line.js';
 
 /** Incidents and their log: create, write, read, search, verify. */
 export const logArea = {
@@ -67,6 +68,8 @@ export type LogEntryView = AnyEntry & {
   behind: Behind | null;
   /** What of it a newer version wrote that this one cannot read (its kind, or body fields); null when nothing. */
   newer: NewerContent | null;
+  /** What its neighbours say of it: its corrections (the last one's text is its text now), what it refers to, the GRIP level before it. */
+  context: EntryContext;
 };
 export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
 export interface IncidentSummary {

@@ -8,6 +8,7 @@ import type { EntryKind } from '../../../shared/domain/kinds.js';
 import type { LogStore } from '../store/index.js';
 import { searchQuery, type EntryPage, type StoredEntry } from '../store/queries.js';
 import type { EntryWriter } from './appender.js';
+import { entryContexts } from './entry-context.js';
 import { requireEntry, requireIncident, requireOpenIncident } from './lookups.js';
 
 export interface LogHandlerDeps {
@@ -30,7 +31,8 @@ export function createLogHandlers({ store, writer, crypto, dataDir, now }: LogHa
 
   const pageView = (page: EntryPage): EntryPageView => {
     const behind = store.clockBehind(page.entries);
-    const view = (entry: StoredEntry): LogEntryView => ({ ...entry, behind: behind.get(entry.id) ?? null, newer: newerContent(entry) });
+    const contexts = entryContexts(store, page.entries);
+    const view = (entry: StoredEntry): LogEntryView => ({ ...entry, behind: behind.get(entry.id) ?? null, newer: newerContent(entry), context: contexts.get(entry.id)! });
     return { entries: page.entries.map(view), nextCursor: page.nextCursor };
   };
 

@@ -43,7 +43,7 @@ function newerLog() {
   return { all: [opening!, melding!, sitrap!, grip!, actie!], opening: opening!, melding: melding!, sitrap: sitrap!, grip: grip!, actie: actie! };
 }
 
-const viewOf = (entry: AnyEntry, newer: LogEntryView['newer']): LogEntryView => ({ ...entry, skewMs: null, behind: null, newer });
+const viewOf = (entry: AnyEntry, newer: LogEntryView['newer']): LogEntryView => ({ ...entry, skewMs: null, behind: null, newer, context: { corrections: [], refersTo: null, gripBefore: null } });
 
 function storedBody(backend: TestBackend, id: string): string {
   const db = new Database(join(backend.dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
@@ -69,7 +69,8 @@ describe('entries a newer version wrote', () => {
       viewOf(opening, { unknownKind: false, unknownFields: ['categorie'] }),
       viewOf(melding, null),
       viewOf(sitrap, { unknownKind: true, unknownFields: ['definitief', 'onderdelen', 'samenvatting', 'volgnummer'] }),
-      viewOf(grip, { unknownKind: false, unknownFields: ['bron'] }),
+      // The GRIP change shows the level before it: the opening entry's.
+      { ...viewOf(grip, { unknownKind: false, unknownFields: ['bron'] }), context: { corrections: [], refersTo: null, gripBefore: 1 } },
       viewOf(actie, { unknownKind: false, unknownFields: ['zone'] }),
     ];
     expect((await b.api['log.list']({ incident: INCIDENT, order: 'oldest' })).entries).toEqual(expected);

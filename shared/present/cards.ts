@@ -1,0 +1,127 @@
+import type { ActionState, IgnoredEntry, IncidentState } from '../domain/derive.js';
+import { isKnownEntry } from '../domain/entry.js';
+import { foreignBodyText } from '../domain/kinds.js';
+import { describeEntry, shortId, type PresentableEntry, type Presenter } from './entry-line.js';
+import { block, oneLine } from './safe-text.js';
+import { CLASSIFICATION_WORDS, KIND_LABELS, PRIORITY_WORDS, STATUS_WORDS, type Lang } from './words.js';
+
+const LABELS = {
+  nl: {
+    by: 'door', logged: 'gelogd', happened: 'gebeurd', incident: 'incident', audience: 'voor', text: 'tekst', corrections: 'correcties', history: 'statusgeschiedenis',
+    key: 'sleutel', newer: 'van een nieuwere versie', opened: 'geopend', grip: 'GRIP-geschiedenis', decisions: 'besluiten', openActions: 'open acties',
+    changes: 'wijzigingen', notApplied: 'niet toegepast', forked: 'gevorkte auteurs', overdue: 'TE LAAT', none: 'geen', owner: 'houder', issuer: 'gever',
+    waiting: '(de openingsmelding is nog niet binnen; de meldingen hieronder staan wel in het logboek)', legacy: '(een incident van vóór de regel dat de openingsmelding het incident vastlegt)',
+    aheadSkew: 'vooruit gestempeld', behindSkew: 'gestempeld vóór',
+  },
+  en: {
+    by: 'by', logged: 'logged', happened: 'happened', incident: 'incident', audience: 'for', text: 'text', corrections: 'corrections', history: 'status history',
+    key: 'key', newer: 'from a newer version', opened: 'opened', grip: 'GRIP history', decisions: 'decisions', openActions: 'open actions',
+    changes: 'changes', notApplied: 'not applied', forked: 'forked authors', overdue: 'OVERDUE', none: 'none', owner: 'owner', issuer: 'issuer',
+    waiting: '(the opening entry has not arrived yet; the entries below are in the log all the same)', legacy: '(an incident from before opening entries were bound to their incident)',
+    aheadSkew: 'stamped ahead by', behindSkew: 'stamped before',
+  },
+} as const satisfies Record<Lang, Record<string, string>>;
+
+/** `log show`: one entry as a card a person reads: who, when, what, its corrections; an action with its whole status history. */
+export function entryCard(entry: PresentableEntry, p: Presenter, extra: { incidentTitle?: string | null; action?: ActionState | null } = {}): string {
+  const l = LABELS[p.lang];
+  const field = (name: string, value: string) => `  ${name.padEnd(10)} ${value}`;
+  const lines = [
+    `${KIND_LABELS[p.lang][entry.kind] ?? oneLine(entry.kind, 40)} ${shortId(entry.id)}  ${describeEntry(entry, p, 120)}`,
+    field(l.by, oneLine(p.person(entry.author), 120)),
+    field(l.logged, p.time(entry.hlc.t)),
+    ...happenedAt(entry, p),
+    field(l.incident, `${extra.incidentTitle ? `${oneLine(extra.incidentTitle, 80)} ` : ''}(${entry.incident})`),
+    field(l.audience, CLASSIFICATION_WORDS[p.lang][entry.classification]),
+    field('id', entry.id),
+    field(l.key, entry.author),
+    ...(entry.skewMs !== null ? [field('!', `${l.aheadSkew} ${Math.round(entry.skewMs / 1000)} s`)] : []),
+    ...(entry.behind !== null ? [field('!', `${l.behindSkew} ${shortId(entry.behind.follows)} (${Math.round(entry.behind.ms / 1000)} s)`)] : []),
+    ...(entry.newer ? [field('!', `${l.newer}: ${entry.newer.unknownKind ? oneLine(entry.kind, 40) : entry.newer.unknownFields.map((f) => oneLine(f, 40)).join(', ')}`)] : []),
+    `  ${l.text}:`,
+    indent(block(isKnownEntry(entry) ? fullText(entry) : foreignBodyText(entry.body))),
+  ];
+  const corrections = entry.context?.corrections ?? [];
+  if (corrections.length) {
+    lines.push(`  ${l.corrections}:`);
+    for (const c of corrections) lines.push(`    ${p.time(c.t)}  ${shortId(c.id)}  ${oneLine(p.person(c.author), 40)}: ${oneLine(c.text, 200)}`);
+  }
+  if (extra.action) {
+    lines.push(`  ${l.history}:`);
+    for (const change of extra.action.statusHistory) {
+      lines.push(`    ${p.time(change.at.t)}  ${STATUS_WORDS[p.lang][change.status]}${change.reason ? `: ${oneLine(change.reason, 200)}` : ''}  (${oneLine(p.person(change.author), 40)})`);
+    }
+    if (extra.action.statusHistory.length === 0) lines.push(`    ${l.none}`);
+  }
+  return lines.join('\n');
+}
+
+/** `incident show`: the incident at a glance: what, since when, GRIP with its history, open actions, decisions, what was not applied. */
+export function incidentCard(s: IncidentState, p: Presenter): string {
+  const l = LABELS[p.lang];
+  const h = s.incident;
+  const lines: string[] = h
+    ? [
+        `${oneLine(h.title, 200)}${h.location ? ` — ${oneLine(h.location, 200)}` : ''}   (${s.incidentId})`,
+        `  ${l.opened} ${p.time(h.openedAt.t)} ${l.by} ${oneLine(p.person(h.openedBy), 80)}${h.rule === 'legacy' ? ` ${l.legacy}` : ''}`,
+        ...(h.changes.length ? [`  ${l.changes}:`] : []),
+        ...h.changes.map((c) => `    ${p.time(c.at.t)}  ${oneLine(p.person(c.author), 40)}: ${[c.title !== null ? `‘${oneLine(c.previous.title, 60)}’ → ‘${oneLine(c.title, 60)}’` : null, c.location !== null ? `‘${oneLine(c.previous.location ?? '-', 60)}’ → ‘${oneLine(c.location, 60)}’` : null].filter(Boolean).join(', ')} (${oneLine(c.reason, 120)})`),
+      ]
+    : [`${s.incidentId}  ${l.waiting}`];
+  lines.push(`  GRIP ${s.grip.level ?? '-'}`);
+  if (s.grip.history.length) {
+    lines.push(`  ${l.grip}:`);
+    let before: number | null = null;
+    for (const g of s.grip.history) {
+      lines.push(`    ${p.time(g.at.t)}  ${before === null ? '' : `${before} → `}${g.level}${g.reason ? `: ${oneLine(g.reason, 120)}` : ''}  (${oneLine(p.person(g.author), 40)})`);
+      before = g.level;
+    }
+  }
+  const open = s.actions.filter((a) => a.status === 'open' || a.status === 'in_progress');
+  lines.push(`  ${l.openActions}: ${open.length || l.none}`);
+  for (const a of open) lines.push(`    ${actionLine(a, p)}`);
+  lines.push(`  ${l.decisions}: ${s.decisions.length || l.none}`);
+  for (const d of s.decisions) lines.push(`    ${p.time(d.at.t)}  ${oneLine(d.text, 120)}${d.decidedBy ? ` (${oneLine(d.decidedBy, 40)})` : ''}`);
+  if (s.ignored.length) {
+    lines.push(`  ${l.notApplied}: ${s.ignored.length}`);
+    for (const i of s.ignored) lines.push(`    ${shortId(i.entryId)}  ${KIND_LABELS[p.lang][i.kind] ?? i.kind}: ${ignoredWhy(i, p.lang)}`);
+  }
+  if (s.forkedAuthors.length) lines.push(`  ${l.forked}: ${s.forkedAuthors.map((a) => oneLine(p.person(a), 40)).join(', ')}`);
+  return lines.join('\n');
+}
+
+/** One action on a line: status, what, for whom, priority, deadline (overdue marked). */
+export function actionLine(a: ActionState, p: Presenter): string {
+  const l = LABELS[p.lang];
+  const deadline = a.deadline ? `, deadline ${p.time(Date.parse(a.deadline))}${a.overdue ? ` ${l.overdue}` : ''}` : '';
+  return `${shortId(a.entryId)}  [${STATUS_WORDS[p.lang][a.status]}] ${oneLine(a.text, 80)}  (${l.owner} ${oneLine(a.owner, 40)}, ${PRIORITY_WORDS[p.lang][a.priority]}${deadline})${a.statusReason ? `: ${oneLine(a.statusReason, 80)}` : ''}`;
+}
+
+function happenedAt(entry: PresentableEntry, p: Presenter): string[] {
+  const at = isKnownEntry(entry) ? (entry.body as { at?: unknown }).at : undefined;
+  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? [`  ${LABELS[p.lang].happened.padEnd(10)} ${p.time(Date.parse(at))}`] : [];
+}
+
+function fullText(entry: PresentableEntry & { kind: string }): string {
+  const body = entry.body as Record<string, unknown>;
+  const current = entry.context?.corrections.at(-1)?.text;
+  if (current !== undefined) return current;
+  for (const key of ['text', 'title', 'reason']) if (typeof body[key] === 'string') return body[key] as string;
+  return '';
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `    ${line}`).join('\n');
+}
+
+function ignoredWhy(i: IgnoredEntry, lang: Lang): string {
+  const ref = i.refersTo === null ? '' : ` ${shortId(i.refersTo)}`;
+  const nl = lang === 'nl';
+  switch (i.reason) {
+    case 'not-opening': return nl ? 'een tweede openingsmelding; alleen de eerste opent het incident' : 'another opening entry; only the one the incident comes from opens it';
+    case 'no-opening': return nl ? 'een wijziging die op de openingsmelding wacht' : 'a change waiting for the opening entry';
+    case 'unknown-action': return nl ? `een status voor actie${ref}, die dit incident (nog) niet heeft` : `a status for action${ref}, which this incident does not hold (yet)`;
+    case 'not-an-action': return nl ? `een status voor${ref}, dat geen actie is` : `a status for${ref}, which is not an action`;
+    case 'unknown-target': return nl ? `een correctie van${ref}, dat dit incident (nog) niet heeft` : `a correction of${ref}, which this incident does not hold (yet)`;
+  }
+}
