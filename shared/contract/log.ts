@@ -6,7 +6,6 @@ import type { AnyEntry, NewerContent } from '../domain/entry.js';
 import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
 import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
 import { method } from './method.js';
-import type { EntryContext } from '../present/entry-line.js';
 
 /** Incidents and their log: create, write, read, search, verify. */
 export const logArea = {
@@ -71,6 +70,15 @@ export type LogEntryView = AnyEntry & {
   /** What its neighbours say of it: its corrections (the last one's text is its text now), what it refers to, the GRIP level before it. */
   context: EntryContext;
 };
+/** What an entry's neighbours say about it, which a list needs to show it in words (the backend adds it to each view). */
+export interface EntryContext {
+  /** Entries correcting this one, in log order: the last one's text is this entry's text now. */
+  corrections: { id: string; author: string; t: number; text: string }[];
+  /** What it refers to (the action a status reports on, the entry a correction corrects), in a few words. */
+  refersTo: { id: string; kind: string; text: string } | null;
+  /** For a `grip` entry: the incident's level just before it, in log order (null: none before). */
+  gripBefore: number | null;
+}
 export interface EntryPageView { entries: LogEntryView[]; nextCursor: string | null }
 export interface IncidentSummary {
   id: string;

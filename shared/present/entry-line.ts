@@ -1,18 +1,11 @@
-import type { LogEntryView } from '../contract/log.js';
+import type { EntryContext, LogEntryView } from '../contract/log.js';
+
+export type { EntryContext };
 import { isKnownEntry } from '../domain/entry.js';
 import { foreignBodyText } from '../domain/kinds.js';
 import { oneLine } from './safe-text.js';
 import { CLASSIFICATION_WORDS, KIND_LABELS, PHRASES, PRIORITY_WORDS, STATUS_WORDS, type Lang } from './words.js';
 
-/** What an entry's neighbours say about it, which a list needs to show it in words (the backend adds it to each view). */
-export interface EntryContext {
-  /** Entries correcting this one, in log order: the last one's text is this entry's text now. */
-  corrections: { id: string; author: string; t: number; text: string }[];
-  /** What it refers to (the action a status reports on, the entry a correction corrects), in a few words. */
-  refersTo: { id: string; kind: string; text: string } | null;
-  /** For a `grip` entry: the incident's level just before it, in log order (null: none before). */
-  gripBefore: number | null;
-}
 
 /** An entry as the log shows it, with its context. */
 export type PresentableEntry = LogEntryView;
