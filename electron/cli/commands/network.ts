@@ -143,12 +143,16 @@ export const bundleExport = defineCommand({
   flags: {
     out: { type: 'string', value: 'FILE', description: 'the bundle file to write', required: true },
     since: { type: 'string', value: 'CLOCKFILE', description: 'the receiver\'s clock file (baken bundle clock): export only what it lacks' },
+    force: { type: 'boolean', description: 'replace FILE when it exists (default: refuse, so yesterday\'s bundle is not overwritten by mistake)' },
   },
+  examples: ['baken bundle export --out /media/usb/noord.baken', 'baken bundle export --out /media/usb/noord.baken --since /media/usb/rot-zuid.clock'],
   async run(ctx) {
     const backend = ctx.backend();
     showProgress(ctx, backend);
     const since = ctx.flags.since;
-    return backend.api['bundle.export']({ out: pathArgument(requiredFlag(ctx, 'out')), since: typeof since === 'string' ? pathArgument(since) : undefined });
+    return backend.api['bundle.export']({
+      out: pathArgument(requiredFlag(ctx, 'out')), since: typeof since === 'string' ? pathArgument(since) : undefined, force: ctx.flags.force === true,
+    });
   },
   human: (r) => `${r.entries} entries written to ${r.file} (${r.bytes} bytes)`,
 });
