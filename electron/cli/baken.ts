@@ -4,6 +4,7 @@ import { resolveDataDir } from './data-dir.js';
 import { exitCodeFor, toErrorData } from '../../shared/contract/errors.js';
 import { choicesText, UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { createProgressDisplay } from './progress.js';
 import { closest, didYouMean, joinOr } from './suggest.js';
 import { chooseZone, timeView } from './time.js';
 
@@ -18,11 +19,20 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
-  /** Epoch ms (default Date.now): what "today" is for times typed and shown. */
+  /** stderr is a terminal (progress is a bar redrawn in place), and how wide it is. */
+  errIsTTY?: boolean;
+  errColumns?: number;
+  /** Epoch ms (default Date.now): what "today" is for times typed and shown, and the pace of progress. */
   now?: () => number;
 }
 
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env };
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  env: process.env,
+  errIsTTY: process.stderr.isTTY === true,
+  errColumns: process.stderr.columns,
+};
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -42,7 +52,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const time = timeView(zone.zone, now());
     const ctx: CommandContext = {
       flags: values, positionals, dataDir, time, note: (text) => io.err(`${text}\n`),
-      progress: throttled((text) => io.err(`${text}\n`)),
+      progress: createProgressDisplay({ write: io.err, isTTY: io.errIsTTY ?? false, columns: io.errColumns }, { now }),
       backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network })),
     };
     const expected = command.positionals?.length ?? 0;
@@ -213,15 +223,4 @@ function flagLines(flags: Record<string, FlagSpec>): string[] {
     const choices = spec.choices ? `; ${choicesText(spec.choices)}` : '';
     return `  ${left.padEnd(32)} ${spec.description}${spec.required ? ' (required)' : ''}${choices}`;
   });
-}
-
-/** At most one progress line every half second, so a 100k-entry bundle does not flood the terminal. */
-function throttled(write: (text: string) => void): (text: string) => void {
-  let last = 0;
-  return (text) => {
-    const now = Date.now();
-    if (now - last < 500) return;
-    last = now;
-    write(text);
-  };
 }

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Backend } from '../backend/index.js';
 import { BakenError } from '../../shared/contract/errors.js';
+import type { ProgressEvent } from '../../shared/contract/events.js';
 import { didYouMean } from './suggest.js';
 import type { TimeView } from './time.js';
 
@@ -33,8 +35,8 @@ export interface CommandContext {
   dataDir: string;
   /** A side note for people (stderr), kept out of the --json output. */
   note(text: string): void;
-  /** Progress of a long operation (stderr, throttled). */
-  progress?(text: string): void;
+  /** Shows a long operation's progress events on stderr: a live bar on a terminal, a line every few seconds elsewhere. */
+  progress(event: ProgressEvent): void;
   /** This invocation's time zone and "now": how times are read (instantFlag) and shown. */
   time: TimeView;
   /** Called by long-running commands once they are up (tests wait for it). */
@@ -144,6 +146,18 @@ export function listFlag(ctx: CommandContext, name: string): string[] {
 /** A path given on the command line, made absolute against the current directory. */
 export function pathArgument(value: string): string {
   return resolve(value);
+}
+
+/**
+ * Shows the progress of one long operation the command starts: returns the operation id to pass to
+ * the API, and only that operation's events reach the display (another process's import does not).
+ */
+export function followProgress(ctx: CommandContext, backend: Backend): string {
+  const operation = `cli-${randomUUID()}`;
+  backend.on('progress', (event) => {
+    if (event.operation === operation) ctx.progress(event);
+  });
+  return operation;
 }
 
 /**

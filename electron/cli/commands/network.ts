@@ -1,5 +1,5 @@
 import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView } from '../../../shared/contract/sync.js';
-import { defineCommand, listFlag, pathArgument, positional, requiredFlag, UsageError, type CommandContext } from '../command.js';
+import { defineCommand, followProgress, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
 import { instant, printable } from '../format.js';
 
 export const teamCreate = defineCommand({
@@ -148,10 +148,10 @@ export const bundleExport = defineCommand({
   examples: ['baken bundle export --out /media/usb/noord.baken', 'baken bundle export --out /media/usb/noord.baken --since /media/usb/rot-zuid.clock'],
   async run(ctx) {
     const backend = ctx.backend();
-    showProgress(ctx, backend);
     const since = ctx.flags.since;
     return backend.api['bundle.export']({
       out: pathArgument(requiredFlag(ctx, 'out')), since: typeof since === 'string' ? pathArgument(since) : undefined, force: ctx.flags.force === true,
+      operation: followProgress(ctx, backend),
     });
   },
   human: (r) => `${r.entries} entries written to ${r.file} (${r.bytes} bytes)`,
@@ -164,8 +164,7 @@ export const bundleImport = defineCommand({
   flags: { 'any-team': { type: 'boolean', description: 'import a bundle written in another team too' } },
   async run(ctx) {
     const backend = ctx.backend();
-    showProgress(ctx, backend);
-    return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')), anyTeam: ctx.flags['any-team'] === true });
+    return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')), anyTeam: ctx.flags['any-team'] === true, operation: followProgress(ctx, backend) });
   },
   human: (r) =>
     [
@@ -189,9 +188,3 @@ export const bundleClock = defineCommand({
   human: (r) => `clock of ${r.authors} author(s) written to ${r.file}`,
 });
 
-/** Progress of the bundle operation on stderr, from the backend's progress events. */
-function showProgress(ctx: CommandContext, backend: ReturnType<CommandContext['backend']>): void {
-  backend.on('progress', (event) => {
-    if (event.state === 'running') ctx.progress?.(`${event.task.replace('bundle.', '')} ${event.done}/${event.total}`);
-  });
-}
