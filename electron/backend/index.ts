@@ -11,11 +11,15 @@ import { createBundleHandlers } from './handlers/bundles.js';
 import { createLogHandlers } from './handlers/log.js';
 import { createSyncHandlers, type LiveNode } from './handlers/sync.js';
 import { createInvoke } from './invoke.js';
+import { thisMachine, type Machine } from './machine.js';
+import { acquireNodeLock } from './node-lock.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
 import { createExternalWritesWatcher } from './parts/external-writes.js';
+import { parseListenAddress } from './sync/addresses.js';
 import { listenPoints, rememberListen } from './sync/reach.js';
+import type { SyncNode } from './sync/node.js';
 import { createStatusPublisher } from './sync/status-publisher.js';
 import { loadTeam } from './sync/team/team.js';
 
@@ -27,8 +31,10 @@ export interface BackendOptions {
   maxSkewMs?: number;
   /** Make the data directory when missing (the app and `baken init` do; other commands refuse). */
   create?: boolean;
-  /** Join the team's network on start(): where to listen, mDNS on or off, extra peers to dial. */
+  /** Join the team's network on start(): where to listen (host:port or multiaddrs), mDNS on or off, extra peers to dial. */
   network?: { listen: string[]; mdns: boolean; peers?: string[] };
+  /** Which computer this is (default: the operating system's machine id, machine.ts). */
+  machine?: Machine;
   /** Where the backend's own diagnostics go (dials, protocol strikes); default: nowhere. */
   log?: (line: string) => void;
 }
@@ -59,6 +65,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
   const events = createEventHub((event, error) => log(`a listener of ${event} failed: ${(error as Error)?.message ?? String(error)}`));
   const writer = createEntryWriter({ store, emit: events.emit });
   let liveNode: LiveNode | null = null;
+  const machine = options.machine ?? thisMachine();
 
   const handlers = mergeDisjoint(
     'the backend handlers',
@@ -74,14 +81,23 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
 
   /** The sync node and its status publisher, when a network was asked for; libp2p loads only then. */
   const networkParts = async (): Promise<Part[]> => {
-    const network = options.network;
-    if (!network) return [];
+    if (!options.network) return [];
+    const network = { ...options.network, listen: options.network.listen.map(parseListenAddress) };
     const team = loadTeam(dataDir);
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
-    const { createSyncNode } = await import('./sync/node.js');
-    const node = await createSyncNode({
-      replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...network,
-    });
+    // Before libp2p loads or anything listens: a second node on this directory is refused at once.
+    const lock = acquireNodeLock(dataDir, { machine, now: clock.now });
+    let node: SyncNode;
+    try {
+      const { createSyncNode } = await import('./sync/node.js');
+      node = await createSyncNode({
+        replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...network,
+      });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    const locked: Part = { name: 'node lock', start: async () => {}, stop: async () => lock.release() };
     const exposed: Part = {
       name: 'sync node',
       start: async () => {
@@ -99,7 +115,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
         await node.stop();
       },
     };
-    return [exposed, createStatusPublisher({ dataDir, status: () => node.status(), clock, log })];
+    return [locked, exposed, createStatusPublisher({ dataDir, status: () => node.status(), clock, log })];
   };
 
   const backend: Backend = {

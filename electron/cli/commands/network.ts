@@ -35,7 +35,7 @@ function inviteReach({ addresses, reach }: InviteView): string {
     case 'loopback-only':
       return (
         `It carries no address: ${reach.from === 'serving' ? 'the running node listens' : 'the last baken serve listened'} only on this machine ` +
-        `(loopback, ${ports}), which teammates cannot reach. ${byHand}, with baken serve listening there (--listen /ip4/0.0.0.0/tcp/${port}).`
+        `(loopback, ${ports}), which teammates cannot reach. ${byHand}, with baken serve listening there (--listen 0.0.0.0:${port}).`
       );
     case null:
       if (reach.from === 'serving') return `It carries ${list}, where the running node listens.`;
@@ -114,14 +114,17 @@ export const serveCommand = defineCommand({
   path: ['serve'],
   summary: 'Run this device as a sync node until Ctrl-C (SIGINT) or SIGTERM',
   flags: {
-    listen: { type: 'string', value: 'MULTIADDR', multiple: true, description: `where to listen (default /ip4/0.0.0.0/tcp/${DEFAULT_PORT}); repeatable` },
+    listen: {
+      type: 'string', value: 'HOST:PORT', multiple: true,
+      description: `where to listen: HOST:PORT, PORT alone for every address, or a multiaddr (default 0.0.0.0:${DEFAULT_PORT}); repeatable`,
+    },
     peer: { type: 'string', value: 'ADDR', multiple: true, description: 'a peer to dial (multiaddr or host:port); repeatable, remembered' },
     'no-mdns': { type: 'boolean', description: 'do not discover or announce on the LAN by mDNS' },
   },
-  examples: ['baken serve', 'baken serve --listen /ip4/127.0.0.1/tcp/4101 --peer 127.0.0.1:4100 --no-mdns'],
+  examples: ['baken serve', 'baken serve --listen 127.0.0.1:4101 --peer 127.0.0.1:4100 --no-mdns'],
   async run(ctx) {
     const listen = listFlag(ctx, 'listen');
-    const backend = ctx.backend({ network: { listen: listen.length ? listen : [`/ip4/0.0.0.0/tcp/${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') } });
+    const backend = ctx.backend({ network: { listen: listen.length ? listen : [`0.0.0.0:${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') } });
     await backend.start();
     const status = await backend.api['sync.status']({});
     ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
