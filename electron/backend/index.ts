@@ -8,11 +8,14 @@ import { createEventHub, type EventHub } from './events.js';
 import { createActionHandlers } from './handlers/actions.js';
 import { createEntryWriter } from './handlers/appender.js';
 import { createBundleHandlers } from './handlers/bundles.js';
+import { createDeviceHandlers } from './handlers/device.js';
 import { createLogHandlers } from './handlers/log.js';
 import { createSyncHandlers, type LiveNode } from './handlers/sync.js';
 import { createInvoke } from './invoke.js';
 import { thisMachine, type Machine } from './machine.js';
 import { acquireNodeLock } from './node-lock.js';
+import { checkOrigin, type Origin } from './origin.js';
+import type { ApiMethod } from '../../shared/contract/api.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
@@ -66,6 +69,17 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
   const writer = createEntryWriter({ store, emit: events.emit });
   let liveNode: LiveNode | null = null;
   const machine = options.machine ?? thisMachine();
+  let origin: Origin = checkOrigin(dataDir, machine, clock.now(), log);
+  let replacedKey: string | null = null;
+
+  /** A copied data directory writes and syncs nothing until the person chooses; a replaced key signs nothing more. */
+  const refusal = (method: ApiMethod | 'start'): BakenError | null => {
+    if (replacedKey !== null && method !== 'device.origin') {
+      return new BakenError('conflict', `this device's key was just replaced (the new one is ${replacedKey}); open Baken again to go on with it`);
+    }
+    if (origin.status === 'moved' && !ANSWERED_WHILE_MOVED.has(method)) return new BakenError('conflict', movedMessage(origin.recorded.host, machine.host, store.author));
+    return null;
+  };
 
   const handlers = mergeDisjoint(
     'the backend handlers',
@@ -73,8 +87,18 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     createActionHandlers({ store, writer, crypto: device.crypto, now: clock.now }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
     createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit }),
+    createDeviceHandlers({
+      dataDir, machine, now: clock.now, author: store.author, origin: () => origin, setOrigin: (o) => (origin = o), keyReplaced: (device) => (replacedKey = device),
+    }),
   );
-  const invoke = createInvoke(handlers, (method, error) => log(`internal error in ${method}: ${(error as Error)?.stack ?? String(error)}`));
+  const invoke = createInvoke(
+    handlers,
+    (method, error) => log(`internal error in ${method}: ${(error as Error)?.stack ?? String(error)}`),
+    (method) => {
+      const refused = refusal(method);
+      if (refused) throw refused;
+    },
+  );
 
   let state: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
   let stopParts: (() => Promise<void>) | null = null;
@@ -124,6 +148,8 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     on: events.on,
     async start() {
       if (state !== 'idle') throw new BakenError('conflict', state === 'stopped' ? 'the backend was stopped; open a new one' : 'the backend is already started');
+      const refused = refusal('start');
+      if (refused) throw refused;
       state = 'starting';
       try {
         stopParts = await startParts(
@@ -150,4 +176,16 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     },
   };
   return { backend, device, events };
+}
+
+/** What a user interface may still ask of a copied data directory: what it is, and the two ways on. */
+const ANSWERED_WHILE_MOVED = new Set<ApiMethod | 'start'>(['device.origin', 'device.info', 'device.keepIdentity', 'device.newIdentity']);
+
+function movedMessage(from: string, here: string, device: string): string {
+  return (
+    `this data directory belongs to the computer ${from}, and is now opened on ${here}: it was copied or moved. ` +
+    `Two computers signing as one device would fork its log, so nothing is written or synced until you choose. ` +
+    `Either this computer goes on as device ${device.slice(0, 12)} and the copy on ${from} never runs again: baken device keep-identity. ` +
+    `Or this computer starts as a new device, keeping every entry so far: baken device new-identity`
+  );
 }
