@@ -63,11 +63,12 @@ export function createProgressDisplay(stream: ProgressStream, options: ProgressO
     if (stream.isTTY) {
       if (elapsed < showAfterMs || (shown && at - lastShown < redrawEveryMs)) return;
       const fraction = event.total > 0 ? Math.min(1, event.done / event.total) : null;
+      const left = perSecond ? ((event.total - event.done) / perSecond) * 1000 : null;
       const parts = [
         fraction === null ? label : `${label} ${bar(fraction)} ${String(Math.floor(fraction * 100)).padStart(3)}%`,
         event.total > 0 ? `${count(event.done)}/${count(event.total)} entries` : `${count(event.done)} entries`,
         perSecond === null ? null : `${count(Math.round(perSecond))}/s`,
-        perSecond && event.total > event.done ? `about ${formatDuration(((event.total - event.done) / perSecond) * 1000)} left` : null,
+        left !== null && left >= 1000 ? `about ${formatDuration(left)} left` : null,
       ];
       stream.write(CLEAR_LINE + fit(parts.filter((p) => p !== null).join('  '), stream.columns));
     } else {
@@ -83,7 +84,8 @@ export function createProgressDisplay(stream: ProgressStream, options: ProgressO
 }
 
 function bar(fraction: number): string {
-  const filled = Math.round(fraction * BAR);
+  // Full only when done: a bar that looks finished while the task is not would be believed.
+  const filled = Math.floor(fraction * BAR);
   return `[${'█'.repeat(filled)}${'░'.repeat(BAR - filled)}]`;
 }
 
@@ -92,8 +94,8 @@ function count(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }
 
-/** One terminal line never wraps (a wrapped line cannot be redrawn with \r). */
+/** One terminal line never wraps (a wrapped line cannot be redrawn with \r). A terminal that gives no width (0) counts as 80. */
 function fit(line: string, columns = 80): string {
-  const width = Math.max(20, columns - 1);
+  const width = Math.max(20, (columns > 0 ? columns : 80) - 1);
   return line.length > width ? line.slice(0, width) : line;
 }

@@ -35,10 +35,12 @@ describe('progress on a terminal', () => {
     at(500, { state: 'running', done: 25_000, total: 100_000 });
     at(550, { state: 'running', done: 26_000, total: 100_000 }); // redrawn at most ten times a second
     at(2000, { state: 'running', done: 50_000, total: 100_000 });
+    at(3980, { state: 'running', done: 99_000, total: 100_000 }); // under a second left: not worth saying
     at(4000, { state: 'finished', done: 100_000, total: 100_000 });
     expect(writes).toEqual([
       `${CLEAR}import [█████░░░░░░░░░░░░░░░]  25%  25 000/100 000 entries`,
       `${CLEAR}import [██████████░░░░░░░░░░]  50%  50 000/100 000 entries  25 000/s  about 2 s left`,
+      `${CLEAR}import [███████████████████░]  99%  99 000/100 000 entries  24 874/s`,
       `${CLEAR}import [████████████████████] 100%  100 000 entries in 4 s (25 000/s)\n`,
     ]);
   });
@@ -57,6 +59,11 @@ describe('progress on a terminal', () => {
     narrow.at(3000, { state: 'running', done: 50_000, total: 100_000 });
     expect(narrow.writes[0]!.slice(CLEAR.length)).toBe('import [██████████░░░░░░░░░░]  50%  50 ');
     expect(narrow.writes[0]!.length - CLEAR.length).toBe(39);
+    // A terminal that reports no width (a pty made by `script`, say) counts as 80 columns.
+    const unsized = fakeStream(true, 0);
+    unsized.at(0, { state: 'running', done: 0, total: 100_000 });
+    unsized.at(3000, { state: 'running', done: 50_000, total: 100_000 });
+    expect(unsized.writes[0]).toBe(`${CLEAR}import [██████████░░░░░░░░░░]  50%  50 000/100 000 entries  16 667/s  about 3 s`);
     const unknown = fakeStream(true);
     unknown.at(0, { state: 'running', done: 0, total: 0 });
     unknown.at(1500, { state: 'running', done: 1200, total: 0 });
