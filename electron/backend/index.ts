@@ -185,7 +185,7 @@ function movedMessage(from: string, here: string, device: string): string {
   return (
     `this data directory belongs to the computer ${from}, and is now opened on ${here}: it was copied or moved. ` +
     `Two computers signing as one device would fork its log, so nothing is written or synced until you choose. ` +
-    `Either this computer goes on as device ${device.slice(0, 12)} and the copy on ${from} never runs again: baken device keep-identity. ` +
-    `Or this computer starts as a new device, keeping every entry so far: baken device new-identity`
+    `If the folder was moved here whole and the copy on ${from} will never run again: baken device keep-identity (this computer goes on as device ${device.slice(0, 12)}). ` +
+    `Otherwise (a restored backup, which may lack what was written since, or both copies in use): baken device new-identity (a new device key; every entry so far stays)`
   );
 }

@@ -79,8 +79,8 @@ describe('which computer a data directory belongs to', () => {
     expect(write.message).toBe(
       'this data directory belongs to the computer laptop-noord, and is now opened on laptop-zuid: it was copied or moved. ' +
         'Two computers signing as one device would fork its log, so nothing is written or synced until you choose. ' +
-        `Either this computer goes on as device ${copy.store.author.slice(0, 12)} and the copy on laptop-noord never runs again: baken device keep-identity. ` +
-        'Or this computer starts as a new device, keeping every entry so far: baken device new-identity',
+        `If the folder was moved here whole and the copy on laptop-noord will never run again: baken device keep-identity (this computer goes on as device ${copy.store.author.slice(0, 12)}). ` +
+        'Otherwise (a restored backup, which may lack what was written since, or both copies in use): baken device new-identity (a new device key; every entry so far stays)',
     );
     for (const call of [copy.api['log.list']({}), copy.api['team.create']({ name: 'x' }), copy.api['bundle.export']({ out: join(tempDir(), 'x.baken') }), copy.api.verify({})]) {
       expect((await refused(call)).code).toBe('conflict');

@@ -35,8 +35,8 @@ describe('a data directory copied to another computer, from the CLI', () => {
     const refused = await run(data, 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'vanaf de kopie');
     expect(refused).toMatchObject({ code: 1, stdout: '' });
     expect(refused.stderr).toMatch(/^baken: this data directory belongs to the computer laptop-oud, and is now opened on .+: it was copied or moved\./);
-    expect(refused.stderr).toContain(`Either this computer goes on as device ${author.slice(0, 12)} and the copy on laptop-oud never runs again: baken device keep-identity.`);
-    expect(refused.stderr).toContain('Or this computer starts as a new device, keeping every entry so far: baken device new-identity\n');
+    expect(refused.stderr).toContain(`the copy on laptop-oud will never run again: baken device keep-identity (this computer goes on as device ${author.slice(0, 12)}).`);
+    expect(refused.stderr).toContain('Otherwise (a restored backup, which may lack what was written since, or both copies in use): baken device new-identity (a new device key; every entry so far stays)\n');
     expect((await run(data, 'log', 'list')).code).toBe(1);
 
     const device = await run(data, 'device');

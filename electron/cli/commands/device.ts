@@ -21,7 +21,7 @@ function choiceText(r: IdentityChoiceView, kept: boolean): string {
 
 export const deviceKeepIdentity = defineCommand({
   path: ['device', 'keep-identity'],
-  summary: 'This data directory was copied here: go on as the same device (the other copy must never run again)',
+  summary: 'This data directory was moved here whole: go on as the same device (the other copy must never run again; for a restored backup use new-identity)',
   examples: ['baken device keep-identity'],
   async run(ctx) {
     return ctx.backend().api['device.keepIdentity']({});
