@@ -74,11 +74,17 @@ function heldBy(lock: LockRecord, dataDir: string, file: string, machine: Machin
   if (lock.machine !== machine.id) {
     return new BakenError(
       'conflict',
-      `${dataDir} is in use by a Baken node on another computer, ${plainHost(lock.host)} (pid ${lock.pid}, since ${lock.since}); ` +
+      `${dataDir} is in use by a Baken node on another computer, ${plainHost(lock.host)} (pid ${lock.pid}, since ${utcMinute(lock.since)}); ` +
         `only one node may run on a data directory. If none runs there any more, delete ${file}`,
     );
   }
-  return new BakenError('conflict', `a Baken node already runs on ${dataDir} (pid ${lock.pid}, since ${lock.since}): one node per data directory; stop it first, or use that one`);
+  return new BakenError('conflict', `a Baken node already runs on ${dataDir} (pid ${lock.pid}, since ${utcMinute(lock.since)}): one node per data directory; stop it first, or use that one`);
+}
+
+/** "2026-11-30 21:40 UTC": the backend knows no time zone, and a person needs no milliseconds. */
+function utcMinute(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? '?' : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /**

@@ -38,7 +38,7 @@ describe('the node lock (one sync node per data directory)', () => {
 
     const second = refusal(() => acquireNodeLock(dir, { machine: HERE, now: () => T, boot: 'boot-1' }));
     expect(second.code).toBe('conflict');
-    expect(second.message).toBe(`a Baken node already runs on ${dir} (pid ${process.pid}, since 2026-11-30T21:40:00.000Z): one node per data directory; stop it first, or use that one`);
+    expect(second.message).toBe(`a Baken node already runs on ${dir} (pid ${process.pid}, since 2026-11-30 21:40 UTC): one node per data directory; stop it first, or use that one`);
 
     first.release();
     expect(existsSync(join(dir, NODE_LOCK_FILE))).toBe(false);
@@ -74,7 +74,7 @@ describe('the node lock (one sync node per data directory)', () => {
     const theirs = acquireNodeLock(dir, { machine: THERE, now: () => T, pid: 4242, alive: () => false });
     const refused = refusal(() => acquireNodeLock(dir, { machine: HERE, now: () => T }));
     expect(refused.message).toBe(
-      `${dir} is in use by a Baken node on another computer, laptop-zuid (pid 4242, since 2026-11-30T21:40:00.000Z); only one node may run on a data directory. If none runs there any more, delete ${join(dir, NODE_LOCK_FILE)}`,
+      `${dir} is in use by a Baken node on another computer, laptop-zuid (pid 4242, since 2026-11-30 21:40 UTC); only one node may run on a data directory. If none runs there any more, delete ${join(dir, NODE_LOCK_FILE)}`,
     );
     expect(clearForeignLock(dir, THERE)).toBe(false);
     expect(clearForeignLock(dir, HERE)).toBe(true);
