@@ -195,6 +195,12 @@ describe('baken CLI and time zones', () => {
     expect(await deadlineOf(cli, incident, '23:30', ['--tz', 'UTC'], { TZ: 'America/New_York' })).toBe('2099-11-30T23:30:00.000Z');
   });
 
+  it('reads incident create --start in the zone too', async () => {
+    const { cli } = await withIncident();
+    const created = (await cli(['--tz', 'Europe/Amsterdam', 'incident', 'create', '--title', 'Gaslek', '--start', '09:15', '--json'])).json();
+    expect((await cli(['incident', 'list', '--json'])).json().find((i: { id: string }) => i.id === created.id).start).toBe('2099-11-30T08:15:00.000Z');
+  });
+
   it('refuses a time the clocks skip and notes which of a doubled time it took', async () => {
     const { incident, cli } = await withIncident();
     const skipped = await cli(['--tz', 'Europe/Amsterdam', 'action', 'add', '--incident', incident, '--text', 'x', '--owner', 'BRW', '--deadline', '2099-03-29 02:30']);
