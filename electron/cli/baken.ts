@@ -30,7 +30,8 @@ const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   env: process.env,
-  errIsTTY: process.stderr.isTTY === true,
+  // A dumb terminal moves to the line's start on \r but prints the code that clears the rest as text.
+  errIsTTY: process.stderr.isTTY === true && process.env.TERM !== 'dumb',
   errColumns: process.stderr.columns,
 };
 

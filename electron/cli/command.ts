@@ -150,7 +150,8 @@ export function pathArgument(value: string): string {
 
 /**
  * Shows the progress of one long operation the command starts: returns the operation id to pass to
- * the API, and only that operation's events reach the display (another process's import does not).
+ * the API, and only that operation's events reach the display (not those of another operation the
+ * same backend runs, such as an import the window started).
  */
 export function followProgress(ctx: CommandContext, backend: Backend): string {
   const operation = `cli-${randomUUID()}`;
