@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BakenError } from '../../shared/contract/errors.js';
 import type { EntryCrypto } from '../../shared/domain/entry.js';
 import type { Clock } from './clock.js';
@@ -58,6 +58,16 @@ export function openDevice({ dataDir, clock, maxSkewMs, create = false }: Device
 }
 
 function prepareDataDir(dataDir: string, create: boolean): void {
+  let isFile = false;
+  try {
+    isFile = !statSync(dataDir).isDirectory();
+  } catch {
+    // Missing (init makes it) or unreadable (the database open says why).
+  }
+  if (isFile) {
+    const database = basename(dataDir) === DATABASE_FILE ? `; it looks like the log database itself: the data directory is the folder that holds it, ${dirname(dataDir)}` : '';
+    throw new BakenError('invalid-input', `the data directory ${dataDir} is a file, not a folder${database}`);
+  }
   if (!create) {
     if (!existsSync(join(dataDir, DATABASE_FILE))) throw new BakenError('not-initialised', `no Baken log in ${dataDir}; run: baken --data ${dataDir} init`);
     return;

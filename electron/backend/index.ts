@@ -8,14 +8,21 @@ import { createEventHub, type EventHub } from './events.js';
 import { createActionHandlers } from './handlers/actions.js';
 import { createEntryWriter } from './handlers/appender.js';
 import { createBundleHandlers } from './handlers/bundles.js';
+import { createDeviceHandlers } from './handlers/device.js';
 import { createLogHandlers } from './handlers/log.js';
 import { createSyncHandlers, type LiveNode } from './handlers/sync.js';
 import { createInvoke } from './invoke.js';
+import { thisMachine, type Machine } from './machine.js';
+import { acquireNodeLock } from './node-lock.js';
+import { checkOrigin, type Origin } from './origin.js';
+import type { ApiMethod } from '../../shared/contract/api.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
 import { createExternalWritesWatcher } from './parts/external-writes.js';
+import { parseListenAddress } from './sync/addresses.js';
 import { listenPoints, rememberListen } from './sync/reach.js';
+import type { SyncNode } from './sync/node.js';
 import { createStatusPublisher } from './sync/status-publisher.js';
 import { loadTeam } from './sync/team/team.js';
 
@@ -27,8 +34,10 @@ export interface BackendOptions {
   maxSkewMs?: number;
   /** Make the data directory when missing (the app and `baken init` do; other commands refuse). */
   create?: boolean;
-  /** Join the team's network on start(): where to listen, mDNS on or off, extra peers to dial. */
+  /** Join the team's network on start(): where to listen (host:port or multiaddrs), mDNS on or off, extra peers to dial. */
   network?: { listen: string[]; mdns: boolean; peers?: string[] };
+  /** Which computer this is (default: the operating system's machine id, machine.ts). */
+  machine?: Machine;
   /** Where the backend's own diagnostics go (dials, protocol strikes); default: nowhere. */
   log?: (line: string) => void;
 }
@@ -59,6 +68,18 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
   const events = createEventHub((event, error) => log(`a listener of ${event} failed: ${(error as Error)?.message ?? String(error)}`));
   const writer = createEntryWriter({ store, emit: events.emit });
   let liveNode: LiveNode | null = null;
+  const machine = options.machine ?? thisMachine();
+  let origin: Origin = checkOrigin(dataDir, machine, clock.now(), log);
+  let replacedKey: string | null = null;
+
+  /** A copied data directory writes and syncs nothing until the person chooses; a replaced key signs nothing more. */
+  const refusal = (method: ApiMethod | 'start'): BakenError | null => {
+    if (replacedKey !== null && method !== 'device.origin') {
+      return new BakenError('conflict', `this device's key was just replaced (the new one is ${replacedKey}); open Baken again to go on with it`);
+    }
+    if (origin.status === 'moved' && !ANSWERED_WHILE_MOVED.has(method)) return new BakenError('conflict', movedMessage(origin.recorded.host, machine.host, store.author));
+    return null;
+  };
 
   const handlers = mergeDisjoint(
     'the backend handlers',
@@ -66,22 +87,41 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     createActionHandlers({ store, writer, crypto: device.crypto, now: clock.now }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
     createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit }),
+    createDeviceHandlers({
+      dataDir, machine, now: clock.now, author: store.author, origin: () => origin, setOrigin: (o) => (origin = o), keyReplaced: (device) => (replacedKey = device),
+    }),
   );
-  const invoke = createInvoke(handlers, (method, error) => log(`internal error in ${method}: ${(error as Error)?.stack ?? String(error)}`));
+  const invoke = createInvoke(
+    handlers,
+    (method, error) => log(`internal error in ${method}: ${(error as Error)?.stack ?? String(error)}`),
+    (method) => {
+      const refused = refusal(method);
+      if (refused) throw refused;
+    },
+  );
 
   let state: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
   let stopParts: (() => Promise<void>) | null = null;
 
   /** The sync node and its status publisher, when a network was asked for; libp2p loads only then. */
   const networkParts = async (): Promise<Part[]> => {
-    const network = options.network;
-    if (!network) return [];
+    if (!options.network) return [];
+    const network = { ...options.network, listen: options.network.listen.map(parseListenAddress) };
     const team = loadTeam(dataDir);
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
-    const { createSyncNode } = await import('./sync/node.js');
-    const node = await createSyncNode({
-      replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...network,
-    });
+    // Before libp2p loads or anything listens: a second node on this directory is refused at once.
+    const lock = acquireNodeLock(dataDir, { machine, now: clock.now });
+    let node: SyncNode;
+    try {
+      const { createSyncNode } = await import('./sync/node.js');
+      node = await createSyncNode({
+        replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...network,
+      });
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    const locked: Part = { name: 'node lock', start: async () => {}, stop: async () => lock.release() };
     const exposed: Part = {
       name: 'sync node',
       start: async () => {
@@ -99,7 +139,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
         await node.stop();
       },
     };
-    return [exposed, createStatusPublisher({ dataDir, status: () => node.status(), clock, log })];
+    return [locked, exposed, createStatusPublisher({ dataDir, status: () => node.status(), clock, log })];
   };
 
   const backend: Backend = {
@@ -108,6 +148,8 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     on: events.on,
     async start() {
       if (state !== 'idle') throw new BakenError('conflict', state === 'stopped' ? 'the backend was stopped; open a new one' : 'the backend is already started');
+      const refused = refusal('start');
+      if (refused) throw refused;
       state = 'starting';
       try {
         stopParts = await startParts(
@@ -134,4 +176,16 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     },
   };
   return { backend, device, events };
+}
+
+/** What a user interface may still ask of a copied data directory: what it is, and the two ways on. */
+const ANSWERED_WHILE_MOVED = new Set<ApiMethod | 'start'>(['device.origin', 'device.info', 'device.keepIdentity', 'device.newIdentity']);
+
+function movedMessage(from: string, here: string, device: string): string {
+  return (
+    `this data directory belongs to the computer ${from}, and is now opened on ${here}: it was copied or moved. ` +
+    `Two computers signing as one device would fork its log, so nothing is written or synced until you choose. ` +
+    `If the folder was moved here whole and the copy on ${from} will never run again: baken device keep-identity (this computer goes on as device ${device.slice(0, 12)}). ` +
+    `Otherwise (a restored backup, which may lack what was written since, or both copies in use): baken device new-identity (a new device key; every entry so far stays)`
+  );
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { contract, isApiMethod, type ApiHandlers, type Invoke } from '../../shared/contract/api.js';
+import { contract, isApiMethod, type ApiHandlers, type ApiMethod, type Invoke } from '../../shared/contract/api.js';
 import { BakenError, toErrorData } from '../../shared/contract/errors.js';
 import { formatZodIssues } from '../../shared/domain/entry.js';
 
@@ -8,10 +8,16 @@ import { formatZodIssues } from '../../shared/domain/entry.js';
  * the contract's schema, run its handler, and return the value or the error as data. Nothing is
  * thrown across it, so IPC, the WebSocket and the CLI all see the same `{ code, message, field? }`.
  */
-export function createInvoke(handlers: ApiHandlers, onInternalError: (method: string, error: unknown) => void = () => {}): Invoke {
+export function createInvoke(
+  handlers: ApiHandlers,
+  onInternalError: (method: string, error: unknown) => void = () => {},
+  /** Throws for a method that may not run now (a copied data directory before the person chose what it is). */
+  gate: (method: ApiMethod) => void = () => {},
+): Invoke {
   return async (method, input) => {
     try {
       if (typeof method !== 'string' || !isApiMethod(method)) throw new BakenError('invalid-input', `unknown method ${JSON.stringify(method)}`);
+      gate(method);
       const schema: z.ZodType = contract[method].input;
       const parsed = schema.safeParse(input ?? {});
       if (!parsed.success) throw invalidInput(parsed.error);

@@ -2,12 +2,16 @@ import { parseArgs } from 'node:util';
 import type { Backend } from '../backend/index.js';
 import { resolveDataDir } from './data-dir.js';
 import { exitCodeFor, toErrorData } from '../../shared/contract/errors.js';
-import { UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
+import { choicesText, UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import { createProgressDisplay } from './progress.js';
+import { closest, didYouMean, joinOr } from './suggest.js';
+import { chooseZone, timeView } from './time.js';
 
 const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string', value: 'DIR', description: 'data directory (default: $BAKEN_DATA, else the app\'s per-user folder)' },
-  json: { type: 'boolean', description: 'print machine-readable JSON' },
+  tz: { type: 'string', value: 'ZONE', description: 'time zone for times you type and read, e.g. Europe/Amsterdam (default: $TZ, else this computer\'s)' },
+  json: { type: 'boolean', description: 'print machine-readable JSON (times in UTC)' },
   help: { type: 'boolean', description: 'show help' },
 };
 
@@ -15,9 +19,21 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** stderr is a terminal (progress is a bar redrawn in place), and how wide it is. */
+  errIsTTY?: boolean;
+  errColumns?: number;
+  /** Epoch ms (default Date.now): what "today" is for times typed and shown, and the pace of progress. */
+  now?: () => number;
 }
 
-const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env };
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  env: process.env,
+  // A dumb terminal moves to the line's start on \r but prints the code that clears the rest as text.
+  errIsTTY: process.stderr.isTTY === true && process.env.TERM !== 'dumb',
+  errColumns: process.stderr.columns,
+};
 
 /** Runs one CLI invocation; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -31,8 +47,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return 0;
     }
     const dataDir = resolveDataDir(typeof values.data === 'string' ? values.data : undefined, io.env);
+    const zone = chooseZone(typeof values.tz === 'string' ? values.tz : undefined, io.env);
+    if (!zone.ok) throw new UsageError(zone.problem);
+    const now = io.now ?? Date.now;
+    const time = timeView(zone.zone, now());
     const ctx: CommandContext = {
-      flags: values, positionals, dataDir, note: (text) => io.err(`${text}\n`), progress: throttled((text) => io.err(`${text}\n`)),
+      flags: values, positionals, dataDir, time, note: (text) => io.err(`${text}\n`),
+      progress: createProgressDisplay({ write: io.err, isTTY: io.errIsTTY ?? false, columns: io.errColumns }, { now }),
       backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network })),
     };
     const expected = command.positionals?.length ?? 0;
@@ -40,7 +61,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // Loaded only now that a command runs: --help, --version and argument errors never load SQLite or libp2p.
     const { createBackend } = await import('../backend/index.js');
     const result = await command.run(ctx);
-    io.out(values.json ? `${JSON.stringify(result)}\n` : `${command.human(result as never)}\n`);
+    io.out(values.json ? `${JSON.stringify(result)}\n` : `${command.human(result as never, time)}\n`);
     return command.exitCode ? command.exitCode(result as never) : 0;
   } catch (error) {
     return report(error, io);
@@ -60,18 +81,25 @@ export function report(error: unknown, io: Io): number {
   return exitCodeFor(data.code);
 }
 
+/** `--data DIR`, `--tz ZONE`: a global flag whose value is the next word (not a command word). */
+function takesNextWord(arg: string): boolean {
+  return arg.startsWith('--') && !arg.includes('=') && GLOBAL_FLAGS[arg.slice(2)]?.type === 'string';
+}
+
+/** Positions of the words before any flag's value: where the command is named. */
+function commandWords(argv: string[], max: number): number[] {
+  const words: number[] = [];
+  for (let i = 0; i < argv.length && words.length < max; i++) {
+    const arg = argv[i]!;
+    if (takesNextWord(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(i);
+  }
+  return words;
+}
+
 /** The command is the longest run of leading words (skipping global flags) that names one. */
 function findCommand(argv: string[]): { command: Command | undefined; rest: string[] } {
-  const words: number[] = [];
-  for (let i = 0; i < argv.length && words.length < 2; i++) {
-    const arg = argv[i]!;
-    if (arg === '--data') {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('-')) continue;
-    words.push(i);
-  }
+  const words = commandWords(argv, 2);
   for (let n = words.length; n >= 1; n--) {
     const path = words.slice(0, n).map((i) => argv[i]!);
     const command = COMMANDS.find((c) => c.path.length === n && c.path.every((p, k) => p === path[k]));
@@ -80,18 +108,51 @@ function findCommand(argv: string[]): { command: Command | undefined; rest: stri
   return { command: undefined, rest: argv };
 }
 
+/**
+ * The command's flags and arguments. Read leniently by parseArgs and checked here, so each mistake
+ * gets its own plain message: an unknown option (with what was probably meant), an option without
+ * its value, a value given to a switch, and an option that takes one value given twice (the last
+ * one silently winning could file a melding as a besluit).
+ */
 function parse(command: Command, args: string[]) {
-  const flags = { ...GLOBAL_FLAGS, ...command.flags };
+  const flags: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...command.flags };
   const options = Object.fromEntries(Object.entries(flags).map(([name, spec]) => [name, { type: spec.type, multiple: spec.multiple ?? false }]));
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]!.replace(/^Unknown option/, 'unknown option')} (see: baken ${command.path.join(' ')} --help)`);
+  const { tokens } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: false, tokens: true });
+  const see = `(see: baken ${command.path.join(' ')} --help)`;
+  const values: Record<string, string | boolean | string[] | undefined> = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') positionals.push(token.value);
+    if (token.kind !== 'option') continue;
+    const spec = flags[token.name];
+    if (!spec) {
+      const hint = token.rawName.startsWith('--') ? didYouMean(token.name, Object.keys(flags), (name) => `--${name}`) : '';
+      throw new UsageError(`unknown option '${printableArg(token.rawName)}'${hint} ${see}`);
+    }
+    if (spec.type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`--${token.name} takes no value, not ${JSON.stringify(token.value)} ${see}`);
+      values[token.name] = true;
+      continue;
+    }
+    // `--text --json`: the value was forgotten and the next option taken for it. A value may start with one dash (-5 graden).
+    if (token.value === undefined || (!token.inlineValue && token.value.startsWith('--'))) {
+      throw new UsageError(`--${token.name} needs a value${spec.value ? ` (${spec.value})` : ''}; to give one that starts with --, write --${token.name}=VALUE ${see}`);
+    }
+    const previous = values[token.name];
+    if (spec.multiple) values[token.name] = [...(Array.isArray(previous) ? previous : []), token.value];
+    else if (typeof previous === 'string') throw new UsageError(`--${token.name} given twice (${JSON.stringify(previous)} and ${JSON.stringify(token.value)}); give it once`);
+    else values[token.name] = token.value;
   }
+  return { values, positionals };
+}
+
+/** What a person typed, echoed in a message: control characters escaped, as JSON.stringify does. */
+function printableArg(arg: string): string {
+  return JSON.stringify(arg).slice(1, -1);
 }
 
 function printGroupHelp(argv: string[], io: Io): number {
-  const words = argv.filter((a, i) => !a.startsWith('-') && argv[i - 1] !== '--data');
+  const words = commandWords(argv, Infinity).map((i) => argv[i]!);
   const group = words[0] && COMMANDS.some((c) => c.path[0] === words[0]) ? words[0] : undefined;
   const asked = argv.includes('--help') || argv.includes('-h') || argv.length === 0 || (group !== undefined && words.length === 1);
   if (argv.includes('--version')) {
@@ -102,10 +163,10 @@ function printGroupHelp(argv: string[], io: Io): number {
   const text = [
     'Baken: a crisis team\'s signed, append-only situation log.',
     '',
-    `Usage: baken [--data DIR] [--json] ${group ?? '<command>'}${group ? ' <command>' : ''} [flags]`,
+    `Usage: baken [--data DIR] [--tz ZONE] [--json] ${group ?? '<command>'}${group ? ' <command>' : ''} [flags]`,
     '',
     'Commands:',
-    ...list.map((c) => `  ${c.path.join(' ').padEnd(18)} ${c.summary}`),
+    ...list.map((c) => `  ${c.path.join(' ').padEnd(Math.max(...list.map((l) => l.path.join(' ').length)))}  ${c.summary}`),
     '',
     'Global flags:',
     ...flagLines(GLOBAL_FLAGS),
@@ -116,8 +177,29 @@ function printGroupHelp(argv: string[], io: Io): number {
     io.out(`${text}\n`);
     return 0;
   }
-  io.err(`baken: unknown command ${JSON.stringify(words.join(' '))}\n${text}\n`);
+  const hint = suggestCommand(words);
+  io.err(hint ? `baken: unknown command ${JSON.stringify(words.join(' '))}${hint} (baken --help lists every command)\n` : `baken: unknown command ${JSON.stringify(words.join(' '))}\n${text}\n`);
   return 2;
+}
+
+/** "; did you mean "incident list"?" for a mistyped group or command word (or both), else empty. */
+function suggestCommand(words: string[]): string {
+  const [first, second] = words;
+  if (first === undefined) return '';
+  const subcommands = (group: string) => COMMANDS.filter((c) => c.path[0] === group && c.path.length === 2).map((c) => c.path[1]!);
+  const groups = COMMANDS.some((c) => c.path[0] === first) ? [first] : closest(first, COMMANDS.map((c) => c.path[0]!));
+  const paths: string[] = [];
+  for (const group of groups) {
+    const subs = subcommands(group);
+    if (second === undefined || subs.length === 0) {
+      paths.push(group);
+      continue;
+    }
+    const near = closest(second, subs);
+    if (near.length > 0) paths.push(...near.map((word) => `${group} ${word}`));
+    else if (group !== first) paths.push(group);
+  }
+  return paths.length === 0 ? '' : `; did you mean ${joinOr(paths.map((p) => JSON.stringify(p)))}?`;
 }
 
 function commandHelp(command: Command): string {
@@ -139,17 +221,7 @@ function commandHelp(command: Command): string {
 function flagLines(flags: Record<string, FlagSpec>): string[] {
   return Object.entries(flags).map(([name, spec]) => {
     const left = `--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
-    return `  ${left.padEnd(32)} ${spec.description}${spec.required ? ' (required)' : ''}`;
+    const choices = spec.choices ? `; ${choicesText(spec.choices)}` : '';
+    return `  ${left.padEnd(32)} ${spec.description}${spec.required ? ' (required)' : ''}${choices}`;
   });
-}
-
-/** At most one progress line every half second, so a 100k-entry bundle does not flood the terminal. */
-function throttled(write: (text: string) => void): (text: string) => void {
-  let last = 0;
-  return (text) => {
-    const now = Date.now();
-    if (now - last < 500) return;
-    last = now;
-    write(text);
-  };
 }

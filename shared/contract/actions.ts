@@ -6,6 +6,7 @@ import { method } from './method.js';
 
 /** Actions: who does what by when, and how it went (reported back to whoever issued it). */
 export const actionsArea = {
+  /** Refused (conflict, field `deadline`) when the deadline has passed, unless `force`: most likely a slip of the date. */
   'action.add': method(
     z.strictObject({
       incident: incidentIdSchema,
@@ -15,6 +16,7 @@ export const actionsArea = {
       priority: z.enum(PRIORITIES).default('AVERAGE'),
       deadline: isoInstantSchema.optional(),
       classification: classification.default('intern'),
+      force: z.boolean().default(false),
     }),
   ).returns<AppendedView>(),
   'action.status': method(

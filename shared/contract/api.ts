@@ -1,5 +1,6 @@
 import { actionsArea } from './actions.js';
 import { bundlesArea } from './bundles.js';
+import { deviceArea } from './device.js';
 import type { CallResult } from './errors.js';
 import type { Subscribe } from './events.js';
 import { logArea } from './log.js';
@@ -12,7 +13,7 @@ import { syncArea } from './sync.js';
  * one handler group in the backend; a name two areas both define does not compile, and throws at
  * startup if the types were bypassed.
  */
-export const contract = mergeDisjoint('the API contract', logArea, actionsArea, syncArea, bundlesArea);
+export const contract = mergeDisjoint('the API contract', logArea, actionsArea, syncArea, bundlesArea, deviceArea);
 
 export type Contract = typeof contract;
 export type ApiMethod = keyof Contract & string;
@@ -44,5 +45,6 @@ export function isApiMethod(name: string): name is ApiMethod {
 // The views user interfaces read most, importable from here too (each is owned by its area's file).
 export type { ActionView } from './actions.js';
 export type { BundleImportView } from './bundles.js';
+export type { IdentityChoiceView, OriginView } from './device.js';
 export type { IncidentSummary, LogEntryView, VerifyView } from './log.js';
 export type { SyncStatusView } from './sync.js';

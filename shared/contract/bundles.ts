@@ -4,7 +4,10 @@ import { method } from './method.js';
 
 /** Sync by file, for when there is no network: bundles of signed entries and clock files on a USB stick. */
 export const bundlesArea = {
-  'bundle.export': method(z.strictObject({ out: z.string().min(1), since: z.string().min(1).optional(), operation: operationId })).returns<BundleExportView>(),
+  /** Refuses (conflict) to replace an existing `out` unless `force`: a bundle on a stick may be the only copy of another day's log. */
+  'bundle.export': method(
+    z.strictObject({ out: z.string().min(1), since: z.string().min(1).optional(), force: z.boolean().default(false), operation: operationId }),
+  ).returns<BundleExportView>(),
   'bundle.import': method(z.strictObject({ file: z.string().min(1), anyTeam: z.boolean().default(false), operation: operationId })).returns<BundleImportView>(),
   'bundle.clock': method(z.strictObject({ out: z.string().min(1) })).returns<{ file: string; authors: number }>(),
 };

@@ -42,8 +42,9 @@ export const logArea = {
   'log.correct': method(
     z.strictObject({ target: entryIdSchema, text, reason: text.optional(), classification: classification.optional() }),
   ).returns<AppendedView>(),
+  /** Refused (conflict, field `level`) when the incident is at that level already, unless `force`: most likely a slip. */
   'grip.set': method(
-    z.strictObject({ incident: incidentIdSchema, level: gripLevel, reason: text.optional(), classification: classification.default('intern') }),
+    z.strictObject({ incident: incidentIdSchema, level: gripLevel, reason: text.optional(), classification: classification.default('intern'), force: z.boolean().default(false) }),
   ).returns<AppendedView>(),
   search: method(entryFilterSchema.extend({ text: z.string().trim().min(1, 'must not be empty').max(500) })).returns<EntryPageView>(),
   verify: method(z.strictObject({})).returns<VerifyView>(),

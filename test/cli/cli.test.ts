@@ -52,7 +52,7 @@ describe('baken CLI', () => {
     const correction = (await cli('log', 'correct', added.id, '--text', 'Verbinding meldkamer hersteld', '--json')).json();
     expect(correction.seq).toBe(3);
     expect((await cli('grip', 'set', '--incident', incident, '--level', '3', '--json')).code).toBe(0);
-    const action = (await cli('action', 'add', '--incident', incident, '--text', 'Noodstroom regelen', '--owner', 'BRW', '--priority', 'hoog', '--deadline', '2020-01-01T10:00:00Z', '--json')).json();
+    const action = (await cli('action', 'add', '--incident', incident, '--text', 'Noodstroom regelen', '--owner', 'BRW', '--priority', 'hoog', '--deadline', '2020-01-01T10:00:00Z', '--force', '--json')).json();
     expect((await cli('action', 'status', action.id, '--status', 'in-progress', '--json')).code).toBe(0);
     const actions = (await cli('action', 'list', '--incident', incident, '--json')).json();
     expect(actions).toEqual([expect.objectContaining({ id: action.id, owner: 'BRW', priority: 'HIGH', status: 'in_progress', overdue: true, deadline: '2020-01-01T10:00:00.000Z' })]);
@@ -105,7 +105,7 @@ describe('baken CLI', () => {
       [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be 32 lowercase hex/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--wat'], /unknown option '--wat'/],
       [['grip', 'set', '--incident', incident, '--level', '6'], /--level must be a whole number from 0 to 5/],
-      [['action', 'add', '--incident', incident, '--text', 'x', '--owner', 'POL', '--deadline', 'morgen'], /--deadline must be a date and time/],
+      [['action', 'add', '--incident', incident, '--text', 'x', '--owner', 'POL', '--deadline', 'morgen'], /--deadline: "morgen" is not a time: give a time like 14:05/],
       [['action', 'add', '--incident', incident, '--text', 'x', '--owner', 'POL', '--priority', 'asap'], /--priority must be one of/],
       [['log', 'add', '--incident', incident, '--kind', 'actiestatus', '--body', '{"action":"' + 'a'.repeat(64) + '","status":"not_done"}'], /body\.reason: a reason is required/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--body', '[1]'], /--body must be a JSON object/],

@@ -1,4 +1,5 @@
 import type { actionsArea } from '../../../shared/contract/actions.js';
+import { BakenError } from '../../../shared/contract/errors.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
 import type { EntryCrypto } from '../../../shared/domain/entry.js';
@@ -16,8 +17,12 @@ export interface ActionHandlerDeps {
 /** Actions: issued with an owner, a priority and maybe a deadline; their status reported back. */
 export function createActionHandlers({ store, writer, crypto, now }: ActionHandlerDeps): HandlersOf<typeof actionsArea> {
   return {
-    'action.add': ({ incident, text, owner, issuer, priority, deadline, classification }) => {
+    'action.add': ({ incident, text, owner, issuer, priority, deadline, classification, force }) => {
       requireOpenIncident(store, incident, crypto);
+      // Within the current minute is not past: people type deadlines to the minute.
+      if (!force && deadline !== undefined && Date.parse(deadline) < now() - 60_000) {
+        throw new BakenError('conflict', `the deadline ${deadline} has passed already (it is ${new Date(now()).toISOString()}); confirm (force) to record it anyway`, { field: 'deadline' });
+      }
       return writer.append(incident, 'actie', { text, owner, issuer, priority, deadline }, classification);
     },
     'action.status': ({ action, status, reason }) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { bundlesArea } from '../../../shared/contract/bundles.js';
-import { toErrorData } from '../../../shared/contract/errors.js';
+import { BakenError, toErrorData } from '../../../shared/contract/errors.js';
 import type { ProgressTask } from '../../../shared/contract/events.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import type { EmitEvent } from '../events.js';
@@ -44,10 +45,12 @@ export function createBundleHandlers({ replica, dataDir, now, emit }: BundleHand
   }
 
   return {
-    'bundle.export': ({ out, since, operation = newOperationId() }) =>
-      tracked('bundle.export', operation, (onProgress) =>
+    'bundle.export': ({ out, since, force, operation = newOperationId() }) => {
+      if (!force && existsSync(out)) throw new BakenError('conflict', `${out} already exists; nothing was written. To replace it, add --force`, { field: 'out' });
+      return tracked('bundle.export', operation, (onProgress) =>
         exportBundle(replica, { out, since: since === undefined ? undefined : readClockFile(since), device: replica.author, team: teamView(), onProgress, now }),
-      ),
+      );
+    },
     'bundle.import': ({ file, anyTeam, operation = newOperationId() }) =>
       tracked('bundle.import', operation, async (onProgress) => {
         const source = { type: 'bundle', file, operation } as const;

@@ -67,8 +67,11 @@ export function createLogHandlers({ store, writer, crypto, dataDir, now }: LogHa
       const corrected = existing(target, 'entry');
       return writer.append(corrected.incident, 'correctie', { target, text, reason }, classification ?? corrected.classification);
     },
-    'grip.set': ({ incident, level, reason, classification }) => {
+    'grip.set': ({ incident, level, reason, classification, force }) => {
       openIncident(incident);
+      if (!force && deriveIncidentState(incident, store.incidentEntries(incident), nowIso(), crypto).grip.level === level) {
+        throw new BakenError('conflict', `incident ${incident} is at GRIP ${level} already; confirm (force) to record GRIP ${level} again`, { field: 'level' });
+      }
       return writer.append(incident, 'grip', { level, reason }, classification);
     },
     search: (input) => {

@@ -1,12 +1,14 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntrySigner } from '../../../shared/domain/entry.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { storageError } from '../errors.js';
-import { createFileExclusive } from '../files/atomic-write.js';
+import { createFileExclusive, syncFolder } from '../files/atomic-write.js';
 
 export const DEVICE_KEY_FILE = 'device-key.pem';
+/** Where a replaced device key is kept: never loaded again, but not destroyed either. */
+export const RETIRED_KEYS_FOLDER = 'retired-device-keys';
 
 export interface DeviceIdentity extends EntrySigner {
   /** The raw 32-byte Ed25519 seed, for libp2p's identity (same key, one device). */
@@ -57,4 +59,23 @@ function identityFromPem(pem: string, file: string): DeviceIdentity {
     privateKeySeed: new Uint8Array(pkcs8.subarray(pkcs8.length - 32)),
     sign: (message) => sign(null, message, privateKey),
   };
+}
+
+/**
+ * Moves the device key aside (retired-device-keys/<its public key>.pem) so the next open makes a
+ * new one. It is kept rather than deleted: going back to it is then still possible by hand, for
+ * whoever finds the other copy really is gone. Baken never signs with it again.
+ */
+export function retireDeviceKey(dataDir: string, publicKeyHex: string): string {
+  const folder = join(dataDir, RETIRED_KEYS_FOLDER);
+  const target = join(folder, `${publicKeyHex}.pem`);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    renameSync(join(dataDir, DEVICE_KEY_FILE), target);
+    syncFolder(folder, { strict: true });
+    syncFolder(dataDir, { strict: true });
+  } catch (error) {
+    throw storageError(error, 'setting the old device key aside');
+  }
+  return target;
 }

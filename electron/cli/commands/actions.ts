@@ -1,8 +1,11 @@
-import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag } from '../command.js';
+import { CLASSES, CLASSIFICATION_FLAG, confirmed, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag } from '../command.js';
 import { listOr, oneLine, shortId } from '../format.js';
 
-const PRIORITY = { low: 'LOW', laag: 'LOW', average: 'AVERAGE', gemiddeld: 'AVERAGE', high: 'HIGH', hoog: 'HIGH', urgent: 'URGENT' } as const;
-const STATUS = { open: 'open', in_progress: 'in_progress', 'in-progress': 'in_progress', done: 'done', not_done: 'not_done', 'not-done': 'not_done' } as const;
+const PRIORITY = { LOW: 'LOW', laag: 'LOW', AVERAGE: 'AVERAGE', gemiddeld: 'AVERAGE', normaal: 'AVERAGE', HIGH: 'HIGH', hoog: 'HIGH', URGENT: 'URGENT', spoed: 'URGENT' } as const;
+const STATUS = {
+  open: 'open', in_progress: 'in_progress', bezig: 'in_progress', 'in behandeling': 'in_progress', done: 'done', gedaan: 'done', afgerond: 'done',
+  not_done: 'not_done', 'niet gedaan': 'not_done', 'niet uitgevoerd': 'not_done',
+} as const;
 
 export const gripSet = defineCommand({
   path: ['grip', 'set'],
@@ -12,12 +15,15 @@ export const gripSet = defineCommand({
     level: { type: 'string', value: '0-5', description: 'the new GRIP level', required: true },
     reason: { type: 'string', value: 'TEXT', description: 'why' },
     class: CLASSIFICATION_FLAG,
+    force: { type: 'boolean', description: 'record the level even when the incident is at it already' },
   },
   async run(ctx) {
     const level = intFlag(ctx, 'level', 0, 5);
-    const appended = await ctx.backend().api['grip.set']({
-      incident: requiredFlag(ctx, 'incident'), level: level ?? Number(requiredFlag(ctx, 'level')), reason: optionalFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES),
+    const incident = requiredFlag(ctx, 'incident');
+    const call = ctx.backend().api['grip.set']({
+      incident, level: level ?? Number(requiredFlag(ctx, 'level')), reason: optionalFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES), force: ctx.flags.force === true,
     });
+    const appended = await confirmed(call, 'level', () => `incident ${incident} is at GRIP ${level} already; to record GRIP ${level} again, add --force (and say why with --reason)`);
     return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
@@ -31,15 +37,20 @@ export const actionAdd = defineCommand({
     text: { type: 'string', value: 'TEXT', description: 'what must be done', required: true },
     owner: { type: 'string', value: 'WHO', description: 'action owner (actiehouder)', required: true },
     issuer: { type: 'string', value: 'WHO', description: 'action issuer (actiegever; default this device)' },
-    priority: { type: 'string', value: 'LOW|AVERAGE|HIGH|URGENT', description: 'priority as LCMS has it (default AVERAGE)' },
-    deadline: { type: 'string', value: 'ISO', description: 'when it must be done' },
+    priority: { type: 'string', value: 'LOW|AVERAGE|HIGH|URGENT', description: 'priority as LCMS has it (default AVERAGE)', choices: PRIORITY },
+    deadline: { type: 'string', value: 'TIME', description: 'when it must be done: 14:05 (today), 2026-11-22 14:05, or 2026-11-22 (midnight), in --tz' },
     class: CLASSIFICATION_FLAG,
+    force: { type: 'boolean', description: 'record a deadline that has passed already' },
   },
+  examples: ['baken action add --incident ID --text "Aggregaat naar gemaal" --owner "Waterschap" --priority hoog --deadline 18:00'],
   async run(ctx) {
-    const appended = await ctx.backend().api['action.add']({
+    const deadline = instantFlag(ctx, 'deadline');
+    const call = ctx.backend().api['action.add']({
       incident: requiredFlag(ctx, 'incident'), text: requiredFlag(ctx, 'text'), owner: requiredFlag(ctx, 'owner'), issuer: optionalFlag(ctx, 'issuer'),
-      priority: oneOf(ctx, 'priority', PRIORITY), deadline: instantFlag(ctx, 'deadline'), classification: oneOf(ctx, 'class', CLASSES),
+      priority: oneOf(ctx, 'priority', PRIORITY), deadline, classification: oneOf(ctx, 'class', CLASSES), force: ctx.flags.force === true,
     });
+    const appended = await confirmed(call, 'deadline', () =>
+      `--deadline ${ctx.time.at(deadline!)} has passed already (it is ${ctx.time.at(ctx.time.now)} now); give a later time, or add --force to record it as it is`);
     return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
@@ -50,7 +61,7 @@ export const actionStatus = defineCommand({
   summary: 'Report an action\'s status back to its issuer',
   positionals: [{ name: 'ACTION_ID', description: 'the action (its entry id)' }],
   flags: {
-    status: { type: 'string', value: 'open|in_progress|done|not_done', description: 'the new status', required: true },
+    status: { type: 'string', value: 'open|in_progress|done|not_done', description: 'the new status', required: true, choices: STATUS },
     reason: { type: 'string', value: 'TEXT', description: 'why (required for not_done)' },
   },
   async run(ctx) {

@@ -7,7 +7,7 @@ export const incidentCreate = defineCommand({
   flags: {
     title: { type: 'string', value: 'TEXT', description: 'what the incident is called', required: true },
     location: { type: 'string', value: 'TEXT', description: 'where it is' },
-    start: { type: 'string', value: 'ISO', description: 'when it started (default now)' },
+    start: { type: 'string', value: 'TIME', description: 'when it started (default now): 14:05 (today), 2026-11-22 14:05, or 2026-11-22 (midnight), in --tz' },
     grip: { type: 'string', value: '0-5', description: 'initial GRIP level' },
     class: CLASSIFICATION_FLAG,
   },

@@ -5,13 +5,23 @@ import { entryLine, listOr } from '../format.js';
 
 const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => k !== 'incident').map((k) => [k, k])) as Record<string, Exclude<EntryKind, 'incident'>>;
 
+/** Kinds written with a command of their own, which asks for exactly the fields each needs. */
+const OWN_COMMAND: Record<string, string | undefined> = {
+  actie: 'baken action add --incident ID --text TEXT --owner WHO [--priority hoog] [--deadline 18:00]',
+  actiestatus: 'baken action status ACTION_ID --status done|in_progress|not_done [--reason TEXT]',
+  grip: 'baken grip set --incident ID --level 0-5 [--reason TEXT]',
+  correctie: 'baken log correct ENTRY_ID --text TEXT [--reason TEXT]',
+  incident: 'baken incident create --title TEXT [--location TEXT] [--grip 0-5]',
+  incidentwijziging: 'baken incident update INCIDENT_ID [--title TEXT] [--location TEXT] --reason TEXT',
+};
+
 export const FILTER_FLAGS: Record<string, FlagSpec> = {
   incident: { type: 'string', value: 'ID', description: 'only this incident' },
   kind: { type: 'string', value: 'KIND', description: `only this kind (${ENTRY_KINDS.join(', ')}, or a newer version's)` },
   author: { type: 'string', value: 'KEY', description: 'only entries signed by this device key' },
-  class: { type: 'string', value: 'intern|partner|openbaar', description: 'only this classification' },
-  from: { type: 'string', value: 'ISO', description: 'only entries stamped at or after this time' },
-  to: { type: 'string', value: 'ISO', description: 'only entries stamped at or before this time' },
+  class: { type: 'string', value: 'intern|partner|openbaar', description: 'only this classification', choices: CLASSES },
+  from: { type: 'string', value: 'TIME', description: 'only entries stamped at or after this time: 14:05 (today), 2026-11-22 14:05, or 2026-11-22 (midnight), in --tz' },
+  to: { type: 'string', value: 'TIME', description: 'only entries stamped at or before this time (same forms as --from)' },
   limit: { type: 'string', value: 'N', description: 'at most N entries (default: all)' },
   cursor: { type: 'string', value: 'CURSOR', description: 'continue after a previous page (printed on stderr)' },
   oldest: { type: 'boolean', description: 'oldest first (default newest first)' },
@@ -46,7 +56,7 @@ export const logAdd = defineCommand({
   summary: 'Add an entry to an incident\'s log; prints its id only once it is safely on disk',
   flags: {
     incident: { type: 'string', value: 'ID', description: 'the incident', required: true },
-    kind: { type: 'string', value: 'KIND', description: `${TEXT_KINDS.join(', ')} (or any kind with --body)`, required: true },
+    kind: { type: 'string', value: 'KIND', description: `${TEXT_KINDS.join(', ')} (other kinds have a command of their own, or take --body)`, required: true },
     text: { type: 'string', value: 'TEXT', description: 'the entry text' },
     body: { type: 'string', value: 'JSON', description: 'the whole body as JSON, for kinds with more fields' },
     source: { type: 'string', value: 'TEXT', description: 'melding: who reported it' },
@@ -56,6 +66,10 @@ export const logAdd = defineCommand({
   },
   examples: ['baken log add --incident ID --kind melding --text "Rookontwikkeling hal 3" --source "meldkamer"'],
   async run(ctx) {
+    const typed = optionalFlag(ctx, 'kind');
+    const own = typed === undefined ? undefined : OWN_COMMAND[typed.toLowerCase()];
+    // A kind with its own command has fields --text cannot give; with --body JSON it may still be written here.
+    if (own && (optionalFlag(ctx, 'body') === undefined || typed!.toLowerCase() === 'incident')) throw new UsageError(`--kind ${typed!.toLowerCase()} has its own command: ${own}`);
     const kind = oneOf(ctx, 'kind', KINDS);
     if (!kind) throw new UsageError('--kind is required');
     const input: ApiInput<'log.add'> = { incident: requiredFlag(ctx, 'incident'), kind, body: bodyFrom(ctx), classification: oneOf(ctx, 'class', CLASSES) };

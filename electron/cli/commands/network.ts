@@ -1,5 +1,5 @@
 import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView } from '../../../shared/contract/sync.js';
-import { defineCommand, listFlag, pathArgument, positional, requiredFlag, UsageError, type CommandContext } from '../command.js';
+import { defineCommand, followProgress, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
 import { instant, printable } from '../format.js';
 
 export const teamCreate = defineCommand({
@@ -35,7 +35,7 @@ function inviteReach({ addresses, reach }: InviteView): string {
     case 'loopback-only':
       return (
         `It carries no address: ${reach.from === 'serving' ? 'the running node listens' : 'the last baken serve listened'} only on this machine ` +
-        `(loopback, ${ports}), which teammates cannot reach. ${byHand}, with baken serve listening there (--listen /ip4/0.0.0.0/tcp/${port}).`
+        `(loopback, ${ports}), which teammates cannot reach. ${byHand}, with baken serve listening there (--listen 0.0.0.0:${port}).`
       );
     case null:
       if (reach.from === 'serving') return `It carries ${list}, where the running node listens.`;
@@ -114,14 +114,17 @@ export const serveCommand = defineCommand({
   path: ['serve'],
   summary: 'Run this device as a sync node until Ctrl-C (SIGINT) or SIGTERM',
   flags: {
-    listen: { type: 'string', value: 'MULTIADDR', multiple: true, description: `where to listen (default /ip4/0.0.0.0/tcp/${DEFAULT_PORT}); repeatable` },
+    listen: {
+      type: 'string', value: 'HOST:PORT', multiple: true,
+      description: `where to listen: HOST:PORT, PORT alone for every address, or a multiaddr (default 0.0.0.0:${DEFAULT_PORT}); repeatable`,
+    },
     peer: { type: 'string', value: 'ADDR', multiple: true, description: 'a peer to dial (multiaddr or host:port); repeatable, remembered' },
     'no-mdns': { type: 'boolean', description: 'do not discover or announce on the LAN by mDNS' },
   },
-  examples: ['baken serve', 'baken serve --listen /ip4/127.0.0.1/tcp/4101 --peer 127.0.0.1:4100 --no-mdns'],
+  examples: ['baken serve', 'baken serve --listen 127.0.0.1:4101 --peer 127.0.0.1:4100 --no-mdns'],
   async run(ctx) {
     const listen = listFlag(ctx, 'listen');
-    const backend = ctx.backend({ network: { listen: listen.length ? listen : [`/ip4/0.0.0.0/tcp/${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') } });
+    const backend = ctx.backend({ network: { listen: listen.length ? listen : [`0.0.0.0:${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') } });
     await backend.start();
     const status = await backend.api['sync.status']({});
     ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
@@ -143,12 +146,16 @@ export const bundleExport = defineCommand({
   flags: {
     out: { type: 'string', value: 'FILE', description: 'the bundle file to write', required: true },
     since: { type: 'string', value: 'CLOCKFILE', description: 'the receiver\'s clock file (baken bundle clock): export only what it lacks' },
+    force: { type: 'boolean', description: 'replace FILE when it exists (default: refuse, so yesterday\'s bundle is not overwritten by mistake)' },
   },
+  examples: ['baken bundle export --out /media/usb/noord.baken', 'baken bundle export --out /media/usb/noord.baken --since /media/usb/rot-zuid.clock'],
   async run(ctx) {
     const backend = ctx.backend();
-    showProgress(ctx, backend);
     const since = ctx.flags.since;
-    return backend.api['bundle.export']({ out: pathArgument(requiredFlag(ctx, 'out')), since: typeof since === 'string' ? pathArgument(since) : undefined });
+    return backend.api['bundle.export']({
+      out: pathArgument(requiredFlag(ctx, 'out')), since: typeof since === 'string' ? pathArgument(since) : undefined, force: ctx.flags.force === true,
+      operation: followProgress(ctx, backend),
+    });
   },
   human: (r) => `${r.entries} entries written to ${r.file} (${r.bytes} bytes)`,
 });
@@ -160,8 +167,7 @@ export const bundleImport = defineCommand({
   flags: { 'any-team': { type: 'boolean', description: 'import a bundle written in another team too' } },
   async run(ctx) {
     const backend = ctx.backend();
-    showProgress(ctx, backend);
-    return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')), anyTeam: ctx.flags['any-team'] === true });
+    return backend.api['bundle.import']({ file: pathArgument(positional(ctx, 0, 'FILE')), anyTeam: ctx.flags['any-team'] === true, operation: followProgress(ctx, backend) });
   },
   human: (r) =>
     [
@@ -185,9 +191,3 @@ export const bundleClock = defineCommand({
   human: (r) => `clock of ${r.authors} author(s) written to ${r.file}`,
 });
 
-/** Progress of the bundle operation on stderr, from the backend's progress events. */
-function showProgress(ctx: CommandContext, backend: ReturnType<CommandContext['backend']>): void {
-  backend.on('progress', (event) => {
-    if (event.state === 'running') ctx.progress?.(`${event.task.replace('bundle.', '')} ${event.done}/${event.total}`);
-  });
-}

@@ -7,18 +7,29 @@ export const initCommand = defineCommand({
   async run(ctx) {
     const backend = ctx.backend({ create: true });
     const info = await backend.api['device.info']({});
-    return { dataDir: info.dataDir, author: info.author, entries: info.entries };
+    const origin = await backend.api['device.origin']({});
+    return { dataDir: info.dataDir, author: info.author, entries: info.entries, copiedFrom: origin.status === 'moved' ? (origin.recorded?.host ?? null) : null };
   },
-  human: (r) => `Baken log ready in ${r.dataDir}\nThis device signs as ${r.author}`,
+  human: (r) =>
+    `Baken log ready in ${r.dataDir}\nThis device signs as ${r.author}` +
+    (r.copiedFrom === null ? '' : `\nThis data directory belongs to ${r.copiedFrom}: it was copied here. Choose: baken device keep-identity, or baken device new-identity`),
 });
 
 export const deviceCommand = defineCommand({
   path: ['device'],
-  summary: 'Show this device\'s key, data directory and log size',
+  summary: 'Show this device\'s key, data directory, log size, and which computer the data directory belongs to',
   async run(ctx) {
-    return ctx.backend().api['device.info']({});
+    const api = ctx.backend().api;
+    return { ...(await api['device.info']({})), origin: await api['device.origin']({}) };
   },
-  human: (r) => [`device   ${r.author}`, `data     ${r.dataDir}`, `entries  ${r.entries}`, ...(r.forkedAuthors.length ? [`forked authors: ${r.forkedAuthors.join(', ')}`] : [])].join('\n'),
+  human: (r, time) =>
+    [
+      `device   ${r.author}`, `data     ${r.dataDir}`, `entries  ${r.entries}`,
+      r.origin.status === 'moved'
+        ? `computer ${r.origin.host}, but this data directory belongs to ${r.origin.recorded?.host}: choose baken device keep-identity or baken device new-identity`
+        : `computer ${r.origin.host}${r.origin.recorded ? `, where this data directory belongs since ${time.at(r.origin.recorded.since)}` : ''}`,
+      ...(r.forkedAuthors.length ? [`forked authors: ${r.forkedAuthors.join(', ')}`] : []),
+    ].join('\n'),
 });
 
 export const verifyCommand = defineCommand({

@@ -60,7 +60,7 @@ describe('sync protocol in a seeded simulator', () => {
           const peer = sim.peers.get(names[Math.floor(random() * names.length)]!)!;
           const kind = (['melding', 'beeld', 'besluit', 'knelpunt'] as const)[Math.floor(random() * 4)]!;
           const r = random();
-          if (r < 0.1) await peer.backend.api['grip.set']({ incident: incidents[0]!, level: Math.floor(random() * 6) });
+          if (r < 0.1) await peer.backend.api['grip.set']({ incident: incidents[0]!, level: Math.floor(random() * 6), force: true });
           else if (r < 0.2) await peer.backend.api['action.add']({ incident: incidents[0]!, text: `actie ${round}`, owner: 'BRW' });
           else await peer.backend.api['log.add']({ incident: incidents[0]!, kind, body: { text: `${kind} ${round}.${k}` } });
         }

@@ -57,7 +57,7 @@ export function allIds(backend: TestBackend): string[] {
 export async function writeLog(backend: TestBackend, count: number, incident?: string): Promise<string> {
   const id = incident ?? (await backend.api['incident.create']({ title: 'Uitval NAFIN', location: 'Coördinatie café', grip: 1 })).id;
   for (let i = 0; i < count; i++) {
-    if (i % 10 === 3) await backend.api['grip.set']({ incident: id, level: (i % 5) + 1, reason: `opschaling ${i}` });
+    if (i % 10 === 3) await backend.api['grip.set']({ incident: id, level: (i % 5) + 1, reason: `opschaling ${i}`, force: true });
     else await backend.api['log.add']({ incident: id, kind: i % 2 ? 'beeld' : 'melding', body: { text: `bericht ${i}: "€" — 🚒\nregel 2` }, classification: i % 3 ? 'intern' : 'partner' });
   }
   return id;
