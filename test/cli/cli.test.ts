@@ -191,7 +191,7 @@ describe('baken CLI and what a newer version wrote', () => {
     expect(lines[0]).toContain('GRIP 2 [from a newer version: also bron]');
     expect(list.stdout).not.toContain('\u001b');
     const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
-    expect(json).toEqual([{ ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] } }]);
+    expect(json).toEqual([{ ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] }, context: { corrections: [], refersTo: null, gripBefore: null } }]);
   });
 });
 
