@@ -9,6 +9,8 @@ import { createActionHandlers } from './handlers/actions.js';
 import { createEntryWriter } from './handlers/appender.js';
 import { createBundleHandlers } from './handlers/bundles.js';
 import { createLogHandlers } from './handlers/log.js';
+import { createPeopleHandlers } from './handlers/people.js';
+import { createResolver } from './handlers/resolve.js';
 import { createSyncHandlers, type LiveNode } from './handlers/sync.js';
 import { createInvoke } from './invoke.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
@@ -57,13 +59,15 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
   const device = openDevice({ dataDir: options.dataDir, clock, maxSkewMs: options.maxSkewMs, create: options.create });
   const { store, dataDir } = device;
   const events = createEventHub((event, error) => log(`a listener of ${event} failed: ${(error as Error)?.message ?? String(error)}`));
-  const writer = createEntryWriter({ store, emit: events.emit });
+  const writer = createEntryWriter({ store, emit: events.emit, now: clock.now });
+  const resolve = createResolver({ store, crypto: device.crypto });
   let liveNode: LiveNode | null = null;
 
   const handlers = mergeDisjoint(
     'the backend handlers',
-    createLogHandlers({ store, writer, crypto: device.crypto, dataDir, now: clock.now }),
-    createActionHandlers({ store, writer, crypto: device.crypto, now: clock.now }),
+    createLogHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now }),
+    createActionHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now }),
+    createPeopleHandlers({ store, writer, dataDir }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
     createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit }),
   );

@@ -15,6 +15,8 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Standard input, for `--text -` (default: this process's). */
+  stdin?: AsyncIterable<Uint8Array | string>;
 }
 
 const processIo: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), env: process.env };
@@ -32,7 +34,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     const dataDir = resolveDataDir(typeof values.data === 'string' ? values.data : undefined, io.env);
     const ctx: CommandContext = {
-      flags: values, positionals, dataDir, note: (text) => io.err(`${text}\n`), progress: throttled((text) => io.err(`${text}\n`)),
+      flags: values, positionals, dataDir, env: io.env, stdin: (maxBytes) => readAtMost(io.stdin ?? process.stdin, maxBytes),
+      note: (text) => io.err(`${text}\n`), progress: throttled((text) => io.err(`${text}\n`)),
       backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network })),
     };
     const expected = command.positionals?.length ?? 0;
@@ -141,6 +144,19 @@ function flagLines(flags: Record<string, FlagSpec>): string[] {
     const left = `--${name}${spec.type === 'string' ? ` ${spec.value ?? 'VALUE'}` : ''}`;
     return `  ${left.padEnd(32)} ${spec.description}${spec.required ? ' (required)' : ''}`;
   });
+}
+
+/** Reads a stream to its end as UTF-8, or null as soon as it holds more than `maxBytes` (a text too long is not read whole). */
+async function readAtMost(stream: AsyncIterable<Uint8Array | string>, maxBytes: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    size += bytes.length;
+    if (size > maxBytes) return null;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** At most one progress line every half second, so a 100k-entry bundle does not flood the terminal. */

@@ -75,9 +75,12 @@ function ignoredReason(entry: IgnoredEntry, rule: OpeningRule): string {
   switch (entry.reason) {
     case 'not-opening': return rule === 'bound' ? 'another opening entry; only the one the incident\'s id comes from opens it' : 'a later opening entry; the first one opens the incident';
     case 'no-opening': return 'a change of title or location, waiting for the opening entry';
-    case 'unknown-action': return `a status for action${ref}, which this incident does not hold (yet)`;
-    case 'not-an-action': return `a status for entry${ref}, which is not an action`;
+    case 'unknown-action': return `${entry.kind === 'actiestatus' ? 'a status for' : 'a change of'} action${ref}, which this incident does not hold (yet)`;
+    case 'not-an-action': return `${entry.kind === 'actiestatus' ? 'a status for' : 'a change of'} entry${ref}, which is not an action`;
     case 'unknown-target': return `a correction of entry${ref}, which this incident does not hold (yet)`;
+    case 'unknown-knelpunt': return `a status for knelpunt${ref}, which this incident does not hold (yet)`;
+    case 'not-a-knelpunt': return `a status for entry${ref}, which is not a knelpunt`;
+    case 'device-entry': return 'a device\'s profile, which belongs to no incident';
   }
 }
 

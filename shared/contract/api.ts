@@ -4,6 +4,7 @@ import type { CallResult } from './errors.js';
 import type { Subscribe } from './events.js';
 import { logArea } from './log.js';
 import { mergeDisjoint, type ClientOf, type HandlersOf, type InputOf, type OutputOf } from './method.js';
+import { peopleArea } from './people.js';
 import { syncArea } from './sync.js';
 
 /**
@@ -12,7 +13,7 @@ import { syncArea } from './sync.js';
  * one handler group in the backend; a name two areas both define does not compile, and throws at
  * startup if the types were bypassed.
  */
-export const contract = mergeDisjoint('the API contract', logArea, actionsArea, syncArea, bundlesArea);
+export const contract = mergeDisjoint('the API contract', logArea, actionsArea, peopleArea, syncArea, bundlesArea);
 
 export type Contract = typeof contract;
 export type ApiMethod = keyof Contract & string;
@@ -44,5 +45,6 @@ export function isApiMethod(name: string): name is ApiMethod {
 // The views user interfaces read most, importable from here too (each is owned by its area's file).
 export type { ActionView } from './actions.js';
 export type { BundleImportView } from './bundles.js';
-export type { IncidentSummary, LogEntryView, VerifyView } from './log.js';
+export type { IncidentStateView, IncidentSummary, LogEntryView, VerifyView } from './log.js';
+export type { DeviceView, PersonView } from './people.js';
 export type { SyncStatusView } from './sync.js';

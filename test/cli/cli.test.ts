@@ -102,7 +102,7 @@ describe('baken CLI', () => {
       [['log', 'add', '--incident', incident, '--kind', 'roddel', '--text', 'x'], /--kind must be one of/],
       [['log', 'list', '--kind', 'Roddel!'], /kind: must be a kind name/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', '   '], /body\.text: must not be empty/],
-      [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be 32 lowercase hex/],
+      [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be an incident id: its 32 hex characters, or a unique start of 6 or more/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--wat'], /unknown option '--wat'/],
       [['grip', 'set', '--incident', incident, '--level', '6'], /--level must be a whole number from 0 to 5/],
       [['action', 'add', '--incident', incident, '--text', 'x', '--owner', 'POL', '--deadline', 'morgen'], /--deadline must be a date and time/],
@@ -191,7 +191,9 @@ describe('baken CLI and what a newer version wrote', () => {
     expect(lines[0]).toContain('GRIP 2 [from a newer version: also bron]');
     expect(list.stdout).not.toContain('\u001b');
     const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
-    expect(json).toEqual([{ ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] } }]);
+    expect(json).toEqual([{
+      ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] }, happenedAt: null, operator: null, writer: `device ${sitrap!.author.slice(0, 8)}`,
+    }]);
   });
 });
 

@@ -56,6 +56,8 @@ class Device {
 }
 
 const at = (ms: number, c = 0): Hlc => ({ t: T0 + ms, c });
+/** Who wrote an entry and when, as derived state keeps it: no operator and no happened-at unless written. */
+const by = (e: SignedEntry) => ({ entryId: e.id, author: e.author, at: e.hlc, operator: null, happenedAt: null, when: new Date(e.hlc.t).toISOString() });
 const derive = (entries: SignedEntry[], now = NOW_ISO) => deriveIncidentState(INCIDENT, entries, now, nodeCrypto);
 
 describe('deriveIncidentState: incident and GRIP', () => {
@@ -78,14 +80,14 @@ describe('deriveIncidentState: incident and GRIP', () => {
     const g0 = b.write('grip', { level: 0, reason: 'afgeschaald' }, at(30));
     const state = derive([g0, g3, open, g2]);
     expect(state.incident).toEqual({
-      title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), entryId: open.id, rule: 'legacy', changes: [],
+      title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), operator: null, entryId: open.id, rule: 'legacy', changes: [],
     });
     expect(state.grip.level).toBe(0);
     expect(state.grip.history).toEqual([
-      { level: 1, reason: null, at: at(0), author: a.author, entryId: open.id },
-      { level: 2, reason: 'meerdere wijken', at: at(10), author: b.author, entryId: g2.id },
-      { level: 3, reason: null, at: at(20), author: a.author, entryId: g3.id },
-      { level: 0, reason: 'afgeschaald', at: at(30), author: b.author, entryId: g0.id },
+      { level: 1, reason: null, ...by(open) },
+      { level: 2, reason: 'meerdere wijken', ...by(g2) },
+      { level: 3, reason: null, ...by(g3) },
+      { level: 0, reason: 'afgeschaald', ...by(g0) },
     ]);
     // GRIP 0 is a level, not "no level"
     expect(derive([open, g0]).grip.level).toBe(0);
@@ -150,7 +152,7 @@ describe('deriveIncidentState: which entry opens an incident, and changes of its
     const hijack = mallory.write('incident', { title: 'Gekaapt', location: 'Elders', start: new Date(T0 - 86_400_000).toISOString(), grip: 5 }, at(-86_400_000), { incident });
     const state = stateOf(incident, [hijack, g2, open]);
     expect(state.incident).toEqual({
-      title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, openedBy: a.author, openedAt: at(100), entryId: open.id, rule: 'bound', changes: [],
+      title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, openedBy: a.author, openedAt: at(100), operator: null, entryId: open.id, rule: 'bound', changes: [],
     });
     expect(state.grip.history.map((g) => g.level)).toEqual([1, 2]);
     expect(state.ignored).toEqual([{ entryId: hijack.id, kind: 'incident', author: mallory.author, at: at(-86_400_000), reason: 'not-opening', refersTo: open.id }]);
@@ -191,9 +193,9 @@ describe('deriveIncidentState: which entry opens an incident, and changes of its
     const state = stateOf(incident, [c3, fix, c2, open, c1]);
     expect(state.incident).toMatchObject({ title: 'Landelijke storing', location: 'Nederland', entryId: open.id });
     expect(state.incident?.changes).toEqual([
-      { title: 'Uitval NAFIN en C2000', location: null, previous: { title: 'Storing NAFIN', location: 'Eindhoven' }, reason: 'Ook C2000 getroffen', at: at(50), author: b.author, entryId: c1.id },
-      { title: null, location: 'Eindhoven en Volkel', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven' }, reason: 'Vliegbasis meldt uitval', at: at(200), author: a.author, entryId: c2.id },
-      { title: 'Landelijke storing', location: 'Nederland', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven en Volkel' }, reason: 'Opgeschaald', at: at(300), author: b.author, entryId: c3.id },
+      { title: 'Uitval NAFIN en C2000', location: null, previous: { title: 'Storing NAFIN', location: 'Eindhoven' }, reason: 'Ook C2000 getroffen', ...by(c1) },
+      { title: null, location: 'Eindhoven en Volkel', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven' }, reason: 'Vliegbasis meldt uitval', ...by(c2) },
+      { title: 'Landelijke storing', location: 'Nederland', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven en Volkel' }, reason: 'Opgeschaald', ...by(c3) },
     ]);
     expect(state.ignored).toEqual([]);
     // A change waits for the opening entry, listed, and applies once it arrives.
@@ -211,8 +213,8 @@ describe('deriveIncidentState: decisions and actions', () => {
     const d2 = b.write('besluit', { text: 'Noodverordening' }, at(5));
     const state = derive([d1, d2]);
     expect(state.decisions).toEqual([
-      { entryId: d2.id, text: 'Noodverordening', decidedBy: null, at: at(5), author: b.author, corrected: false },
-      { entryId: d1.id, text: 'Evacueren', decidedBy: 'burgemeester', at: at(10), author: a.author, corrected: false },
+      { text: 'Noodverordening', decidedBy: null, corrected: false, ...by(d2) },
+      { text: 'Evacueren', decidedBy: 'burgemeester', corrected: false, ...by(d1) },
     ]);
   });
 
@@ -226,16 +228,16 @@ describe('deriveIncidentState: decisions and actions', () => {
     const state = derive([s2, plain, s1, act]);
     expect(state.actions).toHaveLength(2);
     const [first, second] = state.actions;
+    const statusHistory = [
+      { status: 'in_progress', reason: null, ...by(s1) },
+      { status: 'not_done', reason: 'geen aggregaat beschikbaar', ...by(s2) },
+    ];
     expect(first).toEqual({
-      entryId: act.id, text: 'Aggregaat plaatsen', owner: 'Brandweer', issuer: 'ROT', priority: 'URGENT', deadline: AFTER_NOW,
-      status: 'not_done', statusReason: 'geen aggregaat beschikbaar',
-      statusHistory: [
-        { status: 'in_progress', reason: null, at: at(20), author: b.author, entryId: s1.id },
-        { status: 'not_done', reason: 'geen aggregaat beschikbaar', at: at(30), author: b.author, entryId: s2.id },
-      ],
-      overdue: false, at: at(10), author: a.author, corrected: false,
+      text: 'Aggregaat plaatsen', owner: 'Brandweer', ownerParty: null, issuer: 'ROT', issuerParty: null, issuedByWriter: false, priority: 'URGENT', deadline: AFTER_NOW,
+      status: 'not_done', statusReason: 'geen aggregaat beschikbaar', statusHistory, history: statusHistory.map((s) => ({ type: 'status', ...s })),
+      overdue: false, corrected: false, ...by(act),
     });
-    expect(second).toMatchObject({ entryId: plain.id, owner: 'Communicatie', issuer: a.author.slice(0, 12), priority: 'LOW', deadline: null, status: 'open', statusReason: null, statusHistory: [], overdue: false });
+    expect(second).toMatchObject({ entryId: plain.id, owner: 'Communicatie', issuer: a.author.slice(0, 12), issuedByWriter: true, priority: 'LOW', deadline: null, status: 'open', statusReason: null, statusHistory: [], overdue: false });
   });
 
   it('clears the status reason when a later status gives none', () => {
@@ -312,7 +314,7 @@ describe('deriveIncidentState: corrections', () => {
     const titleFix = b.write('correctie', { target: open.id, text: 'Stroomstoring Utrecht-Oost' }, at(40));
     const state = derive([titleFix, c2, besluit, c1, open]);
     expect(state.corrections).toEqual({ [besluit.id]: [c1.id, c2.id], [open.id]: [titleFix.id] });
-    expect(state.decisions).toEqual([{ entryId: besluit.id, text: 'Evacueer wijk C', decidedBy: null, at: at(10), author: a.author, corrected: true }]);
+    expect(state.decisions).toEqual([{ text: 'Evacueer wijk C', decidedBy: null, corrected: true, ...by(besluit) }]);
     expect(state.incident?.title).toBe('Stroomstoring Utrecht-Oost');
   });
 

@@ -1,24 +1,33 @@
-import { defineCommand } from '../command.js';
+import { defineCommand, optionalFlag } from '../command.js';
+import { oneLine } from '../format.js';
+import { PROFILE_FLAGS, profileGiven, profileInput } from './people.js';
 
 export const initCommand = defineCommand({
   path: ['init'],
-  summary: 'Create the data directory, this device\'s signing key and the log database',
-  examples: ['baken --data ./rot-noord init'],
+  summary: 'Create the data directory, this device\'s signing key and the log database; say who this device is',
+  flags: PROFILE_FLAGS,
+  examples: ['baken --data ./rot-noord init', 'baken init --name "Anna de Vries" --function IM --team "ROT Brabant-Noord" --discipline MULTI'],
   async run(ctx) {
     const backend = ctx.backend({ create: true });
+    if (profileGiven(ctx)) await backend.api['device.set'](profileInput(ctx, optionalFlag(ctx, 'name')));
     const info = await backend.api['device.info']({});
-    return { dataDir: info.dataDir, author: info.author, entries: info.entries };
+    return { dataDir: info.dataDir, author: info.author, entries: info.entries, person: info.person };
   },
-  human: (r) => `Baken log ready in ${r.dataDir}\nThis device signs as ${r.author}`,
+  human: (r) => `Baken log ready in ${r.dataDir}\nThis device signs as ${r.author}${r.person.name === null ? '' : `\nand is ${oneLine(r.person.label)}`}`,
 });
 
 export const deviceCommand = defineCommand({
   path: ['device'],
-  summary: 'Show this device\'s key, data directory and log size',
+  summary: 'Show this device: who it is, its key, data directory and log size',
   async run(ctx) {
     return ctx.backend().api['device.info']({});
   },
-  human: (r) => [`device   ${r.author}`, `data     ${r.dataDir}`, `entries  ${r.entries}`, ...(r.forkedAuthors.length ? [`forked authors: ${r.forkedAuthors.join(', ')}`] : [])].join('\n'),
+  human: (r) =>
+    [
+      `device   ${oneLine(r.person.label)}${r.person.name === null ? ' (no name yet: baken device set --name NAME)' : ''}`,
+      `key      ${r.author}`, `data     ${r.dataDir}`, `entries  ${r.entries}`,
+      ...(r.forkedAuthors.length ? [`forked authors: ${r.forkedAuthors.join(', ')}`] : []),
+    ].join('\n'),
 });
 
 export const verifyCommand = defineCommand({

@@ -4,12 +4,13 @@ import { actionsArea } from '../../../shared/contract/actions.js';
 import { API_METHODS, contract, type ApiHandlers } from '../../../shared/contract/api.js';
 import { bundlesArea } from '../../../shared/contract/bundles.js';
 import { logArea } from '../../../shared/contract/log.js';
+import { peopleArea } from '../../../shared/contract/people.js';
 import { mergeDisjoint, method, type HandlersOf } from '../../../shared/contract/method.js';
 import { syncArea } from '../../../shared/contract/sync.js';
 
 describe('the contract', () => {
   it('is the areas merged: every method of every area, each once', () => {
-    const areas = [logArea, actionsArea, syncArea, bundlesArea];
+    const areas = [logArea, actionsArea, peopleArea, syncArea, bundlesArea];
     const names = areas.flatMap((area) => Object.keys(area));
     expect(new Set(names).size).toBe(names.length);
     expect([...API_METHODS].sort()).toEqual([...names].sort());
