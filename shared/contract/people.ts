@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import type { ProfileVersion } from '../domain/people.js';
-import { MAX_LINE } from '../domain/kinds.js';
-import { discipline, line } from './fields.js';
+import { DISCIPLINES, MAX_LINE } from '../domain/kinds.js';
+import { line } from './fields.js';
 import type { AppendedView } from './log.js';
 import { method } from './method.js';
 
 /** A profile field to set: text, or '' to clear it. */
 const clearable = z.string().trim().max(MAX_LINE, `must be at most ${MAX_LINE} characters`);
+const clearableDiscipline = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine((d) => d === '' || (DISCIPLINES as readonly string[]).includes(d), `must be one of ${DISCIPLINES.join(', ')}, or empty to clear it`);
 
 /** This device, who it is, and who everyone else in the log is. */
 export const peopleArea = {
@@ -22,7 +27,7 @@ export const peopleArea = {
       function: clearable.optional(),
       organisation: clearable.optional(),
       team: clearable.optional(),
-      discipline: z.union([z.literal(''), discipline]).optional(),
+      discipline: clearableDiscipline.optional(),
     }),
   ).returns<{ entry: AppendedView | null; person: PersonView }>(),
   /** Everyone who wrote to this log (and this device), each with their latest profile and its history, sorted by label. */
