@@ -95,6 +95,7 @@ describe('baken with an incident to work on', () => {
     expect((await cli('incident', 'close', incident)).stderr).toBe('baken: --reason is required\n');
     expect((await cli('incident', 'reopen', incident.slice(0, 8).toUpperCase(), '--reason', 'Storing terug', '--by', 'Piet')).stdout).toBe(`Incident ${incident} "Uitval NAFIN" is open now.\n`);
     expect((await cli('incident', 'list', '--json')).json().map((i: { id: string }) => i.id)).toEqual([incident]);
+    expect((await cli('log', 'list', '--incident', incident, '--kind', 'incidentstatus')).stdout.split('\n')[1]).toMatch(/ incidentstatus intern {3}Storing verholpen$/);
     const history = (await cli('incident', 'show', incident.slice(0, 6), '--json')).json().statusHistory;
     expect(history.map((h: { status: string; operator: string | null }) => [h.status, h.operator])).toEqual([['closed', null], ['open', 'Piet']]);
   });
@@ -119,6 +120,10 @@ describe('baken with an incident to work on', () => {
     const reassigned = await cli('action', 'reassign', short, '--owner', 'Rijkswaterstaat', '--reason', 'KMar heeft geen toestel', '--json');
     expect(reassigned.code, reassigned.stderr).toBe(0);
     expect(reassigned.json()).toMatchObject({ incident, action: { id: action, owner: 'Rijkswaterstaat', ownerLabel: 'Rijkswaterstaat' } });
+    const key = (await cli('device', '--json')).json().author as string;
+    expect((await cli('action', 'reassign', short, '--owner-device', key.slice(0, 6), '--owner', 'Piet', '--reason', 'Piet zit hier', '--json')).json().action).toMatchObject({
+      owner: 'Piet via Anna de Vries (IM)', ownerParty: { author: key, person: 'Piet' }, ownerLabel: 'Piet via Anna de Vries (IM)',
+    });
     expect((await cli('action', 'reassign', short, '--owner', 'Brandweer', '--reason', 'Rijkswaterstaat kan niet')).stdout).toBe('Action ' + action.slice(0, 12) + ' "Satelliettelefoon naar meldkamer" is now owned by Brandweer.\n');
     const due = ago(-3 * HOUR);
     expect((await cli('action', 'deadline', short, '--deadline', due, '--reason', 'Toestel komt later', '--json')).json().action).toMatchObject({ deadline: due, overdue: false });
@@ -134,6 +139,7 @@ describe('baken with an incident to work on', () => {
     const [view] = (await cli('action', 'list', '--incident', incident, '--status', 'withdrawn', '--json')).json();
     expect(view.history.map((h: { type: string; reason: string; writer: string }) => [h.type, h.reason, h.writer])).toEqual([
       ['changed', 'KMar heeft geen toestel', 'Anna de Vries (IM)'],
+      ['changed', 'Piet zit hier', 'Anna de Vries (IM)'],
       ['changed', 'Rijkswaterstaat kan niet', 'Anna de Vries (IM)'],
       ['changed', 'Toestel komt later', 'Anna de Vries (IM)'],
       ['withdrawn', 'Verbinding hersteld', 'Piet via Anna de Vries (IM)'],
