@@ -30,7 +30,7 @@ export function createResolver({ store, crypto }: { store: ResolverStore; crypto
 
   /** What else a start that names no incident (or no entry) may be, so the message can say so. */
   const asEntry = (ref: string): string => {
-    const [entry] = ref.length === 64 ? [store.entry(ref)].filter((e) => e !== null) : store.entriesByIdPrefix(ref, 1);
+    const [entry] = store.entriesByIdPrefix(ref, 1);
     if (!entry) return '';
     if (entry.kind === 'incident') return `; ${short([entry.id], entry.id)} is the opening entry of incident ${entry.incident}`;
     return `; ${short([entry.id], entry.id)} is an entry (${describeEntry(entry)}) of incident ${entry.incident}`;
@@ -51,7 +51,7 @@ export function createResolver({ store, crypto }: { store: ResolverStore; crypto
       const found = store.incidentIdsByPrefix(ref, SHOWN + 2).filter((id) => options.device || !isDeviceIncident(id));
       if (found.length === 1) return found[0]!;
       if (found.length === 0) throw new BakenError('not-found', `no incident starts with ${ref} in this log${asEntry(ref)}`, { field });
-      throw ambiguous(field, ref, 'incidents', found.map((id) => `${id} (${describeIncident(id)})`), found.length > SHOWN);
+      throw ambiguous(field, ref, 'incidents', found.slice(0, SHOWN).map((id) => `${id} (${describeIncident(id)})`), found.length > SHOWN);
     },
 
     /** As incident(), and refuses an incident whose opening entry this log does not hold: entries are written only to an incident someone really opened. */
