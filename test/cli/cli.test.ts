@@ -43,7 +43,8 @@ describe('baken CLI', () => {
   it('runs the documented workflow with --json outputs', async () => {
     const { incident, cli } = await initialised();
     const added = (await cli('log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'Verbinding meldkamer weg', '--class', 'partner', '--json')).json();
-    expect(added).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2 });
+    // --json prints what the API returned.
+    expect(added).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2, incident, classification: 'partner' });
 
     const list = (await cli('log', 'list', '--incident', incident, '--json')).json();
     expect(list.map((e: { kind: string }) => e.kind)).toEqual(['melding', 'incident']);
@@ -72,7 +73,7 @@ describe('baken CLI', () => {
     const { incident, cli } = await initialised();
     const changed = await cli('incident', 'update', incident, '--title', 'Uitval NAFIN en C2000', '--location', 'Eindhoven', '--reason', 'Ook C2000 getroffen', '--json');
     expect(changed.code).toBe(0);
-    expect(changed.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2 });
+    expect(changed.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2, incident, classification: 'intern' });
     expect((await cli('incident', 'update', incident, '--reason', 'niets')).stderr).toMatch(/give --title, --location or both/);
     expect((await cli('incident', 'update', incident, '--title', 'x')).code).toBe(2);
     const list = await cli('incident', 'list');

@@ -23,11 +23,10 @@ export const gripSet = defineCommand({
   },
   async run(ctx) {
     const level = intFlag(ctx, 'level', 0, 5);
-    const appended = await ctx.backend().api['grip.set']({
+    return ctx.backend().api['grip.set']({
       incident: requiredFlag(ctx, 'incident'), level: level ?? Number(requiredFlag(ctx, 'level')), reason: optionalFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES),
       ...whoWhen(ctx),
     });
-    return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
 });
@@ -53,11 +52,10 @@ export const actionAdd = defineCommand({
     const owner = partyInput(ctx, 'owner');
     const issuer = partyInput(ctx, 'issuer');
     if (owner.text === undefined && owner.party === undefined) throw new UsageError('--owner is required (or --owner-device, --owner-org, --owner-team, --owner-discipline, --owner-function)');
-    const appended = await ctx.backend().api['action.add']({
+    return ctx.backend().api['action.add']({
       incident: requiredFlag(ctx, 'incident'), text: requiredFlag(ctx, 'text'), owner: owner.text, ownerParty: owner.party, issuer: issuer.text, issuerParty: issuer.party,
       priority: oneOf(ctx, 'priority', PRIORITY), deadline: instantFlag(ctx, 'deadline'), classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
     });
-    return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
 });
@@ -72,10 +70,9 @@ export const actionStatus = defineCommand({
     ...WHO_WHEN_FLAGS,
   },
   async run(ctx) {
-    const appended = await ctx.backend().api['action.status']({
+    return ctx.backend().api['action.status']({
       action: positional(ctx, 0, 'ACTION_ID'), status: oneOf(ctx, 'status', STATUS) ?? (requiredFlag(ctx, 'status') as 'open'), reason: optionalFlag(ctx, 'reason'), ...whoWhen(ctx),
     });
-    return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
 });

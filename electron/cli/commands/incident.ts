@@ -62,10 +62,9 @@ export const incidentUpdate = defineCommand({
     const title = optionalFlag(ctx, 'title');
     const location = optionalFlag(ctx, 'location');
     if (title === undefined && location === undefined) throw new UsageError('give --title, --location or both');
-    const appended = await ctx.backend().api['incident.update']({
+    return ctx.backend().api['incident.update']({
       incident: positional(ctx, 0, 'INCIDENT_ID'), title, location, reason: requiredFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
     });
-    return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
 });

@@ -67,8 +67,7 @@ export const logAdd = defineCommand({
     const input: ApiInput<'log.add'> = {
       incident: requiredFlag(ctx, 'incident'), kind, body: await bodyFrom(ctx), classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
     };
-    const appended = await ctx.backend().api['log.add'](input);
-    return { id: appended.id, seq: appended.seq };
+    return ctx.backend().api['log.add'](input);
   },
   human: (r) => r.id,
 });
@@ -123,10 +122,9 @@ export const logCorrect = defineCommand({
     ...WHO_WHEN_FLAGS,
   },
   async run(ctx) {
-    const appended = await ctx.backend().api['log.correct']({
+    return ctx.backend().api['log.correct']({
       target: positional(ctx, 0, 'ENTRY_ID'), text: requiredFlag(ctx, 'text'), reason: optionalFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
     });
-    return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
 });
