@@ -10,6 +10,8 @@ import { createEntryWriter } from './handlers/appender.js';
 import { createBundleHandlers } from './handlers/bundles.js';
 import { createDeviceHandlers } from './handlers/device.js';
 import { createLogHandlers } from './handlers/log.js';
+import { createPeopleHandlers } from './handlers/people.js';
+import { createResolver } from './handlers/resolve.js';
 import { createSyncHandlers, type LiveNode } from './handlers/sync.js';
 import { createInvoke } from './invoke.js';
 import { thisMachine, type Machine } from './machine.js';
@@ -66,7 +68,8 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
   const device = openDevice({ dataDir: options.dataDir, clock, maxSkewMs: options.maxSkewMs, create: options.create });
   const { store, dataDir } = device;
   const events = createEventHub((event, error) => log(`a listener of ${event} failed: ${(error as Error)?.message ?? String(error)}`));
-  const writer = createEntryWriter({ store, emit: events.emit });
+  const writer = createEntryWriter({ store, emit: events.emit, now: clock.now });
+  const resolve = createResolver({ store, crypto: device.crypto });
   let liveNode: LiveNode | null = null;
   const machine = options.machine ?? thisMachine();
   let origin: Origin = checkOrigin(dataDir, machine, clock.now(), log);
@@ -83,8 +86,9 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
 
   const handlers = mergeDisjoint(
     'the backend handlers',
-    createLogHandlers({ store, writer, crypto: device.crypto, dataDir, now: clock.now }),
-    createActionHandlers({ store, writer, crypto: device.crypto, now: clock.now }),
+    createLogHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now }),
+    createActionHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now }),
+    createPeopleHandlers({ store, writer, dataDir }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
     createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit }),
     createDeviceHandlers({

@@ -24,6 +24,8 @@ export interface Io {
   errColumns?: number;
   /** Epoch ms (default Date.now): what "today" is for times typed and shown, and the pace of progress. */
   now?: () => number;
+  /** Standard input, for `--text -` (default: this process's). */
+  stdin?: AsyncIterable<Uint8Array | string>;
 }
 
 const processIo: Io = {
@@ -52,7 +54,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const now = io.now ?? Date.now;
     const time = timeView(zone.zone, now());
     const ctx: CommandContext = {
-      flags: values, positionals, dataDir, time, note: (text) => io.err(`${text}\n`),
+      flags: values, positionals, dataDir, time, env: io.env, stdin: (maxBytes) => readAtMost(io.stdin ?? process.stdin, maxBytes),
+      note: (text) => io.err(`${text}\n`),
       progress: createProgressDisplay({ write: io.err, isTTY: io.errIsTTY ?? false, columns: io.errColumns }, { now }),
       backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network })),
     };
@@ -224,4 +227,17 @@ function flagLines(flags: Record<string, FlagSpec>): string[] {
     const choices = spec.choices ? `; ${choicesText(spec.choices)}` : '';
     return `  ${left.padEnd(32)} ${spec.description}${spec.required ? ' (required)' : ''}${choices}`;
   });
+}
+
+/** Reads a stream to its end as UTF-8, or null as soon as it holds more than `maxBytes` (a text too long is not read whole). */
+async function readAtMost(stream: AsyncIterable<Uint8Array | string>, maxBytes: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk);
+    size += bytes.length;
+    if (size > maxBytes) return null;
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -33,6 +33,10 @@ export interface CommandContext {
   flags: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
   dataDir: string;
+  /** The environment (BAKEN_OPERATOR names the person at the keyboard for a whole shell). */
+  env: NodeJS.ProcessEnv;
+  /** Standard input as text, at most `maxBytes` of it (a command reading `--text -`); null when there was more. */
+  stdin(maxBytes: number): Promise<string | null>;
   /** A side note for people (stderr), kept out of the --json output. */
   note(text: string): void;
   /** Shows a long operation's progress events on stderr: a live bar on a terminal, a line every few seconds elsewhere. */

@@ -2,7 +2,7 @@ import type { IncidentSummary, LogEntryView } from '../../shared/contract/api.js
 import type { IgnoredEntry, IncidentState } from '../../shared/domain/derive.js';
 import { openingRule, type OpeningRule } from '../../shared/domain/incident.js';
 import { isKnownEntry } from '../../shared/domain/entry.js';
-import { foreignBodyText } from '../../shared/domain/kinds.js';
+import { entryText, foreignBodyText } from '../../shared/domain/kinds.js';
 
 export function shortId(id: string): string {
   return id.slice(0, 12);
@@ -22,7 +22,8 @@ export function entryLine(entry: LogEntryView): string {
 /** What a list line says of an entry; of what a newer version wrote, that it did (and what this version can still read). */
 function entryTextLine(entry: LogEntryView): string {
   if (!isKnownEntry(entry)) return `[from a newer version: ${entry.kind}] ${foreignBodyText(entry.body)}`;
-  const text = entry.kind === 'incident' ? entry.body.title : entry.kind === 'grip' ? `GRIP ${entry.body.level}` : 'text' in entry.body ? entry.body.text : '';
+  // Kinds without a text (a status, a change, a profile) show what they carry: their reason, owner, name.
+  const text = entry.kind === 'incident' ? entry.body.title : entry.kind === 'grip' ? `GRIP ${entry.body.level}` : 'text' in entry.body ? entry.body.text : entryText(entry);
   return entry.newer ? `${text} [from a newer version: also ${entry.newer.unknownFields.join(', ')}]` : text;
 }
 
@@ -75,9 +76,12 @@ function ignoredReason(entry: IgnoredEntry, rule: OpeningRule): string {
   switch (entry.reason) {
     case 'not-opening': return rule === 'bound' ? 'another opening entry; only the one the incident\'s id comes from opens it' : 'a later opening entry; the first one opens the incident';
     case 'no-opening': return 'a change of title or location, waiting for the opening entry';
-    case 'unknown-action': return `a status for action${ref}, which this incident does not hold (yet)`;
-    case 'not-an-action': return `a status for entry${ref}, which is not an action`;
+    case 'unknown-action': return `${entry.kind === 'actiestatus' ? 'a status for' : 'a change of'} action${ref}, which this incident does not hold (yet)`;
+    case 'not-an-action': return `${entry.kind === 'actiestatus' ? 'a status for' : 'a change of'} entry${ref}, which is not an action`;
     case 'unknown-target': return `a correction of entry${ref}, which this incident does not hold (yet)`;
+    case 'unknown-knelpunt': return `a status for knelpunt${ref}, which this incident does not hold (yet)`;
+    case 'not-a-knelpunt': return `a status for entry${ref}, which is not a knelpunt`;
+    case 'device-entry': return 'a device\'s profile, which belongs to no incident';
   }
 }
 

@@ -5,6 +5,7 @@ import type { CallResult } from './errors.js';
 import type { Subscribe } from './events.js';
 import { logArea } from './log.js';
 import { mergeDisjoint, type ClientOf, type HandlersOf, type InputOf, type OutputOf } from './method.js';
+import { peopleArea } from './people.js';
 import { syncArea } from './sync.js';
 
 /**
@@ -13,7 +14,7 @@ import { syncArea } from './sync.js';
  * one handler group in the backend; a name two areas both define does not compile, and throws at
  * startup if the types were bypassed.
  */
-export const contract = mergeDisjoint('the API contract', logArea, actionsArea, syncArea, bundlesArea, deviceArea);
+export const contract = mergeDisjoint('the API contract', logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea);
 
 export type Contract = typeof contract;
 export type ApiMethod = keyof Contract & string;
@@ -46,5 +47,6 @@ export function isApiMethod(name: string): name is ApiMethod {
 export type { ActionView } from './actions.js';
 export type { BundleImportView } from './bundles.js';
 export type { IdentityChoiceView, OriginView } from './device.js';
-export type { IncidentSummary, LogEntryView, VerifyView } from './log.js';
+export type { IncidentStateView, IncidentSummary, LogEntryView, VerifyView } from './log.js';
+export type { DeviceView, PersonView } from './people.js';
 export type { SyncStatusView } from './sync.js';

@@ -3,49 +3,61 @@ import type { IncidentState } from '../domain/derive.js';
 import type { OpeningRule } from '../domain/incident.js';
 import type { Behind } from '../domain/causal.js';
 import type { AnyEntry, NewerContent } from '../domain/entry.js';
-import { ENTRY_KINDS, entryIdSchema, incidentIdSchema, isoInstantSchema, type Classification } from '../domain/kinds.js';
-import { classification, entryFilterSchema, gripLevel, line, text } from './fields.js';
+import { ENTRY_KINDS, isoInstantSchema, type Classification, type IncidentStatus } from '../domain/kinds.js';
+import { classification, entryFilterSchema, entryRef, gripLevel, incidentRef, line, text, whoWhen } from './fields.js';
 import { method } from './method.js';
 
-/** Incidents and their log: create, write, read, search, verify. */
+/** Incidents and their log: open, change, close and reopen them, write, read, search, verify. */
 export const logArea = {
-  'device.info': method(z.strictObject({})).returns<DeviceView>(),
   'incident.create': method(
     z.strictObject({
       title: line,
       location: line.optional(),
+      /** When it started; default: when it happened (happenedAt), else now. */
       start: isoInstantSchema.optional(),
       grip: gripLevel.optional(),
       classification: classification.default('intern'),
+      ...whoWhen,
     }),
   ).returns<{ id: string; entry: AppendedView }>(),
   /** A change of an incident's title or location: a signed entry that its history shows, never an edit. */
   'incident.update': method(
     z
-      .strictObject({ incident: incidentIdSchema, title: line.optional(), location: line.optional(), reason: text, classification: classification.default('intern') })
+      .strictObject({ incident: incidentRef, title: line.optional(), location: line.optional(), reason: text, classification: classification.default('intern'), ...whoWhen })
       .refine((b) => b.title !== undefined || b.location !== undefined, { message: 'give a new title, a new location or both', path: ['title'] }),
   ).returns<AppendedView>(),
-  /** Every incident this log holds entries of, those whose opening entry has not arrived yet first, then the newest first. */
-  'incident.list': method(z.strictObject({})).returns<IncidentSummary[]>(),
-  'incident.state': method(z.strictObject({ incident: incidentIdSchema })).returns<IncidentState>(),
-  /** Any kind except 'incident'; the body is validated against the kind's schema. */
+  /** Closes an incident, with why: it leaves incident.list (unless `all`); its log stays, and can still be written to. */
+  'incident.close': method(z.strictObject({ incident: incidentRef, reason: text, classification: classification.default('intern'), ...whoWhen })).returns<AppendedView>(),
+  'incident.reopen': method(z.strictObject({ incident: incidentRef, reason: text, classification: classification.default('intern'), ...whoWhen })).returns<AppendedView>(),
+  /**
+   * The incidents this log holds entries of, those whose opening entry has not arrived yet first,
+   * then the newest first; closed ones only with `all`.
+   */
+  'incident.list': method(z.strictObject({ all: z.boolean().default(false) })).returns<IncidentSummary[]>(),
+  'incident.state': method(z.strictObject({ incident: incidentRef })).returns<IncidentStateView>(),
+  /** Any kind an incident holds (not its opening entry, nor a device's profile); the body is validated against the kind's schema. */
   'log.add': method(
     z.strictObject({
-      incident: incidentIdSchema,
-      kind: z.enum(ENTRY_KINDS).exclude(['incident']),
+      incident: incidentRef,
+      kind: z.enum(ENTRY_KINDS).exclude(['incident', 'profiel']),
       body: z.record(z.string(), z.unknown()),
       classification: classification.default('intern'),
+      ...whoWhen,
     }),
   ).returns<AppendedView>(),
   'log.list': method(entryFilterSchema).returns<EntryPageView>(),
-  'log.get': method(z.strictObject({ id: entryIdSchema })).returns<LogEntryView>(),
+  'log.get': method(z.strictObject({ id: entryRef })).returns<LogEntryView>(),
   'log.correct': method(
-    z.strictObject({ target: entryIdSchema, text, reason: text.optional(), classification: classification.optional() }),
+    z.strictObject({ target: entryRef, text, reason: text.optional(), classification: classification.optional(), ...whoWhen }),
   ).returns<AppendedView>(),
   /** Refused (conflict, field `level`) when the incident is at that level already, unless `force`: most likely a slip. */
   'grip.set': method(
-    z.strictObject({ incident: incidentIdSchema, level: gripLevel, reason: text.optional(), classification: classification.default('intern'), force: z.boolean().default(false) }),
+    z.strictObject({ incident: incidentRef, level: gripLevel, reason: text.optional(), classification: classification.default('intern'), force: z.boolean().default(false), ...whoWhen }),
   ).returns<AppendedView>(),
+  /** Marks a knelpunt (bottleneck) resolved, with why; its classification is the knelpunt's. */
+  'knelpunt.resolve': method(z.strictObject({ knelpunt: entryRef, reason: text, ...whoWhen })).returns<AppendedView>(),
+  /** Marks a resolved knelpunt open again, with why. */
+  'knelpunt.reopen': method(z.strictObject({ knelpunt: entryRef, reason: text, ...whoWhen })).returns<AppendedView>(),
   search: method(entryFilterSchema.extend({ text: z.string().trim().min(1, 'must not be empty').max(500) })).returns<EntryPageView>(),
   verify: method(z.strictObject({})).returns<VerifyView>(),
 };
@@ -70,6 +82,12 @@ export type LogEntryView = AnyEntry & {
   newer: NewerContent | null;
   /** What its neighbours say of it: its corrections (the last one's text is its text now), what it refers to, the GRIP level before it. */
   context: EntryContext;
+  /** When it happened, as its writer said (body.happenedAt); null when not said. It is ordered by `hlc`, when it was logged, all the same. */
+  happenedAt: string | null;
+  /** The person named at the keyboard (body.operator), on a shared laptop; null when none was. */
+  operator: string | null;
+  /** Who wrote it, as a person reads it: the operator and the device's name from the people directory, never a bare key. */
+  writer: string;
 };
 /** What an entry's neighbours say about it, which a list needs to show it in words (the backend adds it to each view). */
 export interface EntryContext {
@@ -91,7 +109,11 @@ export interface IncidentSummary {
   openedBy: string | null;
   /** How its opening entry is chosen (see IncidentState); null while it has not arrived. */
   rule: OpeningRule | null;
+  /** Closed incidents leave incident.list unless it is asked for all. */
+  status: IncidentStatus;
 }
+/** An incident's derived state, with a label (from the people directory) for every device key it names. */
+export type IncidentStateView = IncidentState & { labels: Record<string, string> };
 export interface AppendedView { id: string; seq: number; incident: string; classification: Classification }
 export interface VerifyView {
   ok: boolean;
@@ -99,4 +121,3 @@ export interface VerifyView {
   problems: { entry: string | null; problem: string }[];
   warnings: { entry: string | null; problem: string }[];
 }
-export interface DeviceView { author: string; dataDir: string; entries: number; forkedAuthors: string[] }

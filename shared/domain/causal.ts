@@ -1,5 +1,6 @@
 import { isKnownEntry, type AnyEntry } from './entry.js';
 import type { Hlc } from './hlc.js';
+import { referenceOf } from './kinds.js';
 
 /**
  * Clock skew backwards. An entry stamped before an entry it was written after (its author's
@@ -19,14 +20,14 @@ export interface Behind {
 
 /**
  * The ids an entry names and so was written after: its author's previous entry, and for the kinds
- * this version reads, what it corrects or reports on. Its incident's opening entry is the other
+ * this version reads, what it corrects, reports on or changes (an action, a knelpunt). Its incident's opening entry is the other
  * one; the caller finds it by the opening rule (shared/domain/incident.ts).
  */
 export function referencedIds(entry: AnyEntry): string[] {
   const ids = entry.prev === null ? [] : [entry.prev];
   if (!isKnownEntry(entry)) return ids;
-  if (entry.kind === 'correctie') ids.push(entry.body.target);
-  else if (entry.kind === 'actiestatus') ids.push(entry.body.action);
+  const reference = referenceOf(entry);
+  if (reference) ids.push(reference.id);
   return ids;
 }
 

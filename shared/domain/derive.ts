@@ -1,7 +1,11 @@
+import { deriveActions, isOpen, type ActionState } from './derive-actions.js';
 import { compareEntries, isKnownEntry, type AnyEntry, type EntryCrypto, type SignedEntry } from './entry.js';
 import type { Hlc } from './hlc.js';
-import { mayOpen, openingRule, type OpeningRule } from './incident.js';
-import type { ActionStatus, EntryKind, Priority } from './kinds.js';
+import { isDeviceIncident, mayOpen, openingRule, type OpeningRule } from './incident.js';
+import type { EntryKind, IncidentStatus, KnelpuntStatus } from './kinds.js';
+import { writtenOf, type Written } from './written.js';
+
+export type { ActionEvent, ActionState, ActionViewStatus, StatusChange } from './derive-actions.js';
 
 /**
  * State derived from an incident's set of entries. It is a pure function of the set: entries are
@@ -13,9 +17,17 @@ export interface IncidentState {
   incidentId: string;
   /** Null while the entry that opens the incident has not arrived yet (its other entries are still derived). */
   incident: IncidentHeader | null;
+  /** Closed or open: the latest `incidentstatus` in log order; open before any. */
+  status: IncidentStatus;
+  statusHistory: IncidentStatusChange[];
   grip: { level: number | null; history: GripChange[] };
   decisions: Decision[];
   actions: ActionState[];
+  knelpunten: KnelpuntState[];
+  /** The actions still to be done (open or in progress, not withdrawn), in log order. */
+  openActions: string[];
+  /** The knelpunten not resolved, in log order. */
+  openKnelpunten: string[];
   /** Corrected entry id → ids of the entries that correct it, in log order. */
   corrections: Record<string, string[]>;
   /** Authors with two different entries at the same seq: their entries are kept as evidence. */
@@ -35,6 +47,8 @@ export interface IncidentHeader {
   start: string;
   openedBy: string;
   openedAt: Hlc;
+  /** The person at the opening device's keyboard, where one was named. */
+  operator: string | null;
   /** The opening entry. */
   entryId: string;
   /**
@@ -47,7 +61,7 @@ export interface IncidentHeader {
   changes: IncidentChange[];
 }
 
-export interface IncidentChange {
+export type IncidentChange = {
   /** The new title, or null when this change left it as it was. */
   title: string | null;
   /** The new location, or null when this change left it as it was. */
@@ -55,21 +69,21 @@ export interface IncidentChange {
   /** Title and location just before this change. */
   previous: { title: string; location: string | null };
   reason: string;
-  at: Hlc;
-  author: string;
-  entryId: string;
-}
+} & Written;
 
 /**
  * Why an entry is not applied:
  * - `not-opening`: an `incident` entry that does not open this incident: a bound incident is opened
  *   only by the entry its id is derived from, a legacy one by its first opening entry in log order;
  * - `no-opening`: a change of title or location while the opening entry has not arrived;
- * - `unknown-action`: a status for an action this incident does not hold (not arrived yet, or another incident's);
- * - `not-an-action`: a status for an entry that is not an action;
- * - `unknown-target`: a correction of an entry this incident does not hold (not arrived yet, or another incident's).
+ * - `unknown-action`: a status, change or withdrawal of an action this incident does not hold (not arrived yet, or another incident's);
+ * - `not-an-action`: a status, change or withdrawal of an entry that is not an action;
+ * - `unknown-knelpunt`, `not-a-knelpunt`: the same for a knelpunt's status;
+ * - `unknown-target`: a correction of an entry this incident does not hold (not arrived yet, or another incident's);
+ * - `device-entry`: a device's profile, which belongs under the reserved device incident and not in an incident.
  */
-export type IgnoredReason = 'not-opening' | 'no-opening' | 'unknown-action' | 'not-an-action' | 'unknown-target';
+export type IgnoredReason =
+  | 'not-opening' | 'no-opening' | 'unknown-action' | 'not-an-action' | 'unknown-knelpunt' | 'not-a-knelpunt' | 'unknown-target' | 'device-entry';
 
 export interface IgnoredEntry {
   entryId: string;
@@ -81,25 +95,19 @@ export interface IgnoredEntry {
   refersTo: string | null;
 }
 
-export interface GripChange { level: number; reason: string | null; at: Hlc; author: string; entryId: string }
-export interface Decision { entryId: string; text: string; decidedBy: string | null; at: Hlc; author: string; corrected: boolean }
-export interface StatusChange { status: ActionStatus; reason: string | null; at: Hlc; author: string; entryId: string }
-export interface ActionState {
-  entryId: string;
+export type GripChange = { level: number; reason: string | null } & Written;
+export type Decision = { text: string; decidedBy: string | null; corrected: boolean } & Written;
+export type IncidentStatusChange = { status: IncidentStatus; reason: string } & Written;
+export type KnelpuntStatusChange = { status: KnelpuntStatus; reason: string } & Written;
+export type KnelpuntState = {
   text: string;
-  owner: string;
-  issuer: string;
-  priority: Priority;
-  deadline: string | null;
-  status: ActionStatus;
-  /** Reason given with the latest status, reported back to the issuer (required for not_done). */
+  /** The latest `knelpuntstatus` in log order; open before any. */
+  status: KnelpuntStatus;
+  /** The reason given with that status. */
   statusReason: string | null;
-  statusHistory: StatusChange[];
-  overdue: boolean;
-  at: Hlc;
-  author: string;
+  statusHistory: KnelpuntStatusChange[];
   corrected: boolean;
-}
+} & Written;
 
 const MAX_CORRECTION_DEPTH = 64;
 
@@ -129,16 +137,18 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<AnyEnt
     if (latest && depth < MAX_CORRECTION_DEPTH) return textOf(latest, depth + 1);
     return ownText(e);
   };
+  const isCorrected = (id: string) => id in corrections;
 
   const state: IncidentState = {
-    incidentId, incident: null, grip: { level: null, history: [] }, decisions: [], actions: [], corrections, forkedAuthors: forkedAuthors(all.values()), ignored: [],
+    incidentId, incident: null, status: 'open', statusHistory: [], grip: { level: null, history: [] }, decisions: [], actions: [], knelpunten: [],
+    openActions: [], openKnelpunten: [], corrections, forkedAuthors: forkedAuthors(all.values()), ignored: [],
   };
   // A bound incident's own opening entry may sort after someone else's back-dated one: only it
   // opens, and so only its GRIP level starts the history. (Two that may open: a fork; the first opens.)
-  const opening = ordered.find((e) => e.kind === 'incident' && mayOpen(e, crypto.sha256));
-  const actions = new Map<string, ActionState>();
+  const opening = isDeviceIncident(incidentId) ? undefined : ordered.find((e) => e.kind === 'incident' && mayOpen(e, crypto.sha256));
+  const knelpunten = new Map<string, KnelpuntState>();
   for (const e of ordered) {
-    const at = e.hlc;
+    const written = writtenOf(e);
     switch (e.kind) {
       case 'incident': {
         if (e !== opening) {
@@ -146,60 +156,62 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<AnyEnt
           break;
         }
         state.incident = {
-          title: textOf(e), location: e.body.location ?? null, start: e.body.start, openedBy: e.author, openedAt: at, entryId: e.id, rule: openingRule(incidentId), changes: [],
+          title: textOf(e), location: e.body.location ?? null, start: e.body.start, openedBy: e.author, openedAt: e.hlc, operator: written.operator, entryId: e.id,
+          rule: openingRule(incidentId), changes: [],
         };
-        if (e.body.grip !== undefined) state.grip.history.push({ level: e.body.grip, reason: null, at, author: e.author, entryId: e.id });
+        if (e.body.grip !== undefined) state.grip.history.push({ level: e.body.grip, reason: null, ...written });
         break;
       }
       case 'grip':
-        state.grip.history.push({ level: e.body.level, reason: e.body.reason ?? null, at, author: e.author, entryId: e.id });
+        state.grip.history.push({ level: e.body.level, reason: e.body.reason ?? null, ...written });
+        break;
+      case 'incidentstatus':
+        state.statusHistory.push({ status: e.body.status, reason: e.body.reason, ...written });
         break;
       case 'besluit':
-        state.decisions.push({ entryId: e.id, text: textOf(e), decidedBy: e.body.decidedBy ?? null, at, author: e.author, corrected: e.id in corrections });
+        state.decisions.push({ text: textOf(e), decidedBy: e.body.decidedBy ?? null, corrected: isCorrected(e.id), ...written });
         break;
-      case 'actie':
-        actions.set(e.id, {
-          entryId: e.id, text: textOf(e), owner: e.body.owner, issuer: e.body.issuer ?? e.author.slice(0, 12),
-          priority: e.body.priority, deadline: e.body.deadline ?? null,
-          status: 'open', statusReason: null, statusHistory: [], overdue: false, at, author: e.author, corrected: e.id in corrections,
-        });
+      case 'knelpunt':
+        knelpunten.set(e.id, { text: textOf(e), status: 'open', statusReason: null, statusHistory: [], corrected: isCorrected(e.id), ...written });
+        break;
+      case 'profiel':
+        ignore(e, 'device-entry');
         break;
       default:
         break;
     }
   }
-  // Changes and statuses after the entries they change: one may sort before its opening entry or
-  // action when that entry's author had a clock running ahead (its stamp is not allowed to drag
+  // Changes after the entries they change: one may sort before its opening entry, action or
+  // knelpunt when that entry's author had a clock running ahead (its stamp is not allowed to drag
   // other clocks along).
   const header = state.incident;
   for (const e of ordered) {
-    if (e.kind !== 'incidentwijziging') continue;
-    if (!header) {
-      ignore(e, 'no-opening');
-      continue;
+    if (e.kind === 'incidentwijziging') {
+      if (!header) {
+        ignore(e, 'no-opening');
+        continue;
+      }
+      const previous = { title: header.title, location: header.location };
+      header.changes.push({ title: e.body.title ?? null, location: e.body.location ?? null, previous, reason: e.body.reason, ...writtenOf(e) });
+      header.title = e.body.title ?? header.title;
+      header.location = e.body.location ?? header.location;
+    } else if (e.kind === 'knelpuntstatus') {
+      const knelpunt = knelpunten.get(e.body.knelpunt);
+      if (!knelpunt) {
+        ignore(e, byId.has(e.body.knelpunt) ? 'not-a-knelpunt' : 'unknown-knelpunt', e.body.knelpunt);
+        continue;
+      }
+      knelpunt.statusHistory.push({ status: e.body.status, reason: e.body.reason, ...writtenOf(e) });
+      knelpunt.status = e.body.status;
+      knelpunt.statusReason = e.body.reason;
     }
-    const previous = { title: header.title, location: header.location };
-    header.changes.push({ title: e.body.title ?? null, location: e.body.location ?? null, previous, reason: e.body.reason, at: e.hlc, author: e.author, entryId: e.id });
-    header.title = e.body.title ?? header.title;
-    header.location = e.body.location ?? header.location;
   }
-  for (const e of ordered) {
-    if (e.kind !== 'actiestatus') continue;
-    const action = actions.get(e.body.action);
-    if (!action) {
-      ignore(e, byId.has(e.body.action) ? 'not-an-action' : 'unknown-action', e.body.action);
-      continue;
-    }
-    const change: StatusChange = { status: e.body.status, reason: e.body.reason ?? null, at: e.hlc, author: e.author, entryId: e.id };
-    action.statusHistory.push(change);
-    action.status = change.status;
-    action.statusReason = change.reason;
-  }
+  state.actions = deriveActions(ordered, textOf, (id) => byId.has(id), isCorrected, nowIso, ignore);
+  state.knelpunten = [...knelpunten.values()];
+  state.openActions = state.actions.filter((a) => isOpen(a.status)).map((a) => a.entryId);
+  state.openKnelpunten = state.knelpunten.filter((k) => k.status === 'open').map((k) => k.entryId);
+  state.status = state.statusHistory.at(-1)?.status ?? 'open';
   state.grip.level = state.grip.history.at(-1)?.level ?? null;
-  state.actions = [...actions.values()].map((a) => ({
-    ...a,
-    overdue: a.deadline !== null && a.deadline < nowIso && (a.status === 'open' || a.status === 'in_progress'),
-  }));
   state.ignored = ignored
     .sort((a, b) => compareEntries(a.entry, b.entry))
     .map(({ entry, reason, refersTo }) => ({ entryId: entry.id, kind: entry.kind, author: entry.author, at: entry.hlc, reason, refersTo }));

@@ -43,3 +43,16 @@ export function openingRule(incidentId: string): OpeningRule {
 export function mayOpen(entry: OpeningCandidate, sha256: Sha256): boolean {
   return openingRule(entry.incident) === 'legacy' || incidentIdFor(entry.author, entry.seq, sha256) === entry.incident;
 }
+
+/**
+ * The incident id that device-level entries (a device's `profiel`) carry. Every entry names an
+ * incident, and these belong to none: a reserved id keeps the envelope unchanged, so every version
+ * verifies, stores and relays them as it does any entry. It can never be a real incident's: a bound
+ * id ends in BOUND_INCIDENT_SUFFIX, and a random legacy id is all zeros once in 2^128. Nothing opens
+ * it; incident lists, states and writes leave it out, and the people directory reads it.
+ */
+export const DEVICE_INCIDENT = '0'.repeat(32);
+
+export function isDeviceIncident(incidentId: string): boolean {
+  return incidentId === DEVICE_INCIDENT;
+}

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /** Entry kinds, in the Dutch the crisis staff use (see docs/DATA-MODEL.md for each body). */
 export const ENTRY_KINDS = [
-  'incident', 'incidentwijziging', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'knelpunt', 'communicatie', 'grip', 'correctie',
+  'incident', 'incidentwijziging', 'incidentstatus', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'actiewijziging', 'actieintrekking',
+  'knelpunt', 'knelpuntstatus', 'communicatie', 'grip', 'correctie', 'profiel',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -34,6 +35,16 @@ export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 export const GRIP_LEVELS = [0, 1, 2, 3, 4, 5] as const;
 
+export const INCIDENT_STATUSES = ['open', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const KNELPUNT_STATUSES = ['open', 'resolved'] as const;
+export type KnelpuntStatus = (typeof KNELPUNT_STATUSES)[number];
+
+/** Disciplines as LCMS codes them: fire, medical (GHOR), police, population care, crisis communication, defence, multidisciplinary. */
+export const DISCIPLINES = ['BRW', 'GZ', 'POL', 'BZ', 'CCOM', 'DEF', 'MULTI'] as const;
+export type Discipline = (typeof DISCIPLINES)[number];
+
 export const MAX_TEXT = 20_000;
 export const MAX_LINE = 500;
 
@@ -55,34 +66,74 @@ const MIN_GRIP = Math.min(...GRIP_LEVELS);
 const MAX_GRIP = Math.max(...GRIP_LEVELS);
 const gripLevel = z.number().int('must be a whole number').min(MIN_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`).max(MAX_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`);
 
-const textBody = z.strictObject({ text });
+const authorKey = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (a device key)');
+/** Any LCMS-style code a newer version may add; this version writes only DISCIPLINES. */
+const disciplineCode = z.string().regex(/^[A-Z]{2,12}$/, 'must be a discipline code of 2 to 12 capital letters');
+const knownDiscipline = disciplineCode.refine((d) => (DISCIPLINES as readonly string[]).includes(d), `must be one of ${DISCIPLINES.join(', ')}`);
+
+/**
+ * Who wrote an entry in person and when it happened, beside the device that signed it and the HLC
+ * that orders it. Every kind may carry them, and an older version keeps them as fields it does not
+ * know, so they are body fields: a new envelope field would be refused (docs/DATA-MODEL.md).
+ */
+const whoWhen = { happenedAt: isoInstantSchema.optional(), operator: line.optional() };
+
+const PARTY_FIELDS = ['author', 'person', 'organisation', 'team', 'discipline', 'function'] as const;
+/**
+ * An action's owner or issuer as LCMS addresses one (organisation / team / discipline / function),
+ * or a person: a device of the people directory (`author`), and whoever is named at its keyboard.
+ */
+const partyShape = (discipline: z.ZodType<string>) => ({
+  author: authorKey.optional(), person: line.optional(), organisation: line.optional(), team: line.optional(), discipline: discipline.optional(), function: line.optional(),
+});
+const writtenParty = z
+  .strictObject(partyShape(knownDiscipline))
+  .refine((p) => PARTY_FIELDS.some((f) => p[f] !== undefined), { message: 'give a device, a person, an organisation, a team, a discipline or a function', path: ['person'] });
+// From another device nothing nested is refused for being new: a newer version's discipline code
+// or address field must not stop its author's chain at this device.
+const receivedParty = z.looseObject(partyShape(disciplineCode));
+export type Party = z.infer<typeof writtenParty>;
+
+const actieShape = (party: z.ZodType<Party>) => ({
+  text, owner: line, issuer: line.optional(), ownerParty: party.optional(), issuerParty: party.optional(), priority: z.enum(PRIORITIES), deadline: isoInstantSchema.optional(), ...whoWhen,
+});
+const actiewijzigingShape = (party: z.ZodType<Party>) => ({ action: entryIdSchema, owner: line.optional(), ownerParty: party.optional(), deadline: isoInstantSchema.optional(), reason: text, ...whoWhen });
+const profielShape = (discipline: z.ZodType<string>) => ({
+  name: line, function: line.optional(), organisation: line.optional(), team: line.optional(), discipline: discipline.optional(), ...whoWhen,
+});
+
+const textBody = z.strictObject({ text, ...whoWhen });
 
 export const bodySchemas = {
-  incident: z.strictObject({ title: line, location: line.optional(), start: isoInstantSchema, grip: gripLevel.optional() }),
+  incident: z.strictObject({ title: line, location: line.optional(), start: isoInstantSchema, grip: gripLevel.optional(), ...whoWhen }),
   incidentwijziging: z
-    .strictObject({ title: line.optional(), location: line.optional(), reason: text })
+    .strictObject({ title: line.optional(), location: line.optional(), reason: text, ...whoWhen })
     .refine((b) => b.title !== undefined || b.location !== undefined, { message: 'give a new title, a new location or both', path: ['title'] }),
-  melding: z.strictObject({ text, source: line.optional() }),
+  incidentstatus: z.strictObject({ status: z.enum(INCIDENT_STATUSES), reason: text, ...whoWhen }),
+  melding: z.strictObject({ text, source: line.optional(), ...whoWhen }),
   beeld: textBody,
   oordeel: textBody,
-  besluit: z.strictObject({ text, decidedBy: line.optional() }),
-  actie: z.strictObject({
-    text,
-    owner: line,
-    issuer: line.optional(),
-    priority: z.enum(PRIORITIES),
-    deadline: isoInstantSchema.optional(),
-  }),
+  besluit: z.strictObject({ text, decidedBy: line.optional(), ...whoWhen }),
+  actie: z
+    .strictObject(actieShape(writtenParty))
+    .refine((b) => b.issuerParty === undefined || b.issuer !== undefined, { message: 'an issuer\'s address needs the issuer\'s name as text too', path: ['issuer'] }),
   actiestatus: z
-    .strictObject({ action: entryIdSchema, status: z.enum(ACTION_STATUSES), reason: text.optional() })
+    .strictObject({ action: entryIdSchema, status: z.enum(ACTION_STATUSES), reason: text.optional(), ...whoWhen })
     .refine((b) => b.status !== 'not_done' || b.reason !== undefined, {
       message: 'a reason is required when an action is not done, so the issuer learns why',
       path: ['reason'],
     }),
+  actiewijziging: z
+    .strictObject(actiewijzigingShape(writtenParty))
+    .refine((b) => b.owner !== undefined || b.deadline !== undefined, { message: 'give a new owner, a new deadline or both', path: ['owner'] })
+    .refine((b) => b.ownerParty === undefined || b.owner !== undefined, { message: 'an owner\'s address needs the owner\'s name as text too', path: ['owner'] }),
+  actieintrekking: z.strictObject({ action: entryIdSchema, reason: text, ...whoWhen }),
   knelpunt: textBody,
-  communicatie: z.strictObject({ text, audience: line.optional() }),
-  grip: z.strictObject({ level: gripLevel, reason: text.optional() }),
-  correctie: z.strictObject({ target: entryIdSchema, text, reason: text.optional() }),
+  knelpuntstatus: z.strictObject({ knelpunt: entryIdSchema, status: z.enum(KNELPUNT_STATUSES), reason: text, ...whoWhen }),
+  communicatie: z.strictObject({ text, audience: line.optional(), ...whoWhen }),
+  grip: z.strictObject({ level: gripLevel, reason: text.optional(), ...whoWhen }),
+  correctie: z.strictObject({ target: entryIdSchema, text, reason: text.optional(), ...whoWhen }),
+  profiel: z.strictObject(profielShape(knownDiscipline)),
 } satisfies Record<EntryKind, z.ZodObject>;
 
 export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
@@ -90,27 +141,57 @@ export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
 /**
  * The same schemas for bodies received from other devices: every field this version knows is
  * checked as strictly, and fields it does not know (added by a newer version) are kept as they
- * are, since the signature covers them. What this device writes is still checked strictly.
+ * are, since the signature covers them. What this device writes is still checked strictly. The
+ * kinds added with people and the incident's life ask no "at least one of" of their optional
+ * fields, nor a known discipline, when received: a newer version may change something else, or
+ * know more codes.
  */
 export const receivedBodySchemas: { [K in EntryKind]: z.ZodType<EntryBody<K>> } = {
   incident: bodySchemas.incident.loose(),
   incidentwijziging: bodySchemas.incidentwijziging.loose(),
+  incidentstatus: bodySchemas.incidentstatus.loose(),
   melding: bodySchemas.melding.loose(),
   beeld: bodySchemas.beeld.loose(),
   oordeel: bodySchemas.oordeel.loose(),
   besluit: bodySchemas.besluit.loose(),
-  actie: bodySchemas.actie.loose(),
+  actie: z.looseObject(actieShape(receivedParty)),
   actiestatus: bodySchemas.actiestatus.loose(),
+  actiewijziging: z.looseObject(actiewijzigingShape(receivedParty)),
+  actieintrekking: bodySchemas.actieintrekking.loose(),
   knelpunt: bodySchemas.knelpunt.loose(),
+  knelpuntstatus: bodySchemas.knelpuntstatus.loose(),
   communicatie: bodySchemas.communicatie.loose(),
   grip: bodySchemas.grip.loose(),
   correctie: bodySchemas.correctie.loose(),
+  profiel: z.looseObject(profielShape(disciplineCode)),
 };
 
-/** The body's fields that the kind's schema does not have (a newer version's additions), sorted. */
+/** The body's fields that the kind's schema does not have (a newer version's additions), sorted; nested ones as `ownerParty.phone`. */
 export function unknownBodyFields(kind: EntryKind, body: object): string[] {
-  const known: Record<string, unknown> = bodySchemas[kind].shape;
-  return Object.keys(body).filter((key) => !Object.hasOwn(known, key)).sort();
+  return unknownFields(bodySchemas[kind].shape, body, '').sort();
+}
+
+function unknownFields(known: Record<string, z.ZodType>, value: object, prefix: string): string[] {
+  const out: string[] = [];
+  for (const [key, field] of Object.entries(value)) {
+    const schema = Object.hasOwn(known, key) ? known[key] : undefined;
+    if (schema === undefined) out.push(prefix + key);
+    else {
+      const inner = schema instanceof z.ZodOptional ? schema.unwrap() : schema;
+      if (inner instanceof z.ZodObject && typeof field === 'object' && field !== null) out.push(...unknownFields(inner.shape, field, `${prefix}${key}.`));
+    }
+  }
+  return out;
+}
+
+/** The entry a kind refers to, and the kind that entry must have, for the kinds that refer to one. */
+export function referenceOf(content: EntryContent): { id: string; field: string; kind: EntryKind | null } | null {
+  switch (content.kind) {
+    case 'actiestatus': case 'actiewijziging': case 'actieintrekking': return { id: content.body.action, field: 'action', kind: 'actie' };
+    case 'knelpuntstatus': return { id: content.body.knelpunt, field: 'knelpunt', kind: 'knelpunt' };
+    case 'correctie': return { id: content.body.target, field: 'target', kind: null };
+    default: return null;
+  }
 }
 /**
  * A kind with its body: what an entry says, without who said it when. Mapped over K and indexed by
@@ -137,19 +218,25 @@ export function foreignBodyText(body: unknown): string {
   return out.join('\n');
 }
 
-/** The text an entry contributes to full-text search and to printed logs. */
+/**
+ * The text an entry contributes to full-text search and to printed logs. The name of whoever was at
+ * the keyboard is in it, so a person's entries can be found by their name.
+ */
 export function entryText(entry: EntryContent): string {
-  const lines = (...fields: (string | undefined)[]) => fields.filter((f) => f !== undefined).join('\n');
+  const lines = (...fields: (string | undefined)[]) => [...fields, entry.body.operator].filter((f) => f !== undefined).join('\n');
   switch (entry.kind) {
     case 'incident': return lines(entry.body.title, entry.body.location);
     case 'incidentwijziging': return lines(entry.body.title, entry.body.location, entry.body.reason);
+    case 'incidentstatus': case 'actieintrekking': case 'knelpuntstatus': return lines(entry.body.reason);
     case 'melding': return lines(entry.body.text, entry.body.source);
     case 'beeld': case 'oordeel': case 'knelpunt': return lines(entry.body.text);
     case 'besluit': return lines(entry.body.text, entry.body.decidedBy);
     case 'actie': return lines(entry.body.text, entry.body.owner, entry.body.issuer);
     case 'actiestatus': return lines(entry.body.reason);
+    case 'actiewijziging': return lines(entry.body.owner, entry.body.reason);
     case 'communicatie': return lines(entry.body.text, entry.body.audience);
     case 'grip': return lines(`GRIP ${entry.body.level}`, entry.body.reason);
     case 'correctie': return lines(entry.body.text, entry.body.reason);
+    case 'profiel': return lines(entry.body.name, entry.body.function, entry.body.organisation, entry.body.team, entry.body.discipline);
   }
 }

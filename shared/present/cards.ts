@@ -1,4 +1,4 @@
-import type { ActionState, IgnoredEntry, IncidentState } from '../domain/derive.js';
+import type { ActionEvent, ActionState, IgnoredEntry, IncidentState } from '../domain/derive.js';
 import { isKnownEntry } from '../domain/entry.js';
 import { foreignBodyText } from '../domain/kinds.js';
 import { describeEntry, shortId, type PresentableEntry, type Presenter } from './entry-line.js';
@@ -11,14 +11,16 @@ const LABELS = {
     key: 'sleutel', newer: 'van een nieuwere versie', opened: 'geopend', grip: 'GRIP-geschiedenis', decisions: 'besluiten', openActions: 'open acties',
     changes: 'wijzigingen', notApplied: 'niet toegepast', forked: 'gevorkte auteurs', overdue: 'TE LAAT', none: 'geen', owner: 'houder', issuer: 'gever',
     waiting: '(de openingsmelding is nog niet binnen; de meldingen hieronder staan wel in het logboek)', legacy: '(een incident van vóór de regel dat de openingsmelding het incident vastlegt)',
-    aheadSkew: 'vooruit gestempeld', behindSkew: 'gestempeld vóór',
+    aheadSkew: 'vooruit gestempeld', behindSkew: 'gestempeld vóór', operator: 'aan het toetsenbord', closed: 'GESLOTEN', status: 'status',
+    openKnelpunten: 'open knelpunten', to: 'naar', deadline: 'deadline', withdrawn: 'ingetrokken',
   },
   en: {
     by: 'by', logged: 'logged', happened: 'happened', incident: 'incident', audience: 'for', text: 'text', corrections: 'corrections', history: 'status history',
     key: 'key', newer: 'from a newer version', opened: 'opened', grip: 'GRIP history', decisions: 'decisions', openActions: 'open actions',
     changes: 'changes', notApplied: 'not applied', forked: 'forked authors', overdue: 'OVERDUE', none: 'none', owner: 'owner', issuer: 'issuer',
     waiting: '(the opening entry has not arrived yet; the entries below are in the log all the same)', legacy: '(an incident from before opening entries were bound to their incident)',
-    aheadSkew: 'stamped ahead by', behindSkew: 'stamped before',
+    aheadSkew: 'stamped ahead by', behindSkew: 'stamped before', operator: 'at the keyboard', closed: 'CLOSED', status: 'status',
+    openKnelpunten: 'open knelpunten', to: 'to', deadline: 'deadline', withdrawn: 'withdrawn',
   },
 } as const satisfies Record<Lang, Record<string, string>>;
 
@@ -28,7 +30,7 @@ export function entryCard(entry: PresentableEntry, p: Presenter, extra: { incide
   const field = (name: string, value: string) => `  ${name.padEnd(10)} ${value}`;
   const lines = [
     `${KIND_LABELS[p.lang][entry.kind] ?? oneLine(entry.kind, 40)} ${shortId(entry.id)}  ${describeEntry(entry, p, 120)}`,
-    field(l.by, oneLine(p.person(entry.author), 120)),
+    field(l.by, oneLine(entry.writer, 120)),
     field(l.logged, p.time(entry.hlc.t)),
     ...happenedAt(entry, p),
     field(l.incident, `${extra.incidentTitle ? `${oneLine(extra.incidentTitle, 80)} ` : ''}(${entry.incident})`),
@@ -48,10 +50,8 @@ export function entryCard(entry: PresentableEntry, p: Presenter, extra: { incide
   }
   if (extra.action) {
     lines.push(`  ${l.history}:`);
-    for (const change of extra.action.statusHistory) {
-      lines.push(`    ${p.time(change.at.t)}  ${STATUS_WORDS[p.lang][change.status]}${change.reason ? `: ${oneLine(change.reason, 200)}` : ''}  (${oneLine(p.person(change.author), 40)})`);
-    }
-    if (extra.action.statusHistory.length === 0) lines.push(`    ${l.none}`);
+    for (const event of extra.action.history) lines.push(`    ${actionEventLine(event, p)}`);
+    if (extra.action.history.length === 0) lines.push(`    ${l.none}`);
   }
   return lines.join('\n');
 }
@@ -68,26 +68,49 @@ export function incidentCard(s: IncidentState, p: Presenter): string {
         ...h.changes.map((c) => `    ${p.time(c.at.t)}  ${oneLine(p.person(c.author), 40)}: ${[c.title !== null ? `‘${oneLine(c.previous.title, 60)}’ → ‘${oneLine(c.title, 60)}’` : null, c.location !== null ? `‘${oneLine(c.previous.location ?? '-', 60)}’ → ‘${oneLine(c.location, 60)}’` : null].filter(Boolean).join(', ')} (${oneLine(c.reason, 120)})`),
       ]
     : [`${s.incidentId}  ${l.waiting}`];
+  if (s.status === 'closed') {
+    const last = s.statusHistory.at(-1);
+    lines.push(`  ${l.closed}${last ? ` ${p.time(Date.parse(last.when))}: ${oneLine(last.reason, 120)} (${oneLine(p.person(last.author), 40)})` : ''}`);
+  }
   lines.push(`  GRIP ${s.grip.level ?? '-'}`);
   if (s.grip.history.length) {
     lines.push(`  ${l.grip}:`);
     let before: number | null = null;
     for (const g of s.grip.history) {
-      lines.push(`    ${p.time(g.at.t)}  ${before === null ? '' : `${before} → `}${g.level}${g.reason ? `: ${oneLine(g.reason, 120)}` : ''}  (${oneLine(p.person(g.author), 40)})`);
+      lines.push(`    ${p.time(Date.parse(g.when))}  ${before === null ? '' : `${before} → `}${g.level}${g.reason ? `: ${oneLine(g.reason, 120)}` : ''}  (${oneLine(p.person(g.author), 40)})`);
       before = g.level;
     }
   }
-  const open = s.actions.filter((a) => a.status === 'open' || a.status === 'in_progress');
+  const open = s.openActions.map((id) => s.actions.find((a) => a.entryId === id)!).filter(Boolean);
   lines.push(`  ${l.openActions}: ${open.length || l.none}`);
   for (const a of open) lines.push(`    ${actionLine(a, p)}`);
+  const knelpunten = s.openKnelpunten.map((id) => s.knelpunten.find((k) => k.entryId === id)!).filter(Boolean);
+  lines.push(`  ${l.openKnelpunten}: ${knelpunten.length || l.none}`);
+  for (const k of knelpunten) lines.push(`    ${shortId(k.entryId)}  ${p.time(Date.parse(k.when))}  ${oneLine(k.text, 120)}  (${oneLine(p.person(k.author), 40)})`);
   lines.push(`  ${l.decisions}: ${s.decisions.length || l.none}`);
-  for (const d of s.decisions) lines.push(`    ${p.time(d.at.t)}  ${oneLine(d.text, 120)}${d.decidedBy ? ` (${oneLine(d.decidedBy, 40)})` : ''}`);
+  for (const d of s.decisions) lines.push(`    ${p.time(Date.parse(d.when))}  ${oneLine(d.text, 120)}${d.decidedBy ? ` (${oneLine(d.decidedBy, 40)})` : ''}`);
   if (s.ignored.length) {
     lines.push(`  ${l.notApplied}: ${s.ignored.length}`);
     for (const i of s.ignored) lines.push(`    ${shortId(i.entryId)}  ${KIND_LABELS[p.lang][i.kind] ?? i.kind}: ${ignoredWhy(i, p.lang)}`);
   }
   if (s.forkedAuthors.length) lines.push(`  ${l.forked}: ${s.forkedAuthors.map((a) => oneLine(p.person(a), 40)).join(', ')}`);
   return lines.join('\n');
+}
+
+/** One event in an action's history: a status reported, a new owner or deadline, a withdrawal; with when and who. */
+export function actionEventLine(event: ActionEvent, p: Presenter): string {
+  const l = LABELS[p.lang];
+  const who = oneLine(p.person(event.author), 40) + (event.operator ? ` (${oneLine(event.operator, 30)})` : '');
+  let what: string;
+  if (event.type === 'status') what = `${STATUS_WORDS[p.lang][event.status]}${event.reason ? `: ${oneLine(event.reason, 200)}` : ''}`;
+  else if (event.type === 'withdrawn') what = `${l.withdrawn}: ${oneLine(event.reason, 200)}`;
+  else {
+    what = [
+      event.owner !== null ? `${l.to} ${oneLine(event.owner, 60)}` : null,
+      event.deadline !== null ? `${l.deadline} ${p.time(Date.parse(event.deadline))}` : null,
+    ].filter((x) => x !== null).join(', ') + `: ${oneLine(event.reason, 200)}`;
+  }
+  return `${p.time(Date.parse(event.when))}  ${what}  (${who})`;
 }
 
 /** One action on a line: status, what, for whom, priority, deadline (overdue marked). */
@@ -123,5 +146,8 @@ function ignoredWhy(i: IgnoredEntry, lang: Lang): string {
     case 'unknown-action': return nl ? `een status voor actie${ref}, die dit incident (nog) niet heeft` : `a status for action${ref}, which this incident does not hold (yet)`;
     case 'not-an-action': return nl ? `een status voor${ref}, dat geen actie is` : `a status for${ref}, which is not an action`;
     case 'unknown-target': return nl ? `een correctie van${ref}, dat dit incident (nog) niet heeft` : `a correction of${ref}, which this incident does not hold (yet)`;
+    case 'unknown-knelpunt': return nl ? `een status voor knelpunt${ref}, dat dit incident (nog) niet heeft` : `a status for knelpunt${ref}, which this incident does not hold (yet)`;
+    case 'not-a-knelpunt': return nl ? `een status voor${ref}, dat geen knelpunt is` : `a status for${ref}, which is not a knelpunt`;
+    case 'device-entry': return nl ? 'een apparaatprofiel, dat niet bij een incident hoort' : 'a device profile, which belongs to no incident';
   }
 }

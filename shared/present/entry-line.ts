@@ -3,6 +3,7 @@ import type { EntryContext, LogEntryView } from '../contract/log.js';
 export type { EntryContext };
 import { isKnownEntry } from '../domain/entry.js';
 import { foreignBodyText } from '../domain/kinds.js';
+import { personLabel } from '../domain/people.js';
 import { oneLine } from './safe-text.js';
 import { CLASSIFICATION_WORDS, KIND_LABELS, PHRASES, PRIORITY_WORDS, STATUS_WORDS, type Lang } from './words.js';
 
@@ -70,7 +71,32 @@ export function describeEntry(entry: PresentableEntry, p: Presenter, max = 160):
     case 'correctie':
       text = `${w.correctionOf(shortId(entry.body.target))}: ${line(entry.body.text)}`;
       break;
+    case 'incidentstatus':
+      text = entry.body.status === 'closed' ? w.closed(line(entry.body.reason)) : w.reopened(line(entry.body.reason));
+      break;
+    case 'actiewijziging': {
+      const name = entry.context?.refersTo ? oneLine(entry.context.refersTo.text, 60) : w.unknownAction(shortId(entry.body.action));
+      const parts = [
+        entry.body.owner !== undefined ? w.reassigned(name, line(entry.body.owner)) : null,
+        entry.body.deadline !== undefined ? w.newDeadline(name, p.time(Date.parse(entry.body.deadline))) : null,
+      ].filter((x) => x !== null);
+      text = `${parts.join('; ')}: ${line(entry.body.reason)}`;
+      break;
+    }
+    case 'actieintrekking':
+      text = w.withdrawn(entry.context?.refersTo ? oneLine(entry.context.refersTo.text, 60) : w.unknownAction(shortId(entry.body.action)), line(entry.body.reason));
+      break;
+    case 'knelpuntstatus': {
+      const name = entry.context?.refersTo ? oneLine(entry.context.refersTo.text, 60) : w.unknownKnelpunt(shortId(entry.body.knelpunt));
+      text = entry.body.status === 'resolved' ? w.knelpuntResolved(name, line(entry.body.reason)) : w.knelpuntReopened(name, line(entry.body.reason));
+      break;
+    }
+    case 'profiel':
+      text = w.profile(line(personLabel({ name: entry.body.name, function: entry.body.function ?? null, organisation: entry.body.organisation ?? null, team: entry.body.team ?? null, discipline: entry.body.discipline ?? null }, entry.author)));
+      break;
   }
+  const happened = entry.body.happenedAt;
+  if (happened !== undefined && Math.abs(Date.parse(happened) - entry.hlc.t) >= 60_000) text = `${text} (${w.happened(p.time(Date.parse(happened)))})`;
   const marks = [
     current !== undefined ? w.corrected(shortId(entry.id)) : null,
     entry.newer ? w.newerFields(entry.newer.unknownFields.map((f) => oneLine(f, 40)).join(', ')) : null,
@@ -84,7 +110,7 @@ export function describeEntry(entry: PresentableEntry, p: Presenter, max = 160):
  */
 export function entryRow(entry: PresentableEntry, p: Presenter, options: { max?: number } = {}): string {
   const w = PHRASES[p.lang];
-  const who = oneLine(p.person(entry.author), 28).padEnd(28);
+  const who = oneLine(entry.writer, 28).padEnd(28);
   const kind = (KIND_LABELS[p.lang][entry.kind] ?? oneLine(entry.kind, 12)).padEnd(12);
   const audience = entry.classification === 'intern' ? '' : `[${CLASSIFICATION_WORDS[p.lang][entry.classification]}] `;
   const skew = [

@@ -1,4 +1,5 @@
-import type { ActionStatus, Classification, Priority } from '../domain/kinds.js';
+import type { ActionViewStatus } from '../domain/derive-actions.js';
+import type { Classification, Priority } from '../domain/kinds.js';
 
 /**
  * The words a person reads, in Dutch and English. Kind names stay Dutch in both (they are the
@@ -8,18 +9,20 @@ export type Lang = 'nl' | 'en';
 
 export const KIND_LABELS: Record<Lang, Record<string, string>> = {
   nl: {
-    incident: 'incident', incidentwijziging: 'wijziging', melding: 'melding', beeld: 'beeld', oordeel: 'oordeel', besluit: 'besluit', actie: 'actie',
-    actiestatus: 'actiestatus', knelpunt: 'knelpunt', communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie',
+    incident: 'incident', incidentwijziging: 'wijziging', incidentstatus: 'incident', melding: 'melding', beeld: 'beeld', oordeel: 'oordeel', besluit: 'besluit',
+    actie: 'actie', actiestatus: 'actiestatus', actiewijziging: 'actie', actieintrekking: 'actie', knelpunt: 'knelpunt', knelpuntstatus: 'knelpunt',
+    communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie', profiel: 'profiel',
   },
   en: {
-    incident: 'incident', incidentwijziging: 'change', melding: 'melding', beeld: 'beeld', oordeel: 'oordeel', besluit: 'besluit', actie: 'actie',
-    actiestatus: 'status', knelpunt: 'knelpunt', communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie',
+    incident: 'incident', incidentwijziging: 'change', incidentstatus: 'incident', melding: 'melding', beeld: 'beeld', oordeel: 'oordeel', besluit: 'besluit',
+    actie: 'actie', actiestatus: 'status', actiewijziging: 'actie', actieintrekking: 'actie', knelpunt: 'knelpunt', knelpuntstatus: 'knelpunt',
+    communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie', profiel: 'profile',
   },
 };
 
-export const STATUS_WORDS: Record<Lang, Record<ActionStatus, string>> = {
-  nl: { open: 'open', in_progress: 'bezig', done: 'gedaan', not_done: 'niet gedaan' },
-  en: { open: 'open', in_progress: 'in progress', done: 'done', not_done: 'not done' },
+export const STATUS_WORDS: Record<Lang, Record<ActionViewStatus, string>> = {
+  nl: { open: 'open', in_progress: 'bezig', done: 'gedaan', not_done: 'niet gedaan', withdrawn: 'ingetrokken' },
+  en: { open: 'open', in_progress: 'in progress', done: 'done', not_done: 'not done', withdrawn: 'withdrawn' },
 };
 
 export const PRIORITY_WORDS: Record<Lang, Record<Priority, string>> = {
@@ -54,6 +57,15 @@ export const PHRASES = {
     behindSkew: (d: string, id: string) => `[klokafwijking: ${d} vóór ${id} gestempeld, waar het op volgt]`,
     happened: (when: string) => `gebeurd ${when}`,
     by: (who: string) => `door ${who}`,
+    closed: (reason: string) => `Incident gesloten: ${reason}`,
+    reopened: (reason: string) => `Incident heropend: ${reason}`,
+    reassigned: (text: string, owner: string) => `Actie ‘${text}’ → naar ${owner}`,
+    newDeadline: (text: string, when: string) => `Actie ‘${text}’ → deadline ${when}`,
+    withdrawn: (text: string, reason: string) => `Actie ‘${text}’ ingetrokken: ${reason}`,
+    knelpuntResolved: (text: string, reason: string) => `Knelpunt ‘${text}’ opgelost: ${reason}`,
+    knelpuntReopened: (text: string, reason: string) => `Knelpunt ‘${text}’ weer open: ${reason}`,
+    unknownKnelpunt: (id: string) => `knelpunt ${id}`,
+    profile: (label: string) => `Profiel: ${label}`,
   },
   en: {
     opened: (title: string) => `Incident opened: ${title}`,
@@ -75,5 +87,14 @@ export const PHRASES = {
     behindSkew: (d: string, id: string) => `[clock skew: stamped ${d} before ${id}, which it follows]`,
     happened: (when: string) => `happened ${when}`,
     by: (who: string) => `by ${who}`,
+    closed: (reason: string) => `Incident closed: ${reason}`,
+    reopened: (reason: string) => `Incident reopened: ${reason}`,
+    reassigned: (text: string, owner: string) => `Action ‘${text}’ → to ${owner}`,
+    newDeadline: (text: string, when: string) => `Action ‘${text}’ → deadline ${when}`,
+    withdrawn: (text: string, reason: string) => `Action ‘${text}’ withdrawn: ${reason}`,
+    knelpuntResolved: (text: string, reason: string) => `Knelpunt ‘${text}’ resolved: ${reason}`,
+    knelpuntReopened: (text: string, reason: string) => `Knelpunt ‘${text}’ open again: ${reason}`,
+    unknownKnelpunt: (id: string) => `knelpunt ${id}`,
+    profile: (label: string) => `Profile: ${label}`,
   },
 } as const satisfies Record<Lang, Record<string, (...args: string[]) => string>>;

@@ -45,7 +45,7 @@ describe('invoke: the one door every transport uses', () => {
 
   it('passes a handler\'s BakenError on as data, and turns anything else into internal without a stack', async () => {
     const b = backend();
-    expect(await b.invoke('incident.state', { incident: '0'.repeat(32) })).toEqual({ ok: false, error: { code: 'not-found', message: `no incident ${'0'.repeat(32)} in this log` } });
+    expect(await b.invoke('incident.state', { incident: 'f'.repeat(32) })).toEqual({ ok: false, error: { code: 'not-found', message: `no incident ${'f'.repeat(32)} in this log`, field: 'incident' } });
     const failures: string[] = [];
     const broken = new Proxy({} as ApiHandlers, { get: () => () => { throw new TypeError('x is undefined'); } });
     const invoke = createInvoke(broken, (method) => failures.push(method));

@@ -43,7 +43,8 @@ describe('baken CLI', () => {
   it('runs the documented workflow with --json outputs', async () => {
     const { incident, cli } = await initialised();
     const added = (await cli('log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'Verbinding meldkamer weg', '--class', 'partner', '--json')).json();
-    expect(added).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2 });
+    // --json prints what the API returned.
+    expect(added).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2, incident, classification: 'partner' });
 
     const list = (await cli('log', 'list', '--incident', incident, '--json')).json();
     expect(list.map((e: { kind: string }) => e.kind)).toEqual(['melding', 'incident']);
@@ -72,7 +73,7 @@ describe('baken CLI', () => {
     const { incident, cli } = await initialised();
     const changed = await cli('incident', 'update', incident, '--title', 'Uitval NAFIN en C2000', '--location', 'Eindhoven', '--reason', 'Ook C2000 getroffen', '--json');
     expect(changed.code).toBe(0);
-    expect(changed.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2 });
+    expect(changed.json()).toEqual({ id: expect.stringMatching(/^[0-9a-f]{64}$/), seq: 2, incident, classification: 'intern' });
     expect((await cli('incident', 'update', incident, '--reason', 'niets')).stderr).toMatch(/give --title, --location or both/);
     expect((await cli('incident', 'update', incident, '--title', 'x')).code).toBe(2);
     const list = await cli('incident', 'list');
@@ -102,7 +103,7 @@ describe('baken CLI', () => {
       [['log', 'add', '--incident', incident, '--kind', 'roddel', '--text', 'x'], /--kind must be one of/],
       [['log', 'list', '--kind', 'Roddel!'], /kind: must be a kind name/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', '   '], /body\.text: must not be empty/],
-      [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be 32 lowercase hex/],
+      [['log', 'add', '--incident', 'not-an-id', '--kind', 'melding', '--text', 'x'], /incident: must be an incident id: its 32 hex characters, or a unique start of 6 or more/],
       [['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--wat'], /unknown option '--wat'/],
       [['grip', 'set', '--incident', incident, '--level', '6'], /--level must be a whole number from 0 to 5/],
       [['action', 'add', '--incident', incident, '--text', 'x', '--owner', 'POL', '--deadline', 'morgen'], /--deadline: "morgen" is not a time: give a time like 14:05/],
@@ -191,7 +192,9 @@ describe('baken CLI and what a newer version wrote', () => {
     expect(lines[0]).toContain('GRIP 2 [from a newer version: also bron]');
     expect(list.stdout).not.toContain('\u001b');
     const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
-    expect(json).toEqual([{ ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] }, context: { corrections: [], refersTo: null, gripBefore: null } }]);
+    expect(json).toEqual([{
+      ...sitrap, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] }, happenedAt: null, operator: null, writer: `device ${sitrap!.author.slice(0, 8)}`, context: { corrections: [], refersTo: null, gripBefore: null },
+    }]);
   });
 });
 

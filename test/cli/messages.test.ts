@@ -48,7 +48,7 @@ describe('baken CLI messages in plain words', () => {
     const add = ['log', 'add', '--incident', incident, '--kind', 'melding'];
     const cases: [string[], string][] = [
       [[...add, '--txet', 'x'], "baken: unknown option '--txet'; did you mean --text? (see: baken log add --help)"],
-      [[...add, '--text', 'x', '--wat'], "baken: unknown option '--wat' (see: baken log add --help)"],
+      [[...add, '--text', 'x', '--wat'], "baken: unknown option '--wat'; did you mean --at? (see: baken log add --help)"],
       [['log', 'list', '--incidnet', incident], "baken: unknown option '--incidnet'; did you mean --incident? (see: baken log list --help)"],
       [[...add, '--text'], 'baken: --text needs a value (TEXT); to give one that starts with --, write --text=VALUE (see: baken log add --help)'],
       [[...add, '--text', '--json'], 'baken: --text needs a value (TEXT); to give one that starts with --, write --text=VALUE (see: baken log add --help)'],

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deriveIncidentState, forkedAuthors } from '../../shared/domain/derive.js';
-import { parseBody, signEntry, type EntrySigner, type SignedEntry, type SignedEntryOf } from '../../shared/domain/entry.js';
+import { parseBody, type SignedEntry } from '../../shared/domain/entry.js';
 import type { Hlc } from '../../shared/domain/hlc.js';
 import { incidentIdFor, openingRule } from '../../shared/domain/incident.js';
-import type { Classification, EntryKind } from '../../shared/domain/kinds.js';
+import type { EntryKind } from '../../shared/domain/kinds.js';
+import { Device as WritingDevice } from '../support/devices.js';
 import { makeSigner, nodeCrypto } from '../support/entries.js';
 
 const INCIDENT = 'aaaabbbbccccddddeeeeffff00001111';
@@ -16,46 +17,16 @@ const BEFORE_NOW = new Date(T0 + 1_800_000).toISOString();
 const AFTER_NOW = new Date(T0 + 7_200_000).toISOString();
 const SIGNERS = [makeSigner(), makeSigner(), makeSigner(), makeSigner()] as const;
 
-/** One device writing entries: keeps its seq and prev, signs every entry; bodies are validated like the app does. */
-class Device {
-  seq = 0;
-  prev: string | null = null;
-  constructor(readonly signer: EntrySigner) {}
-
-  get author() {
-    return this.signer.publicKeyHex;
-  }
-
-  write<K extends EntryKind>(kind: K, body: Record<string, unknown>, hlc: Hlc, options: { incident?: string; classification?: Classification } = {}): SignedEntryOf<K> {
-    const parsed = parseBody(kind, body);
-    if (!parsed.ok) throw new Error(`test wrote an invalid ${kind} body: ${parsed.problems.join('; ')}`);
-    const entry = signEntry<K>(
-      {
-        v: 1, author: this.author, seq: this.seq + 1, prev: this.prev, hlc, incident: options.incident ?? INCIDENT, kind, body: parsed.body,
-        classification: options.classification ?? 'intern',
-      },
-      this.signer,
-      nodeCrypto,
-    );
-    this.seq = entry.seq;
-    this.prev = entry.id;
-    return entry;
-  }
-
-  /** Opens a new incident as this version does: its id is derived from this entry's author and seq. */
-  open(body: Record<string, unknown>, hlc: Hlc): SignedEntryOf<'incident'> {
-    return this.write('incident', body, hlc, { incident: incidentIdFor(this.author, this.seq + 1, nodeCrypto.sha256) });
-  }
-
-  /** A second, different entry at the seq of the device's latest entry (as after restoring an old backup). */
-  fork<K extends EntryKind>(latest: SignedEntryOf<K>, body: Record<string, unknown>, hlc: Hlc): SignedEntryOf<K> {
-    const parsed = parseBody(latest.kind, body);
-    if (!parsed.ok) throw new Error(`test forked with an invalid ${latest.kind} body: ${parsed.problems.join('; ')}`);
-    return signEntry<K>({ ...latest, hlc, body: parsed.body }, this.signer, nodeCrypto);
+/** A device writing into INCIDENT unless told otherwise. */
+class Device extends WritingDevice {
+  constructor(signer: (typeof SIGNERS)[number]) {
+    super(signer, INCIDENT);
   }
 }
 
 const at = (ms: number, c = 0): Hlc => ({ t: T0 + ms, c });
+/** Who wrote an entry and when, as derived state keeps it: no operator and no happened-at unless written. */
+const by = (e: SignedEntry) => ({ entryId: e.id, author: e.author, at: e.hlc, operator: null, happenedAt: null, when: new Date(e.hlc.t).toISOString() });
 const derive = (entries: SignedEntry[], now = NOW_ISO) => deriveIncidentState(INCIDENT, entries, now, nodeCrypto);
 
 describe('deriveIncidentState: incident and GRIP', () => {
@@ -78,14 +49,14 @@ describe('deriveIncidentState: incident and GRIP', () => {
     const g0 = b.write('grip', { level: 0, reason: 'afgeschaald' }, at(30));
     const state = derive([g0, g3, open, g2]);
     expect(state.incident).toEqual({
-      title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), entryId: open.id, rule: 'legacy', changes: [],
+      title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), operator: null, entryId: open.id, rule: 'legacy', changes: [],
     });
     expect(state.grip.level).toBe(0);
     expect(state.grip.history).toEqual([
-      { level: 1, reason: null, at: at(0), author: a.author, entryId: open.id },
-      { level: 2, reason: 'meerdere wijken', at: at(10), author: b.author, entryId: g2.id },
-      { level: 3, reason: null, at: at(20), author: a.author, entryId: g3.id },
-      { level: 0, reason: 'afgeschaald', at: at(30), author: b.author, entryId: g0.id },
+      { level: 1, reason: null, ...by(open) },
+      { level: 2, reason: 'meerdere wijken', ...by(g2) },
+      { level: 3, reason: null, ...by(g3) },
+      { level: 0, reason: 'afgeschaald', ...by(g0) },
     ]);
     // GRIP 0 is a level, not "no level"
     expect(derive([open, g0]).grip.level).toBe(0);
@@ -150,7 +121,7 @@ describe('deriveIncidentState: which entry opens an incident, and changes of its
     const hijack = mallory.write('incident', { title: 'Gekaapt', location: 'Elders', start: new Date(T0 - 86_400_000).toISOString(), grip: 5 }, at(-86_400_000), { incident });
     const state = stateOf(incident, [hijack, g2, open]);
     expect(state.incident).toEqual({
-      title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, openedBy: a.author, openedAt: at(100), entryId: open.id, rule: 'bound', changes: [],
+      title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, openedBy: a.author, openedAt: at(100), operator: null, entryId: open.id, rule: 'bound', changes: [],
     });
     expect(state.grip.history.map((g) => g.level)).toEqual([1, 2]);
     expect(state.ignored).toEqual([{ entryId: hijack.id, kind: 'incident', author: mallory.author, at: at(-86_400_000), reason: 'not-opening', refersTo: open.id }]);
@@ -191,9 +162,9 @@ describe('deriveIncidentState: which entry opens an incident, and changes of its
     const state = stateOf(incident, [c3, fix, c2, open, c1]);
     expect(state.incident).toMatchObject({ title: 'Landelijke storing', location: 'Nederland', entryId: open.id });
     expect(state.incident?.changes).toEqual([
-      { title: 'Uitval NAFIN en C2000', location: null, previous: { title: 'Storing NAFIN', location: 'Eindhoven' }, reason: 'Ook C2000 getroffen', at: at(50), author: b.author, entryId: c1.id },
-      { title: null, location: 'Eindhoven en Volkel', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven' }, reason: 'Vliegbasis meldt uitval', at: at(200), author: a.author, entryId: c2.id },
-      { title: 'Landelijke storing', location: 'Nederland', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven en Volkel' }, reason: 'Opgeschaald', at: at(300), author: b.author, entryId: c3.id },
+      { title: 'Uitval NAFIN en C2000', location: null, previous: { title: 'Storing NAFIN', location: 'Eindhoven' }, reason: 'Ook C2000 getroffen', ...by(c1) },
+      { title: null, location: 'Eindhoven en Volkel', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven' }, reason: 'Vliegbasis meldt uitval', ...by(c2) },
+      { title: 'Landelijke storing', location: 'Nederland', previous: { title: 'Uitval NAFIN en C2000', location: 'Eindhoven en Volkel' }, reason: 'Opgeschaald', ...by(c3) },
     ]);
     expect(state.ignored).toEqual([]);
     // A change waits for the opening entry, listed, and applies once it arrives.
@@ -211,8 +182,8 @@ describe('deriveIncidentState: decisions and actions', () => {
     const d2 = b.write('besluit', { text: 'Noodverordening' }, at(5));
     const state = derive([d1, d2]);
     expect(state.decisions).toEqual([
-      { entryId: d2.id, text: 'Noodverordening', decidedBy: null, at: at(5), author: b.author, corrected: false },
-      { entryId: d1.id, text: 'Evacueren', decidedBy: 'burgemeester', at: at(10), author: a.author, corrected: false },
+      { text: 'Noodverordening', decidedBy: null, corrected: false, ...by(d2) },
+      { text: 'Evacueren', decidedBy: 'burgemeester', corrected: false, ...by(d1) },
     ]);
   });
 
@@ -226,16 +197,16 @@ describe('deriveIncidentState: decisions and actions', () => {
     const state = derive([s2, plain, s1, act]);
     expect(state.actions).toHaveLength(2);
     const [first, second] = state.actions;
+    const statusHistory = [
+      { status: 'in_progress', reason: null, ...by(s1) },
+      { status: 'not_done', reason: 'geen aggregaat beschikbaar', ...by(s2) },
+    ];
     expect(first).toEqual({
-      entryId: act.id, text: 'Aggregaat plaatsen', owner: 'Brandweer', issuer: 'ROT', priority: 'URGENT', deadline: AFTER_NOW,
-      status: 'not_done', statusReason: 'geen aggregaat beschikbaar',
-      statusHistory: [
-        { status: 'in_progress', reason: null, at: at(20), author: b.author, entryId: s1.id },
-        { status: 'not_done', reason: 'geen aggregaat beschikbaar', at: at(30), author: b.author, entryId: s2.id },
-      ],
-      overdue: false, at: at(10), author: a.author, corrected: false,
+      text: 'Aggregaat plaatsen', owner: 'Brandweer', ownerParty: null, issuer: 'ROT', issuerParty: null, issuedByWriter: false, priority: 'URGENT', deadline: AFTER_NOW,
+      status: 'not_done', statusReason: 'geen aggregaat beschikbaar', statusHistory, history: statusHistory.map((s) => ({ type: 'status', ...s })),
+      overdue: false, corrected: false, ...by(act),
     });
-    expect(second).toMatchObject({ entryId: plain.id, owner: 'Communicatie', issuer: a.author.slice(0, 12), priority: 'LOW', deadline: null, status: 'open', statusReason: null, statusHistory: [], overdue: false });
+    expect(second).toMatchObject({ entryId: plain.id, owner: 'Communicatie', issuer: a.author.slice(0, 12), issuedByWriter: true, priority: 'LOW', deadline: null, status: 'open', statusReason: null, statusHistory: [], overdue: false });
   });
 
   it('clears the status reason when a later status gives none', () => {
@@ -312,7 +283,7 @@ describe('deriveIncidentState: corrections', () => {
     const titleFix = b.write('correctie', { target: open.id, text: 'Stroomstoring Utrecht-Oost' }, at(40));
     const state = derive([titleFix, c2, besluit, c1, open]);
     expect(state.corrections).toEqual({ [besluit.id]: [c1.id, c2.id], [open.id]: [titleFix.id] });
-    expect(state.decisions).toEqual([{ entryId: besluit.id, text: 'Evacueer wijk C', decidedBy: null, at: at(10), author: a.author, corrected: true }]);
+    expect(state.decisions).toEqual([{ text: 'Evacueer wijk C', decidedBy: null, corrected: true, ...by(besluit) }]);
     expect(state.incident?.title).toBe('Stroomstoring Utrecht-Oost');
   });
 
@@ -364,26 +335,47 @@ describe('forkedAuthors', () => {
   });
 });
 
+/** Who was at the keyboard and when it happened, on any entry: nothing (0), a name (1), or both (2). */
+type Who = 0 | 1 | 2;
+type Common = { device: number; dt: number; c: number; who: Who };
+
 /** One step of a random history: which device writes what, and when. */
-type Op =
-  | { kind: 'grip'; device: number; dt: number; c: number; level: number; reason: boolean }
-  | { kind: 'actie'; device: number; dt: number; c: number; priority: 'LOW' | 'AVERAGE' | 'HIGH' | 'URGENT'; deadline: 0 | 1 | 2; issuer: boolean }
-  | { kind: 'actiestatus'; device: number; dt: number; c: number; pick: number; status: 'open' | 'in_progress' | 'done' | 'not_done' }
-  | { kind: 'besluit'; device: number; dt: number; c: number }
-  | { kind: 'melding'; device: number; dt: number; c: number }
-  | { kind: 'correctie'; device: number; dt: number; c: number; pick: number }
-  | { kind: 'fork'; device: number; dt: number; c: number }
-  | { kind: 'elsewhere'; device: number; dt: number; c: number }
-  | { kind: 'wijziging'; device: number; dt: number; c: number; title: boolean; location: boolean }
+type Op = Common & (
+  | { kind: 'grip'; level: number; reason: boolean }
+  | { kind: 'actie'; priority: 'LOW' | 'AVERAGE' | 'HIGH' | 'URGENT'; deadline: 0 | 1 | 2; issuer: boolean }
+  | { kind: 'actiestatus'; pick: number; status: 'open' | 'in_progress' | 'done' | 'not_done' }
+  /** A reassignment, a new deadline or both, of an action (or of an entry that is none, or of one not held). */
+  | { kind: 'actiewijziging'; pick: number; owner: boolean; deadline: 0 | 1 | 2 }
+  | { kind: 'actieintrekking'; pick: number }
+  | { kind: 'knelpunt' }
+  | { kind: 'knelpuntstatus'; pick: number; resolved: boolean }
+  | { kind: 'incidentstatus'; closed: boolean }
+  /** A device's profile written into the incident instead of under the device incident. */
+  | { kind: 'profiel' }
+  | { kind: 'besluit' }
+  | { kind: 'melding' }
+  | { kind: 'correctie'; pick: number }
+  | { kind: 'fork' }
+  | { kind: 'elsewhere' }
+  | { kind: 'wijziging'; title: boolean; location: boolean }
   /** Another `incident` entry for the same incident, back-dated or not, with a GRIP level of its own. */
-  | { kind: 'hijack'; device: number; dt: number; c: number; back: boolean };
+  | { kind: 'hijack'; back: boolean }
+);
 
 const opArb = (devices: number): fc.Arbitrary<Op> => {
-  const common = { device: fc.integer({ min: 0, max: devices - 1 }), dt: fc.integer({ min: 0, max: 40 }), c: fc.integer({ min: 0, max: 2 }) };
+  const common = {
+    device: fc.integer({ min: 0, max: devices - 1 }), dt: fc.integer({ min: 0, max: 40 }), c: fc.integer({ min: 0, max: 2 }), who: fc.constantFrom<Who>(0, 1, 2),
+  };
   return fc.oneof(
     fc.record({ kind: fc.constant('grip' as const), ...common, level: fc.integer({ min: 0, max: 5 }), reason: fc.boolean() }),
     fc.record({ kind: fc.constant('actie' as const), ...common, priority: fc.constantFrom('LOW', 'AVERAGE', 'HIGH', 'URGENT'), deadline: fc.constantFrom(0, 1, 2), issuer: fc.boolean() }),
     fc.record({ kind: fc.constant('actiestatus' as const), ...common, pick: fc.nat(), status: fc.constantFrom('open', 'in_progress', 'done', 'not_done') }),
+    fc.record({ kind: fc.constant('actiewijziging' as const), ...common, pick: fc.nat(), owner: fc.boolean(), deadline: fc.constantFrom(0, 1, 2) }),
+    fc.record({ kind: fc.constant('actieintrekking' as const), ...common, pick: fc.nat() }),
+    fc.record({ kind: fc.constant('knelpunt' as const), ...common }),
+    fc.record({ kind: fc.constant('knelpuntstatus' as const), ...common, pick: fc.nat(), resolved: fc.boolean() }),
+    fc.record({ kind: fc.constant('incidentstatus' as const), ...common, closed: fc.boolean() }),
+    fc.record({ kind: fc.constant('profiel' as const), ...common }),
     fc.record({ kind: fc.constant('besluit' as const), ...common }),
     fc.record({ kind: fc.constant('melding' as const), ...common }),
     fc.record({ kind: fc.constant('correctie' as const), ...common, pick: fc.nat() }),
@@ -401,7 +393,7 @@ const historyArb = fc.integer({ min: 1, max: 4 }).chain((devices) =>
     bound: fc.boolean(),
     opened: fc.boolean(),
     openGrip: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
-    ops: fc.array(opArb(devices), { minLength: 1, maxLength: 25 }),
+    ops: fc.array(opArb(devices), { minLength: 1, maxLength: 30 }),
   }),
 );
 
@@ -417,7 +409,13 @@ function materialise(history: History): { incident: string; entries: SignedEntry
   const options = { incident };
   const entries: SignedEntry[] = [];
   const actions: string[] = [];
+  const knelpunten: string[] = [];
   const latest = new Map<number, SignedEntry>();
+  // A target from `ids`, else (or when the pick says so) an entry not held or one of the wrong kind.
+  const pick = (ids: string[], n: number, missing: string) => {
+    const choices = [...ids, missing, ...(entries.length > 0 ? [entries[n % entries.length]!.id] : [])];
+    return choices[n % choices.length]!;
+  };
   const deadlines = [undefined, BEFORE_NOW, AFTER_NOW];
   const opening = { title: 'Random incident', start: BEFORE_NOW, ...(history.openGrip === undefined ? {} : { grip: history.openGrip }) };
   if (history.opened) {
@@ -432,37 +430,62 @@ function materialise(history: History): { incident: string; entries: SignedEntry
   history.ops.forEach((op, i) => {
     const device = devices[op.device]!;
     const hlc = at(op.dt, op.c);
+    const who = [{}, { operator: `persoon ${op.device}` }, { operator: `persoon ${i}`, happenedAt: new Date(T0 - i * 60_000).toISOString() }][op.who];
+    const write = <K extends EntryKind>(kind: K, body: Record<string, unknown>, stamp = hlc, where = options) => device.write(kind, { ...body, ...who }, stamp, where);
     let entry: SignedEntry;
     switch (op.kind) {
       case 'grip':
-        entry = device.write('grip', { level: op.level, ...(op.reason ? { reason: `reden ${i}` } : {}) }, hlc, options);
+        entry = write('grip', { level: op.level, ...(op.reason ? { reason: `reden ${i}` } : {}) });
         break;
       case 'actie': {
         const deadline = deadlines[op.deadline];
-        entry = device.write('actie', { text: `actie ${i}`, owner: `eigenaar ${op.device}`, priority: op.priority, ...(deadline ? { deadline } : {}), ...(op.issuer ? { issuer: 'ROT' } : {}) }, hlc, options);
+        const ownerParty = op.issuer ? { ownerParty: { author: devices[0]!.author, person: `persoon ${i}` } } : {};
+        entry = write('actie', { text: `actie ${i}`, owner: `eigenaar ${op.device}`, ...ownerParty, priority: op.priority, ...(deadline ? { deadline } : {}), ...(op.issuer ? { issuer: 'ROT' } : {}) });
         actions.push(entry.id);
         break;
       }
       case 'actiestatus': {
         const target = actions.length > 0 ? actions[op.pick % actions.length]! : 'dd'.repeat(32);
-        entry = device.write('actiestatus', { action: target, status: op.status, ...(op.status === 'not_done' || op.pick % 3 === 0 ? { reason: `waarom ${i}` } : {}) }, hlc, options);
+        entry = write('actiestatus', { action: target, status: op.status, ...(op.status === 'not_done' || op.pick % 3 === 0 ? { reason: `waarom ${i}` } : {}) });
         break;
       }
+      case 'actiewijziging': {
+        const deadline = [undefined, BEFORE_NOW, AFTER_NOW][op.deadline];
+        const owner = op.owner || !deadline ? { owner: `nieuwe eigenaar ${i}`, ...(op.pick % 2 === 0 ? { ownerParty: { organisation: 'Brandweer', discipline: 'BRW' } } : {}) } : {};
+        entry = write('actiewijziging', { action: pick(actions, op.pick, 'dd'.repeat(32)), ...owner, ...(deadline ? { deadline } : {}), reason: `overgedragen ${i}` });
+        break;
+      }
+      case 'actieintrekking':
+        entry = write('actieintrekking', { action: pick(actions, op.pick, 'dd'.repeat(32)), reason: `ingetrokken ${i}` });
+        break;
+      case 'knelpunt':
+        entry = write('knelpunt', { text: `knelpunt ${i}` });
+        knelpunten.push(entry.id);
+        break;
+      case 'knelpuntstatus':
+        entry = write('knelpuntstatus', { knelpunt: pick(knelpunten, op.pick, 'cc'.repeat(32)), status: op.resolved ? 'resolved' : 'open', reason: `opgelost ${i}` });
+        break;
+      case 'incidentstatus':
+        entry = write('incidentstatus', { status: op.closed ? 'closed' : 'open', reason: `status ${i}` });
+        break;
+      case 'profiel':
+        entry = write('profiel', { name: `persoon ${op.device}`, team: 'ROT' });
+        break;
       case 'besluit':
-        entry = device.write('besluit', { text: `besluit ${i}`, ...(op.c % 2 === 0 ? { decidedBy: 'burgemeester' } : {}) }, hlc, options);
+        entry = write('besluit', { text: `besluit ${i}`, ...(op.c % 2 === 0 ? { decidedBy: 'burgemeester' } : {}) });
         break;
       case 'melding':
-        entry = device.write('melding', { text: `melding ${i}` }, hlc, options);
+        entry = write('melding', { text: `melding ${i}` });
         break;
       case 'correctie': {
         const target = entries.length > 0 ? entries[op.pick % entries.length]!.id : 'ee'.repeat(32);
-        entry = device.write('correctie', { target, text: `correctie ${i}` }, hlc, options);
+        entry = write('correctie', { target, text: `correctie ${i}` });
         break;
       }
       case 'fork': {
         const last = latest.get(op.device);
         if (!last) return;
-        const field = last.kind === 'incident' ? 'title' : last.kind === 'grip' || last.kind === 'actiestatus' || last.kind === 'incidentwijziging' ? 'reason' : 'text';
+        const field = last.kind === 'incident' ? 'title' : last.kind === 'profiel' ? 'name' : 'text' in last.body ? 'text' : 'reason';
         entry = device.fork(last, { ...last.body, [field]: `fork ${i}` }, hlc);
         const valid = parseBody(entry.kind, entry.body);
         if (!valid.ok) throw new Error(`fork body invalid: ${valid.problems.join('; ')}`);
@@ -470,13 +493,13 @@ function materialise(history: History): { incident: string; entries: SignedEntry
         return; // the device itself carries on from its own entry
       }
       case 'elsewhere':
-        entry = device.write('grip', { level: 5 }, hlc, { incident: OTHER_INCIDENT });
+        entry = write('grip', { level: 5 }, hlc, { incident: OTHER_INCIDENT });
         break;
       case 'wijziging':
-        entry = device.write('incidentwijziging', { ...(op.title || !op.location ? { title: `titel ${i}` } : {}), ...(op.location ? { location: `plaats ${i}` } : {}), reason: `reden ${i}` }, hlc, options);
+        entry = write('incidentwijziging', { ...(op.title || !op.location ? { title: `titel ${i}` } : {}), ...(op.location ? { location: `plaats ${i}` } : {}), reason: `reden ${i}` });
         break;
       case 'hijack':
-        entry = device.write('incident', { title: `kaping ${i}`, location: 'elders', start: BEFORE_NOW, grip: 5 }, op.back ? at(-1000 + op.dt, op.c) : hlc, options);
+        entry = write('incident', { title: `kaping ${i}`, location: 'elders', start: BEFORE_NOW, grip: 5 }, op.back ? at(-1000 + op.dt, op.c) : hlc);
         break;
     }
     entries.push(entry);
@@ -543,8 +566,39 @@ describe('deriveIncidentState is a function of the set of entries', () => {
         expect(state.decisions).toHaveLength(ofKind('besluit').length);
         const held = (id: string) => mine.some((e) => e.id === id);
         for (const e of ofKind('correctie')) expect(held(e.body.target) ? state.corrections[e.body.target] : ignored.get(e.id)).toEqual(held(e.body.target) ? expect.arrayContaining([e.id]) : 'unknown-target');
-        const applied = new Set(state.actions.flatMap((a) => a.statusHistory.map((s) => s.entryId)));
-        for (const e of ofKind('actiestatus')) expect(applied.has(e.id) || ['unknown-action', 'not-an-action'].includes(ignored.get(e.id) ?? '')).toBe(true);
+        const applied = new Set(state.actions.flatMap((a) => a.history.map((h) => h.entryId)));
+        for (const e of [...ofKind('actiestatus'), ...ofKind('actiewijziging'), ...ofKind('actieintrekking')]) {
+          const action = state.actions.find((a) => a.entryId === e.body.action);
+          expect(action ? applied.has(e.id) : ignored.get(e.id)).toBe(action ? true : held(e.body.action) ? 'not-an-action' : 'unknown-action');
+        }
+        for (const a of state.actions) {
+          const own = (kind: 'actiestatus' | 'actiewijziging' | 'actieintrekking') => ofKind(kind).filter((e) => e.body.action === a.entryId);
+          expect(a.history.map((h) => h.entryId).sort()).toEqual([...own('actiestatus'), ...own('actiewijziging'), ...own('actieintrekking')].map((e) => e.id).sort());
+          expect(a.statusHistory.map((h) => h.entryId).sort()).toEqual(own('actiestatus').map((e) => e.id).sort());
+          // Withdrawn once any withdrawal is held, whatever was reported before or after it.
+          expect(a.status === 'withdrawn').toBe(own('actieintrekking').length > 0);
+          expect(a.overdue).toBe(a.deadline !== null && a.deadline < NOW_ISO && (a.status === 'open' || a.status === 'in_progress'));
+        }
+        expect(state.openActions).toEqual(state.actions.filter((a) => a.status === 'open' || a.status === 'in_progress').map((a) => a.entryId));
+
+        expect(state.knelpunten.map((k) => k.entryId).sort()).toEqual(ofKind('knelpunt').map((e) => e.id).sort());
+        for (const e of ofKind('knelpuntstatus')) {
+          const knelpunt = state.knelpunten.find((k) => k.entryId === e.body.knelpunt);
+          if (knelpunt) expect(knelpunt.statusHistory.map((h) => h.entryId)).toContain(e.id);
+          else expect(ignored.get(e.id)).toBe(held(e.body.knelpunt) ? 'not-a-knelpunt' : 'unknown-knelpunt');
+        }
+        for (const k of state.knelpunten) expect(k.status).toBe(k.statusHistory.at(-1)?.status ?? 'open');
+        expect(state.openKnelpunten).toEqual(state.knelpunten.filter((k) => k.status === 'open').map((k) => k.entryId));
+
+        expect(state.statusHistory.map((h) => h.entryId).sort()).toEqual(ofKind('incidentstatus').map((e) => e.id).sort());
+        expect(state.status).toBe(state.statusHistory.at(-1)?.status ?? 'open');
+        for (const e of ofKind('profiel')) expect(ignored.get(e.id)).toBe('device-entry');
+
+        // Who wrote it and when it happened ride along from the body into every record derived from it.
+        for (const d of state.decisions) {
+          const e = mine.find((x) => x.id === d.entryId)!;
+          expect([d.operator, d.happenedAt, d.when]).toEqual([e.body.operator ?? null, e.body.happenedAt ?? null, e.body.happenedAt ?? new Date(e.hlc.t).toISOString()]);
+        }
         const changes = new Set(state.incident?.changes.map((c) => c.entryId));
         for (const e of ofKind('incidentwijziging')) expect(changes.has(e.id) ? 'applied' : ignored.get(e.id)).toBe(state.incident ? 'applied' : 'no-opening');
         for (const [id] of ignored) expect(held(id)).toBe(true);

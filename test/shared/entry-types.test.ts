@@ -44,7 +44,7 @@ describe('a validated entry narrows to its kind', () => {
 
   it('narrows every kind, in the store\'s and the API\'s entry types as well', () => {
     const status = signEntry({ ...envelope(2, action.id), kind: 'actiestatus', body: { action: action.id, status: 'done' } }, signer, nodeCrypto);
-    const view: LogEntryView = { ...status, skewMs: null, behind: null, newer: null, context: { corrections: [], refersTo: null, gripBefore: null } };
+    const view: LogEntryView = { ...status, skewMs: null, behind: null, newer: null, happenedAt: null, operator: null, writer: 'device', context: { corrections: [], refersTo: null, gripBefore: null } };
     if (!isKnownEntry(view) || view.kind !== 'actiestatus') throw new Error('kind lost');
     expectTypeOf(view.body.status).toEqualTypeOf<ActionStatus>();
     expect(view.body.status).toBe('done');

@@ -17,7 +17,7 @@ let seq = 0;
 function view(kind: string, body: Record<string, unknown>, context: Partial<EntryContext> = {}, extra: Partial<LogEntryView> = {}): LogEntryView {
   seq++;
   const entry = signEntry({ v: 1, author: signer.publicKeyHex, seq: 1, prev: null, hlc: { t: 1_790_000_000_000 + seq, c: 0 }, incident: INCIDENT, kind, body, classification: 'intern' } as never, signer, nodeCrypto) as AnyEntry;
-  return { ...entry, skewMs: null, behind: null, newer: null, context: { ...NONE, ...context }, ...extra } as LogEntryView;
+  return { ...entry, skewMs: null, behind: null, newer: null, happenedAt: null, operator: null, writer: 'Anna de Vries (IM, ROT Brabant-Noord)', context: { ...NONE, ...context }, ...extra } as LogEntryView;
 }
 
 describe('entries in words', () => {
@@ -43,7 +43,7 @@ describe('entries in words', () => {
 
   it('says what a newer version wrote that it cannot read', () => {
     const [foreign] = makeNewerChain(signer, INCIDENT, [{ kind: 'sitrap', body: { samenvatting: 'Water stijgt' } }]);
-    expect(describeEntry({ ...foreign!, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] }, context: NONE } as LogEntryView, EN)).toBe('[from a newer version: sitrap] Water stijgt');
+    expect(describeEntry({ ...foreign!, skewMs: null, behind: null, newer: { unknownKind: true, unknownFields: ['samenvatting'] }, happenedAt: null, operator: null, writer: 'x', context: NONE } as LogEntryView, EN)).toBe('[from a newer version: sitrap] Water stijgt');
   });
 
   it('puts a row together: time, id, name, kind, audience when not internal, meaning, clock flags', () => {
@@ -62,10 +62,11 @@ describe('entries in words', () => {
 describe('cards', () => {
   it('shows an entry with who, when, full text and corrections, and an action with its status history', () => {
     const entry = view('actie', { text: 'Noodstroom regelen\nvoor de meldkamer', owner: 'BRW', priority: 'URGENT' }, { corrections: [{ id: 'd'.repeat(64), author: 'e'.repeat(64), t: 1_790_000_000_500, text: 'Noodstroom en brandstof regelen' }] });
+    const reported = { status: 'not_done' as const, reason: 'aggregaat kapot', at: { t: 1_790_000_000_900, c: 0 }, author: 'e'.repeat(64), entryId: 'f'.repeat(64), operator: null, happenedAt: null, when: new Date(1_790_000_000_900).toISOString() };
     const action: ActionState = {
-      entryId: entry.id, text: 'Noodstroom en brandstof regelen', owner: 'BRW', issuer: 'IM', priority: 'URGENT', deadline: null, status: 'not_done', statusReason: 'aggregaat kapot',
-      statusHistory: [{ status: 'not_done', reason: 'aggregaat kapot', at: { t: 1_790_000_000_900, c: 0 }, author: 'e'.repeat(64), entryId: 'f'.repeat(64) }],
-      overdue: false, at: entry.hlc, author: entry.author, corrected: true,
+      entryId: entry.id, text: 'Noodstroom en brandstof regelen', owner: 'BRW', ownerParty: null, issuer: 'IM', issuerParty: null, issuedByWriter: false, priority: 'URGENT', deadline: null,
+      status: 'not_done', statusReason: 'aggregaat kapot', statusHistory: [reported], history: [{ type: 'status', ...reported }],
+      overdue: false, at: entry.hlc, author: entry.author, operator: null, happenedAt: null, when: new Date(entry.hlc.t).toISOString(), corrected: true,
     };
     const card = entryCard(entry, NL, { incidentTitle: 'Uitval NAFIN', action });
     expect(card).toContain('door       Anna de Vries (IM, ROT Brabant-Noord)');

@@ -2,15 +2,30 @@ import type { AppendedView } from '../../../shared/contract/log.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { canonicalJson, CanonicalEncodingError } from '../../../shared/domain/canonical.js';
 import { parseBody, type SignedEntry } from '../../../shared/domain/entry.js';
+import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
 import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import type { EmitEvent } from '../events.js';
 import type { LogStore } from '../store/index.js';
 
-/** Writes this device's entries for the handlers: validates the body, appends, and announces it. */
-export function createEntryWriter({ store, emit }: { store: Pick<LogStore, 'append'>; emit: EmitEvent }) {
+/** Who was at the keyboard and when what is written happened: every kind's body may carry them. */
+export interface WhoWhen {
+  happenedAt?: string | undefined;
+  operator?: string | undefined;
+}
+
+/**
+ * Writes this device's entries for the handlers: validates the body, appends, and announces it.
+ * `now` tells a time that has not come yet from when something happened.
+ */
+export function createEntryWriter({ store, emit, now }: { store: Pick<LogStore, 'append'>; emit: EmitEvent; now: () => number }) {
   const validBody = <K extends EntryKind>(kind: K, body: Record<string, unknown>): EntryContentOf<K> => {
     const parsed = parseBody(kind, trimStrings(body));
     if (!parsed.ok) throw new BakenError('invalid-input', parsed.problems.join('; '), { field: fieldOf(parsed.problems[0]) });
+    const happenedAt = parsed.body.happenedAt;
+    // A clock a little ahead of this one's is no reason to refuse; the same allowance as the HLC's.
+    if (happenedAt !== undefined && Date.parse(happenedAt) > now() + DEFAULT_MAX_SKEW_MS) {
+      throw new BakenError('invalid-input', `happenedAt: ${happenedAt} has not come yet (it is now ${new Date(now()).toISOString()}); give when it happened`, { field: 'happenedAt' });
+    }
     try {
       canonicalJson(parsed.body);
     } catch (error) {
@@ -29,18 +44,30 @@ export function createEntryWriter({ store, emit }: { store: Pick<LogStore, 'appe
   };
   return {
     validBody,
-    /** Writes an entry into an existing incident. */
-    append(incident: string, kind: Exclude<EntryKind, 'incident'>, body: Record<string, unknown>, classification: Classification): AppendedView {
-      return announce(store.append({ incident, ...validBody(kind, body), classification }));
+    /** Writes an entry into an existing incident (or, for a `profiel`, under the device incident). */
+    append(incident: string, kind: Exclude<EntryKind, 'incident'>, body: Record<string, unknown>, classification: Classification, who: WhoWhen = {}): AppendedView {
+      return announce(store.append({ incident, ...validBody(kind, withWhoWhen(body, who)), classification }));
     },
     /** Opens a new incident; its id is derived from the opening entry (store/append.ts), and is the returned entry's `incident`. */
-    open(body: Record<string, unknown>, classification: Classification): AppendedView {
-      return announce(store.append({ ...validBody('incident', body), classification }));
+    open(body: Record<string, unknown>, classification: Classification, who: WhoWhen = {}): AppendedView {
+      return announce(store.append({ ...validBody('incident', withWhoWhen(body, who)), classification }));
     },
   };
 }
 
 export type EntryWriter = ReturnType<typeof createEntryWriter>;
+
+/** The body with who and when added; a body that names them already (log.add's raw body) may not be told otherwise. */
+function withWhoWhen(body: Record<string, unknown>, who: WhoWhen): Record<string, unknown> {
+  const out = { ...body };
+  for (const key of ['happenedAt', 'operator'] as const) {
+    const value = who[key];
+    if (value === undefined) continue;
+    if (out[key] !== undefined && out[key] !== value) throw new BakenError('invalid-input', `${key}: given twice, as ${JSON.stringify(value)} and in the body as ${JSON.stringify(out[key])}`, { field: key });
+    out[key] = value;
+  }
+  return out;
+}
 
 /** "body.items.1: must be …" → "body.items.1". */
 function fieldOf(problem: string | undefined): string | undefined {

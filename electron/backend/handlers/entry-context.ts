@@ -50,7 +50,11 @@ export function entryContexts(store: Store, entries: readonly AnyEntry[]): Map<s
 
 function refersTo(store: Store, entry: AnyEntry, corrections: Map<string, EntryContext['corrections']>): EntryContext['refersTo'] {
   if (!isKnownEntry(entry)) return null;
-  const target = entry.kind === 'actiestatus' ? entry.body.action : entry.kind === 'correctie' ? entry.body.target : null;
+  const target =
+    entry.kind === 'actiestatus' || entry.kind === 'actiewijziging' || entry.kind === 'actieintrekking' ? entry.body.action
+      : entry.kind === 'correctie' ? entry.body.target
+        : entry.kind === 'knelpuntstatus' ? entry.body.knelpunt
+          : null;
   if (target === null) return null;
   const found = store.entry(target);
   if (!found) return null;

@@ -6,6 +6,7 @@ import { createBehindCheck } from './behind.js';
 import type { SqliteDatabase } from './database.js';
 import { createIngester } from './ingest.js';
 import { createKnownPeers } from './peers.js';
+import { createPrefixQueries } from './prefixes.js';
 import { createQueries, createSyncQueries } from './queries.js';
 import { verifyLog } from './verify.js';
 
@@ -38,6 +39,7 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     /** Changes whenever another connection (another process) commits to the database. */
     dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     ...queries,
+    ...createPrefixQueries(db),
     ...createSyncQueries(db),
   };
 }

@@ -1,4 +1,6 @@
 import type { AnyEntry } from '../../../shared/domain/entry.js';
+import { DEVICE_INCIDENT } from '../../../shared/domain/incident.js';
+import type { EntryKind } from '../../../shared/domain/kinds.js';
 import type { Statement } from 'better-sqlite3';
 import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
@@ -38,6 +40,9 @@ export type StoredEntry = AnyEntry & ArrivalNotes;
 
 type PosRow = EntryRow & { pos_text: string };
 
+/** What an action's state is derived from (its text may be corrected), and its incident's title. */
+const ACTION_STATE_KINDS = ['incident', 'incidentwijziging', 'actie', 'actiestatus', 'actiewijziging', 'actieintrekking', 'correctie'] as const satisfies readonly EntryKind[];
+
 /** Builds the WHERE clause from a filter; values are always bound, never spliced. */
 function filterSql(filter: EntryFilter, page: PageRequest, column: string): { where: string[]; params: unknown[] } {
   const where: string[] = [];
@@ -72,7 +77,9 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 export function createQueries(db: SqliteDatabase) {
   const byId = db.prepare<[{ id: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
-  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'grip', 'correctie') ORDER BY pos`);
+  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') ORDER BY pos`);
+  const profiles = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'profiel' AND incident = ? ORDER BY pos`);
+  const actionKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
   const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos`);
   const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = ? LIMIT 1').pluck();
@@ -100,9 +107,17 @@ export function createQueries(db: SqliteDatabase) {
     incidentEntries(incident: string): AnyEntry[] {
       return ofIncident.all(incident).map(rowToEntry);
     },
-    /** The entries that decide incidents' titles and GRIP levels (for the incident list). */
+    /** The entries that decide incidents' titles, GRIP levels and whether they are closed (for the incident list). */
     incidentHeaderEntries(): AnyEntry[] {
       return ofKinds.all().map(rowToEntry);
+    },
+    /** Every incident's entries that its actions' state and title are derived from (for actions across incidents). */
+    actionStateEntries(): AnyEntry[] {
+      return actionKinds.all().map(rowToEntry);
+    },
+    /** The profiles devices wrote about themselves, under the reserved device incident (for the people directory). */
+    profileEntries(): AnyEntry[] {
+      return profiles.all(DEVICE_INCIDENT).map(rowToEntry);
     },
     /** The incident's `incident` entries, in log position order: the one that opens it, and any others. */
     openingEntries(incident: string): AnyEntry[] {

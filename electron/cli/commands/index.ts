@@ -1,13 +1,17 @@
 import type { Command } from '../command.js';
+import { actionDeadline, actionReassign, actionWithdraw } from './action-changes.js';
 import { actionAdd, actionList, actionStatus, gripSet } from './actions.js';
 import { deviceKeepIdentity, deviceNewIdentity } from './device.js';
-import { incidentCreate, incidentList, incidentShow, incidentUpdate } from './incident.js';
+import { incidentClose, incidentCreate, incidentList, incidentReopen, incidentShow, incidentUpdate } from './incident.js';
+import { knelpuntReopen, knelpuntResolve } from './knelpunt.js';
 import { logAdd, logCorrect, logList, logShow, searchCommand } from './log.js';
 import { bundleClock, bundleExport, bundleImport, peerAdd, peerList, peerRemove, serveCommand, statusCommand, teamCreate, teamInvite, teamJoin } from './network.js';
+import { deviceSet, peopleList } from './people.js';
 import { deviceCommand, initCommand, verifyCommand } from './setup.js';
 
 export const COMMANDS: Command[] = [
-  initCommand, deviceCommand, deviceKeepIdentity, deviceNewIdentity, incidentCreate, incidentList, incidentShow, incidentUpdate, logAdd, logList, logShow, logCorrect,
-  gripSet, actionAdd, actionStatus, actionList, searchCommand, verifyCommand,
+  initCommand, deviceCommand, deviceSet, deviceKeepIdentity, deviceNewIdentity, peopleList, incidentCreate, incidentList, incidentShow, incidentUpdate, incidentClose, incidentReopen,
+  logAdd, logList, logShow, logCorrect, gripSet, actionAdd, actionStatus, actionReassign, actionDeadline, actionWithdraw, actionList,
+  knelpuntResolve, knelpuntReopen, searchCommand, verifyCommand,
   teamCreate, teamInvite, teamJoin, peerAdd, peerList, peerRemove, statusCommand, serveCommand, bundleExport, bundleImport, bundleClock,
 ];

@@ -2,8 +2,9 @@ import type { ApiInput, LogEntryView } from '../../../shared/contract/api.js';
 import { ENTRY_KINDS, TEXT_KINDS, type EntryKind } from '../../../shared/domain/kinds.js';
 import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag, UsageError, type CommandContext, type FlagSpec } from '../command.js';
 import { entryLine, listOr } from '../format.js';
+import { TEXT_FLAGS, textFlag, WHO_WHEN_FLAGS, whoWhen } from './who-when.js';
 
-const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => k !== 'incident').map((k) => [k, k])) as Record<string, Exclude<EntryKind, 'incident'>>;
+const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => k !== 'incident' && k !== 'profiel').map((k) => [k, k])) as Record<string, Exclude<EntryKind, 'incident' | 'profiel'>>;
 
 /** Kinds written with a command of their own, which asks for exactly the fields each needs. */
 const OWN_COMMAND: Record<string, string | undefined> = {
@@ -16,9 +17,9 @@ const OWN_COMMAND: Record<string, string | undefined> = {
 };
 
 export const FILTER_FLAGS: Record<string, FlagSpec> = {
-  incident: { type: 'string', value: 'ID', description: 'only this incident' },
+  incident: { type: 'string', value: 'ID', description: 'only this incident (its id, or a unique start of 6 or more characters)' },
   kind: { type: 'string', value: 'KIND', description: `only this kind (${ENTRY_KINDS.join(', ')}, or a newer version's)` },
-  author: { type: 'string', value: 'KEY', description: 'only entries signed by this device key' },
+  author: { type: 'string', value: 'KEY', description: 'only entries signed by this device key (or a unique start of it)' },
   class: { type: 'string', value: 'intern|partner|openbaar', description: 'only this classification', choices: CLASSES },
   from: { type: 'string', value: 'TIME', description: 'only entries stamped at or after this time: 14:05 (today), 2026-11-22 14:05, or 2026-11-22 (midnight), in --tz' },
   to: { type: 'string', value: 'TIME', description: 'only entries stamped at or before this time (same forms as --from)' },
@@ -55,16 +56,21 @@ export const logAdd = defineCommand({
   path: ['log', 'add'],
   summary: 'Add an entry to an incident\'s log; prints its id only once it is safely on disk',
   flags: {
-    incident: { type: 'string', value: 'ID', description: 'the incident', required: true },
+    incident: { type: 'string', value: 'ID', description: 'the incident (its id, or a unique start of it)', required: true },
     kind: { type: 'string', value: 'KIND', description: `${TEXT_KINDS.join(', ')} (other kinds have a command of their own, or take --body)`, required: true },
-    text: { type: 'string', value: 'TEXT', description: 'the entry text' },
+    ...TEXT_FLAGS,
     body: { type: 'string', value: 'JSON', description: 'the whole body as JSON, for kinds with more fields' },
     source: { type: 'string', value: 'TEXT', description: 'melding: who reported it' },
     'decided-by': { type: 'string', value: 'TEXT', description: 'besluit: who decided' },
     audience: { type: 'string', value: 'TEXT', description: 'communicatie: who was told' },
     class: CLASSIFICATION_FLAG,
+    ...WHO_WHEN_FLAGS,
   },
-  examples: ['baken log add --incident ID --kind melding --text "Rookontwikkeling hal 3" --source "meldkamer"'],
+  examples: [
+    'baken log add --incident ID --kind melding --text "Rookontwikkeling hal 3" --source "meldkamer"',
+    'baken log add --incident ID --kind beeld --text-file beeld.txt --at 14:05 --by "Piet Jansen"',
+    'pbpaste | baken log add --incident ID --kind melding --text -',
+  ],
   async run(ctx) {
     const typed = optionalFlag(ctx, 'kind');
     const own = typed === undefined ? undefined : OWN_COMMAND[typed.toLowerCase()];
@@ -72,17 +78,18 @@ export const logAdd = defineCommand({
     if (own && (optionalFlag(ctx, 'body') === undefined || typed!.toLowerCase() === 'incident')) throw new UsageError(`--kind ${typed!.toLowerCase()} has its own command: ${own}`);
     const kind = oneOf(ctx, 'kind', KINDS);
     if (!kind) throw new UsageError('--kind is required');
-    const input: ApiInput<'log.add'> = { incident: requiredFlag(ctx, 'incident'), kind, body: bodyFrom(ctx), classification: oneOf(ctx, 'class', CLASSES) };
-    const appended = await ctx.backend().api['log.add'](input);
-    return { id: appended.id, seq: appended.seq };
+    const input: ApiInput<'log.add'> = {
+      incident: requiredFlag(ctx, 'incident'), kind, body: await bodyFrom(ctx), classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
+    };
+    return ctx.backend().api['log.add'](input);
   },
   human: (r) => r.id,
 });
 
-function bodyFrom(ctx: CommandContext): Record<string, unknown> {
+async function bodyFrom(ctx: CommandContext): Promise<Record<string, unknown>> {
   const raw = optionalFlag(ctx, 'body');
-  const text = optionalFlag(ctx, 'text');
-  if (raw !== undefined && text !== undefined) throw new UsageError('give either --text or --body, not both');
+  if (raw !== undefined && (optionalFlag(ctx, 'text') ?? optionalFlag(ctx, 'text-file')) !== undefined) throw new UsageError('give either --text (or --text-file) or --body, not both');
+  const text = await textFlag(ctx);
   if (raw !== undefined) {
     let parsed: unknown;
     try {
@@ -93,7 +100,7 @@ function bodyFrom(ctx: CommandContext): Record<string, unknown> {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError('--body must be a JSON object');
     return parsed as Record<string, unknown>;
   }
-  if (text === undefined) throw new UsageError('--text is required (or --body JSON)');
+  if (text === undefined) throw new UsageError('--text is required (or --text-file FILE, or --body JSON)');
   return { text, source: optionalFlag(ctx, 'source'), decidedBy: optionalFlag(ctx, 'decided-by'), audience: optionalFlag(ctx, 'audience') };
 }
 
@@ -111,7 +118,7 @@ export const logList = defineCommand({
 export const logShow = defineCommand({
   path: ['log', 'show'],
   summary: 'Show one entry with all its fields',
-  positionals: [{ name: 'ENTRY_ID', description: 'the entry' }],
+  positionals: [{ name: 'ENTRY_ID', description: 'the entry (its id, or a unique start of 6 or more characters)' }],
   async run(ctx) {
     return ctx.backend().api['log.get']({ id: positional(ctx, 0, 'ENTRY_ID') });
   },
@@ -121,17 +128,17 @@ export const logShow = defineCommand({
 export const logCorrect = defineCommand({
   path: ['log', 'correct'],
   summary: 'Correct an entry with a new entry that points at it (nothing is ever edited)',
-  positionals: [{ name: 'ENTRY_ID', description: 'the entry to correct' }],
+  positionals: [{ name: 'ENTRY_ID', description: 'the entry to correct (its id, or a unique start of it)' }],
   flags: {
     text: { type: 'string', value: 'TEXT', description: 'the corrected text', required: true },
     reason: { type: 'string', value: 'TEXT', description: 'why it is corrected' },
     class: CLASSIFICATION_FLAG,
+    ...WHO_WHEN_FLAGS,
   },
   async run(ctx) {
-    const appended = await ctx.backend().api['log.correct']({
-      target: positional(ctx, 0, 'ENTRY_ID'), text: requiredFlag(ctx, 'text'), reason: optionalFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES),
+    return ctx.backend().api['log.correct']({
+      target: positional(ctx, 0, 'ENTRY_ID'), text: requiredFlag(ctx, 'text'), reason: optionalFlag(ctx, 'reason'), classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
     });
-    return { id: appended.id, seq: appended.seq };
   },
   human: (r) => r.id,
 });

@@ -1,30 +1,35 @@
-import { defineCommand } from '../command.js';
+import { defineCommand, optionalFlag } from '../command.js';
+import { oneLine } from '../format.js';
+import { PROFILE_FLAGS, profileGiven, profileInput } from './people.js';
 
 export const initCommand = defineCommand({
   path: ['init'],
-  summary: 'Create the data directory, this device\'s signing key and the log database',
-  examples: ['baken --data ./rot-noord init'],
+  summary: 'Create the data directory, this device\'s signing key and the log database; say who this device is',
+  flags: PROFILE_FLAGS,
+  examples: ['baken --data ./rot-noord init', 'baken init --name "Anna de Vries" --function IM --team "ROT Brabant-Noord" --discipline MULTI'],
   async run(ctx) {
     const backend = ctx.backend({ create: true });
+    if (profileGiven(ctx)) await backend.api['device.set'](profileInput(ctx, optionalFlag(ctx, 'name')));
     const info = await backend.api['device.info']({});
     const origin = await backend.api['device.origin']({});
-    return { dataDir: info.dataDir, author: info.author, entries: info.entries, copiedFrom: origin.status === 'moved' ? (origin.recorded?.host ?? null) : null };
+    return { dataDir: info.dataDir, author: info.author, entries: info.entries, person: info.person, copiedFrom: origin.status === 'moved' ? (origin.recorded?.host ?? null) : null };
   },
   human: (r) =>
-    `Baken log ready in ${r.dataDir}\nThis device signs as ${r.author}` +
+    `Baken log ready in ${r.dataDir}\nThis device signs as ${r.author}${r.person.name === null ? '' : `\nand is ${oneLine(r.person.label)}`}` +
     (r.copiedFrom === null ? '' : `\nThis data directory belongs to ${r.copiedFrom}: it was copied here. Choose: baken device keep-identity, or baken device new-identity`),
 });
 
 export const deviceCommand = defineCommand({
   path: ['device'],
-  summary: 'Show this device\'s key, data directory, log size, and which computer the data directory belongs to',
+  summary: 'Show this device: who it is, its key, data directory, log size, and which computer the data directory belongs to',
   async run(ctx) {
     const api = ctx.backend().api;
     return { ...(await api['device.info']({})), origin: await api['device.origin']({}) };
   },
   human: (r, time) =>
     [
-      `device   ${r.author}`, `data     ${r.dataDir}`, `entries  ${r.entries}`,
+      `device   ${oneLine(r.person.label)}${r.person.name === null ? ' (no name yet: baken device set --name NAME)' : ''}`,
+      `key      ${r.author}`, `data     ${r.dataDir}`, `entries  ${r.entries}`,
       r.origin.status === 'moved'
         ? `computer ${r.origin.host}, but this data directory belongs to ${r.origin.recorded?.host}: choose baken device keep-identity or baken device new-identity`
         : `computer ${r.origin.host}${r.origin.recorded ? `, where this data directory belongs since ${time.at(r.origin.recorded.since)}` : ''}`,

@@ -43,7 +43,10 @@ function newerLog() {
   return { all: [opening!, melding!, sitrap!, grip!, actie!], opening: opening!, melding: melding!, sitrap: sitrap!, grip: grip!, actie: actie! };
 }
 
-const viewOf = (entry: AnyEntry, newer: LogEntryView['newer']): LogEntryView => ({ ...entry, skewMs: null, behind: null, newer, context: { corrections: [], refersTo: null, gripBefore: null } });
+// Their author wrote no profile: the log names it by its key.
+const viewOf = (entry: AnyEntry, newer: LogEntryView['newer']): LogEntryView => ({
+  ...entry, skewMs: null, behind: null, newer, happenedAt: null, operator: null, writer: `device ${entry.author.slice(0, 8)}`, context: { corrections: [], refersTo: null, gripBefore: null },
+});
 
 function storedBody(backend: TestBackend, id: string): string {
   const db = new Database(join(backend.dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });

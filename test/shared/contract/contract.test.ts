@@ -5,12 +5,13 @@ import { API_METHODS, contract, type ApiHandlers } from '../../../shared/contrac
 import { bundlesArea } from '../../../shared/contract/bundles.js';
 import { deviceArea } from '../../../shared/contract/device.js';
 import { logArea } from '../../../shared/contract/log.js';
+import { peopleArea } from '../../../shared/contract/people.js';
 import { mergeDisjoint, method, type HandlersOf } from '../../../shared/contract/method.js';
 import { syncArea } from '../../../shared/contract/sync.js';
 
 describe('the contract', () => {
   it('is the areas merged: every method of every area, each once', () => {
-    const areas = [logArea, actionsArea, syncArea, bundlesArea, deviceArea];
+    const areas = [logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea];
     const names = areas.flatMap((area) => Object.keys(area));
     expect(new Set(names).size).toBe(names.length);
     expect([...API_METHODS].sort()).toEqual([...names].sort());
