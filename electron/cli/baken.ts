@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { Backend } from '../backend/index.js';
 import { resolveDataDir } from './data-dir.js';
+import { chooseLang, outputView } from './presenter.js';
+import type { PersonView } from '../../shared/contract/people.js';
 import { exitCodeFor, toErrorData } from '../../shared/contract/errors.js';
 import { choicesText, UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -64,13 +66,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // Loaded only now that a command runs: --help, --version and argument errors never load SQLite or libp2p.
     const { createBackend } = await import('../backend/index.js');
     const result = await command.run(ctx);
-    io.out(values.json ? `${JSON.stringify(result)}\n` : `${command.human(result as never, time)}\n`);
+    if (values.json) io.out(`${JSON.stringify(command.json ? command.json(result as never) : result)}\n`);
+    else io.out(`${command.human(result as never, outputView(time, chooseLang(io.env), await peopleOf(backend)))}\n`);
     return command.exitCode ? command.exitCode(result as never) : 0;
   } catch (error) {
     return report(error, io);
   } finally {
     await backend?.stop();
   }
+}
+
+/** Who is who, for output that names people; nobody when the command opened no log (or may not read it). */
+async function peopleOf(backend: Backend | undefined): Promise<PersonView[]> {
+  if (!backend) return [];
+  return backend.api['people.list']({}).catch(() => []);
 }
 
 /** One line on stderr; the exit code follows from the error's code (2: fix what you typed, 1: anything else). */

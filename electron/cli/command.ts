@@ -4,6 +4,7 @@ import type { Backend } from '../backend/index.js';
 import { BakenError } from '../../shared/contract/errors.js';
 import type { ProgressEvent } from '../../shared/contract/events.js';
 import { didYouMean } from './suggest.js';
+import type { OutputView } from './presenter.js';
 import type { TimeView } from './time.js';
 
 /** A wrong flag or argument: exit code 2 and a one-line message naming it. */
@@ -56,15 +57,18 @@ export interface Command {
   flags?: Record<string, FlagSpec>;
   examples?: string[];
   run(ctx: CommandContext): Promise<unknown>;
-  /** Plain-text rendering for people, times in the invocation's zone (`time.at`); JSON is printed with --json. */
-  human(result: never, time: TimeView): string;
+  /** Plain-text rendering for people: times in the invocation's zone (`view.at`), people by name (`view.presenter`); JSON is printed with --json. */
+  human(result: never, view: OutputView): string;
+  /** What --json prints, when not the whole result (log show prints the raw entry, not what the card needed). */
+  json?(result: never): unknown;
   /** Exit code for a successful run whose result still means failure (verify). */
   exitCode?(result: never): number;
 }
 
-export function defineCommand<R>(command: Omit<Command, 'run' | 'human' | 'exitCode'> & {
+export function defineCommand<R>(command: Omit<Command, 'run' | 'human' | 'json' | 'exitCode'> & {
   run(ctx: CommandContext): Promise<R>;
-  human(result: R, time: TimeView): string;
+  human(result: R, view: OutputView): string;
+  json?(result: R): unknown;
   exitCode?(result: R): number;
 }): Command {
   return command as unknown as Command;

@@ -10,7 +10,7 @@ export interface TimeView {
   /** Epoch ms when the command started. */
   readonly now: number;
   /** An instant for people: "22:31 CET" today, "30 Nov 22:31 CET" on another day (shared/time/local-time.ts). */
-  at(instant: number | string, options?: { date?: 'auto' | 'always'; seconds?: boolean }): string;
+  at(instant: number | string, options?: { date?: 'auto' | 'always'; seconds?: boolean; lang?: 'nl' | 'en' }): string;
   /** A length of time: "45 s", "3 h 20 min". */
   duration(ms: number): string;
   /** What a person typed for a moment, read in this zone. */

@@ -24,6 +24,8 @@ export interface TeamView { id: string; name: string }
 export interface PeerView {
   id: string | null;
   address: string | null;
+  /** The device key it said hello with (its profile names it; people.list), null until they have talked. */
+  device: string | null;
   connected: boolean;
   lastSync: string | null;
   /** Entries the peer has that this device lacks, and the reverse (null until they have talked). */

@@ -13,6 +13,7 @@ const LABELS = {
     waiting: '(de openingsmelding is nog niet binnen; de meldingen hieronder staan wel in het logboek)', legacy: '(een incident van vóór de regel dat de openingsmelding het incident vastlegt)',
     aheadSkew: 'vooruit gestempeld', behindSkew: 'gestempeld vóór', operator: 'aan het toetsenbord', closed: 'GESLOTEN', status: 'status',
     openKnelpunten: 'open knelpunten', to: 'naar', deadline: 'deadline', withdrawn: 'ingetrokken',
+    asWritten: 'tekst zoals geschreven', title: 'titel', location: 'locatie', lastCounts: 'de laatste geldt',
   },
   en: {
     by: 'by', logged: 'logged', happened: 'happened', incident: 'incident', audience: 'for', text: 'text', corrections: 'corrections', history: 'status history',
@@ -21,6 +22,7 @@ const LABELS = {
     waiting: '(the opening entry has not arrived yet; the entries below are in the log all the same)', legacy: '(an incident from before opening entries were bound to their incident)',
     aheadSkew: 'stamped ahead by', behindSkew: 'stamped before', operator: 'at the keyboard', closed: 'CLOSED', status: 'status',
     openKnelpunten: 'open knelpunten', to: 'to', deadline: 'deadline', withdrawn: 'withdrawn',
+    asWritten: 'text as written', title: 'title', location: 'location', lastCounts: 'the last one counts',
   },
 } as const satisfies Record<Lang, Record<string, string>>;
 
@@ -28,8 +30,9 @@ const LABELS = {
 export function entryCard(entry: PresentableEntry, p: Presenter, extra: { incidentTitle?: string | null; action?: ActionState | null } = {}): string {
   const l = LABELS[p.lang];
   const field = (name: string, value: string) => `  ${name.padEnd(10)} ${value}`;
+  const corrections = entry.context?.corrections ?? [];
   const lines = [
-    `${KIND_LABELS[p.lang][entry.kind] ?? oneLine(entry.kind, 40)} ${shortId(entry.id)}  ${describeEntry(entry, p, 120)}`,
+    `${KIND_LABELS[p.lang][entry.kind] ?? oneLine(entry.kind, 40)} ${shortId(entry.id)}  ${describeEntry(entry, p, 120, 'card')}`,
     field(l.by, oneLine(entry.writer, 120)),
     field(l.logged, p.time(entry.hlc.t)),
     ...happenedAt(entry, p),
@@ -40,12 +43,11 @@ export function entryCard(entry: PresentableEntry, p: Presenter, extra: { incide
     ...(entry.skewMs !== null ? [field('!', `${l.aheadSkew} ${Math.round(entry.skewMs / 1000)} s`)] : []),
     ...(entry.behind !== null ? [field('!', `${l.behindSkew} ${shortId(entry.behind.follows)} (${Math.round(entry.behind.ms / 1000)} s)`)] : []),
     ...(entry.newer ? [field('!', `${l.newer}: ${entry.newer.unknownKind ? oneLine(entry.kind, 40) : entry.newer.unknownFields.map((f) => oneLine(f, 40)).join(', ')}`)] : []),
-    `  ${l.text}:`,
-    indent(block(isKnownEntry(entry) ? fullText(entry) : foreignBodyText(entry.body))),
+    `  ${corrections.length ? l.asWritten : l.text}:`,
+    indent(block(isKnownEntry(entry) ? writtenText(entry) : foreignBodyText(entry.body))),
   ];
-  const corrections = entry.context?.corrections ?? [];
   if (corrections.length) {
-    lines.push(`  ${l.corrections}:`);
+    lines.push(`  ${l.corrections} (${l.lastCounts}):`);
     for (const c of corrections) lines.push(`    ${p.time(c.t)}  ${shortId(c.id)}  ${oneLine(p.person(c.author), 40)}: ${oneLine(c.text, 200)}`);
   }
   if (extra.action) {
@@ -65,7 +67,7 @@ export function incidentCard(s: IncidentState, p: Presenter): string {
         `${oneLine(h.title, 200)}${h.location ? ` — ${oneLine(h.location, 200)}` : ''}   (${s.incidentId})`,
         `  ${l.opened} ${p.time(h.openedAt.t)} ${l.by} ${oneLine(p.person(h.openedBy), 80)}${h.rule === 'legacy' ? ` ${l.legacy}` : ''}`,
         ...(h.changes.length ? [`  ${l.changes}:`] : []),
-        ...h.changes.map((c) => `    ${p.time(c.at.t)}  ${oneLine(p.person(c.author), 40)}: ${[c.title !== null ? `‘${oneLine(c.previous.title, 60)}’ → ‘${oneLine(c.title, 60)}’` : null, c.location !== null ? `‘${oneLine(c.previous.location ?? '-', 60)}’ → ‘${oneLine(c.location, 60)}’` : null].filter(Boolean).join(', ')} (${oneLine(c.reason, 120)})`),
+        ...h.changes.map((c) => `    ${p.time(c.at.t)}  ${oneLine(p.person(c.author), 40)}: ${[c.title !== null ? `${l.title} ‘${oneLine(c.previous.title, 60)}’ → ‘${oneLine(c.title, 60)}’` : null, c.location !== null ? `${l.location} ${c.previous.location === null ? '' : `‘${oneLine(c.previous.location, 60)}’ → `}‘${oneLine(c.location, 60)}’` : null].filter(Boolean).join(', ')} (${oneLine(c.reason, 120)})`),
       ]
     : [`${s.incidentId}  ${l.waiting}`];
   if (s.status === 'closed') {
@@ -121,14 +123,13 @@ export function actionLine(a: ActionState, p: Presenter): string {
 }
 
 function happenedAt(entry: PresentableEntry, p: Presenter): string[] {
-  const at = isKnownEntry(entry) ? (entry.body as { at?: unknown }).at : undefined;
-  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? [`  ${LABELS[p.lang].happened.padEnd(10)} ${p.time(Date.parse(at))}`] : [];
+  const at = entry.happenedAt;
+  return at !== null && !Number.isNaN(Date.parse(at)) ? [`  ${LABELS[p.lang].happened.padEnd(10)} ${p.time(Date.parse(at))}`] : [];
 }
 
-function fullText(entry: PresentableEntry & { kind: string }): string {
+/** The text as its writer wrote it: a card shows the original, and its corrections beneath. */
+function writtenText(entry: PresentableEntry & { kind: string }): string {
   const body = entry.body as Record<string, unknown>;
-  const current = entry.context?.corrections.at(-1)?.text;
-  if (current !== undefined) return current;
   for (const key of ['text', 'title', 'reason']) if (typeof body[key] === 'string') return body[key] as string;
   return '';
 }
@@ -137,14 +138,21 @@ function indent(text: string): string {
   return text.split('\n').map((line) => `    ${line}`).join('\n');
 }
 
+const ACTION_CHANGE: Record<string, { nl: string; en: string }> = {
+  actiestatus: { nl: 'een status voor', en: 'a status for' },
+  actiewijziging: { nl: 'een wijziging van', en: 'a change of' },
+  actieintrekking: { nl: 'een intrekking van', en: 'a withdrawal of' },
+};
+
 function ignoredWhy(i: IgnoredEntry, lang: Lang): string {
   const ref = i.refersTo === null ? '' : ` ${shortId(i.refersTo)}`;
   const nl = lang === 'nl';
+  const what = ACTION_CHANGE[i.kind] ?? ACTION_CHANGE.actiestatus!;
   switch (i.reason) {
     case 'not-opening': return nl ? 'een tweede openingsmelding; alleen de eerste opent het incident' : 'another opening entry; only the one the incident comes from opens it';
     case 'no-opening': return nl ? 'een wijziging die op de openingsmelding wacht' : 'a change waiting for the opening entry';
-    case 'unknown-action': return nl ? `een status voor actie${ref}, die dit incident (nog) niet heeft` : `a status for action${ref}, which this incident does not hold (yet)`;
-    case 'not-an-action': return nl ? `een status voor${ref}, dat geen actie is` : `a status for${ref}, which is not an action`;
+    case 'unknown-action': return nl ? `${what.nl} actie${ref}, die dit incident (nog) niet heeft` : `${what.en} action${ref}, which this incident does not hold (yet)`;
+    case 'not-an-action': return nl ? `${what.nl}${ref}, dat geen actie is` : `${what.en}${ref}, which is not an action`;
     case 'unknown-target': return nl ? `een correctie van${ref}, dat dit incident (nog) niet heeft` : `a correction of${ref}, which this incident does not hold (yet)`;
     case 'unknown-knelpunt': return nl ? `een status voor knelpunt${ref}, dat dit incident (nog) niet heeft` : `a status for knelpunt${ref}, which this incident does not hold (yet)`;
     case 'not-a-knelpunt': return nl ? `een status voor${ref}, dat geen knelpunt is` : `a status for${ref}, which is not a knelpunt`;

@@ -20,10 +20,15 @@ export interface Presenter {
   person(author: string): string;
 }
 
+/** The presenter, naming people first by labels a view came with (an incident state names every key it holds). */
+export function withLabels(p: Presenter, labels: Readonly<Record<string, string>>): Presenter {
+  return { ...p, person: (author) => (Object.hasOwn(labels, author) ? labels[author]! : p.person(author)) };
+}
+
 export const shortId = (id: string): string => id.slice(0, 12);
 
 /** What an entry means, in words, on one line (no time or id): "Actie ‘Satelliettelefoon’ → niet gedaan: geen toestel". */
-export function describeEntry(entry: PresentableEntry, p: Presenter, max = 160): string {
+export function describeEntry(entry: PresentableEntry, p: Presenter, max = 160, where: 'list' | 'card' = 'list'): string {
   const w = PHRASES[p.lang];
   if (!isKnownEntry(entry)) return `${w.newerKind(oneLine(entry.kind, 40))} ${oneLine(foreignBodyText(entry.body), max)}`;
   const line = (text: string) => oneLine(text, max);
@@ -98,7 +103,7 @@ export function describeEntry(entry: PresentableEntry, p: Presenter, max = 160):
   const happened = entry.body.happenedAt;
   if (happened !== undefined && Math.abs(Date.parse(happened) - entry.hlc.t) >= 60_000) text = `${text} (${w.happened(p.time(Date.parse(happened)))})`;
   const marks = [
-    current !== undefined ? w.corrected(shortId(entry.id)) : null,
+    current !== undefined ? (where === 'card' ? w.correctedBelow() : w.corrected(shortId(entry.id))) : null,
     entry.newer ? w.newerFields(entry.newer.unknownFields.map((f) => oneLine(f, 40)).join(', ')) : null,
   ].filter((m) => m !== null);
   return marks.length ? `${text} ${marks.join(' ')}` : text;

@@ -28,6 +28,7 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const MONTHS_NL = ['jan', 'feb', 'mrt', 'apr', 'mei', 'jun', 'jul', 'aug', 'sep', 'okt', 'nov', 'dec'] as const;
 
 export type ZoneCheck = { ok: true; zone: string } | { ok: false; problem: string };
 
@@ -251,10 +252,12 @@ export interface FormatOptions {
   /** `auto` (default): the date only when it is not today; `always`: for columns that must line up. */
   date?: 'auto' | 'always';
   seconds?: boolean;
+  /** The month's name in the reader's language: "30 Nov" or "30 nov", "3 May" or "3 mei". */
+  lang?: 'nl' | 'en';
 }
 
 /** An instant (epoch ms or an ISO string) for people: "22:31 CET", "30 Nov 22:31 CET", "30 Nov 2025 22:31 CET". */
-export function formatLocalTime(instant: number | string, { zone, now, date = 'auto', seconds = false }: FormatOptions): string {
+export function formatLocalTime(instant: number | string, { zone, now, date = 'auto', seconds = false, lang = 'en' }: FormatOptions): string {
   const ms = typeof instant === 'string' ? Date.parse(instant) : instant;
   if (Number.isNaN(ms)) return String(instant);
   const wall = wallTimeAt(ms, zone);
@@ -262,7 +265,7 @@ export function formatLocalTime(instant: number | string, { zone, now, date = 'a
   const time = `${pad(wall.hour)}:${pad(wall.minute)}${seconds ? `:${pad(wall.second)}` : ''} ${zoneAbbreviation(ms, zone)}`;
   const sameDay = wall.year === today.year && wall.month === today.month && wall.day === today.day;
   if (sameDay && date === 'auto') return time;
-  return `${wall.day} ${MONTHS[wall.month - 1]}${wall.year === today.year ? '' : ` ${wall.year}`} ${time}`;
+  return `${wall.day} ${(lang === 'nl' ? MONTHS_NL : MONTHS)[wall.month - 1]}${wall.year === today.year ? '' : ` ${wall.year}`} ${time}`;
 }
 
 /** A length of time as people say it: "45 s", "12 min", "3 h 20 min", "2 d 4 h" (rounded down to its last unit). */

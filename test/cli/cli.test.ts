@@ -77,11 +77,12 @@ describe('baken CLI', () => {
     expect((await cli('incident', 'update', incident, '--reason', 'niets')).stderr).toMatch(/give --title, --location or both/);
     expect((await cli('incident', 'update', incident, '--title', 'x')).code).toBe(2);
     const list = await cli('incident', 'list');
-    expect(list.stdout).toMatch(new RegExp(`^${incident}  GRIP 1  .*  Uitval NAFIN en C2000 \\(Eindhoven\\)$`, 'm'));
+    expect(list.stdout).toMatch(new RegExp(`^${incident}  GRIP 1  (\\d+ \\S+ )?\\d\\d:\\d\\d \\S+  Uitval NAFIN en C2000 — Eindhoven  \\(by device [0-9a-f]{8}\\)$`, 'm'));
     const show = (await cli('incident', 'show', incident)).stdout.split('\n');
-    expect(show[0]).toBe('Uitval NAFIN en C2000 — Eindhoven');
-    expect(show[1]).toMatch(/^Opened \d{4}-\d\d-\d\d \d\d:\d\d by [0-9a-f]{12}$/);
-    expect(show[2]).toMatch(/^  changed .* by [0-9a-f]{12}: title "Uitval NAFIN" → "Uitval NAFIN en C2000", location "-" → "Eindhoven" \(Ook C2000 getroffen\)$/);
+    expect(show[0]).toBe(`Uitval NAFIN en C2000 — Eindhoven   (${incident})`);
+    expect(show[1]).toMatch(/^  opened (\d+ \S+ )?\d\d:\d\d \S+ by device [0-9a-f]{8}$/);
+    expect(show[2]).toBe('  changes:');
+    expect(show[3]).toMatch(/^    (\d+ \S+ )?\d\d:\d\d \S+  device [0-9a-f]{8}: title ‘Uitval NAFIN’ → ‘Uitval NAFIN en C2000’, location ‘Eindhoven’ \(Ook C2000 getroffen\)$/);
   });
 
   it('pages with --limit and --cursor without losing or repeating entries', async () => {
@@ -188,7 +189,9 @@ describe('baken CLI and what a newer version wrote', () => {
     expect(list.code).toBe(0);
     const lines = list.stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(`${sitrap!.id.slice(0, 12)}  sitrap       intern   [from a newer version: sitrap] Meldkamer \\u001b[31mstil\\u001b[0m`);
+    expect(lines[1]).toMatch(/^(\d+ \S+ )?\d\d:\d\d \S+  /);
+    expect(lines[1]).toContain(`${sitrap!.id.slice(0, 12)}  device ${sitrap!.author.slice(0, 8)}`);
+    expect(lines[1]).toContain(`  sitrap       [from a newer version: sitrap] Meldkamer \\u{1b}[31mstil\\u{1b}[0m`);
     expect(lines[0]).toContain('GRIP 2 [from a newer version: also bron]');
     expect(list.stdout).not.toContain('\u001b');
     const json = (await run(['--data', data, 'log', 'list', '--kind', 'sitrap', '--json'])).json();
@@ -217,11 +220,11 @@ describe('baken CLI and incidents whose opening entry has not arrived', () => {
       backend.close();
     }
     const list = await run(['--data', data, 'incident', 'list']);
-    expect(list.stdout.trim()).toBe(`${incident}  GRIP 3  -                 (opening entry not received yet; its entries are in the log)`);
+    expect(list.stdout.trim()).toBe(`${incident}  GRIP 3  (opening entry not received yet; its entries are in the log)`);
     const show = (await run(['--data', data, 'incident', 'show', incident])).stdout.split('\n');
-    expect(show[0]).toBe('(opening entry not received yet; the entries below are from the log all the same)');
-    expect(show).toContain('Not applied: 1');
-    expect(show).toContain(`  - ${status!.id.slice(0, 12)}  actiestatus: a status for action ${'ab'.repeat(6)}, which this incident does not hold (yet)`);
+    expect(show[0]).toBe(`${incident}  (the opening entry has not arrived yet; the entries below are in the log all the same)`);
+    expect(show).toContain('  not applied: 1');
+    expect(show).toContain(`    ${status!.id.slice(0, 12)}  status: a status for action ${'ab'.repeat(6)}, which this incident does not hold (yet)`);
     expect((await run(['--data', data, 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x'])).stderr).toMatch(/opening entry has not arrived/);
   });
 });

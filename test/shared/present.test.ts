@@ -48,7 +48,7 @@ describe('entries in words', () => {
 
   it('puts a row together: time, id, name, kind, audience when not internal, meaning, clock flags', () => {
     const entry = view('melding', { text: 'Rook bij hal 3' }, {}, { classification: 'partner', skewMs: 3_600_000 });
-    expect(entryRow(entry, NL)).toBe(`T${entry.hlc.t - 1_790_000_000_000}  ${entry.id.slice(0, 12)}  Anna de Vries (IM, ROT Brab…  melding      [partner] Rook bij hal 3  [klokafwijking: 60 min vooruit gestempeld]`);
+    expect(entryRow(entry, NL)).toBe(`T${entry.hlc.t - 1_790_000_000_000}  ${entry.id.slice(0, 12)}  Anna de Vries (IM, ROT Brab…  melding      [partner] Rook bij hal 3  [klokafwijking: 60 min vooruit op dit apparaat gestempeld]`);
   });
 
   it('never lets text from another device drive a terminal', () => {
@@ -70,7 +70,9 @@ describe('cards', () => {
     };
     const card = entryCard(entry, NL, { incidentTitle: 'Uitval NAFIN', action });
     expect(card).toContain('door       Anna de Vries (IM, ROT Brabant-Noord)');
-    expect(card).toContain('    Noodstroom en brandstof regelen');
+    // The header shows what counts now; the text is as written, with its line break, and the corrections below it.
+    expect(card.split('\n')[0]).toContain('Actie ‘Noodstroom en brandstof regelen’ voor BRW (urgent) [gecorrigeerd; het origineel en de correcties hieronder]');
+    expect(card).toContain('  tekst zoals geschreven:\n    Noodstroom regelen\n    voor de meldkamer\n  correcties (de laatste geldt):');
     expect(card).toContain(`    T500  dddddddddddd  device eeeeeeee: Noodstroom en brandstof regelen`);
     expect(card).toContain('    T900  niet gedaan: aggregaat kapot  (device eeeeeeee)');
     expect(actionLine(action, EN)).toBe(`${entry.id.slice(0, 12)}  [not done] Noodstroom en brandstof regelen  (owner BRW, urgent): aggregaat kapot`);

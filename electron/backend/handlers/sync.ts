@@ -45,7 +45,7 @@ export function createSyncHandlers({ store, dataDir, now, liveNode, interfaces =
     return {
       device: store.author, team: team && { id: team.id, name: team.name }, serving: false, peerId: null, listen: [],
       peers: store.knownPeers.list().map((p) => ({
-        id: p.peerId, address: p.address, connected: false, lastSync: null, behind: null, ahead: null, skewMs: null, waitingRoomRefused: null,
+        id: p.peerId, address: p.address, device: null, connected: false, lastSync: null, behind: null, ahead: null, skewMs: null, waitingRoomRefused: null,
         problem: p.lastError ?? 'not connected: no node is running (baken serve)',
       })),
     };

@@ -98,7 +98,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
       // The first thing a person should act on: a session that failed, a clock far off, a peer out of reach.
       const problem = s?.problem ?? (skewed ? `its clock is ${describeSkew(s!.skewMs!)}${s!.skewMs! > 0 ? ' of' : ''} this laptop's` : isConnected ? null : (dialProblem ?? (s ? DISCONNECTED : null)));
       return {
-        id, address, connected: isConnected,
+        id, address, device: s?.remoteDevice ?? null, connected: isConnected,
         lastSync: s?.lastSyncAt ? new Date(s.lastSyncAt).toISOString() : null,
         behind: s ? s.behind : null, ahead: s ? s.ahead : null, skewMs: s?.skewMs ?? null, waitingRoomRefused: s ? s.waitingRoomRefused : null,
         problem,

@@ -1,5 +1,6 @@
 import { defineCommand, instantFlag, positional, requiredFlag, UsageError, type CommandContext } from '../command.js';
-import { oneLine, shortId } from '../format.js';
+import { shortId } from '../../../shared/present/entry-line.js';
+import { oneLine } from '../../../shared/present/safe-text.js';
 import { ACTION_ID } from './actions.js';
 import { partyFlags, partyInput } from './party.js';
 import { WHO_WHEN_FLAGS, whoWhen } from './who-when.js';
@@ -40,7 +41,7 @@ export const actionDeadline = defineCommand({
     const appended = await ctx.backend().api['action.deadline']({ action: positional(ctx, 0, 'ACTION_ID'), deadline, reason: requiredFlag(ctx, 'reason'), ...whoWhen(ctx) });
     return withAction(ctx, appended);
   },
-  human: (r) => `${actionName(r)} is due ${r.action?.deadline?.slice(0, 16).replace('T', ' ') ?? 'at the new deadline'} (UTC) now.`,
+  human: (r, view) => `${actionName(r)} is due ${r.action?.deadline ? view.at(r.action.deadline) : 'at the new deadline'} now.`,
 });
 
 export const actionWithdraw = defineCommand({

@@ -1,7 +1,7 @@
-import type { ActionView } from '../../../shared/contract/actions.js';
 import { ACTION_VIEW_STATUSES } from '../../../shared/domain/derive-actions.js';
 import { CLASSES, CLASSIFICATION_FLAG, confirmed, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag, UsageError } from '../command.js';
-import { listOr, oneLine, shortId } from '../format.js';
+import { actionRow } from '../../../shared/present/lists.js';
+import { listOr } from '../format.js';
 import { partyFlags, partyInput } from './party.js';
 import { WHO_WHEN_FLAGS, whoWhen } from './who-when.js';
 
@@ -104,12 +104,5 @@ export const actionList = defineCommand({
     if ((incident === undefined) === !allIncidents) throw new UsageError('give --incident ID or --all-incidents');
     return ctx.backend().api['action.list']({ incident, allIncidents, owner: optionalFlag(ctx, 'owner'), status: oneOf(ctx, 'status', LIST_STATUS), overdue: ctx.flags.overdue === true });
   },
-  human: (r) => listOr(r.map((a) => actionLine(a, r.some((b) => b.incident !== a.incident))), 'No actions.'),
+  human: (r, view) => listOr(r.map((a) => actionRow(a, view.presenter, { showIncident: r.some((b) => b.incident !== a.incident) })), 'No actions.'),
 });
-
-function actionLine(a: ActionView, manyIncidents: boolean): string {
-  const where = manyIncidents ? `[${oneLine(a.incidentTitle ?? a.incident, 30)}] ` : '';
-  const deadline = (a.deadline ?? '').slice(0, 16).replace('T', ' ').padEnd(16);
-  return `${shortId(a.id)}  ${a.status.padEnd(11)} ${a.priority.padEnd(7)} ${deadline}${a.overdue ? ' OVERDUE' : ''}  ${where}${oneLine(a.ownerLabel, 50)}: ${oneLine(a.text, 60)}` +
-    `${a.statusReason ? ` (${oneLine(a.statusReason, 40)})` : ''}`;
-}

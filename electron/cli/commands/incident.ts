@@ -1,5 +1,9 @@
 import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag, UsageError, type CommandContext } from '../command.js';
-import { incidentLine, incidentStateText, listOr, oneLine } from '../format.js';
+import { incidentCard } from '../../../shared/present/cards.js';
+import { withLabels } from '../../../shared/present/entry-line.js';
+import { incidentRow } from '../../../shared/present/lists.js';
+import { oneLine } from '../../../shared/present/safe-text.js';
+import { listOr } from '../format.js';
 import { WHO_WHEN_FLAGS, whoWhen } from './who-when.js';
 
 const INCIDENT_ID = { name: 'INCIDENT_ID', description: 'the incident (its id, or a unique start of 6 or more characters)' };
@@ -33,7 +37,7 @@ export const incidentList = defineCommand({
   async run(ctx) {
     return ctx.backend().api['incident.list']({ all: ctx.flags.all === true });
   },
-  human: (r) => listOr(r.map((i) => `${incidentLine(i)}${i.status === 'closed' ? '  [closed]' : ''}`), 'No incidents.'),
+  human: (r, view) => listOr(r.map((i) => incidentRow(i, view.presenter)), 'No incidents.'),
 });
 
 export const incidentShow = defineCommand({
@@ -43,7 +47,7 @@ export const incidentShow = defineCommand({
   async run(ctx) {
     return ctx.backend().api['incident.state']({ incident: positional(ctx, 0, 'INCIDENT_ID') });
   },
-  human: incidentStateText,
+  human: (r, view) => incidentCard(r, withLabels(view.presenter, r.labels)),
 });
 
 export const incidentUpdate = defineCommand({

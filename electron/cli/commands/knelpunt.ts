@@ -1,5 +1,5 @@
 import { defineCommand, positional, requiredFlag, type CommandContext } from '../command.js';
-import { oneLine } from '../format.js';
+import { oneLine } from '../../../shared/present/safe-text.js';
 import { WHO_WHEN_FLAGS, whoWhen } from './who-when.js';
 
 const KNELPUNT_ID = { name: 'KNELPUNT_ID', description: 'the knelpunt (its id, or a unique start of 6 or more characters)' };

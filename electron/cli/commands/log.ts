@@ -1,7 +1,9 @@
 import type { ApiInput, LogEntryView } from '../../../shared/contract/api.js';
-import { ENTRY_KINDS, TEXT_KINDS, type EntryKind } from '../../../shared/domain/kinds.js';
+import { ENTRY_KINDS, MAX_TEXT, TEXT_KINDS, type EntryKind } from '../../../shared/domain/kinds.js';
+import { entryCard } from '../../../shared/present/cards.js';
+import { entryRow } from '../../../shared/present/entry-line.js';
 import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneOf, optionalFlag, positional, requiredFlag, UsageError, type CommandContext, type FlagSpec } from '../command.js';
-import { entryLine, listOr } from '../format.js';
+import { listOr } from '../format.js';
 import { TEXT_FLAGS, textFlag, WHO_WHEN_FLAGS, whoWhen } from './who-when.js';
 
 const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => k !== 'incident' && k !== 'profiel').map((k) => [k, k])) as Record<string, Exclude<EntryKind, 'incident' | 'profiel'>>;
@@ -26,6 +28,7 @@ export const FILTER_FLAGS: Record<string, FlagSpec> = {
   limit: { type: 'string', value: 'N', description: 'at most N entries (default: all)' },
   cursor: { type: 'string', value: 'CURSOR', description: 'continue after a previous page (printed on stderr)' },
   oldest: { type: 'boolean', description: 'oldest first (default newest first)' },
+  full: { type: 'boolean', description: 'show each entry\'s whole text, not its first line' },
 };
 
 export function filterInput(ctx: CommandContext) {
@@ -110,9 +113,10 @@ export const logList = defineCommand({
   flags: FILTER_FLAGS,
   async run(ctx) {
     const filter = filterInput(ctx);
-    return collectPages(ctx, (page) => ctx.backend().api['log.list']({ ...filter, ...page }));
+    return { entries: await collectPages(ctx, (page) => ctx.backend().api['log.list']({ ...filter, ...page })), full: ctx.flags.full === true };
   },
-  human: (r) => listOr(r.map(entryLine), 'No entries.'),
+  json: (r) => r.entries,
+  human: (r, view) => listOr(r.entries.map((e) => entryRow(e, view.presenter, { max: r.full ? MAX_TEXT : undefined })), 'No entries.'),
 });
 
 export const logShow = defineCommand({
@@ -120,9 +124,16 @@ export const logShow = defineCommand({
   summary: 'Show one entry with all its fields',
   positionals: [{ name: 'ENTRY_ID', description: 'the entry (its id, or a unique start of 6 or more characters)' }],
   async run(ctx) {
-    return ctx.backend().api['log.get']({ id: positional(ctx, 0, 'ENTRY_ID') });
+    const api = ctx.backend().api;
+    const entry = await api['log.get']({ id: positional(ctx, 0, 'ENTRY_ID') });
+    // The incident's state names the incident and, for an action, holds its whole history; a
+    // device's profile belongs to no incident.
+    const state = await api['incident.state']({ incident: entry.incident }).catch(() => null);
+    const action = state?.actions.find((a) => a.entryId === entry.id) ?? null;
+    return { entry, incidentTitle: state?.incident?.title ?? null, action };
   },
-  human: (r) => JSON.stringify(r, null, 2),
+  json: (r) => r.entry,
+  human: (r, view) => entryCard(r.entry, view.presenter, { incidentTitle: r.incidentTitle, action: r.action }),
 });
 
 export const logCorrect = defineCommand({
@@ -153,7 +164,8 @@ export const searchCommand = defineCommand({
     const text = ctx.positionals.join(' ').trim();
     if (!text) throw new UsageError('TEXT is required');
     const filter = filterInput(ctx);
-    return collectPages(ctx, (page) => ctx.backend().api.search({ text, ...filter, ...page }));
+    return { entries: await collectPages(ctx, (page) => ctx.backend().api.search({ text, ...filter, ...page })), full: ctx.flags.full === true };
   },
-  human: (r) => listOr(r.map(entryLine), 'Nothing found.'),
+  json: (r) => r.entries,
+  human: (r, view) => listOr(r.entries.map((e) => entryRow(e, view.presenter, { max: r.full ? MAX_TEXT : undefined })), 'Nothing found.'),
 });

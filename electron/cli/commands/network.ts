@@ -1,6 +1,7 @@
-import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView } from '../../../shared/contract/sync.js';
+import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView, type PeerView } from '../../../shared/contract/sync.js';
 import { defineCommand, followProgress, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
-import { instant, printable } from '../format.js';
+import { oneLine, printable } from '../../../shared/present/safe-text.js';
+import type { OutputView } from '../presenter.js';
 
 export const teamCreate = defineCommand({
   path: ['team', 'create'],
@@ -70,7 +71,7 @@ export const peerList = defineCommand({
   async run(ctx) {
     return ctx.backend().api['peer.list']({});
   },
-  human: (peers) => (peers.length === 0 ? 'No known peers. Add one with: baken peer add HOST:PORT' : peers.map(peerLine).join('\n')),
+  human: (peers, view) => (peers.length === 0 ? 'No known peers. Add one with: baken peer add HOST:PORT' : peers.map((p) => peerLine(p, view)).join('\n')),
 });
 
 export const peerRemove = defineCommand({
@@ -85,8 +86,8 @@ export const peerRemove = defineCommand({
 
 const SOURCES: Record<KnownPeerView['source'], string> = { manual: 'added by hand', invite: 'from an invite', discovered: 'found on the LAN' };
 
-function peerLine(p: KnownPeerView): string {
-  const state = p.connected ? 'connected' : p.reached ? `last connected ${instant(p.lastConnected!)}` : 'never reached';
+function peerLine(p: KnownPeerView, view: OutputView): string {
+  const state = p.connected ? 'connected' : p.reached ? `last connected ${view.at(p.lastConnected!)}` : 'never reached';
   return `${printable(p.address).padEnd(32)} ${SOURCES[p.source].padEnd(15)} ${state}${p.lastError && !p.connected ? ` — ${printable(p.lastError)}` : ''}`;
 }
 
@@ -96,19 +97,25 @@ export const statusCommand = defineCommand({
   async run(ctx) {
     return ctx.backend().api['sync.status']({});
   },
-  human: (s) =>
+  human: (s, view) =>
     [
-      `device   ${s.device}`,
-      `team     ${s.team ? `${s.team.name} (${s.team.id})` : 'none (baken team create / join)'}`,
+      `device   ${printable(view.presenter.person(s.device))}  (key ${s.device})`,
+      `team     ${s.team ? `${printable(s.team.name)} (${s.team.id})` : 'none (baken team create / join)'}`,
       `network  ${s.serving ? `serving on ${s.listen.join(', ')}` : 'not running (baken serve)'}`,
       `peers    ${s.peers.length === 0 ? 'none' : ''}`,
-      ...s.peers.map((p) =>
-        `  ${(p.address ?? p.id ?? '?').padEnd(32)} ${p.connected ? 'connected' : 'not connected'}` +
-        `${p.lastSync ? `, last sync ${p.lastSync.slice(11, 19)}` : ''}${p.behind !== null ? `, behind ${p.behind}, ahead ${p.ahead}` : ''}` +
-        `${p.skewMs !== null && Math.abs(p.skewMs) > 2000 ? `, clock ${p.skewMs > 0 ? '+' : ''}${Math.round(p.skewMs / 1000)} s` : ''}` +
-        `${p.waitingRoomRefused ? `, ${p.waitingRoomRefused} entries refused (waiting room full)` : ''}${p.problem ? ` — ${p.problem}` : ''}`),
+      ...s.peers.map((p) => `  ${peerStatusLine(p, view)}`),
     ].join('\n'),
 });
+
+/** A peer as a person knows it: its device's name when it has said hello, else its address; then how in step it is. */
+function peerStatusLine(p: PeerView, view: OutputView): string {
+  const name = p.device ? oneLine(view.presenter.person(p.device), 40) : null;
+  const where = printable(p.address ?? p.id ?? '?');
+  return `${name ? `${name} (${where})` : where}  ${p.connected ? 'connected' : 'not connected'}` +
+    `${p.lastSync ? `, last sync ${view.at(p.lastSync, { seconds: true })}` : ''}${p.behind !== null ? `, behind ${p.behind}, ahead ${p.ahead}` : ''}` +
+    `${p.skewMs !== null && Math.abs(p.skewMs) > 2000 ? `, clock ${p.skewMs > 0 ? '+' : '-'}${view.duration(Math.abs(p.skewMs))}` : ''}` +
+    `${p.waitingRoomRefused ? `, ${p.waitingRoomRefused} entries refused (waiting room full)` : ''}${p.problem ? ` — ${p.problem}` : ''}`;
+}
 
 export const serveCommand = defineCommand({
   path: ['serve'],

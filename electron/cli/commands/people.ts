@@ -1,7 +1,8 @@
 import type { PersonView } from '../../../shared/contract/people.js';
 import { DISCIPLINES } from '../../../shared/domain/kinds.js';
 import { defineCommand, optionalFlag, requiredFlag, type CommandContext, type FlagSpec } from '../command.js';
-import { listOr, oneLine } from '../format.js';
+import { oneLine } from '../../../shared/present/safe-text.js';
+import { listOr } from '../format.js';
 
 /** Who this device is; `init` takes them too. */
 export const PROFILE_FLAGS: Record<string, FlagSpec> = {

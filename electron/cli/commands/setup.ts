@@ -1,5 +1,5 @@
 import { defineCommand, optionalFlag } from '../command.js';
-import { oneLine } from '../format.js';
+import { oneLine } from '../../../shared/present/safe-text.js';
 import { PROFILE_FLAGS, profileGiven, profileInput } from './people.js';
 
 export const initCommand = defineCommand({

@@ -49,7 +49,8 @@ describe('sync over real libp2p on 127.0.0.1', () => {
     const reply = await b.backend.api['log.add']({ incident, kind: 'besluit', body: { text: 'Opschalen naar GRIP 2' } });
     await until(() => a.backend.store.entry(reply.id) !== null, 'live push B→A');
     const peer = b.node.status().peers.find((p) => p.connected)!;
-    expect(peer).toMatchObject({ connected: true, behind: 0, ahead: 0, problem: null });
+    // The peer's device key, so a user interface can name it from its profile rather than show an address.
+    expect(peer).toMatchObject({ connected: true, device: a.backend.store.author, behind: 0, ahead: 0, problem: null });
     expect(peer.lastSync).not.toBeNull();
   });
 

@@ -104,7 +104,7 @@ describe('the invite\'s addresses and the known peers, through the API', () => {
 
   it('peer.list marks the addresses a running node is connected to', async () => {
     const { api, backend } = await device({
-      live: { peers: [{ id: PEER_ID, address: '/ip4/10.0.0.7/tcp/4100', connected: true, lastSync: null, behind: 0, ahead: 0, skewMs: 0, waitingRoomRefused: 0, problem: null }] },
+      live: { peers: [{ id: PEER_ID, address: '/ip4/10.0.0.7/tcp/4100', device: null, connected: true, lastSync: null, behind: 0, ahead: 0, skewMs: 0, waitingRoomRefused: 0, problem: null }] },
     });
     backend.store.knownPeers.add('/ip4/10.0.0.7/tcp/4100', 'manual');
     backend.store.knownPeers.add('/ip4/10.0.0.8/tcp/4100', 'manual');
