@@ -4,6 +4,7 @@ import { resolveDataDir } from './data-dir.js';
 import { chooseLang, outputView } from './presenter.js';
 import type { PersonView } from '../../shared/contract/people.js';
 import { exitCodeFor, toErrorData } from '../../shared/contract/errors.js';
+import { printable } from '../../shared/present/safe-text.js';
 import { choicesText, UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { createProgressDisplay } from './progress.js';
@@ -82,14 +83,17 @@ async function peopleOf(backend: Backend | undefined): Promise<PersonView[]> {
   return backend.api['people.list']({}).catch(() => []);
 }
 
-/** One line on stderr; the exit code follows from the error's code (2: fix what you typed, 1: anything else). */
+/**
+ * One line on stderr; the exit code follows from the error's code (2: fix what you typed, 1: anything else).
+ * A message may quote what a file, a peer or an invite held, so it is made safe for the terminal too.
+ */
 export function report(error: unknown, io: Io): number {
   if (error instanceof UsageError) {
-    io.err(`baken: ${error.message}\n`);
+    io.err(`baken: ${printable(error.message)}\n`);
     return 2;
   }
   const data = toErrorData(error);
-  io.err(`baken: ${data.message}\n`);
+  io.err(`baken: ${printable(data.message)}\n`);
   return exitCodeFor(data.code);
 }
 

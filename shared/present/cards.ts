@@ -48,7 +48,7 @@ export function entryCard(entry: PresentableEntry, p: Presenter, extra: { incide
   ];
   if (corrections.length) {
     lines.push(`  ${l.corrections} (${l.lastCounts}):`);
-    for (const c of corrections) lines.push(`    ${p.time(c.t)}  ${shortId(c.id)}  ${oneLine(p.person(c.author), 40)}: ${oneLine(c.text, 200)}`);
+    for (const c of corrections) lines.push(`    ${p.time(c.t)}  ${shortId(c.id)}  ${oneLine(p.person(c.author), 60)}: ${oneLine(c.text, 200)}`);
   }
   if (extra.action) {
     lines.push(`  ${l.history}:`);
@@ -67,19 +67,19 @@ export function incidentCard(s: IncidentState, p: Presenter): string {
         `${oneLine(h.title, 200)}${h.location ? ` — ${oneLine(h.location, 200)}` : ''}   (${s.incidentId})`,
         `  ${l.opened} ${p.time(h.openedAt.t)} ${l.by} ${oneLine(p.person(h.openedBy), 80)}${h.rule === 'legacy' ? ` ${l.legacy}` : ''}`,
         ...(h.changes.length ? [`  ${l.changes}:`] : []),
-        ...h.changes.map((c) => `    ${p.time(c.at.t)}  ${oneLine(p.person(c.author), 40)}: ${[c.title !== null ? `${l.title} ‘${oneLine(c.previous.title, 60)}’ → ‘${oneLine(c.title, 60)}’` : null, c.location !== null ? `${l.location} ${c.previous.location === null ? '' : `‘${oneLine(c.previous.location, 60)}’ → `}‘${oneLine(c.location, 60)}’` : null].filter(Boolean).join(', ')} (${oneLine(c.reason, 120)})`),
+        ...h.changes.map((c) => `    ${p.time(c.at.t)}  ${oneLine(p.person(c.author), 60)}: ${[c.title !== null ? `${l.title} ‘${oneLine(c.previous.title, 60)}’ → ‘${oneLine(c.title, 60)}’` : null, c.location !== null ? `${l.location} ${c.previous.location === null ? '' : `‘${oneLine(c.previous.location, 60)}’ → `}‘${oneLine(c.location, 60)}’` : null].filter(Boolean).join(', ')} (${oneLine(c.reason, 120)})`),
       ]
     : [`${s.incidentId}  ${l.waiting}`];
   if (s.status === 'closed') {
     const last = s.statusHistory.at(-1);
-    lines.push(`  ${l.closed}${last ? ` ${p.time(Date.parse(last.when))}: ${oneLine(last.reason, 120)} (${oneLine(p.person(last.author), 40)})` : ''}`);
+    lines.push(`  ${l.closed}${last ? ` ${p.time(Date.parse(last.when))}: ${oneLine(last.reason, 120)} (${oneLine(p.person(last.author), 60)})` : ''}`);
   }
   lines.push(`  GRIP ${s.grip.level ?? '-'}`);
   if (s.grip.history.length) {
     lines.push(`  ${l.grip}:`);
     let before: number | null = null;
     for (const g of s.grip.history) {
-      lines.push(`    ${p.time(Date.parse(g.when))}  ${before === null ? '' : `${before} → `}${g.level}${g.reason ? `: ${oneLine(g.reason, 120)}` : ''}  (${oneLine(p.person(g.author), 40)})`);
+      lines.push(`    ${p.time(Date.parse(g.when))}  ${before === null ? '' : `${before} → `}${g.level}${g.reason ? `: ${oneLine(g.reason, 120)}` : ''}  (${oneLine(p.person(g.author), 60)})`);
       before = g.level;
     }
   }
@@ -88,21 +88,21 @@ export function incidentCard(s: IncidentState, p: Presenter): string {
   for (const a of open) lines.push(`    ${actionLine(a, p)}`);
   const knelpunten = s.openKnelpunten.map((id) => s.knelpunten.find((k) => k.entryId === id)!).filter(Boolean);
   lines.push(`  ${l.openKnelpunten}: ${knelpunten.length || l.none}`);
-  for (const k of knelpunten) lines.push(`    ${shortId(k.entryId)}  ${p.time(Date.parse(k.when))}  ${oneLine(k.text, 120)}  (${oneLine(p.person(k.author), 40)})`);
+  for (const k of knelpunten) lines.push(`    ${shortId(k.entryId)}  ${p.time(Date.parse(k.when))}  ${oneLine(k.text, 120)}  (${oneLine(p.person(k.author), 60)})`);
   lines.push(`  ${l.decisions}: ${s.decisions.length || l.none}`);
   for (const d of s.decisions) lines.push(`    ${p.time(Date.parse(d.when))}  ${oneLine(d.text, 120)}${d.decidedBy ? ` (${oneLine(d.decidedBy, 40)})` : ''}`);
   if (s.ignored.length) {
     lines.push(`  ${l.notApplied}: ${s.ignored.length}`);
     for (const i of s.ignored) lines.push(`    ${shortId(i.entryId)}  ${KIND_LABELS[p.lang][i.kind] ?? i.kind}: ${ignoredWhy(i, p.lang)}`);
   }
-  if (s.forkedAuthors.length) lines.push(`  ${l.forked}: ${s.forkedAuthors.map((a) => oneLine(p.person(a), 40)).join(', ')}`);
+  if (s.forkedAuthors.length) lines.push(`  ${l.forked}: ${s.forkedAuthors.map((a) => oneLine(p.person(a), 60)).join(', ')}`);
   return lines.join('\n');
 }
 
 /** One event in an action's history: a status reported, a new owner or deadline, a withdrawal; with when and who. */
 export function actionEventLine(event: ActionEvent, p: Presenter): string {
   const l = LABELS[p.lang];
-  const who = oneLine(p.person(event.author), 40) + (event.operator ? ` (${oneLine(event.operator, 30)})` : '');
+  const who = oneLine(p.person(event.author), 60) + (event.operator ? ` (${oneLine(event.operator, 30)})` : '');
   let what: string;
   if (event.type === 'status') what = `${STATUS_WORDS[p.lang][event.status]}${event.reason ? `: ${oneLine(event.reason, 200)}` : ''}`;
   else if (event.type === 'withdrawn') what = `${l.withdrawn}: ${oneLine(event.reason, 200)}`;

@@ -36,7 +36,7 @@ describe('baken with an incident to work on', () => {
     expect((await cli('log', 'show', byWins.json().id, '--json')).json()).toMatchObject({ operator: 'Piet' });
     const future = await cli('log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--at', new Date(Date.now() + 2 * HOUR).toISOString());
     expect(future.code).toBe(2);
-    expect(future.stderr).toMatch(/^baken: happenedAt: .* has not come yet/);
+    expect(future.stderr).toMatch(/^baken: --at (\d+ \S+ )?\d\d:\d\d \S+ has not come yet \(it is .* now\)\n$/);
     expect((await cli('log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--at', 'gisteren')).stderr).toMatch(/^baken: --at: "gisteren" is not a time/);
   });
 

@@ -5,6 +5,8 @@ import type { SyncStatusView } from '../../shared/contract/sync.js';
 import { DEVICE_INCIDENT } from '../../shared/domain/incident.js';
 import { STATUS_FILE } from '../../electron/backend/sync/status-file.js';
 import { openTestBackend } from '../support/backend.js';
+import { main, report } from '../../electron/cli/baken.js';
+import { BakenError } from '../../shared/contract/errors.js';
 import { runCli } from '../support/cli-main.js';
 import { makeNewerChain, makeSigner } from '../support/entries.js';
 import { useTempDirs } from '../support/temp.js';
@@ -52,6 +54,17 @@ describe('baken output a person reads', () => {
     const shown = await cli('--tz', 'America/New_York', 'log', 'show', added.id);
     expect(shown.stdout).toContain('  gebeurd    1 jul 2025 08:05 EDT\n');
     expect((await cli('log', 'show', added.id, '--json')).json()).toMatchObject({ happenedAt: '2025-07-01T12:05:00.000Z', operator: 'Piet' });
+  });
+
+  it('refuses a --at that has not come yet in local time, and after midnight says how to give yesterday\'s time', async () => {
+    const { incident, data } = await anna();
+    let stderr = '';
+    // 00:30 in Amsterdam on 2 December: "23:40" is tonight, not the evening before.
+    const now = () => Date.parse('2026-12-01T23:30:00Z');
+    const io = { out: () => {}, err: (t: string) => void (stderr += t), env: AMSTERDAM_NL, now };
+    expect(await main(['--data', data, 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x', '--at', '23:40'], io)).toBe(2);
+    expect(stderr).toBe('baken: --at 23:40 CET has not come yet (it is 00:30 CET now); 23:40 means today: for yesterday, give --at "2026-12-01 23:40"\n');
+    expect((await runCli(['--data', data, 'log', 'list', '--kind', 'melding', '--json'])).json()).toEqual([]);
   });
 
   it('writes rows and cards in English when the reader asks for it (BAKEN_LANG, else the locale)', async () => {
@@ -154,5 +167,12 @@ describe('baken output a person reads', () => {
     expect(lines[0]).toBe(`device   Anna de Vries (IM, ROT Brabant-Noord)  (key ${status.device})`);
     expect(lines).toContain('  Kees Bakker (OvD) (/ip4/10.0.0.7/tcp/4100)  connected, last sync 1 jul 2025 14:05:09 CEST, behind 0, ahead 2');
     expect(lines).toContain('  /ip4/10.0.0.8/tcp/4100  not connected — not reachable, or not in this team');
+  });
+
+  it('escapes an error message too, since it may quote what a file, a peer or an invite held', () => {
+    let stderr = '';
+    const io = { out: () => {}, err: (t: string) => void (stderr += t), env: {} };
+    expect(report(new BakenError('invalid-input', 'team "\u001b]0;pwned\u0007" is not yours'), io)).toBe(2);
+    expect(stderr).toBe('baken: team "\\u{1b}]0;pwned\\u{7}" is not yours\n');
   });
 });

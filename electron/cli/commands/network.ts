@@ -10,7 +10,7 @@ export const teamCreate = defineCommand({
   async run(ctx) {
     return ctx.backend().api['team.create']({ name: requiredFlag(ctx, 'name') });
   },
-  human: (r) => `Team "${r.name}" created (id ${r.id}). Invite others with: baken team invite`,
+  human: (r) => `Team "${printable(r.name)}" created (id ${r.id}). Invite others with: baken team invite`,
 });
 
 export const teamInvite = defineCommand({
@@ -52,7 +52,7 @@ export const teamJoin = defineCommand({
   async run(ctx) {
     return ctx.backend().api['team.join']({ code: ctx.positionals.join('') || positional(ctx, 0, 'CODE') });
   },
-  human: (r) => `Joined team "${r.name}" (id ${r.id}); ${r.peersAdded} peer address(es) added.`,
+  human: (r) => `Joined team "${printable(r.name)}" (id ${r.id}); ${r.peersAdded} peer address(es) added.`,
 });
 
 export const peerAdd = defineCommand({
@@ -164,7 +164,7 @@ export const bundleExport = defineCommand({
       operation: followProgress(ctx, backend),
     });
   },
-  human: (r) => `${r.entries} entries written to ${r.file} (${r.bytes} bytes)`,
+  human: (r) => `${r.entries} entries written to ${printable(r.file)} (${r.bytes} bytes)`,
 });
 
 export const bundleImport = defineCommand({
@@ -179,8 +179,8 @@ export const bundleImport = defineCommand({
   human: (r) =>
     [
       `${r.added} new, ${r.known} already known, ${r.pending} waiting for earlier entries, ${r.rejected.length} rejected${r.complete ? '' : ' — INCOMPLETE'}`,
-      ...r.problems.map((p) => `  ${p}`),
-      ...r.rejected.slice(0, 20).map((x) => `  line ${x.line}: ${x.reason}`),
+      ...r.problems.map((p) => `  ${printable(p)}`),
+      ...r.rejected.slice(0, 20).map((x) => `  line ${x.line}: ${printable(x.reason)}`),
       ...(r.rejected.length > 20 ? [`  … and ${r.rejected.length - 20} more (see --json)`] : []),
     ].join('\n'),
   exitCode: (r) => (r.rejected.length > 0 || !r.complete ? 1 : 0),

@@ -1,5 +1,5 @@
 import { defineCommand, optionalFlag } from '../command.js';
-import { oneLine } from '../../../shared/present/safe-text.js';
+import { oneLine, printable } from '../../../shared/present/safe-text.js';
 import { PROFILE_FLAGS, profileGiven, profileInput } from './people.js';
 
 export const initCommand = defineCommand({
@@ -33,7 +33,7 @@ export const deviceCommand = defineCommand({
       r.origin.status === 'moved'
         ? `computer ${r.origin.host}, but this data directory belongs to ${r.origin.recorded?.host}: choose baken device keep-identity or baken device new-identity`
         : `computer ${r.origin.host}${r.origin.recorded ? `, where this data directory belongs since ${time.at(r.origin.recorded.since)}` : ''}`,
-      ...(r.forkedAuthors.length ? [`forked authors: ${r.forkedAuthors.join(', ')}`] : []),
+      ...(r.forkedAuthors.length ? [`forked authors: ${r.forkedAuthors.map((a) => `${oneLine(time.presenter.person(a), 60)} (${a.slice(0, 12)})`).join(', ')}`] : []),
     ].join('\n'),
 });
 
@@ -46,8 +46,8 @@ export const verifyCommand = defineCommand({
   human: (r) =>
     [
       r.ok ? `OK: ${r.entries} entries verified` : `PROBLEMS in ${r.entries} entries:`,
-      ...r.problems.map((p) => `  error   ${p.entry ? `${p.entry.slice(0, 12)}  ` : ''}${p.problem}`),
-      ...r.warnings.map((p) => `  warning ${p.entry ? `${p.entry.slice(0, 12)}  ` : ''}${p.problem}`),
+      ...r.problems.map((p) => `  error   ${p.entry ? `${p.entry.slice(0, 12)}  ` : ''}${printable(p.problem)}`),
+      ...r.warnings.map((p) => `  warning ${p.entry ? `${p.entry.slice(0, 12)}  ` : ''}${printable(p.problem)}`),
     ].join('\n'),
   exitCode: (r) => (r.ok ? 0 : 1),
 });

@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
 import { MAX_TEXT } from '../../../shared/domain/kinds.js';
 import { instantFlag, optionalFlag, UsageError, type CommandContext, type FlagSpec } from '../command.js';
 
@@ -11,7 +12,26 @@ export const WHO_WHEN_FLAGS: Record<string, FlagSpec> = {
 /** `--at` through the one instant parser (so its rules change in one place), `--by` else BAKEN_OPERATOR for the whole shell. */
 export function whoWhen(ctx: CommandContext): { happenedAt: string | undefined; operator: string | undefined } {
   const operator = optionalFlag(ctx, 'by') ?? ctx.env.BAKEN_OPERATOR;
-  return { happenedAt: instantFlag(ctx, 'at'), operator: operator?.trim() ? operator : undefined };
+  return { happenedAt: happenedAt(ctx), operator: operator?.trim() ? operator : undefined };
+}
+
+/**
+ * `--at`, refused here when it has not come yet, in the reader's local time (the backend refuses it
+ * too, in UTC). A time of day alone means today, so after midnight "23:40" is tonight: say how to
+ * give yesterday's.
+ */
+function happenedAt(ctx: CommandContext): string | undefined {
+  const at = instantFlag(ctx, 'at');
+  if (at === undefined || Date.parse(at) <= ctx.time.now + DEFAULT_MAX_SKEW_MS) return at;
+  const typed = optionalFlag(ctx, 'at')!.trim();
+  const timeOfDay = /^\d{1,2}:\d\d(:\d\d)?$/.test(typed);
+  const yesterday = `${localDate(Date.parse(at) - 86_400_000, ctx.time.zone)} ${typed}`;
+  throw new UsageError(`--at ${ctx.time.at(at)} has not come yet (it is ${ctx.time.at(ctx.time.now)} now)${timeOfDay ? `; ${typed} means today: for yesterday, give --at "${yesterday}"` : ''}`);
+}
+
+/** A day as --at reads it: 2026-12-01, in the zone (en-CA writes dates year first). */
+function localDate(ms: number, zone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
 
 const LIMIT = `at most ${MAX_TEXT.toLocaleString('en')} characters`;
