@@ -11,7 +11,9 @@ import { createBundleHandlers } from './handlers/bundles.js';
 import { createDeviceHandlers } from './handlers/device.js';
 import { createLogHandlers } from './handlers/log.js';
 import { createPeopleHandlers } from './handlers/people.js';
+import { createReportHandlers } from './handlers/reports.js';
 import { createResolver } from './handlers/resolve.js';
+import { BAKEN_VERSION } from '../../shared/version.js';
 import { createSyncHandlers, type LiveNode } from './handlers/sync.js';
 import { createInvoke } from './invoke.js';
 import { thisMachine, type Machine } from './machine.js';
@@ -91,6 +93,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     createPeopleHandlers({ store, writer, dataDir }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
     createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit }),
+    createReportHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now, context: () => ({ version: BAKEN_VERSION, team: teamName(dataDir) }) }),
     createDeviceHandlers({
       dataDir, machine, now: clock.now, author: store.author, origin: () => origin, setOrigin: (o) => (origin = o), keyReplaced: (device) => (replacedKey = device),
     }),
@@ -192,4 +195,13 @@ function movedMessage(from: string, here: string, device: string): string {
     `If the folder was moved here whole and the copy on ${from} will never run again: baken device keep-identity (this computer goes on as device ${device.slice(0, 12)}). ` +
     `Otherwise (a restored backup, which may lack what was written since, or both copies in use): baken device new-identity (a new device key; every entry so far stays)`
   );
+}
+
+/** The team's name for what exports say of their origin; a damaged team file is no reason to refuse an export. */
+function teamName(dataDir: string): string | null {
+  try {
+    return loadTeam(dataDir)?.name ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -1,3 +1,4 @@
+import { BAKEN_VERSION } from '../../shared/version.js';
 import { parseArgs } from 'node:util';
 import type { Backend } from '../backend/index.js';
 import { resolveDataDir } from './data-dir.js';
@@ -172,7 +173,7 @@ function printGroupHelp(argv: string[], io: Io): number {
   const group = words[0] && COMMANDS.some((c) => c.path[0] === words[0]) ? words[0] : undefined;
   const asked = argv.includes('--help') || argv.includes('-h') || argv.length === 0 || (group !== undefined && words.length === 1);
   if (argv.includes('--version')) {
-    io.out('baken 0.1.0\n');
+    io.out(`baken ${BAKEN_VERSION}\n`);
     return 0;
   }
   const list = COMMANDS.filter((c) => !group || c.path[0] === group);

@@ -6,6 +6,7 @@ import type { Subscribe } from './events.js';
 import { logArea } from './log.js';
 import { mergeDisjoint, type ClientOf, type HandlersOf, type InputOf, type OutputOf } from './method.js';
 import { peopleArea } from './people.js';
+import { reportsArea } from './reports.js';
 import { syncArea } from './sync.js';
 
 /**
@@ -14,7 +15,7 @@ import { syncArea } from './sync.js';
  * one handler group in the backend; a name two areas both define does not compile, and throws at
  * startup if the types were bypassed.
  */
-export const contract = mergeDisjoint('the API contract', logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea);
+export const contract = mergeDisjoint('the API contract', logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea, reportsArea);
 
 export type Contract = typeof contract;
 export type ApiMethod = keyof Contract & string;

@@ -16,6 +16,8 @@ export const logArea = {
       /** When it started; default: when it happened (happenedAt), else now. */
       start: isoInstantSchema.optional(),
       grip: gripLevel.optional(),
+      /** An exercise (oefening): every report and export of it says so on every page. Set only here, when it is opened. */
+      exercise: z.boolean().default(false),
       classification: classification.default('intern'),
       ...whoWhen,
     }),

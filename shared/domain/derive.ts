@@ -45,6 +45,8 @@ export interface IncidentHeader {
   title: string;
   location: string | null;
   start: string;
+  /** Opened as an exercise (oefening): reports and exports of it say so on every page. */
+  exercise: boolean;
   openedBy: string;
   openedAt: Hlc;
   /** The person at the opening device's keyboard, where one was named. */
@@ -156,7 +158,7 @@ export function deriveIncidentState(incidentId: string, entries: Iterable<AnyEnt
           break;
         }
         state.incident = {
-          title: textOf(e), location: e.body.location ?? null, start: e.body.start, openedBy: e.author, openedAt: e.hlc, operator: written.operator, entryId: e.id,
+          title: textOf(e), location: e.body.location ?? null, start: e.body.start, exercise: e.body.exercise === true, openedBy: e.author, openedAt: e.hlc, operator: written.operator, entryId: e.id,
           rule: openingRule(incidentId), changes: [],
         };
         if (e.body.grip !== undefined) state.grip.history.push({ level: e.body.grip, reason: null, ...written });
@@ -233,5 +235,5 @@ export function forkedAuthors(entries: Iterable<AnyEntry>): string[] {
 /** An entry's own text, before any correction: an incident's title, or the body's text where the kind has one. */
 function ownText(e: SignedEntry): string {
   if (e.kind === 'incident') return e.body.title;
-  return 'text' in e.body ? e.body.text : '';
+  return 'text' in e.body && typeof e.body.text === 'string' ? e.body.text : '';
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Entry kinds, in the Dutch the crisis staff use (see docs/DATA-MODEL.md for each body). */
 export const ENTRY_KINDS = [
   'incident', 'incidentwijziging', 'incidentstatus', 'melding', 'beeld', 'oordeel', 'besluit', 'actie', 'actiestatus', 'actiewijziging', 'actieintrekking',
-  'knelpunt', 'knelpuntstatus', 'communicatie', 'grip', 'correctie', 'profiel',
+  'knelpunt', 'knelpuntstatus', 'communicatie', 'grip', 'correctie', 'profiel', 'rapportsjabloon', 'rapportbewerking', 'rapport',
 ] as const;
 export type EntryKind = (typeof ENTRY_KINDS)[number];
 
@@ -104,8 +104,37 @@ const profielShape = (discipline: z.ZodType<string>) => ({
 
 const textBody = z.strictObject({ text, ...whoWhen });
 
+/** A section key of a report template: stable across renames, so edits and approvals can name it. */
+const sectionKey = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a section key: a lowercase letter, then up to 39 lowercase letters, digits or -');
+/** What fills a section when a draft is proposed (shared/report/template.ts). `free` is only what people write. */
+export const SECTION_SOURCES = ['summary', 'picture', 'judgement', 'forecast', 'decisions', 'actions', 'disciplines', 'communication', 'annexes', 'free'] as const;
+export type SectionSource = (typeof SECTION_SOURCES)[number];
+const templateSection = z.strictObject({ key: sectionKey, title: line, titleEn: line.optional(), source: z.enum(SECTION_SOURCES) });
+const receivedTemplateSection = z.looseObject({ key: sectionKey, title: line, titleEn: line.optional(), source: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/) });
+export const MAX_REPORT_SECTIONS = 40;
+const templateShape = <S extends z.ZodType>(section: S) => ({ sections: z.array(section).min(1, 'must have at least one section').max(MAX_REPORT_SECTIONS, `must have at most ${MAX_REPORT_SECTIONS} sections`), ...whoWhen });
+/** At most this many entries one approved report may cite: it must fit in one sync frame (1 MiB). */
+export const MAX_REPORT_CITES = 8_000;
+const entryIds = z.array(entryIdSchema);
+const reportSection = z.strictObject({ key: sectionKey, title: line, text: text.optional(), textClassification: classificationSchema.optional(), items: entryIds });
+const reportShape = <S extends z.ZodType>(section: S) => ({
+  number: z.number().int().min(1).max(1_000_000),
+  version: z.number().int().min(1).max(1_000),
+  /** The approved report this version revises (same number, a higher version). */
+  revises: entryIdSchema.optional(),
+  pictureAt: isoInstantSchema,
+  nextDue: isoInstantSchema.optional(),
+  grip: gripLevel.optional(),
+  sections: z.array(section).max(MAX_REPORT_SECTIONS),
+  actions: entryIds,
+  /** Entries whose content went into the report beyond the items: corrections used, action updates, GRIP changes. */
+  also: entryIds,
+  /** The draft edits this approval took in; they no longer belong to the next draft. */
+  edits: entryIds,
+  ...whoWhen,
+});
 export const bodySchemas = {
-  incident: z.strictObject({ title: line, location: line.optional(), start: isoInstantSchema, grip: gripLevel.optional(), ...whoWhen }),
+  incident: z.strictObject({ title: line, location: line.optional(), start: isoInstantSchema, grip: gripLevel.optional(), exercise: z.literal(true).optional(), ...whoWhen }),
   incidentwijziging: z
     .strictObject({ title: line.optional(), location: line.optional(), reason: text, ...whoWhen })
     .refine((b) => b.title !== undefined || b.location !== undefined, { message: 'give a new title, a new location or both', path: ['title'] }),
@@ -134,6 +163,18 @@ export const bodySchemas = {
   grip: z.strictObject({ level: gripLevel, reason: text.optional(), ...whoWhen }),
   correctie: z.strictObject({ target: entryIdSchema, text, reason: text.optional(), ...whoWhen }),
   profiel: z.strictObject(profielShape(knownDiscipline)),
+  /** A team's report headings: under the device incident for every incident, or under one incident for it alone. */
+  rapportsjabloon: z.strictObject(templateShape(templateSection)).refine((b) => new Set(b.sections.map((s) => s.key)).size === b.sections.length, { message: 'section keys must differ', path: ['sections'] }),
+  /** A change to the next report's draft: a section's own text and its classification, items left out or put back, when the next report is due. */
+  rapportbewerking: z
+    .strictObject({
+      section: sectionKey.optional(), text: text.optional(), clearText: z.literal(true).optional(), textClassification: classificationSchema.optional(),
+      drop: entryIds.max(1000).optional(), restore: entryIds.max(1000).optional(), nextDue: isoInstantSchema.optional(), ...whoWhen,
+    })
+    .refine((b) => (b.text === undefined && b.clearText === undefined && b.textClassification === undefined) || b.section !== undefined, { message: 'a section\'s text or classification needs the section', path: ['section'] })
+    .refine((b) => b.text !== undefined || b.clearText !== undefined || b.textClassification !== undefined || b.drop !== undefined || b.restore !== undefined || b.nextDue !== undefined, { message: 'give a text, a classification, items to leave out or put back, or when the next report is due', path: ['text'] }),
+  /** An approved situation report, frozen: what it says is derived from exactly the entries it cites. */
+  rapport: z.strictObject(reportShape(reportSection)),
 } satisfies Record<EntryKind, z.ZodObject>;
 
 export type EntryBody<K extends EntryKind> = z.infer<(typeof bodySchemas)[K]>;
@@ -164,6 +205,9 @@ export const receivedBodySchemas: { [K in EntryKind]: z.ZodType<EntryBody<K>> } 
   grip: bodySchemas.grip.loose(),
   correctie: bodySchemas.correctie.loose(),
   profiel: z.looseObject(profielShape(disciplineCode)),
+  rapportsjabloon: z.looseObject(templateShape(receivedTemplateSection)) as z.ZodType<EntryBody<'rapportsjabloon'>>,
+  rapportbewerking: bodySchemas.rapportbewerking.loose(),
+  rapport: z.looseObject(reportShape(reportSection.loose())),
 };
 
 /** The body's fields that the kind's schema does not have (a newer version's additions), sorted; nested ones as `ownerParty.phone`. */
@@ -238,5 +282,8 @@ export function entryText(entry: EntryContent): string {
     case 'grip': return lines(`GRIP ${entry.body.level}`, entry.body.reason);
     case 'correctie': return lines(entry.body.text, entry.body.reason);
     case 'profiel': return lines(entry.body.name, entry.body.function, entry.body.organisation, entry.body.team, entry.body.discipline);
+    case 'rapportsjabloon': return lines(...entry.body.sections.map((s) => s.title));
+    case 'rapportbewerking': return lines(entry.body.text);
+    case 'rapport': return lines(`SITREP ${entry.body.number}`, ...entry.body.sections.map((s) => s.text));
   }
 }

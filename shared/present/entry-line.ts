@@ -96,6 +96,24 @@ export function describeEntry(entry: PresentableEntry, p: Presenter, max = 160, 
       text = entry.body.status === 'resolved' ? w.knelpuntResolved(name, line(entry.body.reason)) : w.knelpuntReopened(name, line(entry.body.reason));
       break;
     }
+    case 'rapportsjabloon':
+      text = w.template(entry.body.sections.map((s) => line(s.title)).join(', '));
+      break;
+    case 'rapportbewerking': {
+      const b = entry.body;
+      const parts = [
+        b.section !== undefined && (b.text !== undefined || b.clearText) ? w.draftSection(line(b.section), b.text !== undefined ? oneLine(b.text, 80) : '—') : b.section !== undefined ? line(b.section) : null,
+        b.textClassification !== undefined ? `[${CLASSIFICATION_WORDS[p.lang][b.textClassification]}]` : null,
+        b.drop?.length ? w.draftDrop(String(b.drop.length)) : null,
+        b.restore?.length ? w.draftRestore(String(b.restore.length)) : null,
+        b.nextDue !== undefined ? w.draftNextDue(p.time(Date.parse(b.nextDue))) : null,
+      ].filter((x) => x !== null);
+      text = w.draftEdit(parts.join('; '));
+      break;
+    }
+    case 'rapport':
+      text = w.approved(`${entry.body.number}${entry.body.version > 1 ? ` v${entry.body.version}` : ''}`);
+      break;
     case 'profiel':
       text = w.profile(line(personLabel({ name: entry.body.name, function: entry.body.function ?? null, organisation: entry.body.organisation ?? null, team: entry.body.team ?? null, discipline: entry.body.discipline ?? null }, entry.author)));
       break;

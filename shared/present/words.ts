@@ -11,12 +11,12 @@ export const KIND_LABELS: Record<Lang, Record<string, string>> = {
   nl: {
     incident: 'incident', incidentwijziging: 'wijziging', incidentstatus: 'incident', melding: 'melding', beeld: 'beeld', oordeel: 'oordeel', besluit: 'besluit',
     actie: 'actie', actiestatus: 'actiestatus', actiewijziging: 'actie', actieintrekking: 'actie', knelpunt: 'knelpunt', knelpuntstatus: 'knelpunt',
-    communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie', profiel: 'profiel',
+    communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie', profiel: 'profiel', rapportsjabloon: 'sjabloon', rapportbewerking: 'concept', rapport: 'SITREP',
   },
   en: {
     incident: 'incident', incidentwijziging: 'change', incidentstatus: 'incident', melding: 'melding', beeld: 'beeld', oordeel: 'oordeel', besluit: 'besluit',
     actie: 'actie', actiestatus: 'status', actiewijziging: 'actie', actieintrekking: 'actie', knelpunt: 'knelpunt', knelpuntstatus: 'knelpunt',
-    communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie', profiel: 'profile',
+    communicatie: 'communicatie', grip: 'GRIP', correctie: 'correctie', profiel: 'profile', rapportsjabloon: 'template', rapportbewerking: 'draft', rapport: 'SITREP',
   },
 };
 
@@ -67,6 +67,13 @@ export const PHRASES = {
     knelpuntReopened: (text: string, reason: string) => `Knelpunt ‘${text}’ weer open: ${reason}`,
     unknownKnelpunt: (id: string) => `knelpunt ${id}`,
     profile: (label: string) => `Profiel: ${label}`,
+    template: (titles: string) => `Rapportkoppen: ${titles}`,
+    draftEdit: (what: string) => `Concept-SITREP: ${what}`,
+    draftSection: (section: string, text: string) => `${section}: ${text}`,
+    draftDrop: (n: string) => `${n} regel(s) weggelaten`,
+    draftRestore: (n: string) => `${n} regel(s) teruggezet`,
+    draftNextDue: (when: string) => `volgend rapport ${when}`,
+    approved: (label: string) => `SITREP ${label} goedgekeurd`,
   },
   en: {
     opened: (title: string) => `Incident opened: ${title}`,
@@ -98,5 +105,12 @@ export const PHRASES = {
     knelpuntReopened: (text: string, reason: string) => `Knelpunt ‘${text}’ open again: ${reason}`,
     unknownKnelpunt: (id: string) => `knelpunt ${id}`,
     profile: (label: string) => `Profile: ${label}`,
+    template: (titles: string) => `Report headings: ${titles}`,
+    draftEdit: (what: string) => `Draft SITREP: ${what}`,
+    draftSection: (section: string, text: string) => `${section}: ${text}`,
+    draftDrop: (n: string) => `${n} item(s) left out`,
+    draftRestore: (n: string) => `${n} item(s) put back`,
+    draftNextDue: (when: string) => `next report ${when}`,
+    approved: (label: string) => `SITREP ${label} approved`,
   },
 } as const satisfies Record<Lang, Record<string, (...args: string[]) => string>>;

@@ -58,7 +58,7 @@ function refersTo(store: Store, entry: AnyEntry, corrections: Map<string, EntryC
   if (target === null) return null;
   const found = store.entry(target);
   if (!found) return null;
-  const text = corrections.get(found.id)?.at(-1)?.text ?? (isKnownEntry(found) && 'text' in found.body ? found.body.text : found.kind);
+  const text = corrections.get(found.id)?.at(-1)?.text ?? (isKnownEntry(found) && 'text' in found.body && typeof found.body.text === 'string' ? found.body.text : found.kind);
   return { id: found.id, kind: found.kind, text };
 }
 

@@ -63,8 +63,8 @@ export function createLogHandlers({ store, writer, resolve, crypto, now }: LogHa
   };
 
   return {
-    'incident.create': ({ title, location, start, grip, classification, happenedAt, operator }) => {
-      const entry = writer.open({ title, location, start: start ?? happenedAt ?? nowIso(), grip }, classification, { happenedAt, operator });
+    'incident.create': ({ title, location, start, grip, exercise, classification, happenedAt, operator }) => {
+      const entry = writer.open({ title, location, start: start ?? happenedAt ?? nowIso(), grip, ...(exercise ? { exercise: true } : {}) }, classification, { happenedAt, operator });
       return { id: entry.incident, entry };
     },
     'incident.update': ({ incident, title, location, reason, classification, happenedAt, operator }) =>
