@@ -14,6 +14,7 @@ import type { ItemChange, ReportAction, ReportDocument, ReportItem, ReportSectio
 export interface FieldContent {
   /** Stable within an incident (it seeds the field's uuid): the section key, plus ":CODE" for a discipline part. */
   key: string;
+  /** Safe text (see cleanText). */
   title: string;
   /** The LCMS discipline code of a monodisciplinary field, else null. */
   discipline: string | null;
@@ -103,7 +104,7 @@ function sectionField(doc: ReportDocument, section: ReportSection): FieldContent
   } else {
     entries = section.items.map((i) => itemEntry(doc, i));
   }
-  return finish({ key: section.key, title: section.title, discipline: null, picture: PICTURE_KEYS.has(section.key), header: 'multi', paragraphs: paragraphs(section.text), entries });
+  return finish({ key: section.key, title: cleanText(section.title), discipline: null, picture: PICTURE_KEYS.has(section.key), header: 'multi', paragraphs: paragraphs(section.text), entries });
 }
 
 /**
@@ -118,7 +119,7 @@ function disciplineFields(doc: ReportDocument, section: ReportSection): FieldCon
     const own = code === section.discipline;
     return finish({
       key: own ? section.key : `${section.key}:${code}`,
-      title: own ? section.title : `${section.title} – ${code}`,
+      title: cleanText(own ? section.title : `${section.title} – ${code}`),
       discipline: code,
       picture: true,
       header: 'mono',

@@ -212,7 +212,7 @@ describe('LCMS export', () => {
 });
 
 /** The sample with the 100 KB text cut short, so the golden file stays readable. */
-export function goldenReport(overrides: Partial<ReportDocument> = {}): ReportDocument {
+function goldenReport(overrides: Partial<ReportDocument> = {}): ReportDocument {
   const doc = sampleReport(overrides);
   return { ...doc, sections: doc.sections.map((s) => ({ ...s, items: s.items.map((i) => (i.text === HOSTILE.long ? { ...i, text: 'Lange melding. '.repeat(3) } : i)) })) };
 }
