@@ -29,11 +29,12 @@ export interface Activity {
   read: boolean;
   defaultTab: string;
   /**
-   * Required by the schema, but absent when this audience has no GRIP level (none was set, or
-   * its entries are classified above the audience): inventing G0 would tell partners the incident
-   * is routine when it may not be. `source.missing` then names it, for a person to fill in LCMS.
+   * Required by the schema. When this audience has no GRIP level (none was set, or its entries are
+   * classified above the audience) it is G0, the routine level an incident has before any scaling
+   * up, and `source.assumed` says so, so a person can correct it in LCMS: an export that does not
+   * validate helps no connector.
    */
-  gripLevel?: GripCode;
+  gripLevel: GripCode;
   isReadOnly: boolean;
   involvedOrganisations: string[];
   involvedPartnerProfiles: string[];
@@ -125,8 +126,8 @@ export interface LcmsSource {
   exercise: boolean;
   /** The incident's GRIP level as Baken has it for this audience. */
   gripLevel: number | null;
-  /** Fields the LCMS schema requires that Baken could not fill truthfully (see Activity.gripLevel). */
-  missing: string[];
+  /** Required fields Baken filled with an assumption, each with why (see Activity.gripLevel). */
+  assumed: string[];
 }
 
 export interface LcmsExport {
@@ -168,7 +169,7 @@ export function buildLcmsExport(doc: ReportDocument): LcmsExport {
     isTemplate: false,
     read: false,
     defaultTab: views[0]?.uuid ?? '',
-    ...(grip === null ? {} : { gripLevel: `G${grip}` as GripCode }),
+    gripLevel: grip === null ? 'G0' : (`G${grip}` as GripCode),
     isReadOnly: false,
     involvedOrganisations: involvedOrganisations(doc),
     involvedPartnerProfiles: [],
@@ -192,7 +193,7 @@ export function buildLcmsExport(doc: ReportDocument): LcmsExport {
     audience: doc.audience,
     exercise: doc.exercise,
     gripLevel: grip,
-    missing: grip === null ? ['activity.gripLevel'] : [],
+    assumed: grip === null ? ['activity.gripLevel: G0, since no GRIP level is recorded for this audience'] : [],
   };
 
   return { source, activity, views, actions: doc.actions.map(buildAction) };

@@ -88,7 +88,7 @@ describe('LCMS export', () => {
     const out = buildLcmsExport(sampleReport());
     expect(out.source).toMatchObject({
       app: 'Baken', team: 'ROT Brabant-Noord', device: 'Anna de Vries (IM, ROT Brabant-Noord)', incidentId: 'c0ffee00c0ffee00c0ffee00c0ffee00',
-      report: { label: '2', id: '5e7'.padStart(64, '0'), state: 'approved' }, generatedAt: '2026-12-01T15:00:00.000Z', audience: 'partner', exercise: false, gripLevel: 3, missing: [],
+      report: { label: '2', id: '5e7'.padStart(64, '0'), state: 'approved' }, generatedAt: '2026-12-01T15:00:00.000Z', audience: 'partner', exercise: false, gripLevel: 3, assumed: [],
     });
     expect(JSON.stringify(out.activity)).not.toContain('Baken"');
     expect(Object.keys(out)).toEqual(['source', 'activity', 'views', 'actions']);
@@ -111,13 +111,14 @@ describe('LCMS export', () => {
     expect(out.activity.location).toBe('');
   });
 
-  it('does not invent a GRIP level: without one only the required gripLevel is missing, and source says so', () => {
+  it('without a GRIP level for the audience it says G0 and that it was assumed, and still validates', () => {
     const base = sampleReport();
     const out = buildLcmsExport({ ...base, incident: { ...base.incident, gripLevel: null, gripHistory: [] } });
-    expect(out.activity).not.toHaveProperty('gripLevel');
-    expect(errors(validateActivity, out.activity)).toEqual([" must have required property 'gripLevel'"]);
-    expect(out.source).toMatchObject({ gripLevel: null, missing: ['activity.gripLevel'] });
-    expectValid({ ...out, activity: { ...out.activity, gripLevel: 'G0' } });
+    expect(out.activity.gripLevel).toBe('G0');
+    expect(out.source).toMatchObject({ gripLevel: null, assumed: ['activity.gripLevel: G0, since no GRIP level is recorded for this audience'] });
+    expectValid(out);
+    const { gripLevel: _dropped, ...without } = out.activity;
+    expect(errors(validateActivity, without)).toEqual([" must have required property 'gripLevel'"]);
   });
 
   it('validates with empty sections, no actions and no team', () => {
