@@ -16,6 +16,7 @@ export const incidentCreate = defineCommand({
     location: { type: 'string', value: 'TEXT', description: 'where it is' },
     start: { type: 'string', value: 'TIME', description: 'when it started (default: --at, else now): 14:05 (today), 2026-11-22 14:05, or 2026-11-22 (midnight), in --tz' },
     grip: { type: 'string', value: '0-5', description: 'initial GRIP level' },
+    exercise: { type: 'boolean', description: 'an exercise (oefening): every report and export says so on every page' },
     class: CLASSIFICATION_FLAG,
     ...WHO_WHEN_FLAGS,
   },
@@ -23,7 +24,7 @@ export const incidentCreate = defineCommand({
   async run(ctx) {
     const result = await ctx.backend().api['incident.create']({
       title: requiredFlag(ctx, 'title'), location: optionalFlag(ctx, 'location'), start: instantFlag(ctx, 'start'),
-      grip: intFlag(ctx, 'grip', 0, 5), classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
+      grip: intFlag(ctx, 'grip', 0, 5), exercise: ctx.flags.exercise === true, classification: oneOf(ctx, 'class', CLASSES), ...whoWhen(ctx),
     });
     return { id: result.id, entry: result.entry.id, seq: result.entry.seq };
   },

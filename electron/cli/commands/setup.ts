@@ -1,4 +1,4 @@
-import { defineCommand, optionalFlag } from '../command.js';
+import { defineCommand, optionalFlag, pathArgument } from '../command.js';
 import { oneLine, printable } from '../../../shared/present/safe-text.js';
 import { PROFILE_FLAGS, profileGiven, profileInput } from './people.js';
 
@@ -39,15 +39,27 @@ export const deviceCommand = defineCommand({
 
 export const verifyCommand = defineCommand({
   path: ['verify'],
-  summary: 'Re-check every stored entry\'s hash, signature and chain link (exit 1 when anything is wrong)',
+  summary: 'Re-check every stored entry\'s hash, signature and chain link, or those of a file (exit 1 when anything is wrong)',
+  flags: { bundle: { type: 'string', value: 'FILE', description: 'check a file of signed entries instead (a json export or a sync bundle); nothing is stored' } },
+  examples: ['baken verify', 'baken verify --bundle sitrep-3-partner.json'],
   async run(ctx) {
-    return ctx.backend().api.verify({});
+    const file = optionalFlag(ctx, 'bundle');
+    if (file !== undefined) return { file: await ctx.backend().api['verify.file']({ file: pathArgument(file) }), log: null };
+    return { file: null, log: await ctx.backend().api.verify({}) };
   },
-  human: (r) =>
-    [
+  json: (r) => r.file ?? r.log,
+  human: ({ file, log }) => {
+    if (file) {
+      const head = file.ok ? `OK: all ${file.entries} entries in the ${file.kind} are what their authors signed` : `PROBLEMS: ${file.verified} of ${file.entries} entries in the ${file.kind} verify`;
+      const gaps = file.gaps ? `\n  note    ${file.gaps} entries follow one the file leaves out (expected in an extract)` : '';
+      return `${head}${gaps}${file.problems.map((p) => `\n  error   ${printable(p)}`).join('')}`;
+    }
+    const r = log!;
+    return [
       r.ok ? `OK: ${r.entries} entries verified` : `PROBLEMS in ${r.entries} entries:`,
       ...r.problems.map((p) => `  error   ${p.entry ? `${p.entry.slice(0, 12)}  ` : ''}${printable(p.problem)}`),
       ...r.warnings.map((p) => `  warning ${p.entry ? `${p.entry.slice(0, 12)}  ` : ''}${printable(p.problem)}`),
-    ].join('\n'),
-  exitCode: (r) => (r.ok ? 0 : 1),
+    ].join('\n');
+  },
+  exitCode: (r) => ((r.file ? r.file.ok : r.log!.ok) ? 0 : 1),
 });

@@ -1,0 +1,153 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SignedEntry } from '../../../shared/domain/entry.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { useTempDirs } from '../../support/temp.js';
+
+/**
+ * Situation reports through the API (docs/REPORTS.md): a draft proposes what no approved report
+ * cites yet, approval freezes it as a signed entry, two laptops approving at once both keep their
+ * report with a letter each, and an audience never sees what is classified above it.
+ */
+const T = Date.UTC(2026, 11, 1, 12, 0);
+const tempDir = useTempDirs();
+const opened: TestBackend[] = [];
+afterEach(() => {
+  for (const backend of opened.splice(0)) backend.close();
+});
+
+function laptop(name: string): TestBackend {
+  let now = T;
+  const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 60_000) });
+  opened.push(backend);
+  void backend.api['device.set']({ name, function: 'IM', team: 'ROT Brabant-Noord', discipline: 'MULTI' });
+  return backend;
+}
+
+function everything(backend: TestBackend): SignedEntry[] {
+  return backend.store.list({}, { limit: 1000, order: 'oldest' }).entries.map(({ skewMs: _skew, ...entry }) => entry as SignedEntry);
+}
+
+function exchange(a: TestBackend, b: TestBackend) {
+  b.store.ingest(everything(a));
+  a.store.ingest(everything(b));
+}
+
+async function incidentWithLog(backend: TestBackend) {
+  const api = backend.api;
+  const { id } = await api['incident.create']({ title: 'Uitval netwerk', location: 'Eindhoven', grip: 1, classification: 'partner' });
+  const melding = await api['log.add']({ incident: id, kind: 'melding', text: 'Meldkamer onbereikbaar', classification: 'partner' });
+  const secret = await api['log.add']({ incident: id, kind: 'beeld', text: 'GEHEIM: bron bij Defensie', classification: 'intern' });
+  const knelpunt = await api['log.add']({ incident: id, kind: 'knelpunt', text: 'Geen C2000', classification: 'openbaar' });
+  const besluit = await api['log.add']({ incident: id, kind: 'besluit', text: 'Opschalen naar GRIP 2', classification: 'partner' });
+  const action = await api['action.add']({ incident: id, text: 'Noodstroom regelen', owner: 'Enexis', priority: 'HIGH', classification: 'partner' });
+  await api['grip.set']({ incident: id, level: 2, reason: 'Effectbestrijding', classification: 'partner' });
+  return { id, melding, secret, knelpunt, besluit, action };
+}
+
+describe('sitrep draft and approval', () => {
+  it('proposes the log since the previous report by section, freezes it signed, and numbers the next one', async () => {
+    const a = laptop('Anna de Vries');
+    const { id, melding, secret, knelpunt, besluit, action } = await incidentWithLog(a);
+    const draft = await a.api['sitrep.draft']({ incident: id });
+    expect(draft.report).toMatchObject({ state: 'draft', number: 1, label: '1', id: null });
+    const keys = (key: string) => draft.sections.find((s) => s.key === key)!.items.map((i) => i.entryId);
+    expect(keys('picture')).toEqual([melding.id, secret.id]);
+    expect(keys('judgement')).toEqual([knelpunt.id]);
+    expect(keys('decisions')).toEqual([besluit.id]);
+    expect(draft.actions.map((x) => x.entryId)).toEqual([action.id]);
+    expect(draft.incident.gripLevel).toBe(2);
+    expect(draft.sections.every((s) => s.items.every((i) => i.change === 'new'))).toBe(true);
+    expect(draft.report.author).toContain('Anna de Vries');
+
+    await a.api['sitrep.edit']({ incident: id, section: 'summary', text: 'Netwerk ligt eruit', textClassification: 'partner', nextDue: new Date(T + 3 * 3_600_000).toISOString() });
+    await a.api['sitrep.edit']({ incident: id, drop: [secret.id.slice(0, 10)] });
+    const approved = await a.api['sitrep.approve']({ incident: id });
+    expect(approved).toMatchObject({ number: 1, version: 1, label: '1' });
+    expect(approved.id).toMatch(/^[0-9a-f]{64}$/);
+
+    // The next draft starts after what report 1 cites: the knelpunt stays (still open), the rest is gone.
+    const next = await a.api['sitrep.draft']({ incident: id });
+    expect(next.report).toMatchObject({ number: 2, previous: '1' });
+    expect(next.sections.find((s) => s.key === 'picture')!.items).toEqual([]);
+    expect(next.sections.find((s) => s.key === 'judgement')!.items.map((i) => [i.entryId, i.change])).toEqual([[knelpunt.id, 'unchanged']]);
+    expect(next.sections.find((s) => s.key === 'summary')!.text).toBeNull();
+    // A correction of something report 1 cited comes back, marked changed.
+    await a.api['log.correct']({ target: melding.id, text: 'Meldkamer weer bereikbaar' });
+    const corrected = await a.api['sitrep.draft']({ incident: id });
+    const item = corrected.sections.find((s) => s.key === 'picture')!.items[0]!;
+    expect([item.entryId, item.change, item.text, item.corrected]).toEqual([melding.id, 'changed', 'Meldkamer weer bereikbaar', true]);
+
+    // Report 1 as approved: frozen, the correction written after it does not change it.
+    const shown = await a.api['sitrep.show']({ report: approved.id.slice(0, 12) });
+    expect(shown.problems).toEqual([]);
+    expect(shown.signatureOk).toBe(true);
+    expect(shown.verified).toBe(shown.cited);
+    expect(shown.document.sections.find((s) => s.key === 'picture')!.items.map((i) => i.text)).toEqual(['Meldkamer onbereikbaar']);
+    expect(shown.document.sections.find((s) => s.key === 'summary')!.text).toBe('Netwerk ligt eruit');
+    expect(shown.document.report).toMatchObject({ state: 'approved', label: '1', nextDueAt: new Date(T + 3 * 3_600_000).toISOString() });
+    const byNumber = await a.api['sitrep.show']({ report: '1', incident: id });
+    expect(byNumber.summary.id).toBe(approved.id);
+  });
+
+  it('keeps both reports when two laptops approve at once, with a letter each, and numbers on from both', async () => {
+    const a = laptop('Anna de Vries');
+    const b = laptop('Bram Jansen');
+    const { id } = await incidentWithLog(a);
+    exchange(a, b);
+    const first = await a.api['sitrep.approve']({ incident: id });
+    await b.api['log.add']({ incident: id, kind: 'melding', text: 'Vliegveld dicht' });
+    const second = await b.api['sitrep.approve']({ incident: id });
+    expect([first.number, second.number]).toEqual([1, 1]);
+    exchange(a, b);
+    const onA = await a.api['sitrep.list']({ incident: id });
+    const onB = await b.api['sitrep.list']({ incident: id });
+    expect(onA).toEqual(onB);
+    expect(onA.map((r) => r.label).sort()).toEqual(['1A', '1B']);
+    expect(new Set(onA.map((r) => r.id))).toEqual(new Set([first.id, second.id]));
+    await expect(a.api['sitrep.show']({ report: '1', incident: id })).rejects.toThrow(/two devices approved report 1 at once/);
+    const third = await a.api['sitrep.approve']({ incident: id });
+    expect(third.label).toBe('2');
+  });
+
+  it('cuts a report down to its audience: nothing intern reaches a partner or public document', async () => {
+    const a = laptop('Anna de Vries');
+    const { id } = await incidentWithLog(a);
+    await a.api['sitrep.edit']({ incident: id, section: 'forecast', text: 'GEHEIM: scenario uitval 48 uur' });
+    for (const audience of ['partner', 'openbaar'] as const) {
+      const doc = await a.api['sitrep.draft']({ incident: id, audience });
+      const json = JSON.stringify(doc);
+      expect(json).not.toContain('GEHEIM');
+      expect(json).toContain(audience === 'partner' ? 'Meldkamer onbereikbaar' : 'Geen C2000');
+      if (audience === 'openbaar') expect(json).not.toContain('Meldkamer onbereikbaar');
+    }
+    const intern = JSON.stringify(await a.api['sitrep.draft']({ incident: id, audience: 'intern' }));
+    expect(intern).toContain('GEHEIM: bron bij Defensie');
+    expect(intern).toContain('GEHEIM: scenario uitval 48 uur');
+  });
+
+  it('marks an exercise, and refuses what it cannot do in plain words', async () => {
+    const a = laptop('Anna de Vries');
+    const { id } = await a.api['incident.create']({ title: 'Oefening Waterdunen', exercise: true });
+    expect((await a.api['sitrep.draft']({ incident: id })).exercise).toBe(true);
+    await expect(a.api['sitrep.edit']({ incident: id, section: 'nonsense', text: 'x' })).rejects.toThrow(/no section nonsense/);
+    await expect(a.api['sitrep.show']({ report: '4', incident: id })).rejects.toThrow(/no approved report yet/);
+    await expect(a.api['sitrep.show']({ report: '4' })).rejects.toThrow(/needs its incident/);
+  });
+
+  it('uses the team\'s headings from a signed template: renamed, reordered and added sections', async () => {
+    const a = laptop('Anna de Vries');
+    const { id } = await incidentWithLog(a);
+    await a.api['sitrep.template.set']({
+      sections: [
+        { key: 'decisions', title: 'Genomen besluiten', source: 'decisions' },
+        { key: 'picture', title: 'Actueel beeld', titleEn: 'Current picture', source: 'picture' },
+        { key: 'weather', title: 'Weer', source: 'free' },
+      ],
+    });
+    const doc = await a.api['sitrep.draft']({ incident: id });
+    expect(doc.sections.map((s) => [s.key, s.title])).toEqual([['decisions', 'Genomen besluiten'], ['picture', 'Actueel beeld'], ['weather', 'Weer']]);
+    expect((await a.api['sitrep.draft']({ incident: id, lang: 'en' })).sections[1]!.title).toBe('Current picture');
+    await a.api['sitrep.edit']({ incident: id, section: 'weather', text: 'Storm' });
+    expect((await a.api['sitrep.draft']({ incident: id })).sections[2]!.text).toBe('Storm');
+  });
+});
