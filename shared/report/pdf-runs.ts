@@ -134,14 +134,23 @@ export function textRuns(text: string): TextRun[] {
     put(font ?? PDF_FONT.sans, font ? ch : REPLACEMENT);
   });
   if (buffer !== '') runs.push({ text: buffer, font: current! });
-  return runs.map((run) => (run.font === PDF_FONT.arabic ? { ...run, text: displayOrder(run.text) } : run));
+  return runs.flatMap((run) => (run.font === PDF_FONT.arabic ? displayOrder(run.text) : [run]));
 }
 
-function displayOrder(rtl: string): string {
-  return rtl
-    .split('\n')
-    .map((line) => line.split(/( +)/).reverse().join(''))
-    .join('\n');
+/**
+ * An Arabic run's words in reverse order, and the spaces between them as runs of their own:
+ * fontkit lays out a word with its trailing space right to left too, which would put the space
+ * before the word and glue two words together.
+ */
+function displayOrder(rtl: string): TextRun[] {
+  return rtl.split('\n').flatMap((line, i) => [
+    ...(i > 0 ? [{ text: '\n', font: PDF_FONT.sans }] : []),
+    ...line
+      .split(/( +)/)
+      .filter((part) => part !== '')
+      .reverse()
+      .map((part) => ({ text: part, font: part.trim() === '' ? PDF_FONT.sans : PDF_FONT.arabic })),
+  ]);
 }
 
 /**
