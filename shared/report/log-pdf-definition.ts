@@ -42,7 +42,13 @@ export function logPdfDefinition(extract: LogExtract): TDocumentDefinitions {
       { text: pdfText(incident.title ?? labels.notShared), fontSize: 12, margin: [0, 2, 0, 2] },
       { text: range, color: '#333333', margin: [0, 0, 0, 8] },
       {
-        table: { headerRows: 1, widths: [62, 90, 58, '*'], body: [head, ...extract.rows.map((row) => rowCells(row, extract.lang, labels, time))] },
+        table: {
+          headerRows: 1,
+          // A row whole on one page, unless one is longer than a page could hold (pdfmake cannot place it then).
+          dontBreakRows: extract.rows.every((row) => row.text.length + row.corrections.reduce((n, c) => n + c.text.length, 0) < 1500),
+          widths: [70, 90, 55, '*'],
+          body: [head, ...extract.rows.map((row) => rowCells(row, extract.lang, labels, time))],
+        },
         layout: 'lightHorizontalLines',
         fontSize: 8.5,
       },
