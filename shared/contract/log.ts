@@ -37,11 +37,14 @@ export const logArea = {
    */
   'incident.list': method(z.strictObject({ all: z.boolean().default(false) })).returns<IncidentSummary[]>(),
   'incident.state': method(z.strictObject({ incident: incidentRef })).returns<IncidentStateView>(),
-  /** Any kind an incident holds (not its opening entry, nor a device's profile); the body is validated against the kind's schema. */
+  /**
+   * Any kind an incident holds (not its opening entry, a device's profile, nor a report's template,
+   * draft change or approval, which the sitrep methods check); the body is validated against the kind's schema.
+   */
   'log.add': method(
     z.strictObject({
       incident: incidentRef,
-      kind: z.enum(ENTRY_KINDS).exclude(['incident', 'profiel']),
+      kind: z.enum(ENTRY_KINDS).exclude(['incident', 'profiel', 'rapportsjabloon', 'rapportbewerking', 'rapport']),
       body: z.record(z.string(), z.unknown()),
       classification: classification.default('intern'),
       ...whoWhen,

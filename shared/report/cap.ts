@@ -69,6 +69,15 @@ export function gripToCap(level: number | null, closed: boolean): { urgency: str
   return { urgency, severity, certainty: 'Observed' };
 }
 
+/**
+ * When the alert was sent: an approved report's alert is sent as of its approval, so a later
+ * Update can name it exactly ("sender,identifier,sent") without any record of what was sent; a
+ * draft or a single entry is sent as of its generation.
+ */
+export function capSentAt(doc: ReportDocument, options: Pick<CapOptions, 'entry'>): string {
+  return !options.entry && doc.report.state === 'approved' && doc.report.approvedAt ? doc.report.approvedAt : doc.generator.generatedAt;
+}
+
 /** The CAP identifier: deterministic, so exporting the same report twice gives the same alert. */
 export function capIdentifier(doc: ReportDocument, options: Pick<CapOptions, 'msgType' | 'entry'>): string {
   const base = options.entry
@@ -94,7 +103,7 @@ export function buildCapAlert(doc: ReportDocument, options: CapOptions): string 
   const alert = create({ version: '1.0', encoding: 'UTF-8' }).ele(CAP_NS, 'alert');
   add(alert, 'identifier', identifier);
   add(alert, 'sender', sender);
-  add(alert, 'sent', offsetDateTime(doc.generator.generatedAt, doc.generator.timeZone));
+  add(alert, 'sent', offsetDateTime(capSentAt(doc, options), doc.generator.timeZone));
   add(alert, 'status', doc.exercise ? 'Exercise' : 'Actual');
   add(alert, 'msgType', options.msgType);
   add(alert, 'scope', options.scope);

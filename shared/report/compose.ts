@@ -89,7 +89,8 @@ export function composeDraft(inputs: ReportInputs, authorKey: string, revises: A
   const approved = approvedReports(inputs.entries);
   const cited = new Set(approved.flatMap((r) => citesOf(r.entry.body)));
   const consumed = new Set(approved.flatMap((r) => r.entry.body.edits));
-  const edits = [...known.values()].filter((e): e is SignedEntryOf<'rapportbewerking'> => e.kind === 'rapportbewerking' && !consumed.has(e.id)).sort(compareEntries);
+  const allEdits = [...known.values()].filter((e): e is SignedEntryOf<'rapportbewerking'> => e.kind === 'rapportbewerking').sort(compareEntries);
+  const edits = allEdits.filter((e) => !consumed.has(e.id));
   const state = deriveIncidentState(inputs.incidentId, known.values(), inputs.nowIso, inputs.crypto);
 
   const texts = new Map<string, { text: string | null; classification: Classification; edited: boolean }>();
@@ -105,9 +106,12 @@ export function composeDraft(inputs: ReportInputs, authorKey: string, revises: A
         edited: true,
       });
     }
-    for (const id of b.drop ?? []) dropped.add(id);
-    for (const id of b.restore ?? []) dropped.delete(id);
     if (b.nextDue !== undefined) nextDue = b.nextDue;
+  }
+  // What was left out stays out of later reports too, until someone puts it back.
+  for (const e of allEdits) {
+    for (const id of e.body.drop ?? []) dropped.add(id);
+    for (const id of e.body.restore ?? []) dropped.delete(id);
   }
   // A revision starts from the report it revises: its texts stay unless edited since.
   if (revises) {

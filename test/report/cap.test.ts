@@ -44,7 +44,8 @@ describe('buildCapAlert', () => {
     const alert = alertOf(xml);
     expect(alert.identifier).toBe(`baken-${sampleReport().report.id}`);
     expect(alert.sender).toBe('baken:0000000000000000@rot-brabant-noord');
-    expect(alert.sent).toBe('2026-12-01T16:00:00+01:00');
+    // An approved report's alert is sent as of its approval (14:31 UTC), so a later Update can name it.
+    expect(alert.sent).toBe('2026-12-01T15:31:00+01:00');
     expect(alert.status).toBe('Actual');
     expect(alert.scope).toBe('Restricted');
     expect(alert.restriction).toBe('Alleen crisispartners');

@@ -9,6 +9,7 @@ import { logExtract } from '../../../shared/report/log-extract.js';
 import { visibleTo, type Generator, type LogExtract, type ReportDocument, type ReportItem } from '../../../shared/report/model.js';
 import { buildCapAlert } from '../../../shared/report/cap.js';
 import { buildEdxlDe } from '../../../shared/report/edxl-de.js';
+import { offsetDateTime, senderAddress } from '../../../shared/report/xml-values.js';
 import { buildLcmsExport } from '../../../shared/report/lcms.js';
 import { buildLcmsPaste } from '../../../shared/report/lcms-paste.js';
 import { buildLogCsv, buildReportCsv } from '../../../shared/report/csv.js';
@@ -100,10 +101,15 @@ export function createExporter() {
         who: ctx.generator.device, classification: e.classification, change: 'new', corrected: false, discipline: null,
       };
     }
-    const earlier = approvedReports(inputs.entries).filter((r) => r.id !== doc.report.id && (doc.report.id === null || r.number < doc.report.number || (r.number === doc.report.number && r.version < doc.report.version)));
+    const reports = approvedReports(inputs.entries);
+    const earlier = reports.filter((r) => r.id !== doc.report.id && (doc.report.id === null || r.number < doc.report.number || (r.number === doc.report.number && r.version < doc.report.version)));
     const msgType = input.msgType ?? (earlier.length > 0 && !entry ? 'Update' : 'Alert');
     if (msgType !== 'Alert' && earlier.length === 0) throw new BakenError('invalid-input', `msgType: an ${msgType} refers to an earlier alert, and this incident has no earlier approved report`, { field: 'msgType' });
-    const references = msgType === 'Alert' ? [] : earlier.map((r) => capReference(ctx.generator, r.id, new Date(r.entry.hlc.t).toISOString()));
+    // The alert of the report just before, as Baken issues it: Alert for the first, Update after.
+    const previous = earlier.at(-1);
+    const references = msgType === 'Alert' || !previous ? [] : [
+      [senderAddress(ctx.generator.deviceKey, ctx.generator.team), `baken-${previous.id}${reports.indexOf(previous) > 0 ? '-update' : ''}`, offsetDateTime(new Date(previous.entry.hlc.t).toISOString(), ctx.generator.timeZone)].join(','),
+    ];
     return buildCapAlert(doc, {
       msgType, references, scope: input.audience === 'openbaar' ? 'Public' : input.audience === 'partner' ? 'Restricted' : 'Private',
       restriction: input.audience === 'partner' ? `Partners of ${ctx.generator.team ?? 'the team'}` : undefined, languages: [input.lang], areaDesc: input.areaDesc, entry,
@@ -135,7 +141,3 @@ export function createExporter() {
   return { render, write };
 }
 
-/** A CAP reference to the alert an earlier report gave: "sender,identifier,sent" as buildCapAlert writes them. */
-function capReference(generator: Generator, reportId: string, approvedAt: string): string {
-  return `${generator.deviceKey},baken-${reportId},${approvedAt}`;
-}

@@ -6,7 +6,9 @@ import { CLASSES, CLASSIFICATION_FLAG, defineCommand, instantFlag, intFlag, oneO
 import { listOr } from '../format.js';
 import { TEXT_FLAGS, textFlag, WHO_WHEN_FLAGS, whoWhen } from './who-when.js';
 
-const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => k !== 'incident' && k !== 'profiel').map((k) => [k, k])) as Record<string, Exclude<EntryKind, 'incident' | 'profiel'>>;
+type NotAddable = 'incident' | 'profiel' | 'rapportsjabloon' | 'rapportbewerking' | 'rapport';
+const NOT_ADDABLE: readonly string[] = ['incident', 'profiel', 'rapportsjabloon', 'rapportbewerking', 'rapport'] satisfies NotAddable[];
+const KINDS = Object.fromEntries(ENTRY_KINDS.filter((k) => !NOT_ADDABLE.includes(k)).map((k) => [k, k])) as Record<string, Exclude<EntryKind, NotAddable>>;
 
 /** Kinds written with a command of their own, which asks for exactly the fields each needs. */
 const OWN_COMMAND: Record<string, string | undefined> = {
@@ -16,6 +18,9 @@ const OWN_COMMAND: Record<string, string | undefined> = {
   correctie: 'baken log correct ENTRY_ID --text TEXT [--reason TEXT]',
   incident: 'baken incident create --title TEXT [--location TEXT] [--grip 0-5]',
   incidentwijziging: 'baken incident update INCIDENT_ID [--title TEXT] [--location TEXT] --reason TEXT',
+  rapport: 'baken sitrep approve --incident ID',
+  rapportbewerking: 'baken sitrep edit --incident ID --section KEY --text TEXT',
+  rapportsjabloon: 'baken sitrep template --set FILE',
 };
 
 export const FILTER_FLAGS: Record<string, FlagSpec> = {

@@ -35,10 +35,10 @@ function exchange(a: TestBackend, b: TestBackend) {
 async function incidentWithLog(backend: TestBackend) {
   const api = backend.api;
   const { id } = await api['incident.create']({ title: 'Uitval netwerk', location: 'Eindhoven', grip: 1, classification: 'partner' });
-  const melding = await api['log.add']({ incident: id, kind: 'melding', text: 'Meldkamer onbereikbaar', classification: 'partner' });
-  const secret = await api['log.add']({ incident: id, kind: 'beeld', text: 'GEHEIM: bron bij Defensie', classification: 'intern' });
-  const knelpunt = await api['log.add']({ incident: id, kind: 'knelpunt', text: 'Geen C2000', classification: 'openbaar' });
-  const besluit = await api['log.add']({ incident: id, kind: 'besluit', text: 'Opschalen naar GRIP 2', classification: 'partner' });
+  const melding = await api['log.add']({ incident: id, kind: 'melding', body: { text: 'Meldkamer onbereikbaar' }, classification: 'partner' });
+  const secret = await api['log.add']({ incident: id, kind: 'beeld', body: { text: 'GEHEIM: bron bij Defensie' }, classification: 'intern' });
+  const knelpunt = await api['log.add']({ incident: id, kind: 'knelpunt', body: { text: 'Geen C2000' }, classification: 'openbaar' });
+  const besluit = await api['log.add']({ incident: id, kind: 'besluit', body: { text: 'Opschalen naar GRIP 2' }, classification: 'partner' });
   const action = await api['action.add']({ incident: id, text: 'Noodstroom regelen', owner: 'Enexis', priority: 'HIGH', classification: 'partner' });
   await api['grip.set']({ incident: id, level: 2, reason: 'Effectbestrijding', classification: 'partner' });
   return { id, melding, secret, knelpunt, besluit, action };
@@ -95,7 +95,7 @@ describe('sitrep draft and approval', () => {
     const { id } = await incidentWithLog(a);
     exchange(a, b);
     const first = await a.api['sitrep.approve']({ incident: id });
-    await b.api['log.add']({ incident: id, kind: 'melding', text: 'Vliegveld dicht' });
+    await b.api['log.add']({ incident: id, kind: 'melding', body: { text: 'Vliegveld dicht' } });
     const second = await b.api['sitrep.approve']({ incident: id });
     expect([first.number, second.number]).toEqual([1, 1]);
     exchange(a, b);
