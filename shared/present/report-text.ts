@@ -7,12 +7,12 @@ const WORDS = {
   nl: {
     sitrep: 'SITREP', draft: 'concept', approved: 'goedgekeurd', exercise: 'OEFENING', picture: 'beeld van', due: 'volgend rapport', late: 'te laat',
     by: 'opgesteld door', approvedBy: (who: string, when: string) => `goedgekeurd door ${who} om ${when}`, previous: 'vorige', none: '— geen —', new: 'nieuw', changed: 'gewijzigd',
-    happened: 'gebeurd', audience: 'voor', deadline: 'deadline', overdue: 'te laat', untitled: '(titel niet gedeeld)', id: 'id',
+    happened: 'gebeurd', audience: 'voor', sectionChanged: (previous: string) => `nieuw of gewijzigd sinds ${previous}`, deadline: 'deadline', overdue: 'te laat', untitled: '(titel niet gedeeld)', id: 'id',
   },
   en: {
     sitrep: 'SITREP', draft: 'draft', approved: 'approved', exercise: 'EXERCISE', picture: 'picture of', due: 'next report', late: 'overdue',
     by: 'drafted by', approvedBy: (who: string, when: string) => `approved by ${who} at ${when}`, previous: 'previous', none: '— none —', new: 'new', changed: 'changed',
-    happened: 'happened', audience: 'for', deadline: 'deadline', overdue: 'overdue', untitled: '(title not shared)', id: 'id',
+    happened: 'happened', audience: 'for', sectionChanged: (previous: string) => `new or changed since ${previous}`, deadline: 'deadline', overdue: 'overdue', untitled: '(title not shared)', id: 'id',
   },
 } as const;
 
@@ -45,7 +45,7 @@ export function reportText(doc: ReportDocument, options: { full?: boolean } = {}
   const action = (a: ReportAction) =>
     `   * ${oneLine(a.summary, 100)} — ${oneLine(a.owner.label, 60)} — ${PRIORITY_WORDS[doc.lang][a.priority]} — ${STATUS_WORDS[doc.lang][a.status]}${a.deadline ? ` — ${w.deadline} ${at(a.deadline)}${a.overdue ? ` (${w.overdue})` : ''}` : ''}${mark(a.change, doc.lang)}`;
   const body = doc.sections.flatMap((s, n) => {
-    const lines = [`${n + 1}. ${oneLine(s.title, 80)} [${s.key}]${s.changed ? ` *` : ''}`];
+    const lines = [`${n + 1}. ${oneLine(s.title, 80)} [${s.key}]${s.changed && r.previous ? `  (${w.sectionChanged(r.previous)})` : ''}`];
     if (s.text !== null) lines.push(...text(s.text).split('\n').map((l) => `   ${l}`));
     lines.push(...s.items.map(item));
     if (s.key === 'actions') lines.push(...doc.actions.map(action));
