@@ -42,17 +42,27 @@ function localStamp(iso: string | null, zone: string): string {
 }
 
 const LOG_HEADER: Record<Lang, string[]> = {
-  nl: ['entry-id', 'gelogd (lokaal)', 'gelogd (UTC)', 'gebeurd (lokaal)', 'wie', 'auteursleutel', 'soort', 'rubricering', 'tekst', 'gecorrigeerd', 'oefening'],
-  en: ['entry id', 'logged at (local)', 'logged at (UTC)', 'happened at (local)', 'who', 'author key', 'kind', 'classification', 'text', 'corrected', 'exercise'],
+  nl: ['entry-id', 'gelogd (lokaal)', 'gelogd (UTC)', 'gebeurd (lokaal)', 'wie', 'auteursleutel', 'soort', 'rubricering', 'tekst', 'gecorrigeerd', 'oefening', 'gemaakt door'],
+  en: ['entry id', 'logged at (local)', 'logged at (UTC)', 'happened at (local)', 'who', 'author key', 'kind', 'classification', 'text', 'corrected', 'exercise', 'made by'],
 };
 
 /** Said in a column on every row: the model asks that every export of an exercise says so, and a CSV has no page to put it on. */
 const EXERCISE = { nl: 'OEFENING', en: 'EXERCISE' } as const;
 
+/**
+ * What the file is and where it comes from, in the last column of every row for the same reason:
+ * "Baken 0.1.0 · ROT Brabant-Noord · Anna de Vries (IM) · SITREP 2 (id) · 2026-12-01 16:00:00 CET".
+ */
+function madeBy(generator: LogExtract['generator'], report: ReportDocument['report'] | null, lang: Lang): string {
+  const what = report === null ? null : `SITREP ${report.label}${report.id ? ` (${report.id})` : lang === 'nl' ? ' (concept)' : ' (draft)'}`;
+  return [`${generator.app} ${generator.version}`, generator.team, generator.device, what, localStamp(generator.generatedAt, generator.timeZone)].filter((p) => p !== null).join(' · ');
+}
+
 /** One row per log row; "corrected" holds the last correction's text, the one that counts. */
 export function buildLogCsv(extract: LogExtract): string {
   const zone = extract.generator.timeZone;
   const exercise = extract.exercise ? EXERCISE[extract.lang] : '';
+  const origin = madeBy(extract.generator, null, extract.lang);
   const rows = extract.rows.map((row) => [
     row.entryId,
     localStamp(row.at, zone),
@@ -65,13 +75,14 @@ export function buildLogCsv(extract: LogExtract): string {
     row.text,
     row.corrections.at(-1)?.text ?? '',
     exercise,
+    origin,
   ]);
   return csv([LOG_HEADER[extract.lang], ...rows]);
 }
 
 const REPORT_HEADER: Record<Lang, string[]> = {
-  nl: ['sectie', 'sectietitel', 'discipline', 'entry-id', 'gelogd (lokaal)', 'gelogd (UTC)', 'gebeurd (lokaal)', 'wie', 'soort', 'rubricering', 'wijziging', 'gecorrigeerd', 'tekst', 'prioriteit', 'status', 'actiehouder', 'actiegever', 'deadline (lokaal)', 'oefening'],
-  en: ['section', 'section title', 'discipline', 'entry id', 'logged at (local)', 'logged at (UTC)', 'happened at (local)', 'who', 'kind', 'classification', 'change', 'corrected', 'text', 'priority', 'status', 'owner', 'issuer', 'deadline (local)', 'exercise'],
+  nl: ['sectie', 'sectietitel', 'discipline', 'entry-id', 'gelogd (lokaal)', 'gelogd (UTC)', 'gebeurd (lokaal)', 'wie', 'soort', 'rubricering', 'wijziging', 'gecorrigeerd', 'tekst', 'prioriteit', 'status', 'actiehouder', 'actiegever', 'deadline (lokaal)', 'oefening', 'gemaakt door'],
+  en: ['section', 'section title', 'discipline', 'entry id', 'logged at (local)', 'logged at (UTC)', 'happened at (local)', 'who', 'kind', 'classification', 'change', 'corrected', 'text', 'priority', 'status', 'owner', 'issuer', 'deadline (local)', 'exercise', 'made by'],
 };
 const YES_NO = { nl: ['ja', 'nee'], en: ['yes', 'no'] } as const;
 const ACTIONS_TITLE = { nl: 'Acties', en: 'Actions' } as const;
@@ -84,12 +95,13 @@ export function buildReportCsv(doc: ReportDocument): string {
   const zone = doc.generator.timeZone;
   const [yes, no] = YES_NO[doc.lang];
   const exercise = doc.exercise ? EXERCISE[doc.lang] : '';
+  const origin = madeBy(doc.generator, doc.report, doc.lang);
   const rows: string[][] = [];
   for (const section of doc.sections) {
     for (const item of section.items) {
       rows.push([
         section.key, section.title, item.discipline ?? section.discipline ?? '', item.entryId, localStamp(item.at, zone), item.at, localStamp(item.happenedAt, zone),
-        item.who, item.kind, item.classification, item.change, item.corrected ? yes : no, item.text, '', '', '', '', '', exercise,
+        item.who, item.kind, item.classification, item.change, item.corrected ? yes : no, item.text, '', '', '', '', '', exercise, origin,
       ]);
     }
   }
@@ -97,7 +109,7 @@ export function buildReportCsv(doc: ReportDocument): string {
   for (const action of doc.actions) {
     rows.push([
       'actions', actionsTitle, '', action.entryId, '', '', '', '', 'actie', action.classification, action.change, '', action.description,
-      action.priority, action.status, action.owner.label, action.issuer?.label ?? '', localStamp(action.deadline, zone), exercise,
+      action.priority, action.status, action.owner.label, action.issuer?.label ?? '', localStamp(action.deadline, zone), exercise, origin,
     ]);
   }
   return csv([REPORT_HEADER[doc.lang], ...rows]);

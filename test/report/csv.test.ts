@@ -58,7 +58,7 @@ function row(n: number, text: string, extra: Partial<LogRow> = {}): LogRow {
 describe('log CSV', () => {
   it('has a header row, CRLF line ends and a BOM, one row per log row', () => {
     const csv = buildLogCsv(sampleLogExtract());
-    expect(csv.startsWith(`${BOM}entry-id,gelogd (lokaal),gelogd (UTC),gebeurd (lokaal),wie,auteursleutel,soort,rubricering,tekst,gecorrigeerd,oefening\r\n`)).toBe(true);
+    expect(csv.startsWith(`${BOM}entry-id,gelogd (lokaal),gelogd (UTC),gebeurd (lokaal),wie,auteursleutel,soort,rubricering,tekst,gecorrigeerd,oefening,gemaakt door\r\n`)).toBe(true);
     expect(csv.endsWith('\r\n')).toBe(true);
     const rows = read(csv);
     expect(rows).toHaveLength(6);
@@ -109,8 +109,10 @@ describe('log CSV', () => {
 
   it('says exercise on every row of an exercise', () => {
     const rows = read(buildLogCsv(sampleLogExtract({ exercise: true })));
-    expect(rows.slice(1).every((r) => r.at(-1) === 'OEFENING')).toBe(true);
-    expect(read(buildLogCsv(sampleLogExtract())).slice(1).every((r) => r.at(-1) === '')).toBe(true);
+    expect(rows.slice(1).every((r) => r.at(-2) === 'OEFENING')).toBe(true);
+    expect(read(buildLogCsv(sampleLogExtract())).slice(1).every((r) => r.at(-2) === '')).toBe(true);
+    // Every row names what made it: a CSV has no page for it.
+    expect(rows.slice(1).every((r) => r.at(-1) === 'Baken 0.1.0 · ROT Brabant-Noord · Anna de Vries (IM, ROT Brabant-Noord) · 2026-12-01 16:00:00 CET')).toBe(true);
   });
 
   it('writes only a header for an empty extract', () => {
@@ -132,7 +134,7 @@ describe('report CSV', () => {
     expect(rows.find((r) => r[3] === '6'.padStart(64, '0'))![2]).toBe('BRW');
     expect(rows.find((r) => r[3] === '2'.padStart(64, '0'))![11]).toBe('ja');
     const [urgent, press] = rows.slice(-2);
-    expect(urgent).toEqual(['actions', 'Acties', '', '8'.padStart(64, '0'), '', '', '', '', 'actie', 'partner', 'new', '', `Noodstroom regelen <b>nu</b>\n${HOSTILE.xml}`, 'URGENT', 'in_progress', 'Netbeheerder Enexis', 'Anna de Vries (IM, ROT Brabant-Noord)', '2026-12-01 17:00:00 CET', '']);
+    expect(urgent).toEqual(['actions', 'Acties', '', '8'.padStart(64, '0'), '', '', '', '', 'actie', 'partner', 'new', '', `Noodstroom regelen <b>nu</b>\n${HOSTILE.xml}`, 'URGENT', 'in_progress', 'Netbeheerder Enexis', 'Anna de Vries (IM, ROT Brabant-Noord)', '2026-12-01 17:00:00 CET', '', `Baken 0.1.0 · ROT Brabant-Noord · Anna de Vries (IM, ROT Brabant-Noord) · SITREP 2 (${'5e7'.padStart(64, '0')}) · 2026-12-01 16:00:00 CET`]);
     expect(press!.slice(13, 18)).toEqual(['LOW', 'done', 'CCOM', '', '']);
   });
 
@@ -146,7 +148,7 @@ describe('report CSV', () => {
     const rows = read(buildReportCsv(doc));
     for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r\n]/);
     expect(rows.at(-1)!.slice(12, 16)).toEqual([`'=cmd|" /C calc"!A0`, 'LOW', 'done', "'+owner"]);
-    expect(rows.slice(1).every((r) => r.at(-1) === 'EXERCISE')).toBe(true);
+    expect(rows.slice(1).every((r) => r.at(-2) === 'EXERCISE')).toBe(true);
   });
 
   it('matches the golden files byte for byte', () => {
