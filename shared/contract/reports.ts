@@ -80,6 +80,8 @@ function exportInput() {
     /** CAP: one entry as the alert instead of the report. */
     entry: entryRef.optional(),
     areaDesc: line.optional(),
+    /** CAP: one info block per language, in this order (default: `lang` alone). */
+    capLanguages: z.array(lang).min(1).max(2).optional(),
     /** EDXL-DE: recipients, and whether it carries the CAP alert or the PDF. */
     recipients: z.array(line).max(50).default([]),
     payload: z.enum(['cap', 'pdf']).default('cap'),

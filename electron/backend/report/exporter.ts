@@ -112,7 +112,7 @@ export function createExporter() {
     ];
     return buildCapAlert(doc, {
       msgType, references, scope: input.audience === 'openbaar' ? 'Public' : input.audience === 'partner' ? 'Restricted' : 'Private',
-      restriction: input.audience === 'partner' ? `Partners of ${ctx.generator.team ?? 'the team'}` : undefined, languages: [input.lang], areaDesc: input.areaDesc, entry,
+      restriction: input.audience === 'partner' ? `Partners of ${ctx.generator.team ?? 'the team'}` : undefined, languages: [...new Set(input.capLanguages ?? [input.lang])], areaDesc: input.areaDesc, entry,
     });
   }
 

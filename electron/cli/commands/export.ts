@@ -27,6 +27,7 @@ export const exportCommand = defineCommand({
     'msg-type': { type: 'string', value: 'alert|update|cancel', description: 'cap, edxl-de: the CAP message type (default: update once an earlier report exists)', choices: MSG_TYPES },
     entry: { type: 'string', value: 'ENTRY_ID', description: 'cap: one log entry as the alert, instead of the report' },
     area: { type: 'string', value: 'TEXT', description: 'cap: the area description (default: the incident\'s location)' },
+    'cap-lang': { type: 'string', value: 'nl,en', description: 'cap, edxl-de: an info block per language, in this order (default: --lang)' },
     recipient: { type: 'string', value: 'WHO', description: 'edxl-de: a recipient (repeatable)', multiple: true },
     payload: { type: 'string', value: 'cap|pdf', description: 'edxl-de: carry the CAP alert (default) or the PDF report', choices: PAYLOADS },
     'generated-at': { type: 'string', value: 'TIME', description: 'the generation time the export names (default now); the same entries and time give the same file' },
@@ -45,7 +46,7 @@ export const exportCommand = defineCommand({
     return ctx.backend().api['export.write']({
       format, incident: requiredFlag(ctx, 'incident'), sitrep: optionalFlag(ctx, 'sitrep'), draft: ctx.flags.draft === true, audience: oneOf(ctx, 'audience', CLASSES),
       lang: oneOf(ctx, 'lang', LANGS) ?? chooseLang(ctx.env), from: instantFlag(ctx, 'from'), to: instantFlag(ctx, 'to'), msgType: oneOf(ctx, 'msg-type', MSG_TYPES),
-      entry: optionalFlag(ctx, 'entry'), areaDesc: optionalFlag(ctx, 'area'), recipients: listFlag(ctx, 'recipient'), payload: oneOf(ctx, 'payload', PAYLOADS),
+      entry: optionalFlag(ctx, 'entry'), areaDesc: optionalFlag(ctx, 'area'), capLanguages: capLanguages(optionalFlag(ctx, 'cap-lang')), recipients: listFlag(ctx, 'recipient'), payload: oneOf(ctx, 'payload', PAYLOADS),
       timeZone: ctx.time.zone, generatedAt: instantFlag(ctx, 'generated-at'), out, force: ctx.flags.force === true,
     });
   },
@@ -68,3 +69,11 @@ export const importCap = defineCommand({
   },
   human: (r, view) => `Logged the CAP alert ${oneLine(r.identifier, 80)} from ${oneLine(r.sender, 80)} (sent ${view.at(r.sentAt)}) as melding ${r.id.slice(0, 12)}${r.headline ? `: ${oneLine(r.headline, 100)}` : ''}`,
 });
+
+function capLanguages(value: string | undefined): ('nl' | 'en')[] | undefined {
+  if (value === undefined) return undefined;
+  const list = value.split(/[\s,]+/).filter(Boolean).map((l) => l.toLowerCase());
+  const bad = list.filter((l) => l !== 'nl' && l !== 'en');
+  if (list.length === 0 || bad.length > 0) throw new UsageError(`--cap-lang must be nl, en or both (nl,en), not ${JSON.stringify(value)}`);
+  return list as ('nl' | 'en')[];
+}

@@ -131,6 +131,12 @@ describe('exports from a real log', () => {
     expect(readFileSync(join(scratch, 'sitrep.txt'), 'utf8')).toContain('PARTNERSAMENVATTING');
   });
 
+  it('a CAP alert has an info block per language asked for, and stays valid', async () => {
+    const out = await a.api['export.render']({ format: 'cap', incident, audience: 'openbaar', capLanguages: ['nl', 'en'] });
+    expect(xmllint(out.content, SCHEMAS.cap).code).toBe(0);
+    expect([...out.content.matchAll(/<language>([^<]+)<\/language>/g)].map((m) => m[1])).toEqual(['nl-NL', 'en-US']);
+  });
+
   it('a changed json export fails its check, naming the entry', async () => {
     const out = await a.api['export.render']({ format: 'json', incident, audience: 'partner' });
     const file = join(scratch, 'tampered.json');
