@@ -61,6 +61,12 @@ export interface ComposedReport {
   /** State derived from exactly what the report may say: every entry for a draft, the cited ones for an approved report. */
   incidentState: IncidentState;
   entries: ReadonlyMap<string, SignedEntry>;
+  /**
+   * The same state derived from only the entries `keep` lets through: an audience outside the team
+   * sees an action's owner, deadline and status, a knelpunt's status, the GRIP level and the title as
+   * the entries it may see make them, never as an internal change made them.
+   */
+  stateOf(keep: (entry: SignedEntry) => boolean): IncidentState;
 }
 
 export interface ApprovedReport extends NumberedReport { label: string; entry: SignedEntryOf<'rapport'> }
@@ -185,6 +191,7 @@ export function composeDraft(inputs: ReportInputs, authorKey: string, revises: A
     label: revises ? `${revises.number} v${nextVersion(approved, revises.number)}` : String(nextNumber(approved)),
     revises: revises?.id ?? null, previous: previous?.label ?? null, pictureAt: inputs.nowIso, nextDue, grip: state.grip.level,
     authorKey, operator: null, approvedAt: null, sections, actions, also: [...also].sort(), edits: edits.map((e) => e.id), incidentState: state, entries: known,
+    stateOf: (keep) => deriveIncidentState(inputs.incidentId, [...known.values()].filter(keep), inputs.nowIso, inputs.crypto),
   };
 }
 
@@ -247,6 +254,7 @@ export function composeApproved(inputs: ReportInputs, report: ApprovedReport): C
     revises: body.revises ?? null, previous: before.at(-1)?.label ?? null, pictureAt: body.pictureAt, nextDue: body.nextDue ?? null, grip: body.grip ?? null,
     authorKey: report.entry.author, operator: body.operator ?? null, approvedAt: new Date(report.entry.hlc.t).toISOString(),
     sections, actions: body.actions.map((id) => ({ entryId: id, change: changeOf(id) })), also: body.also, edits: body.edits, incidentState: state, entries: subset,
+    stateOf: (keep) => deriveIncidentState(inputs.incidentId, [...subset.values()].filter(keep), inputs.nowIso, inputs.crypto),
   };
 }
 

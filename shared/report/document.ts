@@ -1,3 +1,4 @@
+import type { IncidentState } from '../domain/derive.js';
 import type { SignedEntry } from '../domain/entry.js';
 import type { Classification, Party } from '../domain/kinds.js';
 import { directoryOf, type Directory, type Person } from '../domain/people.js';
@@ -24,7 +25,7 @@ export function reportDocument(c: ComposedReport, options: DocumentOptions): Rep
   const directory = directoryOf(options.people);
   const profiles = new Map(options.people.map((p) => [p.author, p.profile]));
   const visible = (e: SignedEntry | undefined): e is SignedEntry => e !== undefined && visibleTo(e.classification, audience);
-  const state = c.incidentState;
+  const state = audience === 'intern' ? c.incidentState : c.stateOf(visible);
   const currentText = (e: SignedEntry): { text: string; corrected: boolean } => {
     const fixes = (state.corrections[e.id] ?? []).map((id) => c.entries.get(id)).filter(visible);
     const latest = fixes.at(-1);
@@ -66,7 +67,7 @@ export function reportDocument(c: ComposedReport, options: DocumentOptions): Rep
   const author = profiles.get(c.authorKey) ?? null;
   return {
     lang, audience, exercise: isExercise(c), generator,
-    incident: incidentOf(c, visible, directory),
+    incident: incidentOf(c, state, visible, directory),
     report: {
       state: c.state, id: c.id, number: c.number, version: c.version, label: c.label, pictureAt: c.pictureAt, nextDueAt: c.nextDue,
       overdue: c.nextDue !== null && c.nextDue < generator.generatedAt, author: directory.writer(c.authorKey, c.operator), authorKey: c.authorKey,
@@ -76,13 +77,13 @@ export function reportDocument(c: ComposedReport, options: DocumentOptions): Rep
   };
 }
 
-function incidentOf(c: ComposedReport, visible: (e: SignedEntry | undefined) => e is SignedEntry, directory: Directory): ReportIncident {
-  const header = c.incidentState.incident;
+function incidentOf(c: ComposedReport, state: IncidentState, visible: (e: SignedEntry | undefined) => e is SignedEntry, directory: Directory): ReportIncident {
+  const header = state.incident;
   const opening = header ? c.entries.get(header.entryId) : undefined;
   let title: string | null = null;
   let location: string | null = null;
   if (header && visible(opening) && opening.kind === 'incident') {
-    const corrections = (c.incidentState.corrections[opening.id] ?? []).map((id) => c.entries.get(id)).filter(visible);
+    const corrections = (state.corrections[opening.id] ?? []).map((id) => c.entries.get(id)).filter(visible);
     const corrected = corrections.at(-1);
     title = corrected && 'text' in corrected.body ? String(corrected.body.text) : opening.body.title;
     location = opening.body.location ?? null;
@@ -92,11 +93,11 @@ function incidentOf(c: ComposedReport, visible: (e: SignedEntry | undefined) => 
       location = change.location ?? location;
     }
   }
-  const gripHistory = c.incidentState.grip.history
+  const gripHistory = state.grip.history
     .filter((g) => visible(c.entries.get(g.entryId)))
     .map((g) => ({ level: g.level, at: g.when, who: directory.writer(g.author, g.operator), reason: g.reason }));
   return {
-    id: c.incidentId, title, location, start: header?.start ?? c.pictureAt, status: c.incidentState.status,
+    id: c.incidentId, title, location, start: header?.start ?? c.pictureAt, status: state.status,
     gripLevel: gripHistory.at(-1)?.level ?? null, gripHistory,
   };
 }

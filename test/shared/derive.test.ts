@@ -49,7 +49,7 @@ describe('deriveIncidentState: incident and GRIP', () => {
     const g0 = b.write('grip', { level: 0, reason: 'afgeschaald' }, at(30));
     const state = derive([g0, g3, open, g2]);
     expect(state.incident).toEqual({
-      title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, openedBy: a.author, openedAt: at(0), operator: null, entryId: open.id, rule: 'legacy', changes: [],
+      title: 'Stroomstoring', location: 'Utrecht', start: BEFORE_NOW, exercise: false, openedBy: a.author, openedAt: at(0), operator: null, entryId: open.id, rule: 'legacy', changes: [],
     });
     expect(state.grip.level).toBe(0);
     expect(state.grip.history).toEqual([
@@ -121,7 +121,7 @@ describe('deriveIncidentState: which entry opens an incident, and changes of its
     const hijack = mallory.write('incident', { title: 'Gekaapt', location: 'Elders', start: new Date(T0 - 86_400_000).toISOString(), grip: 5 }, at(-86_400_000), { incident });
     const state = stateOf(incident, [hijack, g2, open]);
     expect(state.incident).toEqual({
-      title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, openedBy: a.author, openedAt: at(100), operator: null, entryId: open.id, rule: 'bound', changes: [],
+      title: 'Uitval NAFIN', location: 'Eindhoven', start: BEFORE_NOW, exercise: false, openedBy: a.author, openedAt: at(100), operator: null, entryId: open.id, rule: 'bound', changes: [],
     });
     expect(state.grip.history.map((g) => g.level)).toEqual([1, 2]);
     expect(state.ignored).toEqual([{ entryId: hijack.id, kind: 'incident', author: mallory.author, at: at(-86_400_000), reason: 'not-opening', refersTo: open.id }]);

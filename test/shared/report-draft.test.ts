@@ -386,16 +386,14 @@ describe('a draft cut to an audience (properties)', () => {
     fc.assert(audienceCheck(new Set(['text', 'reason', 'section'])), { seed: SEED + 3, numRuns: 120 });
   });
 
-  // Known bug (found by this property; not fixed here): an action's owner reassigned by an
-  // `actiewijziging` classified intern goes into partner and public copies, because reportDocument
-  // takes the owner (and deadline) from derived state, which applies every reassignment whatever
-  // its classification. `it.fails` keeps the suite green while the bug stands and turns red once it
-  // is fixed, so the marker can then be dropped.
-  it.fails('never shows an owner named in an entry classified above the audience', () => {
+  // Found by this property: an action reassigned by an intern `actiewijziging` showed the intern
+  // owner to partners. reportDocument now derives what an outside audience sees from only the
+  // entries it may see.
+  it('never shows an owner named in an entry classified above the audience', () => {
     fc.assert(audienceCheck(new Set(['owner'])), { seed: SEED + 4, numRuns: 200 });
   });
 
-  it.fails('minimal example: a partner action reassigned by an intern actiewijziging shows the intern owner to partners', () => {
+  it('minimal example: a partner action reassigned by an intern actiewijziging keeps its partner owner for partners', () => {
     const a = new Device(SIGNERS[0], incidentIdFor(SIGNERS[0].publicKeyHex, 1, nodeCrypto.sha256));
     const open = a.open({ title: 'Brand', start: new Date(T0).toISOString() }, { t: T0, c: 0 });
     const actie = a.write('actie', { text: 'Afzetten N65', owner: 'Politie', priority: 'HIGH' }, { t: T0 + 1, c: 0 }, { classification: 'partner' });

@@ -1,3 +1,4 @@
+import { reportsArea } from '../../../shared/contract/reports.js';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { actionsArea } from '../../../shared/contract/actions.js';
@@ -11,7 +12,7 @@ import { syncArea } from '../../../shared/contract/sync.js';
 
 describe('the contract', () => {
   it('is the areas merged: every method of every area, each once', () => {
-    const areas = [logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea];
+    const areas = [logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea, reportsArea];
     const names = areas.flatMap((area) => Object.keys(area));
     expect(new Set(names).size).toBe(names.length);
     expect([...API_METHODS].sort()).toEqual([...names].sort());
