@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { expectGolden } from './golden.js';
 import { describe, expect, it } from 'vitest';
 import { cleanText } from '../../shared/report/html-field.js';
 import { buildLcmsPaste } from '../../shared/report/lcms-paste.js';
@@ -144,14 +144,3 @@ describe('LCMS paste page', () => {
   });
 });
 
-/** Compared byte for byte; written only when missing and UPDATE_GOLDEN=1, so a changed output never overwrites its golden. */
-function expectGolden(name: string, actual: string): void {
-  const url = new URL(`./golden/${name}`, import.meta.url);
-  if (!existsSync(url)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`test/report/golden/${name} is missing; run with UPDATE_GOLDEN=1 to write it, and read it before committing`);
-    writeFileSync(url, actual);
-  }
-  const golden = readFileSync(url);
-  expect(golden.toString('utf8')).toBe(actual);
-  expect(golden.equals(Buffer.from(actual, 'utf8'))).toBe(true);
-}

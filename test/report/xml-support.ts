@@ -1,5 +1,6 @@
+export { expectGolden } from './golden.js';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -48,14 +49,6 @@ export function readBack(xml: string): Record<string, unknown> {
  * Compares with test/report/golden/<name>. A missing golden fails, unless UPDATE_GOLDEN=1 is set:
  * then it is written, so a golden is only ever created on purpose.
  */
-export function expectGolden(name: string, actual: string): void {
-  const file = join(HERE, 'golden', name);
-  if (!existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, actual);
-    else expect.fail(`golden file test/report/golden/${name} is missing; run with UPDATE_GOLDEN=1 to write it, then review it`);
-  }
-  expect(actual === readFileSync(file, 'utf8'), `output differs from test/report/golden/${name}`).toBe(true);
-}
 
 /** The sample with its ~100 KB text cut to 300 characters, so golden files stay readable. */
 export function goldenDoc(overrides: Partial<ReportDocument> = {}): ReportDocument {
