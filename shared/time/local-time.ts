@@ -63,6 +63,15 @@ const wallFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The wall time in `zone` at instant `ms`, and the zone's offset from UTC then (ms; +1 h for CET). */
 export function wallTimeAt(ms: number, zone: string): WallTime & { offsetMs: number } {
+  const offsetMs = steadyValue(offsetCache, ms, zone, intlOffset);
+  const d = new Date(ms + offsetMs);
+  return {
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(), offsetMs,
+  };
+}
+
+function intlOffset(ms: number, zone: string): number {
   let format = wallFormats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
@@ -73,8 +82,32 @@ export function wallTimeAt(ms: number, zone: string): WallTime & { offsetMs: num
   const part: Record<string, number> = {};
   for (const p of format.formatToParts(ms)) if (p.type !== 'literal') part[p.type] = Number(p.value);
   const millis = ((ms % 1000) + 1000) % 1000;
-  const wall = { year: part.year!, month: part.month!, day: part.day!, hour: part.hour!, minute: part.minute!, second: part.second!, ms: millis };
-  return { ...wall, offsetMs: wallAsUtc(wall) - ms };
+  return wallAsUtc({ year: part.year!, month: part.month!, day: part.day!, hour: part.hour!, minute: part.minute!, second: part.second!, ms: millis }) - ms;
+}
+
+/**
+ * Asking Intl costs tens of microseconds, which an export of 10 000 rows pays several times a row.
+ * A zone's offset and name change only at its transitions, so they are remembered per quarter of an
+ * hour: when the value at the start and at the end of the quarter agree, it holds for the whole
+ * quarter (zones change at most once in 26 hours); when they differ, the quarter holds a transition
+ * and every instant in it is asked of Intl itself.
+ */
+const QUARTER = 15 * MINUTE;
+const MAX_REMEMBERED = 20_000;
+const offsetCache = new Map<string, number | null>();
+const nameCache = new Map<string, string | null>();
+
+function steadyValue<T>(cache: Map<string, T | null>, ms: number, zone: string, ask: (ms: number, zone: string) => T): T {
+  const start = Math.floor(ms / QUARTER) * QUARTER;
+  const key = `${zone}|${start}`;
+  let value = cache.get(key);
+  if (value === undefined) {
+    const first = ask(start, zone);
+    value = first === ask(start + QUARTER - 1, zone) ? first : null;
+    if (cache.size >= MAX_REMEMBERED) cache.clear();
+    cache.set(key, value);
+  }
+  return value === null ? ask(ms, zone) : value;
 }
 
 /** The zone's offset from UTC at instant `ms`. */
@@ -230,6 +263,10 @@ const nameFormats = new Map<string, Intl.DateTimeFormat>();
  * offset is shown as UTC+5:30.
  */
 export function zoneAbbreviation(ms: number, zone: string): string {
+  return steadyValue(nameCache, ms, zone, intlZoneName);
+}
+
+function intlZoneName(ms: number, zone: string): string {
   let numeric = '';
   for (const locale of ['en-US', 'en-GB']) {
     const key = `${locale}|${zone}`;

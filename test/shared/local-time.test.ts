@@ -173,3 +173,27 @@ describe('showing an instant to people', () => {
     expect(formatDuration(-90_000)).toBe('-1 min');
   });
 });
+
+describe('wallTimeAt and zoneAbbreviation remembered per quarter hour', () => {
+  /** What Intl says directly, without any remembering. */
+  function direct(ms: number, zone: string) {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(ms);
+    const n = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+    return { year: n('year'), month: n('month'), day: n('day'), hour: n('hour'), minute: n('minute'), second: n('second') };
+  }
+
+  it('agrees with Intl every minute around a change of the clocks, and on odd historic offsets', () => {
+    const zones = ['Europe/Amsterdam', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kolkata'];
+    const around = [Date.UTC(2026, 2, 29, 0, 0), Date.UTC(2026, 9, 25, 0, 0), Date.UTC(2026, 10, 1, 5, 0), Date.UTC(1937, 6, 1, 0, 0), Date.UTC(1940, 4, 16, 0, 0)];
+    for (const zone of zones) {
+      for (const start of around) {
+        for (let ms = start - 3 * 3_600_000; ms <= start + 3 * 3_600_000; ms += 60_000 + 7_000) {
+          const { offsetMs: _offset, ms: _millis, ...wall } = wallTimeAt(ms, zone);
+          expect(wall, `${zone} ${new Date(ms).toISOString()}`).toEqual(direct(ms, zone));
+        }
+      }
+    }
+    expect(zoneAbbreviation(Date.UTC(2026, 9, 25, 0, 59), 'Europe/Amsterdam')).toBe('CEST');
+    expect(zoneAbbreviation(Date.UTC(2026, 9, 25, 1, 0), 'Europe/Amsterdam')).toBe('CET');
+  });
+});
