@@ -11,7 +11,7 @@ import { reportDocument } from '../../../shared/report/document.js';
 import { activeTemplate } from '../../../shared/report/template.js';
 import { checkReport } from '../report/check.js';
 import { createExporter, type ExportContext } from '../report/exporter.js';
-import { findReport, generatorOf, loadReportInputs, type ReportStore } from '../report/sources.js';
+import { createReportInputsCache, findReport, generatorOf, loadReportInputs, type ReportStore } from '../report/sources.js';
 import { checkEntriesFile } from '../report/verify-file.js';
 import { importCapFile } from '../report/cap-file.js';
 import type { LogStore } from '../store/index.js';
@@ -34,7 +34,8 @@ const MAX_REPORT_BODY_BYTES = 900 * 1024;
 /** Situation reports: drafts, edits, approvals, templates; exports in every format; CAP import; checking files of signed entries. */
 export function createReportHandlers({ store, writer, resolve, crypto, now, context }: ReportHandlerDeps): HandlersOf<typeof reportsArea> {
   const nowIso = () => new Date(now()).toISOString();
-  const inputsOf = (incident: string, at?: string): ReportInputs => loadReportInputs(store, incident, at ?? nowIso(), crypto);
+  const cached = createReportInputsCache(store, crypto);
+  const inputsOf = (incident: string, at?: string): ReportInputs => cached(incident, at ?? nowIso());
   const summaryOf = (inputs: ReportInputs, r: ApprovedReport): ReportSummary => {
     const directory = directoryOf(inputs.people);
     const nextDue = r.entry.body.nextDue ?? null;

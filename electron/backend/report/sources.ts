@@ -7,10 +7,30 @@ import type { Generator } from '../../../shared/report/model.js';
 import { checkZone, systemZone } from '../../../shared/time/local-time.js';
 import type { LogStore } from '../store/index.js';
 
-export type ReportStore = Pick<LogStore, 'author' | 'incidentEntries' | 'profileEntries' | 'authorHeads'>;
+export type ReportStore = Pick<LogStore, 'author' | 'incidentEntries' | 'profileEntries' | 'authorHeads' | 'incidentMark'>;
 
-/** What composing a report of one incident reads from the log, read once per call. */
-export function loadReportInputs(store: ReportStore, incidentId: string, nowIso: string, crypto: Pick<EntryCrypto, 'sha256'>): ReportInputs {
+/**
+ * The report inputs of the incidents asked for last, kept while neither the incident's entries nor
+ * the device incident's (profiles, the team's template) change: a window previewing one report in
+ * several formats, or a person exporting them one after the other, reads the log once. The time is
+ * set fresh on every call.
+ */
+export function createReportInputsCache(store: ReportStore, crypto: Pick<EntryCrypto, 'sha256'>, size = 4) {
+  const kept = new Map<string, { mark: string; inputs: ReportInputs }>();
+  return (incidentId: string, nowIso: string): ReportInputs => {
+    const mark = `${store.incidentMark(incidentId)}:${store.incidentMark(DEVICE_INCIDENT)}`;
+    const hit = kept.get(incidentId);
+    if (hit && hit.mark === mark) return { ...hit.inputs, nowIso };
+    const inputs = loadReportInputs(store, incidentId, nowIso, crypto);
+    kept.delete(incidentId);
+    kept.set(incidentId, { mark, inputs });
+    if (kept.size > size) kept.delete(kept.keys().next().value!);
+    return inputs;
+  };
+}
+
+/** What composing a report of one incident reads from the log. */
+export function loadReportInputs(store: Omit<ReportStore, 'incidentMark'>, incidentId: string, nowIso: string, crypto: Pick<EntryCrypto, 'sha256'>): ReportInputs {
   const entries = store.incidentEntries(incidentId);
   const templates: AnyEntry[] = [
     ...store.incidentEntries(DEVICE_INCIDENT).filter((e) => e.kind === 'rapportsjabloon'),

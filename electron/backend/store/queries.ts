@@ -77,6 +77,7 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 export function createQueries(db: SqliteDatabase) {
   const byId = db.prepare<[{ id: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
+  const incidentMark = db.prepare<[string], number | null>('SELECT max(pos) FROM entries WHERE incident = ?').pluck();
   const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') ORDER BY pos`);
   const profiles = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'profiel' AND incident = ? ORDER BY pos`);
   const actionKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) ORDER BY pos`);
@@ -129,6 +130,14 @@ export function createQueries(db: SqliteDatabase) {
     },
     count(): number {
       return count.get() as number;
+    },
+    /**
+     * A number that grows whenever an entry of the incident is stored (the highest row position among
+     * its entries: rows are only ever added), 0 for none: what a cache of the incident's entries is
+     * keyed on. One index lookup.
+     */
+    incidentMark(incident: string): number {
+      return incidentMark.get(incident) ?? 0;
     },
     /** Whether the log holds any entry of this incident (its opening entry may still be on its way). */
     holdsIncident(incident: string): boolean {

@@ -134,6 +134,19 @@ describe('sitrep draft and approval', () => {
     await expect(a.api['sitrep.show']({ report: '4' })).rejects.toThrow(/needs its incident/);
   });
 
+  it('reads the log again once anything of the incident, a profile or the team\'s template changed', async () => {
+    const a = laptop('Anna de Vries');
+    const { id } = await incidentWithLog(a);
+    const before = await a.api['sitrep.draft']({ incident: id });
+    expect((await a.api['sitrep.draft']({ incident: id })).sections).toEqual(before.sections);
+    await a.api['log.add']({ incident: id, kind: 'melding', body: { text: 'Nieuw bericht' } });
+    expect((await a.api['sitrep.draft']({ incident: id })).sections.find((s) => s.key === 'picture')!.items.at(-1)!.text).toBe('Nieuw bericht');
+    await a.api['device.set']({ name: 'Anna Jansen' });
+    expect((await a.api['sitrep.draft']({ incident: id })).report.author).toMatch(/^Anna Jansen/);
+    await a.api['sitrep.template.set']({ sections: [{ key: 'picture', title: 'Alleen beeld', source: 'picture' }] });
+    expect((await a.api['sitrep.draft']({ incident: id })).sections.map((s) => s.title)).toEqual(['Alleen beeld']);
+  });
+
   it('uses the team\'s headings from a signed template: renamed, reordered and added sections', async () => {
     const a = laptop('Anna de Vries');
     const { id } = await incidentWithLog(a);
