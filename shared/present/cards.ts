@@ -64,7 +64,7 @@ export function incidentCard(s: IncidentState, p: Presenter): string {
   const h = s.incident;
   const lines: string[] = h
     ? [
-        `${oneLine(h.title, 200)}${h.location ? ` — ${oneLine(h.location, 200)}` : ''}   (${s.incidentId})`,
+        `${h.exercise ? `${p.lang === 'nl' ? 'OEFENING' : 'EXERCISE'}: ` : ''}${oneLine(h.title, 200)}${h.location ? ` — ${oneLine(h.location, 200)}` : ''}   (${s.incidentId})`,
         `  ${l.opened} ${p.time(h.openedAt.t)} ${l.by} ${oneLine(p.person(h.openedBy), 80)}${h.rule === 'legacy' ? ` ${l.legacy}` : ''}`,
         ...(h.changes.length ? [`  ${l.changes}:`] : []),
         ...h.changes.map((c) => `    ${p.time(c.at.t)}  ${oneLine(p.person(c.author), 60)}: ${[c.title !== null ? `${l.title} ‘${oneLine(c.previous.title, 60)}’ → ‘${oneLine(c.title, 60)}’` : null, c.location !== null ? `${l.location} ${c.previous.location === null ? '' : `‘${oneLine(c.previous.location, 60)}’ → `}‘${oneLine(c.location, 60)}’` : null].filter(Boolean).join(', ')} (${oneLine(c.reason, 120)})`),
