@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { Invoke } from './api.js';
+import { BACKEND_EVENT_NAMES, type Subscribe } from './events.js';
+
+/**
+ * What a window gets from whatever carries the contract: the Electron preload exposes exactly this
+ * as `window.baken`; in a browser (the headless host) a WebSocket client implements it. The
+ * renderer knows nothing else of the backend: `createApiClient(bridge.invoke)` gives it the typed
+ * methods, `bridge.on` the typed events (each subscription returns its unsubscribe).
+ */
+export interface BakenBridge {
+  invoke: Invoke;
+  on: Subscribe;
+}
+
+/** The name under which the preload exposes the bridge on `window`. */
+export const BRIDGE_GLOBAL = 'baken';
+
+/** The Electron IPC channels: one for calls, one for events (the event's name travels in the message). */
+export const IPC_INVOKE = 'baken:invoke';
+export const IPC_EVENT = 'baken:event';
+
+/**
+ * Frames on the headless host's WebSocket (`baken serve --ui`), JSON text, one per message:
+ *   window → host  { type: 'call', id, method, input }
+ *   host → window  { type: 'result', id, result }   (result: the contract's CallResult, errors as data)
+ *                  { type: 'event', event, payload } (every BackendEvents event, as the preload forwards them)
+ * A frame that does not parse is answered with an `error` frame naming why and changes nothing;
+ * unknown fields are ignored, as a newer window may send them.
+ */
+export const WIRE_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+export const callFrameSchema = z.looseObject({
+  type: z.literal('call'),
+  id: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  method: z.string().min(1).max(100),
+  input: z.unknown(),
+});
+export type CallFrame = z.infer<typeof callFrameSchema>;
+
+export type HostFrame =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'event'; event: (typeof BACKEND_EVENT_NAMES)[number]; payload: unknown }
+  | { type: 'error'; message: string };
