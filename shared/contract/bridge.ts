@@ -29,6 +29,9 @@ export const IPC_EVENT = 'baken:event';
  * unknown fields are ignored, as a newer window may send them.
  */
 export const WIRE_MAX_FRAME_BYTES = 4 * 1024 * 1024;
+/** The page is served at `/?token=T`; the window opens its WebSocket at `/ws?token=T` on the same host and port. */
+export const WS_PATH = '/ws';
+export const TOKEN_PARAM = 'token';
 
 export const callFrameSchema = z.looseObject({
   type: z.literal('call'),
