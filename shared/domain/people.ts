@@ -79,7 +79,9 @@ export interface Directory {
 export function directoryOf(people: readonly Person[]): Directory {
   const byAuthor = new Map(people.map((p) => [p.author, p]));
   const label = (author: string) => byAuthor.get(author)?.label ?? personLabel(null, author);
-  const writer = (author: string, operator: string | null) => (operator === null ? label(author) : `${operator} via ${label(author)}`);
+  // The device's own person at its keyboard is just the device's label: "Anna via Anna (IM…)" says nothing more.
+  const writer = (author: string, operator: string | null) =>
+    operator === null || operator.trim() === byAuthor.get(author)?.profile?.name.trim() ? label(author) : `${operator} via ${label(author)}`;
   return {
     label,
     writer,

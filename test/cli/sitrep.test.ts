@@ -86,3 +86,22 @@ describe('baken sitrep and export', () => {
     expect(refused.stderr).toMatch(/not a CAP 1\.2 alert Baken can take in: .*\(nothing was stored\)/);
   });
 });
+
+describe('baken demo', () => {
+  const tempDir = useTempDirs();
+  it('seeds an exercise incident with people, actions, a GRIP history and an approved report', async () => {
+    const data = tempDir();
+    const cli = (...args: string[]) => runCli(['--data', data, ...args], { env: AMSTERDAM_NL });
+    const seeded = await cli('demo', '--json');
+    expect(seeded.code).toBe(0);
+    const { incident, report } = seeded.json();
+    expect(report).toBe(1);
+    const state = (await cli('incident', 'show', incident, '--json')).json();
+    expect(state.incident.exercise).toBe(true);
+    expect(state.grip.history.map((g: { level: number }) => g.level)).toEqual([1, 2, 3]);
+    expect(state.actions).toHaveLength(3);
+    expect((await cli('incident', 'show', incident)).stdout).toMatch(/^OEFENING: /);
+    expect((await cli('log', 'list', '--incident', incident)).stdout).toMatch(/Piet Jansen via Anna de Vri/);
+    expect((await cli('verify')).code).toBe(0);
+  });
+});
