@@ -1,0 +1,207 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { IncidentStateView, IncidentSummary } from '../../../shared/contract/log.js';
+import type { DeviceView, PersonView } from '../../../shared/contract/people.js';
+import type { OriginView } from '../../../shared/contract/device.js';
+import { LANGS, rememberLang, type UiLang } from '../i18n/index.js';
+import { makePresenter } from '../lib/presenter.js';
+import { ActionsScreen } from '../screens/Actions.js';
+import { FirstRun, MovedDevice } from '../screens/FirstRun.js';
+import { IncidentsScreen } from '../screens/Incidents.js';
+import { LogScreen } from '../screens/Log.js';
+import { NetworkScreen } from '../screens/Network.js';
+import { OverviewScreen } from '../screens/Overview.js';
+import { ReportScreen } from '../screens/Report.js';
+import { errorText, useBackend, useConnection, useEvent } from './backend.js';
+import { SessionContext, type Screen, type Session } from './session.js';
+import { StateIndicator } from './StateIndicator.js';
+
+const INCIDENT_KEY = 'baken.incident';
+const NAV: readonly Screen[] = ['log', 'overview', 'actions', 'report', 'network'];
+
+function remembered(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+function remember(key: string, value: string | null): void {
+  try {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Not remembered; nothing else depends on it.
+  }
+}
+
+export function App() {
+  const { api } = useBackend();
+  const { t, i18n } = useTranslation();
+  const lang = (i18n.language === 'en' ? 'en' : 'nl') as UiLang;
+  const [origin, setOrigin] = useState<OriginView | null>(null);
+  const [device, setDevice] = useState<DeviceView | null>(null);
+  const [people, setPeople] = useState<PersonView[]>([]);
+  const [incidents, setIncidents] = useState<IncidentSummary[]>([]);
+  const [incidentId, setIncidentId] = useState<string | null>(() => remembered(INCIDENT_KEY));
+  const [incidentState, setIncidentState] = useState<IncidentStateView | null>(null);
+  const [screen, setScreen] = useState<Screen>('log');
+  const [startError, setStartError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const connection = useConnection();
+  const mainRef = useRef<HTMLElement>(null);
+
+  const loadDevice = useCallback(async () => {
+    try {
+      setStartError(null);
+      const o = await api['device.origin']({});
+      setOrigin(o);
+      if (o.status === 'moved') return;
+      const [d, p] = await Promise.all([api['device.info']({}), api['people.list']({})]);
+      setDevice(d);
+      setPeople(p);
+    } catch (error) {
+      setStartError(errorText(error));
+    }
+  }, [api]);
+  useEffect(() => void loadDevice(), [loadDevice, tick]);
+  // Started while the backend could not be reached: try again as soon as it can.
+  useEffect(() => {
+    if (connection === 'open' && device === null) setTick((n) => n + 1);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connection]);
+  // A new screen starts at its top.
+  useEffect(() => {
+    mainRef.current?.scrollTo(0, 0);
+  }, [screen, incidentId]);
+
+  const reloadIncidents = useCallback(() => {
+    api['incident.list']({}).then(setIncidents, () => {});
+  }, [api]);
+  useEffect(() => {
+    if (device?.person.name) reloadIncidents();
+  }, [device, reloadIncidents]);
+
+  const reloadIncidentState = useCallback(() => {
+    if (incidentId === null) {
+      setIncidentState(null);
+      return;
+    }
+    api['incident.state']({ incident: incidentId }).then(setIncidentState, () => setIncidentState(null));
+  }, [api, incidentId]);
+  useEffect(() => {
+    if (device?.person.name) reloadIncidentState();
+  }, [device, reloadIncidentState]);
+
+  useEvent('entries.added', (e) => {
+    if (e.entries.some((r) => r.kind === 'incident' || r.kind === 'incidentwijziging' || r.kind === 'incidentstatus' || r.kind === 'grip')) reloadIncidents();
+    if (e.entries.some((r) => r.kind === 'profiel')) api['people.list']({}).then(setPeople, () => {});
+    if (incidentId !== null && e.incidents.includes(incidentId)) reloadIncidentState();
+  });
+
+  const labels = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const p of people) m.set(p.author, p.label);
+    if (incidentState) for (const [k, v] of Object.entries(incidentState.labels)) if (!m.has(k)) m.set(k, v);
+    return m;
+  }, [people, incidentState]);
+  const presenter = useMemo(() => makePresenter(lang, labels), [lang, labels]);
+
+  const chooseIncident = useCallback((id: string | null) => {
+    setIncidentId(id);
+    remember(INCIDENT_KEY, id);
+  }, []);
+
+  const switchLang = (next: UiLang) => {
+    void i18n.changeLanguage(next);
+    rememberLang(next);
+    document.documentElement.lang = next;
+  };
+
+  useEffect(() => {
+    document.title = incidentState?.incident ? `${incidentState.incident.title} — Baken` : 'Baken';
+  }, [incidentState]);
+
+  if (startError !== null && device === null) {
+    return (
+      <main className="center-page" id="main">
+        <h1>{t('app.name')}</h1>
+        <p role="alert" className="error">{connection === 'closed' ? t('header.offline') : t('app.error', { message: startError })}</p>
+        <button type="button" onClick={() => setTick((n) => n + 1)}>{t('app.retry')}</button>
+      </main>
+    );
+  }
+  if (origin?.status === 'moved') return <MovedDevice origin={origin} onDone={() => setTick((n) => n + 1)} />;
+  if (device === null) return <main className="center-page" id="main"><p role="status">{t('app.loading')}</p></main>;
+  if (device.person.name === null) return <FirstRun onDone={() => setTick((n) => n + 1)} />;
+
+  const session: Session = {
+    lang, presenter, device, incidents, reloadIncidents, incidentId, chooseIncident, incidentState, reloadIncidentState, go: setScreen,
+  };
+  const exercise = incidentState?.incident?.exercise === true && incidentState.incidentId === incidentId;
+  const current = incidents.find((i) => i.id === incidentId);
+
+  return (
+    <SessionContext.Provider value={session}>
+      <a className="skip" href="#main">{t('app.skip')}</a>
+      <header className="app-header">
+        <div className="brand">
+          <span className="brand-name">{t('app.name')}</span>
+          <span className="brand-tag">{t('app.tagline')}</span>
+        </div>
+        <label className="picker">
+          <span>{t('header.incident')}</span>
+          <select value={incidentId ?? ''} onChange={(e) => chooseIncident(e.target.value === '' ? null : e.target.value)}>
+            <option value="">{t('header.chooseIncident')}</option>
+            {incidentId !== null && !current && <option value={incidentId}>{incidentState?.incident?.title ?? incidentId.slice(0, 8)}</option>}
+            {incidents.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.title ?? `${i.id.slice(0, 8)} (${t('incidents.waiting')})`}
+                {i.grip !== null ? ` · GRIP ${i.grip}` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <StateIndicator />
+        <div className="lang-switch" role="group" aria-label={t('header.language')}>
+          {LANGS.map((l) => (
+            <button key={l} type="button" lang={l} aria-pressed={lang === l} onClick={() => switchLang(l)}>
+              {t(`lang.${l}`)}
+            </button>
+          ))}
+        </div>
+      </header>
+      {exercise && (
+        <div className="exercise-banner" role="note">
+          <strong>{t('app.exercise')}</strong> <span>{t('app.exerciseNote')}</span>
+        </div>
+      )}
+      <div className="layout">
+        <nav className="side-nav" aria-label={t('nav.label')}>
+          <ul>
+            {NAV.map((s) => (
+              <li key={s}>
+                <button type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
+                  {t(`nav.${s}`)}
+                </button>
+              </li>
+            ))}
+            <li className="nav-sep">
+              <button type="button" aria-current={screen === 'incidents' ? 'page' : undefined} onClick={() => setScreen('incidents')}>
+                {t('nav.incidents')}
+              </button>
+            </li>
+          </ul>
+        </nav>
+        <main id="main" className="main" tabIndex={-1} ref={mainRef}>
+          {screen === 'incidents' && <IncidentsScreen />}
+          {screen === 'log' && <LogScreen key={incidentId ?? 'none'} />}
+          {screen === 'overview' && <OverviewScreen />}
+          {screen === 'actions' && <ActionsScreen />}
+          {screen === 'report' && <ReportScreen key={incidentId ?? 'none'} />}
+          {screen === 'network' && <NetworkScreen />}
+        </main>
+      </div>
+    </SessionContext.Provider>
+  );
+}

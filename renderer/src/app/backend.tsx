@@ -1,0 +1,83 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { ApiClient } from '../../../shared/contract/api.js';
+import type { BakenBridge } from '../../../shared/contract/bridge.js';
+import { createApiClient } from '../../../shared/contract/client.js';
+import { BakenError } from '../../../shared/contract/errors.js';
+import type { BackendEventName, EventListener } from '../../../shared/contract/events.js';
+import type { ConnectionSource, ConnectionState } from '../bridge/index.js';
+
+/** What every screen reaches the backend with: the typed client, events, and the saving tracker. */
+export interface Backend {
+  api: ApiClient;
+  bridge: BakenBridge;
+  connection: ConnectionSource;
+  /** Runs a write; the header shows "saving…" while any is under way and "saved" after. */
+  write<T>(run: () => Promise<T>): Promise<T>;
+  saving: { pending: number; lastSaved: number | null };
+}
+
+const BackendContext = createContext<Backend | null>(null);
+
+export function BackendProvider({ bridge, connection, children }: { bridge: BakenBridge; connection: ConnectionSource; children: ReactNode }) {
+  const api = useMemo(() => createApiClient(bridge.invoke), [bridge]);
+  const [saving, setSaving] = useState<{ pending: number; lastSaved: number | null }>({ pending: 0, lastSaved: null });
+  const write = useCallback(async <T,>(run: () => Promise<T>): Promise<T> => {
+    setSaving((s) => ({ ...s, pending: s.pending + 1 }));
+    try {
+      const value = await run();
+      setSaving((s) => ({ pending: s.pending - 1, lastSaved: Date.now() }));
+      return value;
+    } catch (error) {
+      setSaving((s) => ({ ...s, pending: s.pending - 1 }));
+      throw error;
+    }
+  }, []);
+  const value = useMemo(() => ({ api, bridge, connection, write, saving }), [api, bridge, connection, write, saving]);
+  return <BackendContext.Provider value={value}>{children}</BackendContext.Provider>;
+}
+
+export function useBackend(): Backend {
+  const b = useContext(BackendContext);
+  if (!b) throw new Error('useBackend outside BackendProvider');
+  return b;
+}
+
+export function useConnection(): ConnectionState {
+  const { connection } = useBackend();
+  return useSyncExternalStore(connection.subscribe, connection.state);
+}
+
+/** Subscribes to a backend event while the component is mounted; the latest listener is always called. */
+export function useEvent<E extends BackendEventName>(event: E, listener: EventListener<E>): void {
+  const { bridge } = useBackend();
+  const ref = useRef(listener);
+  ref.current = listener;
+  useEffect(() => bridge.on(event, ((payload: Parameters<EventListener<E>>[0]) => ref.current(payload)) as EventListener<E>), [bridge, event]);
+}
+
+/** An error as one plain line for a person. */
+export function errorText(error: unknown): string {
+  if (error instanceof BakenError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Loads something from the backend, again whenever `deps` change or reload() is called. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error: unknown) => live && setState((s) => ({ data: s.data, error: errorText(error), loading: false })),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}

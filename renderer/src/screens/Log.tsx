@@ -1,0 +1,461 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EntryPageView, LogEntryView } from '../../../shared/contract/log.js';
+import { CLASSIFICATIONS, ENTRY_KINDS, TEXT_KINDS, type Classification } from '../../../shared/domain/kinds.js';
+import { roughDuration } from '../../../shared/present/entry-line.js';
+import { block } from '../../../shared/present/safe-text.js';
+import { CLASSIFICATION_WORDS, KIND_LABELS } from '../../../shared/present/words.js';
+import { errorText, useBackend, useEvent } from '../app/backend.js';
+import { useSession } from '../app/session.js';
+import { clearDraft, loadDraft, saveDraft, type DraftStorage } from '../lib/drafts.js';
+import { isCorrected, rowText, writtenText } from '../lib/entry-text.js';
+import { splitHighlight } from '../lib/highlight.js';
+import { mergeNewestFirst } from '../lib/order.js';
+import { timeText } from '../lib/presenter.js';
+import { ErrorLine, Highlighted, NeedIncident } from './common.js';
+
+const PAGE = 100;
+const ROW_ESTIMATE = 52;
+
+function storage(): DraftStorage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function LogScreen() {
+  const { incidentId } = useSession();
+  const { t } = useTranslation();
+  if (incidentId === null) {
+    return (
+      <div className="screen">
+        <h1>{t('log.title')}</h1>
+        <NeedIncident />
+      </div>
+    );
+  }
+  return <Log incident={incidentId} />;
+}
+
+function Log({ incident }: { incident: string }) {
+  const { t } = useTranslation();
+  const { api } = useBackend();
+  const { lang } = useSession();
+  const [kind, setKind] = useState('');
+  const [classification, setClassification] = useState<Classification | ''>('');
+  const [searchInput, setSearchInput] = useState('');
+  const [search, setSearch] = useState('');
+  const [entries, setEntries] = useState<LogEntryView[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [newAbove, setNewAbove] = useState(0);
+  const generation = useRef(0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const anchor = useRef<{ id: string; offset: number } | null>(null);
+  const entriesRef = useRef(entries);
+  entriesRef.current = entries;
+
+  const filter = useMemo(
+    () => ({ incident, ...(kind ? { kind } : {}), ...(classification ? { classification } : {}) }),
+    [incident, kind, classification],
+  );
+
+  const fetchPage = useCallback(
+    (from: string | null): Promise<EntryPageView> => {
+      const input = { ...filter, limit: PAGE, order: 'newest' as const, ...(from ? { cursor: from } : {}) };
+      return search ? api.search({ ...input, text: search }) : api['log.list'](input);
+    },
+    [api, filter, search],
+  );
+
+  // A new filter or search starts the list again from the newest.
+  useEffect(() => {
+    const gen = ++generation.current;
+    setEntries([]);
+    setCursor(null);
+    setDone(false);
+    setNewAbove(0);
+    setLoading(true);
+    setError(null);
+    fetchPage(null).then(
+      (page) => {
+        if (gen !== generation.current) return;
+        setEntries(page.entries);
+        setCursor(page.nextCursor);
+        setDone(page.nextCursor === null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (gen !== generation.current) return;
+        setError(errorText(err));
+        setLoading(false);
+      },
+    );
+  }, [fetchPage]);
+
+  const loadMore = useCallback(() => {
+    if (loading || done || cursor === null) return;
+    const gen = generation.current;
+    setLoading(true);
+    fetchPage(cursor).then(
+      (page) => {
+        if (gen !== generation.current) return;
+        setEntries((cur) => mergeNewestFirst(cur, page.entries));
+        setCursor(page.nextCursor);
+        setDone(page.nextCursor === null);
+        setLoading(false);
+      },
+      (err: unknown) => {
+        if (gen !== generation.current) return;
+        setError(errorText(err));
+        setLoading(false);
+      },
+    );
+  }, [loading, done, cursor, fetchPage]);
+
+  const virtualizer = useVirtualizer({
+    count: entries.length + (done ? 0 : 1),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_ESTIMATE,
+    getItemKey: (i) => entries[i]?.id ?? 'more',
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= entries.length - 5) loadMore();
+  }, [lastIndex, entries.length, loadMore]);
+
+  /** Notes which row the reader looks at, so rows arriving above it do not move it. */
+  const captureAnchor = () => {
+    const el = scrollRef.current;
+    if (!el || el.scrollTop < 8) {
+      anchor.current = null;
+      return;
+    }
+    const first = virtualizer.getVirtualItems().find((it) => it.end > el.scrollTop);
+    const entry = first ? entriesRef.current[first.index] : undefined;
+    anchor.current = first && entry ? { id: entry.id, offset: el.scrollTop - first.start } : null;
+  };
+  useLayoutEffect(() => {
+    const a = anchor.current;
+    const el = scrollRef.current;
+    if (!a || !el) return;
+    anchor.current = null;
+    const index = entries.findIndex((e) => e.id === a.id);
+    const item = virtualizer.measurementsCache[index];
+    if (index >= 0 && item) el.scrollTop = item.start + a.offset;
+  }, [entries, virtualizer]);
+
+  // Entries written here, by a teammate or from a bundle: fetch the newest and merge them in.
+  useEvent('entries.added', (e) => {
+    if (search || !e.incidents.includes(incident)) return;
+    const gen = generation.current;
+    api['log.list']({ ...filter, limit: PAGE, order: 'newest' }).then(
+      async (page) => {
+        if (gen !== generation.current) return;
+        const have = new Set(entriesRef.current.map((x) => x.id));
+        const fresh = page.entries.filter((x) => !have.has(x.id));
+        // A correction changes what the entry it corrects says now: fetch that one again.
+        const targets = fresh.filter((x) => x.kind === 'correctie' && x.context.refersTo && have.has(x.context.refersTo.id)).map((x) => x.context.refersTo!.id);
+        const refreshed = (await Promise.all(targets.map((id) => api['log.get']({ id }).catch(() => null)))).filter((x): x is LogEntryView => x !== null);
+        if (gen !== generation.current || (fresh.length === 0 && refreshed.length === 0)) return;
+        const top = entriesRef.current[0];
+        const aboveTop = top ? fresh.filter((x) => x.hlc.t > top.hlc.t || (x.hlc.t === top.hlc.t && x.hlc.c > top.hlc.c)).length : 0;
+        captureAnchor();
+        if (anchor.current && aboveTop > 0) setNewAbove((n) => n + aboveTop);
+        setEntries((cur) => mergeNewestFirst(cur, [...fresh, ...refreshed]));
+      },
+      () => {},
+    );
+  });
+
+  const onScroll = () => {
+    if (newAbove > 0 && (scrollRef.current?.scrollTop ?? 0) < 8) setNewAbove(0);
+  };
+  const toTop = () => {
+    virtualizer.scrollToOffset(0);
+    setNewAbove(0);
+  };
+
+  const focusRow = (index: number) => {
+    const clamped = Math.max(0, Math.min(index, entries.length - 1));
+    virtualizer.scrollToIndex(clamped, { align: 'auto' });
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${clamped}"] button`)?.focus());
+  };
+  const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    if (!row) return;
+    const index = Number(row.dataset.index);
+    if (e.key === 'ArrowDown') focusRow(index + 1);
+    else if (e.key === 'ArrowUp') focusRow(index - 1);
+    else if (e.key === 'Home' && e.ctrlKey) focusRow(0);
+    else return;
+    e.preventDefault();
+  };
+
+  const applySearch = (e: FormEvent) => {
+    e.preventDefault();
+    setSearch(searchInput.trim());
+  };
+
+  const kindOptions = ENTRY_KINDS.filter((k) => k !== 'profiel');
+  const selectedEntry = entries.find((x) => x.id === selected) ?? null;
+
+  return (
+    <div className={`log-screen${selectedEntry ? ' with-detail' : ''}`}>
+      <div className="log-main">
+        <div className="log-toolbar">
+          <h1>{t('log.title')}</h1>
+          <div className="filters" role="group" aria-label={t('log.filters')}>
+            <label>
+              <span>{t('log.kind')}</span>
+              <select value={kind} onChange={(e) => setKind(e.target.value)}>
+                <option value="">{t('log.allKinds')}</option>
+                {kindOptions.map((k) => {
+                  const label = KIND_LABELS[lang][k] ?? k;
+                  return <option key={k} value={k}>{label === k ? k : `${label} (${k})`}</option>;
+                })}
+              </select>
+            </label>
+            <label>
+              <span>{t('log.classification')}</span>
+              <select value={classification} onChange={(e) => setClassification(e.target.value as Classification | '')}>
+                <option value="">{t('log.allClassifications')}</option>
+                {CLASSIFICATIONS.map((c) => <option key={c} value={c}>{CLASSIFICATION_WORDS[lang][c]}</option>)}
+              </select>
+            </label>
+            <form role="search" className="search" onSubmit={applySearch}>
+              <label htmlFor="log-search" className="visually-hidden">{t('log.search')}</label>
+              <input id="log-search" type="search" placeholder={t('log.searchPlaceholder')} value={searchInput} onChange={(e) => { setSearchInput(e.target.value); if (e.target.value === '') setSearch(''); }} />
+              <button type="submit">{t('log.search')}</button>
+              {search && <button type="button" onClick={() => { setSearchInput(''); setSearch(''); }}>{t('log.clearSearch')}</button>}
+            </form>
+          </div>
+        </div>
+        <ErrorLine error={error} />
+        <div className="timeline-wrap">
+        {newAbove > 0 && (
+          <button type="button" className="new-above" onClick={toTop}>↑ {t('log.newAbove', { count: newAbove })}</button>
+        )}
+        <div className="timeline" ref={scrollRef} onScroll={onScroll} onKeyDown={onListKey} role="feed" aria-busy={loading} aria-label={t('log.timeline')}>
+          {!loading && entries.length === 0 && !error && <p className="empty">{search ? t('log.noHits') : t('log.empty')}</p>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const entry = entries[item.index];
+              return (
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  className="row-wrap"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  {entry ? (
+                    <EntryRow entry={entry} search={search} selected={entry.id === selected} onOpen={() => setSelected(entry.id === selected ? null : entry.id)} position={item.index + 1} size={done ? entries.length : -1} />
+                  ) : (
+                    <p className="row-more muted">{done ? t('log.end') : t('log.loadingMore')}</p>
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+        </div>
+        <QuickEntry incident={incident} />
+      </div>
+      {selectedEntry && <EntryDetail key={selectedEntry.id} entry={selectedEntry} onClose={() => setSelected(null)} onChanged={(fresh) => setEntries((cur) => mergeNewestFirst(cur, [fresh]))} />}
+    </div>
+  );
+}
+
+function EntryRow({ entry, search, selected, onOpen, position, size }: { entry: LogEntryView; search: string; selected: boolean; onOpen: () => void; position: number; size: number }) {
+  const { t } = useTranslation();
+  const { presenter, lang } = useSession();
+  const text = rowText(entry, presenter);
+  const kindLabel = KIND_LABELS[lang][entry.kind] ?? entry.kind;
+  const skew = entry.skewMs !== null || entry.behind !== null;
+  return (
+    <article aria-posinset={position} aria-setsize={size} className={`row kind-${entry.kind}${selected ? ' selected' : ''}`}>
+      <button type="button" className="row-button" aria-expanded={selected} onClick={onOpen}>
+        <time className="row-time" dateTime={new Date(entry.hlc.t).toISOString()}>{presenter.time(entry.hlc.t)}</time>
+        <span className="row-who" title={entry.writer}>{entry.writer}</span>
+        <span className={`kind-tag kind-tag-${entry.kind}`}>{kindLabel}</span>
+        <span className="row-text">
+          {entry.classification !== 'intern' && <span className="badge badge-class">{CLASSIFICATION_WORDS[lang][entry.classification]}</span>}{' '}
+          <Highlighted segments={splitHighlight(text, search)} />
+          {isCorrected(entry) && <span className="badge badge-muted"> {t('log.corrected')}</span>}
+          {skew && <span className="badge badge-warn" title={t('log.skew')}> ⚠ {t('log.skew')}</span>}
+        </span>
+      </button>
+    </article>
+  );
+}
+
+function QuickEntry({ incident }: { incident: string }) {
+  const { t } = useTranslation();
+  const { api, write } = useBackend();
+  const { lang } = useSession();
+  const initial = useMemo(() => loadDraft(storage(), incident), [incident]);
+  const [text, setText] = useState(initial?.text ?? '');
+  const [kind, setKind] = useState<string>(initial && (TEXT_KINDS as readonly string[]).includes(initial.kind) ? initial.kind : 'melding');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  const update = (nextText: string, nextKind = kind) => {
+    setText(nextText);
+    setKind(nextKind);
+    saveDraft(storage(), incident, { text: nextText, kind: nextKind });
+  };
+
+  const submit = async () => {
+    const sent = text;
+    if (sent.trim() === '' || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await write(() => api['log.add']({ incident, kind: kind as (typeof TEXT_KINDS)[number], body: { text: sent } }));
+      // Only what was sent is cleared: anything typed meanwhile stays.
+      setText((cur) => {
+        const rest = cur === sent ? '' : cur.startsWith(sent) ? cur.slice(sent.length).trimStart() : cur;
+        if (rest === '') clearDraft(storage(), incident);
+        else saveDraft(storage(), incident, { text: rest, kind });
+        return rest;
+      });
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+      field.current?.focus();
+    }
+  };
+
+  const onKey = (e: KeyboardEvent<HTMLElement>) => {
+    if (e.altKey && /^[1-6]$/.test(e.key)) {
+      const next = TEXT_KINDS[Number(e.key) - 1];
+      if (next) update(text, next);
+      e.preventDefault();
+      return;
+    }
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && e.target === field.current) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <form className="quick-entry" onSubmit={(e) => { e.preventDefault(); void submit(); }} onKeyDown={onKey}>
+      <div className="quick-kind">
+        <label htmlFor="qe-kind" className="visually-hidden">{t('log.entryKind')}</label>
+        <select id="qe-kind" value={kind} onChange={(e) => update(text, e.target.value)}>
+          {TEXT_KINDS.map((k, i) => <option key={k} value={k}>{`Alt+${i + 1} · ${KIND_LABELS[lang][k] ?? k}`}</option>)}
+        </select>
+      </div>
+      <div className="quick-text">
+        <label htmlFor="qe-text" className="visually-hidden">{t('log.entryText')}</label>
+        <textarea id="qe-text" ref={field} rows={2} value={text} onChange={(e) => update(e.target.value)} aria-describedby="qe-hint" autoFocus placeholder={`${KIND_LABELS[lang][kind] ?? kind}…`} />
+        <small id="qe-hint">{t('log.quickHint')}{text.length > 0 ? ` · ${t('log.draftKept')}` : ''}</small>
+        <ErrorLine error={error} />
+      </div>
+      <button type="submit" className="primary" disabled={text.trim() === ''}>{t('log.add')}</button>
+    </form>
+  );
+}
+
+function EntryDetail({ entry, onClose, onChanged }: { entry: LogEntryView; onClose: () => void; onChanged: (fresh: LogEntryView) => void }) {
+  const { t } = useTranslation();
+  const { api, write } = useBackend();
+  const { presenter, lang } = useSession();
+  const [fresh, setFresh] = useState(entry);
+  const corrections = fresh.context.corrections;
+  const current = corrections.at(-1)?.text ?? writtenText(fresh);
+  const [text, setText] = useState(current);
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  useEffect(() => {
+    api['log.get']({ id: entry.id }).then(setFresh, () => {});
+  }, [api, entry.id]);
+  const correctable = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie', 'actie', 'incident'].includes(fresh.kind);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      await write(() => api['log.correct']({ target: fresh.id, text, ...(reason.trim() ? { reason } : {}) }));
+      const updated = await api['log.get']({ id: fresh.id });
+      setFresh(updated);
+      onChanged(updated);
+      setReason('');
+    } catch (err) {
+      setError(errorText(err));
+    }
+  };
+
+  const row = (label: string, value: string | null) =>
+    value === null ? null : (
+      <>
+        <dt>{label}</dt>
+        <dd>{value}</dd>
+      </>
+    );
+
+  return (
+    <aside className="detail" aria-labelledby="detail-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div className="detail-head">
+        <h2 id="detail-title" ref={heading} tabIndex={-1}>{t('log.detail')}: {KIND_LABELS[lang][fresh.kind] ?? fresh.kind}</h2>
+        <button type="button" onClick={onClose}>{t('app.close')}</button>
+      </div>
+      <p className="detail-text">{rowText(fresh, presenter, 2000)}</p>
+      <dl className="facts">
+        {row(t('log.writer'), fresh.writer)}
+        {row(t('log.logged'), presenter.time(fresh.hlc.t))}
+        {row(t('log.happened'), fresh.happenedAt ? timeText(fresh.happenedAt, lang) : null)}
+        {row(t('log.audience'), CLASSIFICATION_WORDS[lang][fresh.classification])}
+        {row(t('log.refersTo'), fresh.context.refersTo ? `${KIND_LABELS[lang][fresh.context.refersTo.kind] ?? fresh.context.refersTo.kind}: ${fresh.context.refersTo.text}` : null)}
+        {row(t('log.skew'), fresh.skewMs !== null ? `+${roughDuration(fresh.skewMs, lang)}` : fresh.behind !== null ? `−${roughDuration(fresh.behind.ms, lang)}` : null)}
+        {row(t('log.newer'), fresh.newer ? fresh.newer.unknownFields.join(', ') || fresh.kind : null)}
+        {row(t('log.id'), fresh.id)}
+      </dl>
+      <h3>{t('log.asWritten')}</h3>
+      <p className="prewrap">{block(writtenText(fresh))}</p>
+      <h3>{t('log.corrections')}</h3>
+      {corrections.length === 0 ? (
+        <p className="empty">{t('log.noCorrections')}</p>
+      ) : (
+        <ol className="history">
+          {corrections.map((c) => (
+            <li key={c.id}>
+              <time dateTime={new Date(c.t).toISOString()}>{presenter.time(c.t)}</time> <span className="muted">{presenter.person(c.author)}</span>
+              <p className="prewrap">{block(c.text)}</p>
+            </li>
+          ))}
+        </ol>
+      )}
+      {correctable && (
+        <form onSubmit={submit} className="correct-form">
+          <h3>{t('log.correctTitle')}</h3>
+          <p className="muted">{t('log.correctNote')}</p>
+          <div className="field">
+            <label htmlFor="corr-text">{t('log.correctText')}</label>
+            <textarea id="corr-text" rows={3} required value={text} onChange={(e) => setText(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="corr-reason">{t('log.correctReason')}</label>
+            <input id="corr-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          </div>
+          <ErrorLine error={error} />
+          <button type="submit" disabled={text.trim() === '' || text === current}>{t('log.correctSubmit')}</button>
+        </form>
+      )}
+    </aside>
+  );
+}
