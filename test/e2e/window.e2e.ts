@@ -1,0 +1,75 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { startHost, type RunningHost } from './host.js';
+
+/**
+ * The window as a person uses it, in Debian's Chromium against `baken serve --ui`: first run,
+ * an exercise incident, the log's quick entry, an action, the SITREP with its LCMS paste view and
+ * PDF export, the language switch. Every main screen is saved as a screenshot in
+ * dist/e2e-results/screens/ to be looked at.
+ */
+const SHOTS = join(import.meta.dirname, '..', '..', 'dist', 'e2e-results', 'screens');
+mkdirSync(SHOTS, { recursive: true });
+
+let host: RunningHost;
+test.beforeAll(async () => {
+  host = await startHost();
+});
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+test('a day in the window: first run, incident, log, action, SITREP, language', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+
+  // First run, in Dutch by default; then English for the rest (and back to Dutch at the end).
+  await expect(page.getByRole('heading', { name: 'Welkom bij Baken' })).toBeVisible();
+  await shot(page, '01-first-run');
+  await page.getByLabel('Uw naam').fill('Anna de Vries');
+  await page.getByLabel('Functie (optioneel)').fill('IM');
+  await page.getByLabel('Naam van het team').fill('ROT Brabant-Noord');
+  await page.getByRole('button', { name: 'Beginnen' }).click();
+  await page.getByRole('button', { name: 'English' }).click();
+
+  // Incidents: open an exercise.
+  await page.getByRole('navigation').getByRole('button', { name: 'Incidents' }).click();
+  await page.getByLabel('Title').fill('Uitval netwerk <b>NAFIN</b>');
+  await page.getByLabel('This is an exercise').check();
+  await page.getByRole('button', { name: 'Open incident' }).click();
+  await expect(page.getByText('EXERCISE (OEFENING)').first()).toBeVisible();
+  await shot(page, '02-incidents');
+
+  // Log: quick entry keeps focus, the entry appears, markup stays text.
+  await page.getByRole('navigation').getByRole('button', { name: 'Log' }).click();
+  const entry = page.getByLabel('Text of the new entry');
+  await entry.fill('Meldkamer onbereikbaar <script>alert(1)</script>');
+  await entry.press('Enter');
+  await expect(page.getByRole('feed').getByText('Meldkamer onbereikbaar <script>alert(1)</script>')).toBeVisible();
+  await expect(entry).toBeFocused();
+  await shot(page, '03-log');
+
+  // SITREP: the draft proposes the melding; the LCMS paste view has a block per field; the PDF downloads.
+  await page.getByRole('navigation').getByRole('button', { name: 'SITREP' }).click();
+  await expect(page.getByText('Meldkamer onbereikbaar <script>alert(1)</script>').first()).toBeVisible();
+  await shot(page, '04-sitrep');
+  await page.getByRole('tab', { name: 'LCMS paste' }).click();
+  await expect(page.getByRole('button', { name: /Copy HTML/ }).first()).toBeVisible();
+  await shot(page, '05-lcms-paste');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'PDF report' }).click();
+  const pdf = await (await download).path();
+  expect(readFileSync(pdf!).subarray(0, 5).toString()).toBe('%PDF-');
+
+  // Network and back to Dutch.
+  await page.getByRole('navigation').getByRole('button', { name: 'Network' }).click();
+  await shot(page, '06-network');
+  await page.getByRole('button', { name: 'Nederlands' }).click();
+  await expect(page.getByText('OEFENING').first()).toBeVisible();
+  await shot(page, '07-network-nl');
+  expect(errors).toEqual([]);
+});
