@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WS_PATH } from '../../../shared/contract/bridge.js';
+import { WIRE_MAX_FRAME_BYTES, WS_PATH } from '../../../shared/contract/bridge.js';
 import { startUiHost, type UiHost } from '../../../electron/backend/host/ui-host.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { get, openSocket, rawStatus, type OpenSocket } from '../../support/host-client.js';
@@ -166,6 +166,12 @@ describe('the headless host (baken serve --ui)', () => {
     expect((await (async () => (ws.socket.send('not json'), ws.next()))()).message).toMatch(/^a frame is one JSON object; this one does not parse/);
     ws.socket.send(JSON.stringify({ type: 'call', id: 9, method: 'device.info', input: {}, extra: 'from a newer window' }));
     expect(await ws.next()).toMatchObject({ type: 'result', id: 9, result: { ok: true } });
+  });
+
+  it('closes a socket that sends a frame over the wire limit, without reading it', async () => {
+    const { ws } = await window();
+    ws.socket.send(JSON.stringify({ type: 'call', id: 1, method: 'device.info', input: { pad: 'x'.repeat(WIRE_MAX_FRAME_BYTES) } }));
+    expect(await ws.closed).toMatchObject({ code: 1009 });
   });
 
   it('forwards backend events to every open socket', async () => {
