@@ -24,6 +24,7 @@ import { createNodeEntryCrypto } from './node-crypto.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
 import { createExternalWritesWatcher } from './parts/external-writes.js';
+import { createWindowPart } from './host/window-part.js';
 import { parseListenAddress } from './sync/addresses.js';
 import { listenPoints, rememberListen } from './sync/reach.js';
 import type { SyncNode } from './sync/node.js';
@@ -44,6 +45,11 @@ export interface BackendOptions {
   machine?: Machine;
   /** Where the backend's own diagnostics go (dials, protocol strikes); default: nowhere. */
   log?: (line: string) => void;
+  /**
+   * Serve the window on start() without Electron (`baken serve --ui`): the renderer's build from
+   * `rendererDir` and the contract over a WebSocket, on 127.0.0.1 only; port 0 (default) takes a free one.
+   */
+  window?: { rendererDir: string; port?: number };
 }
 
 /** What a user interface gets: the contract's methods and events, and the backend's lifecycle. */
@@ -52,6 +58,8 @@ export interface Backend extends BackendSurface {
   start(): Promise<void>;
   /** Stops whatever runs, then closes the database. Safe to call more than once, and without start(). */
   stop(): Promise<void>;
+  /** With `window`: the address to open (`http://127.0.0.1:PORT/?token=…`) while started; null otherwise. */
+  windowUrl(): string | null;
 }
 
 /** The backend a user interface runs (CLI, Electron main, headless host). */
@@ -149,6 +157,11 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     return [locked, exposed, createStatusPublisher({ dataDir, status: () => node.status(), clock, log })];
   };
 
+  // Over the WebSocket, the same invoke (the same validation and gate) and the same events as every other user interface.
+  const windowPart = options.window
+    ? createWindowPart({ surface: { invoke, on: events.on }, rendererDir: options.window.rendererDir, port: options.window.port ?? 0, log })
+    : null;
+
   const backend: Backend = {
     api: createApiClient(invoke),
     invoke,
@@ -164,6 +177,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
             createCheckpointer({ checkpoint: () => store.checkpoint(), clock }),
             createExternalWritesWatcher({ replica: store, dataVersion: () => store.dataVersion(), emit: events.emit, on: events.on, clock }),
             ...(await networkParts()),
+            ...(windowPart ? [windowPart] : []),
           ],
           (part, error) => log(`stopping the ${part} failed: ${(error as Error)?.message ?? String(error)}`),
         );
@@ -181,6 +195,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
       events.clear();
       device.close();
     },
+    windowUrl: () => windowPart?.url() ?? null,
   };
   return { backend, device, events };
 }

@@ -60,8 +60,9 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     const ctx: CommandContext = {
       flags: values, positionals, dataDir, time, env: io.env, stdin: (maxBytes) => readAtMost(io.stdin ?? process.stdin, maxBytes),
       note: (text) => io.err(`${text}\n`),
+      say: (text) => io.out(`${text}\n`),
       progress: createProgressDisplay({ write: io.err, isTTY: io.errIsTTY ?? false, columns: io.errColumns }, { now }),
-      backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network })),
+      backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network, window: options?.window })),
     };
     const expected = command.positionals?.length ?? 0;
     if (command.path[0] !== 'search' && command.path[0] !== 'team' && positionals.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}`);

@@ -40,14 +40,16 @@ export interface CommandContext {
   stdin(maxBytes: number): Promise<string | null>;
   /** A side note for people (stderr), kept out of the --json output. */
   note(text: string): void;
+  /** A line on stdout while a long-running command still runs (the window's address serve --ui prints), before any result. */
+  say(text: string): void;
   /** Shows a long operation's progress events on stderr: a live bar on a terminal, a line every few seconds elsewhere. */
   progress(event: ProgressEvent): void;
   /** This invocation's time zone and "now": how times are read (instantFlag) and shown. */
   time: TimeView;
   /** Called by long-running commands once they are up (tests wait for it). */
   ready?(info: unknown): void;
-  /** Opens the backend on first use; `init` opens it with create=true, `serve` with a network. */
-  backend(options?: { create?: boolean; network?: { listen: string[]; mdns: boolean; peers?: string[] } }): Backend;
+  /** Opens the backend on first use; `init` opens it with create=true, `serve` with a network and maybe a window. */
+  backend(options?: { create?: boolean; network?: { listen: string[]; mdns: boolean; peers?: string[] }; window?: { rendererDir: string; port?: number } }): Backend;
 }
 
 export interface Command {

@@ -1,5 +1,8 @@
 import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView, type PeerView } from '../../../shared/contract/sync.js';
-import { defineCommand, followProgress, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineCommand, followProgress, intFlag, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
+import { rendererDir } from '../renderer-dir.js';
 import { oneLine, printable } from '../../../shared/present/safe-text.js';
 import type { OutputView } from '../presenter.js';
 
@@ -119,7 +122,7 @@ function peerStatusLine(p: PeerView, view: OutputView): string {
 
 export const serveCommand = defineCommand({
   path: ['serve'],
-  summary: 'Run this device as a sync node until Ctrl-C (SIGINT) or SIGTERM',
+  summary: 'Run this device as a sync node until Ctrl-C (SIGINT) or SIGTERM; with --ui, serve the window to a browser on this computer too',
   flags: {
     listen: {
       type: 'string', value: 'HOST:PORT', multiple: true,
@@ -127,15 +130,27 @@ export const serveCommand = defineCommand({
     },
     peer: { type: 'string', value: 'ADDR', multiple: true, description: 'a peer to dial (multiaddr or host:port); repeatable, remembered' },
     'no-mdns': { type: 'boolean', description: 'do not discover or announce on the LAN by mDNS' },
+    ui: { type: 'boolean', description: 'also serve the window on http://127.0.0.1 (this computer only), at an address with a secret token it prints' },
+    'ui-port': { type: 'string', value: 'PORT', description: 'the window\'s port, 1-65535 (default: a free one); needs --ui' },
   },
-  examples: ['baken serve', 'baken serve --listen 127.0.0.1:4101 --peer 127.0.0.1:4100 --no-mdns'],
+  examples: ['baken serve', 'baken serve --listen 127.0.0.1:4101 --peer 127.0.0.1:4100 --no-mdns', 'baken serve --ui --ui-port 8080'],
   async run(ctx) {
     const listen = listFlag(ctx, 'listen');
-    const backend = ctx.backend({ network: { listen: listen.length ? listen : [`0.0.0.0:${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') } });
+    const ui = ctx.flags.ui === true;
+    const uiPort = intFlag(ctx, 'ui-port', 1, 65535);
+    if (uiPort !== undefined && !ui) throw new UsageError('--ui-port needs --ui (the port is where the window is served)');
+    const window = ui ? { rendererDir: rendererDir(), port: uiPort ?? 0 } : undefined;
+    const backend = ctx.backend({ network: { listen: listen.length ? listen : [`0.0.0.0:${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') }, window });
     await backend.start();
     const status = await backend.api['sync.status']({});
     ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
-    ctx.ready?.(status);
+    const windowUrl = backend.windowUrl();
+    if (window && windowUrl) {
+      // The page itself says so too (503), but the terminal is where someone reads first.
+      if (!existsSync(join(window.rendererDir, 'index.html'))) ctx.note(`the window is not built (no ${join(window.rendererDir, 'index.html')}): run npm run build`);
+      ctx.say(`Window: ${windowUrl}`);
+    }
+    ctx.ready?.(windowUrl ? { ...status, window: windowUrl } : status);
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
