@@ -13,12 +13,8 @@ export interface BakenBridge {
   on: Subscribe;
 }
 
-/** The name under which the preload exposes the bridge on `window`. */
-export const BRIDGE_GLOBAL = 'baken';
-
-/** The Electron IPC channels: one for calls, one for events (the event's name travels in the message). */
-export const IPC_INVOKE = 'baken:invoke';
-export const IPC_EVENT = 'baken:event';
+/** The bridge's name on `window` and the IPC channels (their own module, so the preload bundle needs no zod). */
+export { BRIDGE_GLOBAL, IPC_EVENT, IPC_INVOKE } from './ipc-channels.js';
 
 /**
  * Frames on the headless host's WebSocket (`baken serve --ui`), JSON text, one per message:
