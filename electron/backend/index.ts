@@ -123,6 +123,11 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     if (!options.network) return [];
     const network = { ...options.network, listen: options.network.listen.map(parseListenAddress) };
     const team = loadTeam(dataDir);
+    if (!team && options.window) {
+      // The window is where a person creates or joins the team on first run, so it comes up without sync.
+      log('this device is in no team yet: the window runs without sync; once it is in a team, start baken serve --ui again to sync');
+      return [];
+    }
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
     // Before libp2p loads or anything listens: a second node on this directory is refused at once.
     const lock = acquireNodeLock(dataDir, { machine, now: clock.now });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sourceCli } from '../support/cli.js';
@@ -15,6 +15,7 @@ export interface RunningHost {
  * (initialised first, as a person would), and the window's URL it prints.
  */
 export async function startHost(env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
+  requireCurrentWindow();
   const dataDir = mkdtempSync(join(tmpdir(), 'baken-e2e-'));
   const childEnv = { ...process.env, TZ: 'Europe/Amsterdam', ...env };
   await run(spawn(process.execPath, sourceCli('--data', dataDir, 'init'), { env: childEnv, stdio: 'ignore' }));
@@ -49,4 +50,15 @@ function run(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null) return resolve();
     child.on('exit', (code, signal) => (code === 0 || signal === 'SIGTERM' ? resolve() : reject(new Error(`exit ${code ?? signal}`))));
   });
+}
+
+/** The host serves the built window (dist/renderer); a build older than renderer/ would test yesterday's window. */
+function requireCurrentWindow(): void {
+  const root = join(import.meta.dirname, '..', '..');
+  const built = join(root, 'dist', 'renderer', 'index.html');
+  if (!existsSync(built)) throw new Error('the window is not built: run npm run build');
+  const newest = (dir: string): number =>
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  const source = Math.max(newest(join(root, 'renderer')), newest(join(root, 'shared')));
+  if (source > statSync(built).mtimeMs) throw new Error('the window in dist/renderer is older than renderer/ or shared/: run npm run build');
 }

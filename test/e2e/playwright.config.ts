@@ -14,6 +14,9 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     viewport: { width: 1280, height: 800 },
+    // A Dutch crisis room: the window's own times and the backend's agree on the zone.
+    timezoneId: 'Europe/Amsterdam',
+    locale: 'nl-NL',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

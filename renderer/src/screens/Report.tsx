@@ -1,3 +1,4 @@
+import { systemZone } from '../../../shared/time/local-time.js';
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXPORT_FORMATS, type ExportFormat, type ReportDocument } from '../../../shared/contract/reports.js';
@@ -34,7 +35,7 @@ function Report({ incident }: { incident: string }) {
   const [tab, setTab] = useState<'draft' | 'paste'>('draft');
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { data: doc, error: loadError, reload, loading } = useLoad(() => api['sitrep.draft']({ incident, lang, audience }), [api, incident, lang, audience]);
+  const { data: doc, error: loadError, reload, loading } = useLoad(() => api['sitrep.draft']({ incident, lang, audience, timeZone: systemZone() }), [api, incident, lang, audience]);
   useEvent('entries.added', (e) => {
     if (e.incidents.includes(incident)) reload();
   });
@@ -55,7 +56,7 @@ function Report({ incident }: { incident: string }) {
   const exportAs = async (format: ExportFormat) => {
     setError(null);
     try {
-      const r = await api['export.render']({ format, incident, lang, audience, draft: true });
+      const r = await api['export.render']({ format, incident, lang, audience, draft: true, timeZone: systemZone() });
       offerDownload(r.fileName, r.mediaType, exportBytes(r));
       if (r.twin) offerDownload(r.twin.fileName, r.twin.mediaType, exportBytes({ encoding: 'utf8', content: r.twin.content }));
     } catch (err) {
