@@ -143,7 +143,8 @@ export const serveCommand = defineCommand({
     const backend = ctx.backend({ network: { listen: listen.length ? listen : [`0.0.0.0:${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') }, window });
     await backend.start();
     const status = await backend.api['sync.status']({});
-    ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
+    if (status.serving) ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
+    else ctx.note('this device is in no team yet, so it does not sync: create or join the team in the window (or with baken team), then start baken serve again');
     const windowUrl = backend.windowUrl();
     if (window && windowUrl) {
       // The page itself says so too (503), but the terminal is where someone reads first.
