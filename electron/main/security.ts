@@ -1,4 +1,5 @@
-import { extname, resolve, sep } from 'node:path';
+import { mediaTypeOf } from '../../shared/media-types.js';
+import { resolve, sep } from 'node:path';
 
 /**
  * The shell's security decisions as plain functions: no `electron` import, so they run (and are
@@ -108,30 +109,7 @@ export function isTrustedSender(frame: FrameLike | null | undefined, mainFrame: 
   return isAppUrl(frame.url);
 }
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-export function mimeType(file: string): string {
-  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+export const mimeType = mediaTypeOf;
 
 /**
  * The file an app:// request may read: a file under `root`, or null (another host, a path that

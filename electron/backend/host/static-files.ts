@@ -1,7 +1,8 @@
+import { mediaTypeOf } from '../../../shared/media-types.js';
 import { createReadStream } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -23,31 +24,7 @@ export function securityHeaders(port: number): Record<string, string> {
   };
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-};
-
-export function contentType(file: string): string {
-  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
+export const contentType = mediaTypeOf;
 
 /** A short plain-text answer: refusals and problems, in words a person reads in the browser. */
 export function plain(res: ServerResponse, status: number, message: string, headers: Record<string, string>): void {
@@ -67,7 +44,7 @@ export async function serveIndex(res: ServerResponse, rendererDir: string, heade
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return plain(res, 503, NOT_BUILT, headers);
     throw error;
   }
-  res.writeHead(200, { ...headers, 'Content-Type': CONTENT_TYPES['.html']!, 'Content-Length': body.length, 'Cache-Control': 'no-store' });
+  res.writeHead(200, { ...headers, 'Content-Type': mediaTypeOf('index.html'), 'Content-Length': body.length, 'Cache-Control': 'no-store' });
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
