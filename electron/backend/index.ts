@@ -106,7 +106,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
       dataDir, machine, now: clock.now, author: store.author, origin: () => origin, setOrigin: (o) => (origin = o), keyReplaced: (device) => (replacedKey = device),
     }),
   );
-  const invoke = createInvoke(
+  const checkedInvoke = createInvoke(
     handlers,
     (method, error) => log(`internal error in ${method}: ${(error as Error)?.stack ?? String(error)}`),
     (method) => {
@@ -117,6 +117,30 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
 
   let state: 'idle' | 'starting' | 'running' | 'stopped' = 'idle';
   let stopParts: (() => Promise<void>) | null = null;
+  /** A network was asked for but the device was in no team: it starts once the window creates or joins one. */
+  let networkDeferred = false;
+
+  const startDeferredNetwork = async () => {
+    if (!networkDeferred || state !== 'running') return;
+    networkDeferred = false;
+    try {
+      const stopNetwork = await startParts(await networkParts(), (part, error) => log(`stopping the ${part} failed: ${(error as Error)?.message ?? String(error)}`));
+      const stopRest = stopParts;
+      stopParts = async () => {
+        await stopNetwork();
+        await stopRest?.();
+      };
+    } catch (error) {
+      // The team is joined all the same; sync waits for the next start, which the status shows.
+      log(`could not start syncing after joining the team: ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+  /** Every user interface's invoke: the checked one, and sync started as soon as the device is in a team. */
+  const invoke: typeof checkedInvoke = async (method, input) => {
+    const result = await checkedInvoke(method, input);
+    if (result.ok && (method === 'team.create' || method === 'team.join')) await startDeferredNetwork();
+    return result;
+  };
 
   /** The sync node and its status publisher, when a network was asked for; libp2p loads only then. */
   const networkParts = async (): Promise<Part[]> => {
@@ -124,8 +148,8 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     const network = { ...options.network, listen: options.network.listen.map(parseListenAddress) };
     const team = loadTeam(dataDir);
     if (!team && options.window) {
-      // The window is where a person creates or joins the team on first run, so it comes up without sync.
-      log('this device is in no team yet: the window runs without sync; once it is in a team, start baken serve --ui again to sync');
+      // The window is where a person creates or joins the team on first run, so it comes up without sync until then.
+      networkDeferred = true;
       return [];
     }
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');

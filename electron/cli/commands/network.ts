@@ -144,7 +144,7 @@ export const serveCommand = defineCommand({
     await backend.start();
     const status = await backend.api['sync.status']({});
     if (status.serving) ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
-    else ctx.note('this device is in no team yet, so it does not sync: create or join the team in the window (or with baken team), then start baken serve again');
+    else ctx.note('this device is in no team yet: it starts syncing once the team is created or joined in the window');
     const windowUrl = backend.windowUrl();
     if (window && windowUrl) {
       // The page itself says so too (503), but the terminal is where someone reads first.
