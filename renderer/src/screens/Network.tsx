@@ -97,7 +97,7 @@ export function NetworkScreen() {
                   <tr key={p.id ?? p.address ?? i}>
                     <th scope="row">
                       {peerName(p)}
-                      {p.address && p.device && <div className="muted small">{p.address}</div>}
+                      {p.address && p.device && <div className="muted small wrap">{p.address}</div>}
                       {p.problem && <div className="warn-text small">{t('network.problem')}: {p.problem}</div>}
                     </th>
                     <td><span className={`state-pill ${p.connected ? 'state-ok' : 'state-quiet'}`}>{p.connected ? t('network.yes') : t('network.no')}</span></td>
