@@ -43,6 +43,8 @@ test('A creates the team, B joins with the code, and entries cross both ways', a
   await pageA.getByRole('button', { name: 'Code tonen' }).click();
   const code = await pageA.locator('#invite-code').inputValue();
   expect(code).toMatch(/^BAKEN1-/);
+  await expect(pageA.getByRole('img', { name: 'De uitnodigingscode als QR-code' })).toBeVisible();
+  await pageA.screenshot({ path: join(SHOTS, '09-invite.png') });
 
   // On 127.0.0.1 the code carries no address a teammate could reach, so B adds A's by hand.
   await pageA.reload();

@@ -1,3 +1,4 @@
+import { InviteQr } from './InviteQr.js';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InviteView, PeerView } from '../../../shared/contract/sync.js';
@@ -131,10 +132,13 @@ export function NetworkScreen() {
             <>
               <label htmlFor="invite-code" className="visually-hidden">{t('network.invite')}</label>
               <textarea id="invite-code" readOnly rows={4} value={invite.code} className="code" onFocus={(e) => e.target.select()} />
+              <InviteQr code={invite.code} label={t('network.inviteQr')} />
               {invite.addresses.length === 0 && <p className="warn-text">{t('network.inviteReachNone')}</p>}
             </>
           ) : (
-            <button type="button" onClick={() => void showInvite()}>{t('network.inviteShow')}</button>
+            status && !status.team
+              ? <p className="muted">{t('network.inviteNoTeam')}</p>
+              : <button type="button" onClick={() => void showInvite()}>{t('network.inviteShow')}</button>
           )}
           <ErrorLine error={inviteError} />
         </section>

@@ -75,6 +75,7 @@ function Report({ incident }: { incident: string }) {
           </select>
         </label>
         <button type="button" onClick={reload} disabled={loading}>{t('report.refresh')}</button>
+        <button type="button" onClick={() => window.print()} disabled={!doc}>{t('report.print')}</button>
         <button type="button" className="primary" onClick={() => void approve()} disabled={!doc}>{t('report.approve')}</button>
       </div>
       <ErrorLine error={loadError ?? error} />
