@@ -65,6 +65,15 @@ test('a day in the window: first run, incident, log, action, SITREP, language', 
   const pdf = await (await download).path();
   expect(readFileSync(pdf!).subarray(0, 5).toString()).toBe('%PDF-');
 
+  // Approve it (after the window asks), then read the approved report back from the list.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('tab', { name: 'Report' }).click();
+  await page.getByRole('button', { name: 'Approve SITREP' }).click();
+  await expect(page.getByText('SITREP 1 approved.')).toBeVisible();
+  await page.getByRole('combobox', { name: 'Report', exact: true }).selectOption({ label: 'SITREP 1 (approved)' });
+  await expect(page.getByRole('heading', { name: /SITREP 1 \(approved\)/ })).toBeVisible();
+  await shot(page, '05b-sitrep-approved');
+
   // Network and back to Dutch.
   await page.getByRole('navigation').getByRole('button', { name: 'Network' }).click();
   await shot(page, '06-network');

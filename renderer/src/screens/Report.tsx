@@ -35,9 +35,19 @@ function Report({ incident }: { incident: string }) {
   const [tab, setTab] = useState<'draft' | 'paste'>('draft');
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const { data: doc, error: loadError, reload, loading } = useLoad(() => api['sitrep.draft']({ incident, lang, audience, timeZone: systemZone() }), [api, incident, lang, audience]);
+  /** 'draft', or the id of an approved report to read (frozen) and export. */
+  const [which, setWhich] = useState<string>('draft');
+  const { data: reports, reload: reloadReports } = useLoad(() => api['sitrep.list']({ incident }), [api, incident]);
+  const { data: doc, error: loadError, reload, loading } = useLoad(
+    async () => (which === 'draft'
+      ? api['sitrep.draft']({ incident, lang, audience, timeZone: systemZone() })
+      : (await api['sitrep.show']({ report: which, incident, lang, audience, timeZone: systemZone() })).document),
+    [api, incident, lang, audience, which],
+  );
   useEvent('entries.added', (e) => {
-    if (e.incidents.includes(incident)) reload();
+    if (!e.incidents.includes(incident)) return;
+    reload();
+    reloadReports();
   });
 
   const approve = async () => {
@@ -48,6 +58,7 @@ function Report({ incident }: { incident: string }) {
       const done = await write(() => api['sitrep.approve']({ incident }));
       setMessage(t('report.approved', { label: done.label }));
       reload();
+      reloadReports();
     } catch (err) {
       setError(errorText(err));
     }
@@ -56,7 +67,7 @@ function Report({ incident }: { incident: string }) {
   const exportAs = async (format: ExportFormat) => {
     setError(null);
     try {
-      const r = await api['export.render']({ format, incident, lang, audience, draft: true, timeZone: systemZone() });
+      const r = await api['export.render']({ format, incident, lang, audience, ...(which === 'draft' ? { draft: true } : { sitrep: which }), timeZone: systemZone() });
       offerDownload(r.fileName, r.mediaType, exportBytes(r));
       if (r.twin) offerDownload(r.twin.fileName, r.twin.mediaType, exportBytes({ encoding: 'utf8', content: r.twin.content }));
     } catch (err) {
@@ -74,9 +85,16 @@ function Report({ incident }: { incident: string }) {
             {CLASSIFICATIONS.map((c) => <option key={c} value={c}>{CLASSIFICATION_WORDS[lang][c]}</option>)}
           </select>
         </label>
+        <label className="inline">
+          <span>{t('report.which')}</span>
+          <select value={which} onChange={(e) => setWhich(e.target.value)}>
+            <option value="draft">{t('report.whichDraft')}</option>
+            {(reports ?? []).slice().reverse().map((r) => <option key={r.id} value={r.id}>{t('report.whichApproved', { label: r.label })}</option>)}
+          </select>
+        </label>
         <button type="button" onClick={reload} disabled={loading}>{t('report.refresh')}</button>
         <button type="button" onClick={() => window.print()} disabled={!doc}>{t('report.print')}</button>
-        <button type="button" className="primary" onClick={() => void approve()} disabled={!doc}>{t('report.approve')}</button>
+        {which === 'draft' && <button type="button" className="primary" onClick={() => void approve()} disabled={!doc}>{t('report.approve')}</button>}
       </div>
       <ErrorLine error={loadError ?? error} />
       {message && <p role="status" className="ok">{message}</p>}
@@ -130,7 +148,7 @@ function DraftView({ doc, incident, onEdited }: { doc: ReportDocument; incident:
           {t('report.pictureAt', { time: at(r.pictureAt) })}
           {r.nextDueAt && <> · {t('report.nextDue', { time: at(r.nextDueAt) })}{r.overdue && <strong className="overdue-tag"> {t('report.overdue')}</strong>}</>}
           {r.previous && <> · {t('report.previous', { label: r.previous })}</>}
-          {' · '}{t('report.author', { who: r.author })}
+          {' · '}{r.state === 'approved' && r.approvedAt ? t('report.approvedBy', { who: r.author, time: at(r.approvedAt) }) : t('report.author', { who: r.author })}
         </p>
       </header>
       <ol className="sections">
@@ -166,7 +184,7 @@ function SectionView({ doc, section: s, incident, onEdited }: { doc: ReportDocum
       <div className="section-head">
         <h3>{s.title}</h3>
         {s.changed && doc.report.previous && <span className="badge badge-changed">{t('report.sectionChanged')}</span>}
-        <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>{t('report.editSection')}<span className="visually-hidden">: {s.title}</span></button>
+        {doc.report.state === 'draft' && <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>{t('report.editSection')}<span className="visually-hidden">: {s.title}</span></button>}
       </div>
       {editing ? (
         <form onSubmit={save}>
