@@ -53,6 +53,22 @@ test('a day in the window: first run, incident, log, action, SITREP, language', 
   await expect(entry).toBeFocused();
   await shot(page, '03-log');
 
+  // An action, then its status reported back with a reason.
+  await page.getByRole('navigation').getByRole('button', { name: 'Actions' }).click();
+  await page.getByLabel('Action', { exact: true }).fill('Satelliettelefoon naar meldkamer');
+  await page.getByLabel('Owner', { exact: true }).fill('Defensie');
+  await page.getByLabel('Priority', { exact: true }).selectOption({ label: 'urgent' });
+  await page.getByRole('button', { name: 'Record action' }).click();
+  const row = page.getByRole('row', { name: /Satelliettelefoon naar meldkamer/ });
+  await expect(row).toBeVisible();
+  await row.getByRole('button', { name: /Change status/ }).click();
+  await page.getByLabel('New status').selectOption('not_done');
+  await page.getByLabel('Reason (required for not done)').fill('Geen toestel beschikbaar');
+  await page.getByRole('button', { name: 'Record status' }).click();
+  await page.getByLabel('Open actions only').uncheck();
+  await expect(page.getByRole('row', { name: /Satelliettelefoon naar meldkamer/ })).toContainText('not done');
+  await shot(page, '03b-actions');
+
   // SITREP: the draft proposes the melding; the LCMS paste view has a block per field; the PDF downloads.
   await page.getByRole('navigation').getByRole('button', { name: 'SITREP' }).click();
   await expect(page.getByText('Meldkamer onbereikbaar <script>alert(1)</script>').first()).toBeVisible();

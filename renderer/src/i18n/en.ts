@@ -140,6 +140,9 @@ export const en: Messages = {
   },
   actions: {
     title: 'Actions',
+    new: 'New action',
+    add: 'Record action',
+    pastDeadline: 'This deadline has passed already. Record it anyway?',
     onlyOpen: 'Open actions only',
     empty: 'No actions.',
     priority: 'Priority',

@@ -138,6 +138,9 @@ export const nl = {
   },
   actions: {
     title: 'Acties',
+    new: 'Nieuwe actie',
+    add: 'Actie vastleggen',
+    pastDeadline: 'Deze deadline is al voorbij. Toch vastleggen?',
     onlyOpen: 'Alleen open acties',
     empty: 'Geen acties.',
     priority: 'Prioriteit',

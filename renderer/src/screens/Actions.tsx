@@ -9,6 +9,7 @@ import { useSession } from '../app/session.js';
 import { byPriorityAndDeadline } from '../lib/order.js';
 import { timeText } from '../lib/presenter.js';
 import { ErrorLine, NeedIncident } from './common.js';
+import { NewAction } from './NewAction.js';
 
 export function ActionsScreen() {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ function ActionList({ incident }: { incident: string }) {
 
   return (
     <>
+      <NewAction incident={incident} onAdded={reload} />
       <label className="check">
         <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.target.checked)} /> {t('actions.onlyOpen')}
       </label>
