@@ -116,6 +116,8 @@ export interface IncidentSummary {
   rule: OpeningRule | null;
   /** Closed incidents leave incident.list unless it is asked for all. */
   status: IncidentStatus;
+  /** Opened as an exercise (oefening); false while the opening entry has not arrived. */
+  exercise: boolean;
 }
 /** An incident's derived state, with a label (from the people directory) for every device key it names. */
 export type IncidentStateView = IncidentState & { labels: Record<string, string> };

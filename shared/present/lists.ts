@@ -19,7 +19,8 @@ export function incidentRow(i: IncidentSummary, p: Presenter): string {
   if (i.title === null || i.start === null) return `${i.id}  ${grip}  ${w.waiting}`;
   const where = i.location ? ` — ${oneLine(i.location, 60)}` : '';
   const opener = i.openedBy ? `  (${w.by} ${oneLine(p.person(i.openedBy), 40)})` : '';
-  return `${i.id}  ${grip}  ${p.time(Date.parse(i.start))}  ${oneLine(i.title, 80)}${where}${opener}${i.status === 'closed' ? `  ${w.closed}` : ''}`;
+  const exercise = i.exercise ? (p.lang === 'nl' ? 'OEFENING: ' : 'EXERCISE: ') : '';
+  return `${i.id}  ${grip}  ${p.time(Date.parse(i.start))}  ${exercise}${oneLine(i.title, 80)}${where}${opener}${i.status === 'closed' ? `  ${w.closed}` : ''}`;
 }
 
 /**

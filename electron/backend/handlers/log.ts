@@ -150,7 +150,7 @@ function listIncidents(ids: string[], headers: AnyEntry[], nowIso: string, crypt
     const header = state.incident;
     return {
       id, title: header?.title ?? null, location: header?.location ?? null, start: header?.start ?? null, grip: state.grip.level,
-      openedBy: header?.openedBy ?? null, rule: header?.rule ?? null, status: state.status,
+      openedBy: header?.openedBy ?? null, rule: header?.rule ?? null, status: state.status, exercise: header?.exercise ?? false,
     };
   });
   // Incidents still waiting for their opening entry first (their entries deserve a look), then newest first.

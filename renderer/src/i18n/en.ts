@@ -13,6 +13,7 @@ export const en: Messages = {
     close: 'Close',
     none: 'none',
     exercise: 'EXERCISE (OEFENING)',
+    exerciseShort: 'EXERCISE',
     exerciseNote: 'This is an exercise, not a real situation.',
     noIncident: 'First choose or open an incident (Incidents).',
     error: 'That did not work: {{message}}',

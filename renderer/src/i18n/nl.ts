@@ -11,6 +11,7 @@ export const nl = {
     close: 'Sluiten',
     none: 'geen',
     exercise: 'OEFENING',
+    exerciseShort: 'OEFENING',
     exerciseNote: 'Dit is een oefening, geen echte situatie.',
     noIncident: 'Kies of open eerst een incident (Incidenten).',
     error: 'Dat lukte niet: {{message}}',

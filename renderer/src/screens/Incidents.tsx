@@ -36,6 +36,7 @@ export function IncidentsScreen() {
               {list.map((i) => (
                 <li key={i.id} className={i.id === incidentId ? 'current' : undefined}>
                   <div className="incident-main">
+                    {i.exercise && <span className="badge badge-exercise">{t('app.exerciseShort')}</span>}
                     <strong>{i.title ?? i.id.slice(0, 8)}</strong>
                     {i.location && <span> — {i.location}</span>}
                     <div className="muted">

@@ -123,7 +123,7 @@ describe('an incident bound to its opening entry', () => {
     expect(b.store.ingest([melding, hijack, elsewhere]).added.sort()).toEqual([hijack.id, elsewhere.id].sort());
 
     expect(await b.api['incident.list']({})).toEqual([
-      { id, title: null, location: null, start: null, grip: null, openedBy: null, rule: null, status: 'open' },
+      { id, title: null, location: null, start: null, grip: null, openedBy: null, rule: null, status: 'open', exercise: false },
       expect.objectContaining({ id: own.id, title: 'Eigen incident', rule: 'bound' }),
     ]);
     const waiting = await b.api['incident.state']({ incident: id });
@@ -137,7 +137,7 @@ describe('an incident bound to its opening entry', () => {
     b.store.ingest([opening!]);
     expect((await b.api['incident.list']({})).find((i) => i.id === id)).toEqual({
       id, title: 'Dijkdoorbraak', location: 'Culemborg', start: (await a.api['incident.state']({ incident: id })).incident?.start, grip: 2, openedBy: a.identity.publicKeyHex, rule: 'bound',
-      status: 'open',
+      status: 'open', exercise: false,
     });
     expect((await b.api['log.list']({ incident: id })).entries).toHaveLength(4);
     await expect(b.api['log.add']({ incident: id, kind: 'melding', body: { text: 'Nu wel' } })).resolves.toMatchObject({ incident: id });
