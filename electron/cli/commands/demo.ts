@@ -17,7 +17,7 @@ export async function seedDemo(api: ApiClient, now: number): Promise<{ incident:
     return value;
   };
   const { id: incident } = count(await api['incident.create']({
-    title: 'OEFENING Uitval landelijk netwerk (NAFIN)', location: 'Eindhoven Airport en meldkamers Zuid-Nederland', grip: 1, exercise: true,
+    title: 'Uitval landelijk netwerk (NAFIN)', location: 'Eindhoven Airport en meldkamers Zuid-Nederland', grip: 1, exercise: true,
     classification: 'partner', start: at(300), happenedAt: at(300), operator: 'Anna de Vries',
   }));
   const log = async (kind: 'melding' | 'beeld' | 'oordeel' | 'besluit' | 'knelpunt' | 'communicatie', text: string, minutesAgo: number, classification: 'intern' | 'partner' | 'openbaar', extra: Record<string, string> = {}, operator = 'Anna de Vries') =>

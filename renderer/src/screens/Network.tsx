@@ -1,3 +1,4 @@
+import { TeamSetup } from './TeamSetup.js';
 import { InviteQr } from './InviteQr.js';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -75,6 +76,7 @@ export function NetworkScreen() {
           )}
         </dl>
       </section>
+      {status && !status.team && <TeamSetup onDone={reload} />}
       <section className="card" aria-labelledby="net-peers">
         <h2 id="net-peers">{t('network.peers')}</h2>
         {peers === null || peers.length === 0 ? (
