@@ -82,13 +82,17 @@ export function App() {
     if (device?.person.name) reloadIncidents();
   }, [device, reloadIncidents]);
 
+  // The whole derived state of a large incident costs seconds to compute (100k entries), so it is
+  // read only for the screens that show it (GRIP history, overview), never for the log: the log,
+  // the banner and the title come from the incident list and log pages, which stay fast.
+  const needsState = screen === 'overview' || screen === 'incidents';
   const reloadIncidentState = useCallback(() => {
-    if (incidentId === null) {
+    if (incidentId === null || !needsState) {
       setIncidentState(null);
       return;
     }
     api['incident.state']({ incident: incidentId }).then(setIncidentState, () => setIncidentState(null));
-  }, [api, incidentId]);
+  }, [api, incidentId, needsState]);
   useEffect(() => {
     if (device?.person.name) reloadIncidentState();
   }, [device, reloadIncidentState]);
@@ -96,7 +100,7 @@ export function App() {
   useEvent('entries.added', (e) => {
     if (e.entries.some((r) => r.kind === 'incident' || r.kind === 'incidentwijziging' || r.kind === 'incidentstatus' || r.kind === 'grip')) reloadIncidents();
     if (e.entries.some((r) => r.kind === 'profiel')) api['people.list']({}).then(setPeople, () => {});
-    if (incidentId !== null && e.incidents.includes(incidentId)) reloadIncidentState();
+    if (needsState && incidentId !== null && e.incidents.includes(incidentId)) reloadIncidentState();
   });
 
   const labels = useMemo(() => {
@@ -119,8 +123,9 @@ export function App() {
   };
 
   useEffect(() => {
-    document.title = incidentState?.incident ? `${incidentState.incident.title} — Baken` : 'Baken';
-  }, [incidentState]);
+    const title = incidents.find((i) => i.id === incidentId)?.title;
+    document.title = title ? `${title} — Baken` : 'Baken';
+  }, [incidents, incidentId]);
 
   if (startError !== null && device === null) {
     return (
@@ -138,8 +143,8 @@ export function App() {
   const session: Session = {
     lang, presenter, device, incidents, reloadIncidents, incidentId, chooseIncident, incidentState, reloadIncidentState, go: setScreen,
   };
-  const exercise = incidentState?.incident?.exercise === true && incidentState.incidentId === incidentId;
   const current = incidents.find((i) => i.id === incidentId);
+  const exercise = current?.exercise === true;
 
   return (
     <SessionContext.Provider value={session}>
