@@ -2,29 +2,20 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryPageView, LogEntryView } from '../../../shared/contract/log.js';
-import { CLASSIFICATIONS, ENTRY_KINDS, TEXT_KINDS, type Classification } from '../../../shared/domain/kinds.js';
-import { roughDuration } from '../../../shared/present/entry-line.js';
-import { block } from '../../../shared/present/safe-text.js';
+import { CLASSIFICATIONS, ENTRY_KINDS, type Classification } from '../../../shared/domain/kinds.js';
 import { CLASSIFICATION_WORDS, KIND_LABELS } from '../../../shared/present/words.js';
 import { errorText, useBackend, useEvent } from '../app/backend.js';
 import { useSession } from '../app/session.js';
-import { clearDraft, loadDraft, saveDraft, type DraftStorage } from '../lib/drafts.js';
-import { isCorrected, rowText, writtenText } from '../lib/entry-text.js';
+import { isCorrected, rowText } from '../lib/entry-text.js';
 import { splitHighlight } from '../lib/highlight.js';
 import { mergeNewestFirst } from '../lib/order.js';
-import { timeText } from '../lib/presenter.js';
 import { ErrorLine, Highlighted, NeedIncident } from './common.js';
+import { EntryDetail } from './EntryDetail.js';
+import { QuickEntry } from './QuickEntry.js';
 
 const PAGE = 100;
 const ROW_ESTIMATE = 52;
 
-function storage(): DraftStorage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
 
 export function LogScreen() {
   const { incidentId } = useSession();
@@ -295,167 +286,5 @@ function EntryRow({ entry, search, selected, onOpen, position, size }: { entry: 
         </span>
       </button>
     </article>
-  );
-}
-
-function QuickEntry({ incident }: { incident: string }) {
-  const { t } = useTranslation();
-  const { api, write } = useBackend();
-  const { lang } = useSession();
-  const initial = useMemo(() => loadDraft(storage(), incident), [incident]);
-  const [text, setText] = useState(initial?.text ?? '');
-  const [kind, setKind] = useState<string>(initial && (TEXT_KINDS as readonly string[]).includes(initial.kind) ? initial.kind : 'melding');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const field = useRef<HTMLTextAreaElement>(null);
-
-  const update = (nextText: string, nextKind = kind) => {
-    setText(nextText);
-    setKind(nextKind);
-    saveDraft(storage(), incident, { text: nextText, kind: nextKind });
-  };
-
-  const submit = async () => {
-    const sent = text;
-    if (sent.trim() === '' || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await write(() => api['log.add']({ incident, kind: kind as (typeof TEXT_KINDS)[number], body: { text: sent } }));
-      // Only what was sent is cleared: anything typed meanwhile stays.
-      setText((cur) => {
-        const rest = cur === sent ? '' : cur.startsWith(sent) ? cur.slice(sent.length).trimStart() : cur;
-        if (rest === '') clearDraft(storage(), incident);
-        else saveDraft(storage(), incident, { text: rest, kind });
-        return rest;
-      });
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-      field.current?.focus();
-    }
-  };
-
-  const onKey = (e: KeyboardEvent<HTMLElement>) => {
-    if (e.altKey && /^[1-6]$/.test(e.key)) {
-      const next = TEXT_KINDS[Number(e.key) - 1];
-      if (next) update(text, next);
-      e.preventDefault();
-      return;
-    }
-    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && e.target === field.current) {
-      e.preventDefault();
-      void submit();
-    }
-  };
-
-  return (
-    <form className="quick-entry" onSubmit={(e) => { e.preventDefault(); void submit(); }} onKeyDown={onKey}>
-      <div className="quick-kind">
-        <label htmlFor="qe-kind" className="visually-hidden">{t('log.entryKind')}</label>
-        <select id="qe-kind" value={kind} onChange={(e) => update(text, e.target.value)}>
-          {TEXT_KINDS.map((k, i) => <option key={k} value={k}>{`Alt+${i + 1} · ${KIND_LABELS[lang][k] ?? k}`}</option>)}
-        </select>
-      </div>
-      <div className="quick-text">
-        <label htmlFor="qe-text" className="visually-hidden">{t('log.entryText')}</label>
-        <textarea id="qe-text" ref={field} rows={2} value={text} onChange={(e) => update(e.target.value)} aria-describedby="qe-hint" autoFocus placeholder={`${KIND_LABELS[lang][kind] ?? kind}…`} />
-        <small id="qe-hint">{t('log.quickHint')}{text.length > 0 ? ` · ${t('log.draftKept')}` : ''}</small>
-        <ErrorLine error={error} />
-      </div>
-      <button type="submit" className="primary" disabled={text.trim() === ''}>{t('log.add')}</button>
-    </form>
-  );
-}
-
-function EntryDetail({ entry, onClose, onChanged }: { entry: LogEntryView; onClose: () => void; onChanged: (fresh: LogEntryView) => void }) {
-  const { t } = useTranslation();
-  const { api, write } = useBackend();
-  const { presenter, lang } = useSession();
-  const [fresh, setFresh] = useState(entry);
-  const corrections = fresh.context.corrections;
-  const current = corrections.at(-1)?.text ?? writtenText(fresh);
-  const [text, setText] = useState(current);
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    api['log.get']({ id: entry.id }).then(setFresh, () => {});
-  }, [api, entry.id]);
-  const correctable = ['melding', 'beeld', 'oordeel', 'besluit', 'knelpunt', 'communicatie', 'actie', 'incident'].includes(fresh.kind);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await write(() => api['log.correct']({ target: fresh.id, text, ...(reason.trim() ? { reason } : {}) }));
-      const updated = await api['log.get']({ id: fresh.id });
-      setFresh(updated);
-      onChanged(updated);
-      setReason('');
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-
-  const row = (label: string, value: string | null) =>
-    value === null ? null : (
-      <>
-        <dt>{label}</dt>
-        <dd>{value}</dd>
-      </>
-    );
-
-  return (
-    <aside className="detail" aria-labelledby="detail-title" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
-      <div className="detail-head">
-        <h2 id="detail-title" ref={heading} tabIndex={-1}>{t('log.detail')}: {KIND_LABELS[lang][fresh.kind] ?? fresh.kind}</h2>
-        <button type="button" onClick={onClose}>{t('app.close')}</button>
-      </div>
-      <p className="detail-text">{rowText(fresh, presenter, 2000)}</p>
-      <dl className="facts">
-        {row(t('log.writer'), fresh.writer)}
-        {row(t('log.logged'), presenter.time(fresh.hlc.t))}
-        {row(t('log.happened'), fresh.happenedAt ? timeText(fresh.happenedAt, lang) : null)}
-        {row(t('log.audience'), CLASSIFICATION_WORDS[lang][fresh.classification])}
-        {row(t('log.refersTo'), fresh.context.refersTo ? `${KIND_LABELS[lang][fresh.context.refersTo.kind] ?? fresh.context.refersTo.kind}: ${fresh.context.refersTo.text}` : null)}
-        {row(t('log.skew'), fresh.skewMs !== null ? `+${roughDuration(fresh.skewMs, lang)}` : fresh.behind !== null ? `−${roughDuration(fresh.behind.ms, lang)}` : null)}
-        {row(t('log.newer'), fresh.newer ? fresh.newer.unknownFields.join(', ') || fresh.kind : null)}
-        {row(t('log.id'), fresh.id)}
-      </dl>
-      <h3>{t('log.asWritten')}</h3>
-      <p className="prewrap">{block(writtenText(fresh))}</p>
-      <h3>{t('log.corrections')}</h3>
-      {corrections.length === 0 ? (
-        <p className="empty">{t('log.noCorrections')}</p>
-      ) : (
-        <ol className="history">
-          {corrections.map((c) => (
-            <li key={c.id}>
-              <time dateTime={new Date(c.t).toISOString()}>{presenter.time(c.t)}</time> <span className="muted">{presenter.person(c.author)}</span>
-              <p className="prewrap">{block(c.text)}</p>
-            </li>
-          ))}
-        </ol>
-      )}
-      {correctable && (
-        <form onSubmit={submit} className="correct-form">
-          <h3>{t('log.correctTitle')}</h3>
-          <p className="muted">{t('log.correctNote')}</p>
-          <div className="field">
-            <label htmlFor="corr-text">{t('log.correctText')}</label>
-            <textarea id="corr-text" rows={3} required value={text} onChange={(e) => setText(e.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="corr-reason">{t('log.correctReason')}</label>
-            <input id="corr-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
-          <ErrorLine error={error} />
-          <button type="submit" disabled={text.trim() === '' || text === current}>{t('log.correctSubmit')}</button>
-        </form>
-      )}
-    </aside>
   );
 }
