@@ -31,3 +31,4 @@ export function openTestBackend(options: Omit<BackendOptions, 'clock'> & { clock
     close: () => device.close(),
   };
 }
+

@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signEntry, type SignedEntry } from '../../../shared/domain/entry.js';
 import { incidentIdFor } from '../../../shared/domain/incident.js';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { type TestBackend } from '../../support/backend.js';
+import { useLaptops } from '../../support/laptops.js';
 import { makeSigner, nodeCrypto } from '../../support/entries.js';
-import { useTempDirs } from '../../support/temp.js';
 
 /**
  * An incident is bound to its opening entry (docs/DATA-MODEL.md, "Incident"): through the API, a
@@ -13,18 +13,8 @@ import { useTempDirs } from '../../support/temp.js';
 const T = 1_790_000_000_000;
 const DAY = 86_400_000;
 
-const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
 
-function laptop(): TestBackend {
-  let now = T;
-  const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 1000) });
-  opened.push(backend);
-  return backend;
-}
+const laptop = useLaptops({ start: T });
 
 /** Everything one laptop holds, as sync would hand it on. */
 function everything(backend: TestBackend): SignedEntry[] {

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { openTestBackend } from '../../support/backend.js';
+import { useLaptops } from '../../support/laptops.js';
 import { useTempDirs } from '../../support/temp.js';
 
 /**
@@ -11,18 +12,9 @@ import { useTempDirs } from '../../support/temp.js';
 const T = 1_790_000_000_000;
 const HOUR = 3_600_000;
 const iso = (ms: number) => new Date(T + ms).toISOString();
-const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
 
-function laptop(): TestBackend {
-  let now = T;
-  const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 1000) });
-  opened.push(backend);
-  return backend;
-}
+const laptop = useLaptops({ start: T });
+const tempDir = useTempDirs();
 
 describe('closing and reopening an incident', () => {
   it('takes it out of the list until reopened, with every change and its reason in the state; a second close is refused', async () => {
@@ -97,9 +89,10 @@ describe('an action reassigned, given a new deadline or withdrawn', () => {
 
 describe('listing actions', () => {
   it('filters by owner (case and accents aside), status and overdue, in one incident or across all', async () => {
+    // Its own clock, moved on below past the deadlines.
     let now = T;
     const a = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 1000) });
-    opened.push(a);
+    onTestFinished(() => a.close());
     const { id: one } = await a.api['incident.create']({ title: 'Uitval NAFIN' });
     const { id: two } = await a.api['incident.create']({ title: 'Brand Volkel' });
     const late = await a.api['action.add']({ incident: one, text: 'Aggregaat', owner: 'Brandweer Eindhoven', deadline: iso(HOUR) });

@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SignedEntry } from '../../../shared/domain/entry.js';
 import { DEVICE_INCIDENT } from '../../../shared/domain/incident.js';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { type TestBackend } from '../../support/backend.js';
+import { useLaptops } from '../../support/laptops.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
-import { useTempDirs } from '../../support/temp.js';
 
 /** Who each device is: a signed profile that syncs, with its history, and names instead of keys in what people read. */
 const T = 1_790_000_000_000;
-const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
 
-function laptop(): TestBackend {
-  let now = T;
-  const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 1000) });
-  opened.push(backend);
-  return backend;
-}
+const laptop = useLaptops({ start: T });
 
 function everything(backend: TestBackend): SignedEntry[] {
   return backend.store.list({}, { limit: 1000, order: 'oldest' }).entries.map(({ skewMs: _skew, ...entry }) => entry as SignedEntry);

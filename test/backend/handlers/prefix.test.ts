@@ -1,10 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createResolver } from '../../../electron/backend/handlers/resolve.js';
 import { DEVICE_INCIDENT } from '../../../shared/domain/incident.js';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { useLaptops } from '../../support/laptops.js';
 import { entriesSharingAStart } from '../../support/collisions.js';
 import { makeChain, makeNewerChain, makeSigner, nodeCrypto } from '../../support/entries.js';
-import { useTempDirs } from '../../support/temp.js';
 
 /**
  * Ids people can type: every input that names an entry, an incident or a device takes its whole
@@ -13,18 +12,8 @@ import { useTempDirs } from '../../support/temp.js';
  * is written.
  */
 const T = 1_790_000_000_000;
-const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
 
-function laptop(): TestBackend {
-  let now = T;
-  const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 1000) });
-  opened.push(backend);
-  return backend;
-}
+const laptop = useLaptops({ start: T });
 
 async function withIncident() {
   const a = laptop();

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SignedEntry } from '../../../shared/domain/entry.js';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
-import { useTempDirs } from '../../support/temp.js';
+import { type TestBackend } from '../../support/backend.js';
+import { useLaptops } from '../../support/laptops.js';
 
 /**
  * Situation reports through the API (docs/REPORTS.md): a draft proposes what no approved report
@@ -9,16 +9,10 @@ import { useTempDirs } from '../../support/temp.js';
  * report with a letter each, and an audience never sees what is classified above it.
  */
 const T = Date.UTC(2026, 11, 1, 12, 0);
-const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
 
+const openLaptop = useLaptops({ start: T, stepMs: 60_000 });
 function laptop(name: string): TestBackend {
-  let now = T;
-  const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 60_000) });
-  opened.push(backend);
+  const backend = openLaptop();
   void backend.api['device.set']({ name, function: 'IM', team: 'ROT Brabant-Noord', discipline: 'MULTI' });
   return backend;
 }
