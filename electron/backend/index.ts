@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { BackendSurface } from '../../shared/contract/api.js';
 import { createApiClient } from '../../shared/contract/client.js';
 import { BakenError } from '../../shared/contract/errors.js';
@@ -30,6 +31,8 @@ import { listenPoints, rememberListen } from './sync/reach.js';
 import type { SyncNode } from './sync/node.js';
 import { createStatusPublisher } from './sync/status-publisher.js';
 import { loadTeam } from './sync/team/team.js';
+import { createTransferHandlers } from './handlers/transfers.js';
+import { createTransferStore } from './transfers/transfer-store.js';
 
 export interface BackendOptions {
   dataDir: string;
@@ -94,13 +97,15 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     return null;
   };
 
+  const transfers = createTransferStore({ dir: join(dataDir, 'transfers'), clock });
   const handlers = mergeDisjoint(
     'the backend handlers',
     createLogHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now }),
     createActionHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now }),
     createPeopleHandlers({ store, writer, dataDir }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
-    createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit }),
+    createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit, transfers }),
+    createTransferHandlers({ transfers }),
     createReportHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now, context: () => ({ version: BAKEN_VERSION, team: teamName(dataDir) }) }),
     createDeviceHandlers({
       dataDir, machine, now: clock.now, author: store.author, origin: () => origin, setOrigin: (o) => (origin = o), keyReplaced: (device) => (replacedKey = device),
@@ -206,6 +211,8 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
             createCheckpointer({ checkpoint: () => store.checkpoint(), clock }),
             createExternalWritesWatcher({ replica: store, dataVersion: () => store.dataVersion(), emit: events.emit, on: events.on, clock }),
             ...(await networkParts()),
+            // After the node lock: starting clears the transfer folder, which must not be another running node's.
+            transfers,
             ...(windowPart ? [windowPart] : []),
           ],
           (part, error) => log(`stopping the ${part} failed: ${(error as Error)?.message ?? String(error)}`),

@@ -8,6 +8,7 @@ import { mergeDisjoint, type ClientOf, type HandlersOf, type InputOf, type Outpu
 import { peopleArea } from './people.js';
 import { reportsArea } from './reports.js';
 import { syncArea } from './sync.js';
+import { transfersArea } from './transfers.js';
 
 /**
  * The whole surface between a user interface (CLI, Electron window, headless host) and the backend:
@@ -15,7 +16,7 @@ import { syncArea } from './sync.js';
  * one handler group in the backend; a name two areas both define does not compile, and throws at
  * startup if the types were bypassed.
  */
-export const contract = mergeDisjoint('the API contract', logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea, reportsArea);
+export const contract = mergeDisjoint('the API contract', logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea, reportsArea, transfersArea);
 
 export type Contract = typeof contract;
 export type ApiMethod = keyof Contract & string;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { operationId } from './fields.js';
 import { method } from './method.js';
+import { transferId } from './transfers.js';
 
 /** Sync by file, for when there is no network: bundles of signed entries and clock files on a USB stick. */
 export const bundlesArea = {
@@ -8,11 +9,22 @@ export const bundlesArea = {
   'bundle.export': method(
     z.strictObject({ out: z.string().min(1), since: z.string().min(1).optional(), force: z.boolean().default(false), operation: operationId }),
   ).returns<BundleExportView>(),
-  'bundle.import': method(z.strictObject({ file: z.string().min(1), anyTeam: z.boolean().default(false), operation: operationId })).returns<BundleImportView>(),
+  /** Imports a bundle from a path (CLI, Electron) or from a file the window sent (transfer.start/append). */
+  'bundle.import': method(
+    z
+      .strictObject({ file: z.string().min(1).optional(), transfer: transferId.optional(), anyTeam: z.boolean().default(false), operation: operationId })
+      .refine((i) => (i.file === undefined) !== (i.transfer === undefined), { message: 'give either a file or a transfer', path: ['file'] }),
+  ).returns<BundleImportView>(),
+  /**
+   * Writes a bundle of everything this device holds for the window to download (transfer.read),
+   * with progress under the operation id. The window cannot say where to write; it saves the pieces.
+   */
+  'bundle.prepare': method(z.strictObject({ operation: operationId })).returns<BundlePrepareView>(),
   'bundle.clock': method(z.strictObject({ out: z.string().min(1) })).returns<{ file: string; authors: number }>(),
 };
 
 export interface BundleExportView { file: string; entries: number; bytes: number }
+export interface BundlePrepareView { transfer: string; entries: number; bytes: number }
 export interface BundleImportView {
   /** Entry lines read (everything between the header and the end marker, complete lines only). */
   entries: number;

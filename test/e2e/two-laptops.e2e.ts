@@ -29,12 +29,13 @@ async function firstRun(page: Page, name: string, team: { create: string } | { j
     await page.getByRole('textbox', { name: 'Uitnodigingscode' }).fill(team.join);
   }
   await page.getByRole('button', { name: 'Beginnen' }).click();
-  await expect(page.getByRole('navigation')).toBeVisible();
+  // Creating or joining the team starts the sync node, which on a busy laptop takes seconds.
+  await expect(page.getByRole('navigation')).toBeVisible({ timeout: 20_000 });
 }
 
 const nav = (page: Page, name: string) => page.getByRole('navigation').getByRole('button', { name }).click();
 
-test('A creates the team, B joins with the code, and entries cross both ways', async ({ browser }) => {
+test('A creates the team, B joins with the code, gets A\'s log by sync file, and entries cross both ways live', async ({ browser }) => {
   const pageA = await browser.newPage();
   const pageB = await browser.newPage();
   await pageA.goto(a.url);
@@ -52,24 +53,45 @@ test('A creates the team, B joins with the code, and entries cross both ways', a
   const address = (await pageA.locator('code.block-code').first().textContent())!.trim();
   expect(address).toMatch(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+/);
 
-  await pageB.goto(b.url);
-  await firstRun(pageB, 'Bram Jansen', { join: code });
-  await nav(pageB, 'Netwerk');
-  await pageB.getByRole('textbox', { name: 'Adres', exact: true }).fill(address);
-  await pageB.getByRole('button', { name: 'Toevoegen' }).click();
-
-  // A opens an incident and logs; B sees both appear without reloading.
+  // A opens an incident and logs, before B is reachable.
   await nav(pageA, 'Incidenten');
   await pageA.getByLabel('Titel').fill('Uitval netwerk');
   await pageA.getByRole('button', { name: 'Incident openen' }).click();
   await nav(pageA, 'Logboek');
   await pageA.getByLabel('Tekst van de nieuwe regel').fill('Melding van Anna');
   await pageA.getByLabel('Tekst van de nieuwe regel').press('Enter');
+  await expect(pageA.getByRole('feed').getByText('Melding van Anna')).toBeVisible();
 
-  await expect(pageB.getByLabel('Incident').locator('option', { hasText: 'Uitval netwerk' })).toHaveCount(1, { timeout: 20_000 });
+  await pageB.goto(b.url);
+  await firstRun(pageB, 'Bram Jansen', { join: code });
+
+  // No network between them yet: A's log reaches B by a sync file, as on a USB stick.
+  await nav(pageA, 'Netwerk');
+  const saving = pageA.waitForEvent('download');
+  await pageA.getByRole('button', { name: 'Syncbestand bewaren…' }).click();
+  const saved = await saving;
+  expect(saved.suggestedFilename()).toMatch(/^baken-rot-brabant-noord-\d{4}-\d{2}-\d{2}-\d{4}\.baken$/);
+  const stick = join(SHOTS, '..', saved.suggestedFilename());
+  await saved.saveAs(stick);
+  await expect(pageA.getByText(/regels bewaard als baken-rot-brabant-noord/)).toBeVisible();
+  await nav(pageB, 'Netwerk');
+  await pageB.locator('input[type=file]').setInputFiles(stick);
+  await expect(pageB.getByText(/nieuwe regels toegevoegd/)).toBeVisible({ timeout: 20_000 });
+  await pageB.screenshot({ path: join(SHOTS, '12-sync-file-b.png') });
+  await expect(pageB.getByLabel('Incident').locator('option', { hasText: 'Uitval netwerk' })).toHaveCount(1);
   await pageB.getByLabel('Incident').selectOption({ label: (await pageB.getByLabel('Incident').locator('option', { hasText: 'Uitval netwerk' }).textContent())!.trim() });
   await nav(pageB, 'Logboek');
-  await expect(pageB.getByRole('feed').getByText('Melding van Anna')).toBeVisible({ timeout: 20_000 });
+  await expect(pageB.getByRole('feed').getByText('Melding van Anna')).toBeVisible();
+
+  // Then the network: B adds A's address, and entries cross live both ways.
+  await nav(pageB, 'Netwerk');
+  await pageB.getByRole('textbox', { name: 'Adres', exact: true }).fill(address);
+  await pageB.getByRole('button', { name: 'Toevoegen' }).click();
+  await nav(pageB, 'Logboek');
+  await nav(pageA, 'Logboek');
+  await pageA.getByLabel('Tekst van de nieuwe regel').fill('Tweede melding van Anna');
+  await pageA.getByLabel('Tekst van de nieuwe regel').press('Enter');
+  await expect(pageB.getByRole('feed').getByText('Tweede melding van Anna')).toBeVisible({ timeout: 20_000 });
 
   await pageB.getByLabel('Tekst van de nieuwe regel').fill('Antwoord van Bram');
   await pageB.getByLabel('Tekst van de nieuwe regel').press('Enter');

@@ -84,6 +84,8 @@ export function createFileExclusive(path: string, data: string | Uint8Array, opt
 /** Where a streamed write puts its text; chunks are buffered and written in large pieces. */
 export interface FileSink {
   push(text: string): Promise<void>;
+  /** Writes bytes as they are (after what is buffered): a file received in pieces, whose chunk edges may split a character. */
+  pushBytes(bytes: Uint8Array): Promise<void>;
   /** Writes out what is buffered. */
   drain(): Promise<void>;
   /** Sees every chunk of bytes as it is written (to hash what was written). */
@@ -102,6 +104,11 @@ export async function writeFileAtomicStream(path: string, write: (sink: FileSink
     const fh = handle;
     let buffered: string[] = [];
     let size = 0;
+    const writeOut = async (chunk: Uint8Array) => {
+      sink.onChunk?.(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      for (let offset = 0; offset < chunk.length; ) offset += (await fh.write(chunk, offset, chunk.length - offset)).bytesWritten;
+      bytes += chunk.length;
+    };
     const sink: FileSink = {
       onChunk: null,
       async drain() {
@@ -109,9 +116,11 @@ export async function writeFileAtomicStream(path: string, write: (sink: FileSink
         const chunk = Buffer.from(buffered.join(''), 'utf8');
         buffered = [];
         size = 0;
-        sink.onChunk?.(chunk);
-        for (let offset = 0; offset < chunk.length; ) offset += (await fh.write(chunk, offset, chunk.length - offset)).bytesWritten;
-        bytes += chunk.length;
+        await writeOut(chunk);
+      },
+      async pushBytes(chunk) {
+        await sink.drain();
+        if (chunk.length > 0) await writeOut(chunk);
       },
       async push(text) {
         buffered.push(text);

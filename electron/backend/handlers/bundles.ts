@@ -12,16 +12,19 @@ import { exportClock, readClockFile } from '../sync/bundle/clock-file.js';
 import { exportBundle } from '../sync/bundle/export.js';
 import { importBundle } from '../sync/bundle/import.js';
 import { loadTeam } from '../sync/team/team.js';
+import type { TransferStore } from '../transfers/transfer-store.js';
 
 export interface BundleHandlerDeps {
   replica: Replica & Pick<LogStore, 'entry'>;
   dataDir: string;
   now: () => number;
   emit: EmitEvent;
+  /** Where a window's sync file arrives, and where one is prepared for it to download. */
+  transfers: Pick<TransferStore, 'useReceived' | 'prepare'>;
 }
 
 /** Sync by file: bundles and clock files, with progress events under one operation id each. */
-export function createBundleHandlers({ replica, dataDir, now, emit }: BundleHandlerDeps): HandlersOf<typeof bundlesArea> {
+export function createBundleHandlers({ replica, dataDir, now, emit, transfers }: BundleHandlerDeps): HandlersOf<typeof bundlesArea> {
   const teamView = () => {
     const team = loadTeam(dataDir);
     return team && { id: team.id, name: team.name };
@@ -51,15 +54,25 @@ export function createBundleHandlers({ replica, dataDir, now, emit }: BundleHand
         exportBundle(replica, { out, since: since === undefined ? undefined : readClockFile(since), device: replica.author, team: teamView(), onProgress, now }),
       );
     },
-    'bundle.import': ({ file, anyTeam, operation = newOperationId() }) =>
-      tracked('bundle.import', operation, async (onProgress) => {
-        const source = { type: 'bundle', file, operation } as const;
-        const report = await importBundle(replica, file, {
-          team: teamView(), anyTeam, onProgress,
-          onIngested: (result, batch) => announceIngest(emit, result, batch, source, (id) => replica.entry(id)),
+    'bundle.import': ({ file, transfer, anyTeam, operation = newOperationId() }) => {
+      const importFile = (path: string, name: string) =>
+        tracked('bundle.import', operation, async (onProgress) => {
+          const source = { type: 'bundle', file: name, operation } as const;
+          const report = await importBundle(replica, path, {
+            team: teamView(), anyTeam, onProgress,
+            onIngested: (result, batch) => announceIngest(emit, result, batch, source, (id) => replica.entry(id)),
+          });
+          return { entries: report.entries, added: report.added, known: report.known, pending: report.pending, rejected: report.rejected, complete: report.complete, problems: report.problems };
         });
-        return { entries: report.entries, added: report.added, known: report.known, pending: report.pending, rejected: report.rejected, complete: report.complete, problems: report.problems };
-      }),
+      // The schema lets exactly one of the two through.
+      return transfer === undefined ? importFile(file!, file!) : transfers.useReceived(transfer, importFile);
+    },
+    'bundle.prepare': async ({ operation = newOperationId() }) => {
+      const prepared = await transfers.prepare((out) =>
+        tracked('bundle.export', operation, (onProgress) => exportBundle(replica, { out, device: replica.author, team: teamView(), onProgress, now })),
+      );
+      return { transfer: prepared.id, entries: prepared.result.entries, bytes: prepared.bytes };
+    },
     'bundle.clock': ({ out }) => exportClock(replica, out),
   };
 }

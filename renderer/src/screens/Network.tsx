@@ -1,5 +1,6 @@
 import { TeamSetup } from './TeamSetup.js';
 import { InviteQr } from './InviteQr.js';
+import { SyncFileCard } from './SyncFile.js';
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InviteView, PeerView } from '../../../shared/contract/sync.js';
@@ -145,6 +146,7 @@ export function NetworkScreen() {
           <ErrorLine error={inviteError} />
         </section>
       </div>
+      <SyncFileCard team={status?.team?.name ?? null} />
     </div>
   );
 }

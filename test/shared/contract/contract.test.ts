@@ -9,10 +9,11 @@ import { logArea } from '../../../shared/contract/log.js';
 import { peopleArea } from '../../../shared/contract/people.js';
 import { mergeDisjoint, method, type HandlersOf } from '../../../shared/contract/method.js';
 import { syncArea } from '../../../shared/contract/sync.js';
+import { transfersArea } from '../../../shared/contract/transfers.js';
 
 describe('the contract', () => {
   it('is the areas merged: every method of every area, each once', () => {
-    const areas = [logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea, reportsArea];
+    const areas = [logArea, actionsArea, peopleArea, syncArea, bundlesArea, deviceArea, reportsArea, transfersArea];
     const names = areas.flatMap((area) => Object.keys(area));
     expect(new Set(names).size).toBe(names.length);
     expect([...API_METHODS].sort()).toEqual([...names].sort());

@@ -98,3 +98,6 @@ export function cleanReport(count: number): ImportReport {
 export function clockOf(backend: TestBackend) {
   return Object.fromEntries(backend.store.authorHeads());
 }
+
+/** Where a laptop keeps files moving to and from its window. */
+export const laptopsTransfersDir = (backend: TestBackend) => join(backend.dataDir, 'transfers');
