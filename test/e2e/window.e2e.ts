@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { TEXT_KINDS } from '../../shared/domain/kinds.js';
 import { startHost, type RunningHost } from './host.js';
 
 /**
@@ -61,13 +62,35 @@ test('a day in the window: first run, incident, log, action, SITREP, language', 
   await page.getByRole('button', { name: 'Record action' }).click();
   const row = page.getByRole('row', { name: /Satelliettelefoon naar meldkamer/ });
   await expect(row).toBeVisible();
-  await row.getByRole('button', { name: /Change status/ }).click();
+  // Given to someone else first, then reported back not done, with a reason each time.
+  await row.getByRole('button', { name: /Change/ }).click();
+  await page.getByLabel('What changes').selectOption({ label: 'Owner (reassign)' });
+  await page.getByLabel('New owner').fill('KPN');
+  await page.getByLabel('Reason (required)').fill('Defensie heeft geen toestellen meer');
+  await page.getByRole('button', { name: 'Reassign' }).click();
+  await expect(row).toContainText('KPN');
+  await row.getByRole('button', { name: /Change/ }).click();
   await page.getByLabel('New status').selectOption('not_done');
-  await page.getByLabel('Reason (required for not done)').fill('Geen toestel beschikbaar');
+  await page.getByLabel('Reason (required)').fill('Geen toestel beschikbaar');
   await page.getByRole('button', { name: 'Record status' }).click();
   await page.getByLabel('Open actions only').uncheck();
   await expect(page.getByRole('row', { name: /Satelliettelefoon naar meldkamer/ })).toContainText('not done');
+  await page.getByRole('row', { name: /Satelliettelefoon naar meldkamer/ }).getByRole('button', { name: /Change/ }).click();
+  await expect(page.getByText(/reassigned|KPN/).first()).toBeVisible();
   await shot(page, '03b-actions');
+
+  // A knelpunt from the quick entry (Alt+KIND picks its kind), resolved on the overview with a reason.
+  await page.getByRole('navigation').getByRole('button', { name: 'Log' }).click();
+  await entry.fill('Geen brandstof voor aggregaat');
+  await entry.press(`Alt+${TEXT_KINDS.indexOf('knelpunt') + 1}`);
+  await entry.press('Enter');
+  await page.getByRole('navigation').getByRole('button', { name: 'Overview' }).click();
+  await expect(page.getByText('Geen brandstof voor aggregaat')).toBeVisible();
+  await page.getByRole('button', { name: /Resolved….*Geen brandstof/ }).click();
+  await page.getByLabel('Reason', { exact: true }).fill('Tankwagen geleverd');
+  await page.getByRole('button', { name: 'Record as resolved' }).click();
+  await expect(page.getByText('1 resolved knelpunt')).toBeVisible();
+  await shot(page, '03c-overview');
 
   // SITREP: the draft proposes the melding; the LCMS paste view has a block per field; the PDF downloads.
   await page.getByRole('navigation').getByRole('button', { name: 'SITREP' }).click();
@@ -89,6 +112,17 @@ test('a day in the window: first run, incident, log, action, SITREP, language', 
   await page.getByRole('combobox', { name: 'Report', exact: true }).selectOption({ label: 'SITREP 1 (approved)' });
   await expect(page.getByRole('heading', { name: /SITREP 1 \(approved\)/ })).toBeVisible();
   await shot(page, '05b-sitrep-approved');
+
+  // Close the incident when it is over, and reopen it when it flares up.
+  await page.getByRole('navigation').getByRole('button', { name: 'Incidents' }).click();
+  await page.getByLabel('Reason (required)').fill('Netwerk hersteld');
+  await page.getByRole('button', { name: 'Close incident' }).click();
+  await page.getByLabel('Show closed incidents too').check();
+  await expect(page.getByText('closed').first()).toBeVisible();
+  await page.getByLabel('Reason (required)').fill('Opnieuw storing');
+  await page.getByRole('button', { name: 'Reopen incident' }).click();
+  await expect(page.getByText('Opnieuw storing')).toBeVisible();
+  await shot(page, '02b-incident-reopened');
 
   // Network and back to Dutch.
   await page.getByRole('navigation').getByRole('button', { name: 'Network' }).click();

@@ -75,6 +75,16 @@ export function App() {
     mainRef.current?.scrollTo(0, 0);
   }, [screen, incidentId]);
 
+  // A closed incident is not in the list of open ones; looked at all the same, its title and exercise banner come from here.
+  const [closedChoice, setClosedChoice] = useState<IncidentSummary | null>(null);
+  useEffect(() => {
+    if (incidentId === null || incidents.some((i) => i.id === incidentId)) return;
+    let live = true;
+    api['incident.list']({ all: true }).then((all) => live && setClosedChoice(all.find((i) => i.id === incidentId) ?? null), () => {});
+    return () => {
+      live = false;
+    };
+  }, [api, incidentId, incidents]);
   const reloadIncidents = useCallback(() => {
     api['incident.list']({}).then(setIncidents, () => {});
   }, [api]);
@@ -143,7 +153,8 @@ export function App() {
   const session: Session = {
     lang, presenter, device, incidents, reloadIncidents, incidentId, chooseIncident, incidentState, reloadIncidentState, go: setScreen,
   };
-  const current = incidents.find((i) => i.id === incidentId);
+  const listed = incidents.find((i) => i.id === incidentId);
+  const current = listed ?? (closedChoice?.id === incidentId ? closedChoice : undefined);
   const exercise = current?.exercise === true;
 
   return (
@@ -158,7 +169,7 @@ export function App() {
           <span>{t('header.incident')}</span>
           <select value={incidentId ?? ''} onChange={(e) => chooseIncident(e.target.value === '' ? null : e.target.value)}>
             <option value="">{t('header.chooseIncident')}</option>
-            {incidentId !== null && !current && <option value={incidentId}>{incidentState?.incident?.title ?? incidentId.slice(0, 8)}</option>}
+            {incidentId !== null && !listed && <option value={incidentId}>{current?.title ?? incidentState?.incident?.title ?? incidentId.slice(0, 8)}</option>}
             {incidents.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.title ?? `${i.id.slice(0, 8)} (${t('incidents.waiting')})`}

@@ -1,15 +1,14 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ActionView } from '../../../shared/contract/actions.js';
-import { actionEventLine } from '../../../shared/present/cards.js';
 import { PRIORITY_WORDS, STATUS_WORDS } from '../../../shared/present/words.js';
-import { ACTION_STATUSES, type ActionStatus } from '../../../shared/domain/kinds.js';
-import { errorText, useBackend, useEvent, useLoad } from '../app/backend.js';
+import { useBackend, useEvent, useLoad } from '../app/backend.js';
 import { useSession } from '../app/session.js';
 import { byPriorityAndDeadline } from '../lib/order.js';
 import { timeText } from '../lib/presenter.js';
 import { ErrorLine, NeedIncident } from './common.js';
 import { NewAction } from './NewAction.js';
+import { ActionChange } from './ActionChange.js';
+import { DecisionList } from './Decisions.js';
 
 export function ActionsScreen() {
   const { t } = useTranslation();
@@ -17,7 +16,12 @@ export function ActionsScreen() {
   return (
     <div className="screen">
       <h1>{t('actions.title')}</h1>
-      {incidentId === null ? <NeedIncident /> : <ActionList incident={incidentId} />}
+      {incidentId === null ? <NeedIncident /> : (
+        <>
+          <ActionList incident={incidentId} />
+          <DecisionList incident={incidentId} />
+        </>
+      )}
     </div>
   );
 }
@@ -86,55 +90,7 @@ function ActionList({ incident }: { incident: string }) {
           </tbody>
         </table>
       )}
-      {target && <StatusForm key={target.id} action={target} onDone={() => { setEditing(null); reload(); }} />}
+      {target && <ActionChange key={target.id} action={target} onDone={() => { setEditing(null); reload(); }} />}
     </>
-  );
-}
-
-function StatusForm({ action, onDone }: { action: ActionView; onDone: () => void }) {
-  const { t } = useTranslation();
-  const { api, write } = useBackend();
-  const { lang, presenter } = useSession();
-  const [status, setStatus] = useState<ActionStatus>(action.status === 'open' ? 'in_progress' : 'done');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setError(null);
-    try {
-      await write(() => api['action.status']({ action: action.id, status, ...(reason.trim() ? { reason } : {}) }));
-      onDone();
-    } catch (err) {
-      setError(errorText(err));
-    }
-  };
-  return (
-    <section className="card" aria-labelledby="status-title">
-      <h2 id="status-title">{t('actions.changeTitle', { what: action.text })}</h2>
-      <form onSubmit={submit}>
-        <div className="field-row">
-          <div className="field">
-            <label htmlFor="st-status">{t('actions.newStatus')}</label>
-            <select id="st-status" autoFocus value={status} onChange={(e) => setStatus(e.target.value as ActionStatus)}>
-              {ACTION_STATUSES.map((s) => <option key={s} value={s}>{STATUS_WORDS[lang][s]}</option>)}
-            </select>
-          </div>
-          <div className="field grow">
-            <label htmlFor="st-reason">{status === 'not_done' ? t('actions.reasonRequired') : t('actions.reason')}</label>
-            <input id="st-reason" required={status === 'not_done'} value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
-        </div>
-        <ErrorLine error={error} />
-        <button type="submit" className="primary">{t('actions.submit')}</button>
-      </form>
-      {action.history.length > 0 && (
-        <>
-          <h3>{t('actions.history')}</h3>
-          <ul className="history">
-            {action.history.map((h) => <li key={h.entryId}>{actionEventLine(h, presenter)}</li>)}
-          </ul>
-        </>
-      )}
-    </section>
   );
 }

@@ -6,6 +6,7 @@ import { errorText, useBackend } from '../app/backend.js';
 import { useSession } from '../app/session.js';
 import { timeText } from '../lib/presenter.js';
 import { ErrorLine } from './common.js';
+import { IncidentLifePanel } from './IncidentLife.js';
 
 export function IncidentsScreen() {
   const { t } = useTranslation();
@@ -62,6 +63,7 @@ export function IncidentsScreen() {
         <div>
           <CreateIncident />
           {incidentId !== null && <GripPanel />}
+          {incidentId !== null && <IncidentLifePanel />}
         </div>
       </div>
     </div>

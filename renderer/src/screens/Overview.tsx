@@ -4,6 +4,7 @@ import { PRIORITY_WORDS } from '../../../shared/present/words.js';
 import { useSession } from '../app/session.js';
 import { timeText } from '../lib/presenter.js';
 import { NeedIncident } from './common.js';
+import { KnelpuntenCard } from './Knelpunten.js';
 
 /** The incident at a glance, from incident.state: GRIP over time, open actions by priority, open knelpunten, decisions. */
 export function OverviewScreen() {
@@ -18,7 +19,6 @@ export function OverviewScreen() {
     );
   }
   const open = s.actions.filter((a) => s.openActions.includes(a.entryId));
-  const knelpunten = s.knelpunten.filter((k) => s.openKnelpunten.includes(k.entryId));
   return (
     <div className="screen">
       <h1>{t('overview.title')}{s.incident ? `: ${s.incident.title}` : ''}</h1>
@@ -49,18 +49,7 @@ export function OverviewScreen() {
             </tbody>
           </table>
         </section>
-        <section className="card" aria-labelledby="ov-knel">
-          <h2 id="ov-knel">{t('overview.openKnelpunten')}</h2>
-          {knelpunten.length === 0 ? <p className="empty">{t('overview.noneYet')}</p> : (
-            <ul className="history">
-              {knelpunten.map((k) => (
-                <li key={k.entryId}>
-                  <time dateTime={k.when}>{timeText(k.when, lang)}</time> {k.text} <span className="muted">— {presenter.person(k.author)}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
+        <KnelpuntenCard state={s} />
         <section className="card" aria-labelledby="ov-dec">
           <h2 id="ov-dec">{t('overview.decisions')}</h2>
           {s.decisions.length === 0 ? <p className="empty">{t('overview.noneYet')}</p> : (
