@@ -37,6 +37,8 @@ export const logArea = {
    */
   'incident.list': method(z.strictObject({ all: z.boolean().default(false) })).returns<IncidentSummary[]>(),
   'incident.state': method(z.strictObject({ incident: incidentRef })).returns<IncidentStateView>(),
+  /** Entries per hour and kind, for the overview's chart: counted in the store, so a 100k-entry incident costs one scan, not its derived state. */
+  'incident.activity': method(z.strictObject({ incident: incidentRef })).returns<IncidentActivityView>(),
   /**
    * Any kind an incident holds (not its opening entry, a device's profile, nor a report's template,
    * draft change or approval, which the sitrep methods check); the body is validated against the kind's schema.
@@ -121,6 +123,10 @@ export interface IncidentSummary {
 }
 /** An incident's derived state, with a label (from the people directory) for every device key it names. */
 export type IncidentStateView = IncidentState & { labels: Record<string, string> };
+export interface IncidentActivityView {
+  /** Hours with entries, oldest first (hours without any are left out): the hour's start, and its entries by kind. */
+  hours: { start: string; kinds: Record<string, number> }[];
+}
 export interface AppendedView { id: string; seq: number; incident: string; classification: Classification }
 export interface VerifyView {
   ok: boolean;

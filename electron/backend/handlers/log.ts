@@ -15,7 +15,7 @@ import { loadDirectory } from './people.js';
 import type { Resolver } from './resolve.js';
 
 export interface LogHandlerDeps {
-  store: Pick<LogStore, 'incidentIds' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry'>;
+  store: Pick<LogStore, 'incidentIds' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'activityByHour'>;
   writer: EntryWriter;
   resolve: Resolver;
   crypto: Pick<EntryCrypto, 'sha256'>;
@@ -78,6 +78,15 @@ export function createLogHandlers({ store, writer, resolve, crypto, now }: LogHa
     'incident.state': ({ incident }) => {
       const state = stateOf(resolve.incident(incident, 'incident'));
       return { ...state, labels: labelsOf(state, loadDirectory(store)) };
+    },
+    'incident.activity': ({ incident }) => {
+      const hours = new Map<number, Record<string, number>>();
+      for (const { hour, kind, entries } of store.activityByHour(resolve.incident(incident, 'incident'))) {
+        const kinds = hours.get(hour) ?? {};
+        kinds[kind] = entries;
+        hours.set(hour, kinds);
+      }
+      return { hours: [...hours].map(([hour, kinds]) => ({ start: new Date(hour * 3_600_000).toISOString(), kinds })) };
     },
     'log.add': ({ incident, kind, body, classification, happenedAt, operator }) => {
       const id = resolve.openIncident(incident, 'incident');

@@ -84,6 +84,9 @@ export function createQueries(db: SqliteDatabase) {
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
   const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos`);
   const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = ? LIMIT 1').pluck();
+  const activity = db.prepare<[string], { hour: number; kind: string; entries: number }>(
+    'SELECT hlc_t / 3600000 AS hour, kind, count(*) AS entries FROM entries WHERE incident = ? GROUP BY hour, kind ORDER BY hour, kind',
+  );
   // A loose index scan over the incident index: one probe per incident instead of reading every entry.
   const incidents = db.prepare<[], string>(`
     WITH RECURSIVE ids(incident) AS (
@@ -136,6 +139,10 @@ export function createQueries(db: SqliteDatabase) {
      * its entries: rows are only ever added), 0 for none: what a cache of the incident's entries is
      * keyed on. One index lookup.
      */
+    /** How many entries the incident has per hour (by when they were logged, in whole UTC hours since 1970) and kind. */
+    activityByHour(incident: string): { hour: number; kind: string; entries: number }[] {
+      return activity.all(incident);
+    },
     incidentMark(incident: string): number {
       return incidentMark.get(incident) ?? 0;
     },
