@@ -92,6 +92,19 @@ test('a day in the window: first run, incident, log, action, SITREP, language', 
   await expect(page.getByText('1 resolved knelpunt')).toBeVisible();
   await shot(page, '03c-overview');
 
+  // The log filtered to knelpunten, then printed: the print view holds exactly what the filter shows.
+  await page.getByRole('navigation').getByRole('button', { name: 'Log' }).click();
+  await page.getByLabel('Kind', { exact: true }).selectOption('knelpunt');
+  await expect(page.getByRole('feed').getByText('Geen brandstof voor aggregaat')).toBeVisible();
+  await expect(page.getByRole('feed').getByText(/Meldkamer onbereikbaar/)).toHaveCount(0);
+  await page.getByRole('button', { name: 'Print…' }).click();
+  const printed = page.getByRole('dialog', { name: /Log: Uitval netwerk/ });
+  await expect(printed.getByText('Geen brandstof voor aggregaat')).toBeVisible();
+  await expect(printed.getByText(/Meldkamer onbereikbaar/)).toHaveCount(0);
+  await shot(page, '03d-log-print');
+  await printed.getByRole('button', { name: 'Close' }).click();
+  await page.getByLabel('Kind', { exact: true }).selectOption('');
+
   // SITREP: the draft proposes the melding; the LCMS paste view has a block per field; the PDF downloads.
   await page.getByRole('navigation').getByRole('button', { name: 'SITREP' }).click();
   await expect(page.getByText('Meldkamer onbereikbaar <script>alert(1)</script>').first()).toBeVisible();

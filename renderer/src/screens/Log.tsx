@@ -2,7 +2,6 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryPageView, LogEntryView } from '../../../shared/contract/log.js';
-import { CLASSIFICATIONS, ENTRY_KINDS, type Classification } from '../../../shared/domain/kinds.js';
 import { CLASSIFICATION_WORDS, KIND_LABELS } from '../../../shared/present/words.js';
 import { errorText, useBackend, useEvent } from '../app/backend.js';
 import { useSession } from '../app/session.js';
@@ -11,6 +10,8 @@ import { splitHighlight } from '../lib/highlight.js';
 import { mergeNewestFirst } from '../lib/order.js';
 import { ErrorLine, Highlighted, NeedIncident } from './common.js';
 import { EntryDetail } from './EntryDetail.js';
+import { filterInput, LogFilters, NO_FILTER, type LogFilterValues } from './LogFilters.js';
+import { LogPrint } from './LogPrint.js';
 import { QuickEntry } from './QuickEntry.js';
 
 const PAGE = 100;
@@ -35,8 +36,8 @@ function Log({ incident }: { incident: string }) {
   const { t } = useTranslation();
   const { api } = useBackend();
   const { lang } = useSession();
-  const [kind, setKind] = useState('');
-  const [classification, setClassification] = useState<Classification | ''>('');
+  const [filters, setFilters] = useState<LogFilterValues>(NO_FILTER);
+  const [printing, setPrinting] = useState(false);
   const [searchInput, setSearchInput] = useState('');
   const [search, setSearch] = useState('');
   const [entries, setEntries] = useState<LogEntryView[]>([]);
@@ -52,10 +53,7 @@ function Log({ incident }: { incident: string }) {
   const entriesRef = useRef(entries);
   entriesRef.current = entries;
 
-  const filter = useMemo(
-    () => ({ incident, ...(kind ? { kind } : {}), ...(classification ? { classification } : {}) }),
-    [incident, kind, classification],
-  );
+  const filter = useMemo(() => filterInput(incident, filters), [incident, filters]);
 
   const fetchPage = useCallback(
     (from: string | null): Promise<EntryPageView> => {
@@ -196,7 +194,6 @@ function Log({ incident }: { incident: string }) {
     setSearch(searchInput.trim());
   };
 
-  const kindOptions = ENTRY_KINDS.filter((k) => k !== 'profiel');
   const selectedEntry = entries.find((x) => x.id === selected) ?? null;
 
   return (
@@ -205,30 +202,15 @@ function Log({ incident }: { incident: string }) {
         <div className="log-toolbar">
           <h1>{t('log.title')}</h1>
           <div className="filters" role="group" aria-label={t('log.filters')}>
-            <label>
-              <span>{t('log.kind')}</span>
-              <select value={kind} onChange={(e) => setKind(e.target.value)}>
-                <option value="">{t('log.allKinds')}</option>
-                {kindOptions.map((k) => {
-                  const label = KIND_LABELS[lang][k] ?? k;
-                  return <option key={k} value={k}>{label === k ? k : `${label} (${k})`}</option>;
-                })}
-              </select>
-            </label>
-            <label>
-              <span>{t('log.classification')}</span>
-              <select value={classification} onChange={(e) => setClassification(e.target.value as Classification | '')}>
-                <option value="">{t('log.allClassifications')}</option>
-                {CLASSIFICATIONS.map((c) => <option key={c} value={c}>{CLASSIFICATION_WORDS[lang][c]}</option>)}
-              </select>
-            </label>
-            <form role="search" className="search" onSubmit={applySearch}>
+            <LogFilters value={filters} onChange={setFilters} />
+          </div>
+          <form role="search" className="search" onSubmit={applySearch}>
               <label htmlFor="log-search" className="visually-hidden">{t('log.search')}</label>
               <input id="log-search" type="search" placeholder={t('log.searchPlaceholder')} value={searchInput} onChange={(e) => { setSearchInput(e.target.value); if (e.target.value === '') setSearch(''); }} />
               <button type="submit">{t('log.search')}</button>
               {search && <button type="button" onClick={() => { setSearchInput(''); setSearch(''); }}>{t('log.clearSearch')}</button>}
-            </form>
-          </div>
+          </form>
+          <button type="button" onClick={() => setPrinting(true)}>{t('log.print')}</button>
         </div>
         <ErrorLine error={error} />
         <div className="timeline-wrap">
@@ -262,6 +244,7 @@ function Log({ incident }: { incident: string }) {
         <QuickEntry incident={incident} />
       </div>
       {selectedEntry && <EntryDetail key={selectedEntry.id} entry={selectedEntry} onClose={() => setSelected(null)} onChanged={(fresh) => setEntries((cur) => mergeNewestFirst(cur, [fresh]))} />}
+      {printing && <LogPrint filter={filter} search={search} onClose={() => setPrinting(false)} />}
     </div>
   );
 }
