@@ -8,6 +8,7 @@ import { createNodeEntryCrypto } from './node-crypto.js';
 import { openLogDatabase } from './store/database.js';
 import { loadOrCreateDeviceIdentity, type DeviceIdentity } from './store/identity.js';
 import { createLogStore, type LogStore } from './store/index.js';
+import { loadSqliteModule } from './store/sqlite-module.js';
 
 export const DATABASE_FILE = 'baken.db';
 
@@ -18,6 +19,8 @@ export interface DeviceOptions {
   maxSkewMs?: number;
   /** Make the data directory when missing (the app and `baken init` do; other commands refuse). */
   create?: boolean;
+  /** The better_sqlite3.node to load instead of node_modules' own (store/sqlite-module.ts). */
+  nativeBinding?: string;
 }
 
 /** This laptop's side of the log: its data directory, its signing key and its database. */
@@ -30,11 +33,13 @@ export interface Device {
   close(): void;
 }
 
-export function openDevice({ dataDir, clock, maxSkewMs, create = false }: DeviceOptions): Device {
+export function openDevice({ dataDir, clock, maxSkewMs, create = false, nativeBinding }: DeviceOptions): Device {
+  // First, before the folder or the key is made: a module that cannot load must leave nothing behind.
+  const sqlite = loadSqliteModule(nativeBinding);
   prepareDataDir(dataDir, create);
   const identity = loadOrCreateDeviceIdentity(dataDir);
   const file = join(dataDir, DATABASE_FILE);
-  const db = openLogDatabase(file);
+  const db = openLogDatabase(file, sqlite);
   const crypto = createNodeEntryCrypto();
   let store: LogStore;
   try {

@@ -53,6 +53,12 @@ export interface BackendOptions {
    * `rendererDir` and the contract over a WebSocket, on 127.0.0.1 only; port 0 (default) takes a free one.
    */
   window?: { rendererDir: string; port?: number };
+  /**
+   * The better_sqlite3.node to load instead of node_modules' own: the app run by `npm start` passes
+   * the build made for its Electron (store/sqlite-module.ts). One that cannot load is refused in
+   * plain words before anything is written.
+   */
+  nativeBinding?: string;
 }
 
 /** What a user interface gets: the contract's methods and events, and the backend's lifecycle. */
@@ -78,7 +84,7 @@ export function createBackend(options: BackendOptions): Backend {
 export function openBackend(options: BackendOptions): { backend: Backend; device: Device; events: EventHub } {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? (() => {});
-  const device = openDevice({ dataDir: options.dataDir, clock, maxSkewMs: options.maxSkewMs, create: options.create });
+  const device = openDevice({ dataDir: options.dataDir, clock, maxSkewMs: options.maxSkewMs, create: options.create, nativeBinding: options.nativeBinding });
   const { store, dataDir } = device;
   const events = createEventHub((event, error) => log(`a listener of ${event} failed: ${(error as Error)?.message ?? String(error)}`));
   const writer = createEntryWriter({ store, emit: events.emit, now: clock.now });

@@ -42,6 +42,8 @@ export interface BackendHostOptions {
   /** The network to join; none: the backend runs without (tests). */
   network?: AppNetwork;
   log?: (line: string) => void;
+  /** The database module built for this Electron (`npm start`); none: node_modules' own (a packaged app). */
+  nativeBinding?: string;
   /** How a backend is made (default createBackend); tests may wrap it. */
   open?: (options: BackendOptions) => Backend;
 }
@@ -77,7 +79,9 @@ export function createBackendHost(options: BackendHostOptions): BackendHost {
 
   const tryOpen = (withNetwork: AppNetwork | undefined): Backend | BakenErrorData => {
     try {
-      const backend = open({ dataDir: options.dataDir, create: true, log, ...(withNetwork ? { network: withNetwork } : {}) });
+      const backend = open({
+        dataDir: options.dataDir, create: true, log, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(withNetwork ? { network: withNetwork } : {}),
+      });
       relay(backend);
       return backend;
     } catch (error) {

@@ -8,6 +8,7 @@ import { defaultDataDir } from '../cli/data-dir.js';
 import { APP_NETWORK, createBackendHost, type BackendHost } from './backend-host.js';
 import { registerIpc } from './ipc.js';
 import { menuTemplate } from './menu.js';
+import { appSqliteBinding } from './sqlite-binding.js';
 import {
   allowNavigation, APP_ENTRY_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, appFilePath, appResponseHeaders, permissionDecision, WINDOW_SIZE, windowOpenDecision,
   windowWebPreferences,
@@ -123,7 +124,8 @@ if (!app.requestSingleInstanceLock()) {
     });
     Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ isMac, isDev, about: () => app.showAboutPanel() })));
 
-    host = createBackendHost({ dataDir, network: APP_NETWORK, log });
+    const nativeBinding = appSqliteBinding({ packaged: app.isPackaged, dist: DIST, electron: process.versions.electron, platform: process.platform, arch: process.arch });
+    host = createBackendHost({ dataDir, network: APP_NETWORK, log, ...(nativeBinding ? { nativeBinding } : {}) });
     const status = await host.start();
     if (status.problem) log(`running without the sync network: ${status.problem.message}`);
     if (quitting === 'no') createWindow(host);

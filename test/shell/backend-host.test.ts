@@ -1,3 +1,5 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { APP_NETWORK, createBackendHost, type BackendHost } from '../../electron/main/backend-host.js';
 import { createBackend, type Backend, type BackendOptions } from '../../electron/backend/index.js';
@@ -65,6 +67,22 @@ describe('the app\'s backend host', () => {
     await host.stop();
     unsubscribeAfterStop();
     await expect(host.invoke('incident.list', {})).resolves.toEqual({ ok: false, error: { code: 'conflict', message: 'Baken is shutting down' } });
+  });
+
+  it('hands its nativeBinding to the backend: one that cannot load leaves the window a plain-words error and nothing written', async () => {
+    const root = tempDir();
+    const dataDir = join(root, 'data');
+    const notAModule = join(root, 'better_sqlite3.node');
+    writeFileSync(notAModule, 'not a compiled module');
+    const lines: string[] = [];
+    const host = createBackendHost({ dataDir, network: LOOPBACK, nativeBinding: notAModule, log: (line) => lines.push(line) });
+    hosts.push(host);
+    const status = await host.start();
+    expect(status).toMatchObject({ network: 'off', problem: { code: 'storage', message: expect.stringMatching(/^Baken cannot open its log: the database module .* could not be loaded/) } });
+    // What the window gets for its first call, and so shows (App's start error).
+    await expect(host.invoke('device.origin', {})).resolves.toEqual({ ok: false, error: status.problem });
+    expect(lines).toContain(`the backend did not open: ${status.problem!.message}`);
+    expect(existsSync(dataDir)).toBe(false);
   });
 
   it('a call in flight finishes before the database closes', async () => {

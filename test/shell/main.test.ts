@@ -109,12 +109,15 @@ const fire = (event: string, ...args: unknown[]) => h.appHandlers.get(event)?.ma
 
 describe('main.ts wired to a stand-in for electron', () => {
   h.state.dataDir = mkdtempSync(join(tmpdir(), 'baken-main-'));
+  // What Electron's process says of itself; plain Node has no such entry.
+  (process.versions as { electron?: string }).electron = '41.7.1';
   const signalListeners = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   afterAll(() => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       for (const listener of process.listeners(signal)) if (!signalListeners[signal].includes(listener)) process.removeListener(signal, listener);
     }
     rmSync(h.state.dataDir, { recursive: true, force: true });
+    delete (process.versions as { electron?: string }).electron;
   });
 
   it('before ready: names the app, puts userData in the CLI\'s data folder, then sandboxes, registers app:// and takes the single-instance lock', async () => {
@@ -135,7 +138,12 @@ describe('main.ts wired to a stand-in for electron', () => {
     h.ready();
     await flush();
     expect(h.calls).toContain('protocol.handle app');
-    expect(h.host.options).toEqual({ dataDir: h.state.dataDir, network: { listen: ['0.0.0.0:4100'], mdns: true, peers: [] }, log: expect.any(Function) });
+    // Run from source (not packaged): the database module `npm start` built for this Electron, beside the build output.
+    const dist = join(import.meta.dirname, '..', '..');
+    expect(h.host.options).toEqual({
+      dataDir: h.state.dataDir, network: { listen: ['0.0.0.0:4100'], mdns: true, peers: [] }, log: expect.any(Function),
+      nativeBinding: join(dist, 'native', `electron-41.7.1-${process.platform}-${process.arch}`, 'better_sqlite3.node'),
+    });
     expect(h.host.started).toBe(1);
     expect(h.windows).toHaveLength(1);
     const win = h.windows[0];

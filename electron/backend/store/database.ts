@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { storageError } from '../errors.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
+import type { SqliteModule } from './sqlite-module.js';
 
 export type SqliteDatabase = Database.Database;
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -11,14 +12,14 @@ const SQLITE_HEADER = 'SQLite format 3\0';
 /**
  * Opens (or creates) the log database. Everything that could reveal a file we must not touch (not
  * SQLite, damaged, written by a newer Baken) is checked read-only first, so such a file is refused
- * and left exactly as it was.
+ * and left exactly as it was. `sqlite` says which build of the native module to use (sqlite-module.ts).
  */
-export function openLogDatabase(file: string): SqliteDatabase {
+export function openLogDatabase(file: string, sqlite: SqliteModule = {}): SqliteDatabase {
   const exists = fileSize(file) !== null;
-  if (exists) inspectExisting(file);
+  if (exists) inspectExisting(file, sqlite);
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(file);
+    db = new Database(file, { ...sqlite });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -60,7 +61,7 @@ function newerError(file: string, version: number): BakenError {
   return new BakenError('newer-database', `${file} was written by a newer Baken (schema ${version}; this version knows up to ${SCHEMA_VERSION}); update Baken to open it. The file was left untouched`);
 }
 
-function inspectExisting(file: string): void {
+function inspectExisting(file: string, sqlite: SqliteModule): void {
   const header = (fileSize(file) ?? 0) > 0 ? readHeader(file, 100) : null;
   if (header && header.subarray(0, 16).toString('latin1') !== SQLITE_HEADER) {
     throw new BakenError('not-a-database', `${file} is not a Baken database (not a SQLite file); it was left untouched`);
@@ -72,7 +73,7 @@ function inspectExisting(file: string): void {
   }
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { ...sqlite, readonly: true, fileMustExist: true });
     const version = schemaVersion(db);
     if (version > SCHEMA_VERSION) throw newerError(file, version);
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
