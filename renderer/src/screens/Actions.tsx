@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActionView } from '../../../shared/contract/actions.js';
 import { actionEventLine } from '../../../shared/present/cards.js';
@@ -22,6 +22,8 @@ export function ActionsScreen() {
   );
 }
 
+const listed = (status: ActionView['status'], onlyOpen: boolean) => !onlyOpen || status === 'open' || status === 'in_progress';
+
 function ActionList({ incident }: { incident: string }) {
   const { t } = useTranslation();
   const { api } = useBackend();
@@ -33,16 +35,22 @@ function ActionList({ incident }: { incident: string }) {
     if (e.incidents.includes(incident) && e.entries.some((r) => r.kind.startsWith('actie'))) reload();
   });
   const actions = useMemo(
-    () => (data ?? []).filter((a) => !onlyOpen || a.status === 'open' || a.status === 'in_progress').sort(byPriorityAndDeadline),
+    () => (data ?? []).filter((a) => listed(a.status, onlyOpen)).sort(byPriorityAndDeadline),
     [data, onlyOpen],
   );
   const target = actions.find((a) => a.id === editing) ?? null;
+  const onlyOpenBox = useRef<HTMLInputElement>(null);
+  /** The form closed: the focus goes back to the action's button, or to the filter that now hides it. */
+  const closeForm = (id: string, status: ActionView['status']) => {
+    setEditing(null);
+    requestAnimationFrame(() => ((listed(status, onlyOpen) ? document.querySelector<HTMLElement>(`[data-change-status="${id}"]`) : null) ?? onlyOpenBox.current)?.focus());
+  };
 
   return (
     <>
       <NewAction incident={incident} onAdded={reload} />
       <label className="check">
-        <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.target.checked)} /> {t('actions.onlyOpen')}
+        <input type="checkbox" ref={onlyOpenBox} checked={onlyOpen} onChange={(e) => setOnlyOpen(e.target.checked)} /> {t('actions.onlyOpen')}
       </label>
       <ErrorLine error={error} />
       {data !== null && actions.length === 0 ? (
@@ -77,7 +85,7 @@ function ActionList({ incident }: { incident: string }) {
                   {a.statusReason && <div className="muted small">{a.statusReason}</div>}
                 </td>
                 <td>
-                  <button type="button" aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>
+                  <button type="button" data-change-status={a.id} aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>
                     {t('actions.change')}<span className="visually-hidden">: {a.text}</span>
                   </button>
                 </td>
@@ -86,12 +94,13 @@ function ActionList({ incident }: { incident: string }) {
           </tbody>
         </table>
       )}
-      {target && <StatusForm key={target.id} action={target} onDone={() => { setEditing(null); reload(); }} />}
+      {target && <StatusForm key={target.id} action={target} onClose={(status) => { closeForm(target.id, status); reload(); }} />}
     </>
   );
 }
 
-function StatusForm({ action, onDone }: { action: ActionView; onDone: () => void }) {
+/** Closes with the status recorded, or with the one it had (Escape). */
+function StatusForm({ action, onClose }: { action: ActionView; onClose: (status: ActionView['status']) => void }) {
   const { t } = useTranslation();
   const { api, write } = useBackend();
   const { lang, presenter } = useSession();
@@ -103,13 +112,13 @@ function StatusForm({ action, onDone }: { action: ActionView; onDone: () => void
     setError(null);
     try {
       await write(() => api['action.status']({ action: action.id, status, ...(reason.trim() ? { reason } : {}) }));
-      onDone();
+      onClose(status);
     } catch (err) {
       setError(errorText(err));
     }
   };
   return (
-    <section className="card" aria-labelledby="status-title">
+    <section className="card" aria-labelledby="status-title" onKeyDown={(e) => e.key === 'Escape' && onClose(action.status)}>
       <h2 id="status-title">{t('actions.changeTitle', { what: action.text })}</h2>
       <form onSubmit={submit}>
         <div className="field-row">
