@@ -12,13 +12,14 @@ export interface RunningHost {
 
 /**
  * `baken serve --ui` in a child process on 127.0.0.1 with mDNS off, on a fresh data directory
- * (initialised first, as a person would), and the window's URL it prints.
+ * (initialised first, as a person would; or seeded with `baken demo`, an exercise incident with a
+ * day's content, for the screens to show something real), and the window's URL it prints.
  */
-export async function startHost(env: NodeJS.ProcessEnv = {}): Promise<RunningHost> {
+export async function startHost(env: NodeJS.ProcessEnv = {}, { seed = 'init' }: { seed?: 'init' | 'demo' } = {}): Promise<RunningHost> {
   requireCurrentWindow();
   const dataDir = mkdtempSync(join(tmpdir(), 'baken-e2e-'));
   const childEnv = { ...process.env, TZ: 'Europe/Amsterdam', ...env };
-  await run(spawn(process.execPath, sourceCli('--data', dataDir, 'init'), { env: childEnv, stdio: 'ignore' }));
+  await run(spawn(process.execPath, sourceCli('--data', dataDir, seed), { env: childEnv, stdio: 'ignore' }));
   const child = spawn(process.execPath, sourceCli('--data', dataDir, 'serve', '--ui', '--no-mdns', '--listen', '127.0.0.1:0'), { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';

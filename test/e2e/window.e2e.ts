@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { TEXT_KINDS } from '../../shared/domain/kinds.js';
+import { expectAccessible } from './axe.js';
 import { startHost, type RunningHost } from './host.js';
 
 /**
@@ -31,6 +32,15 @@ test('a day in the window: first run, incident, log, action, SITREP, language', 
   // First run, in Dutch by default; then English for the rest (and back to Dutch at the end).
   await expect(page.getByRole('heading', { name: 'Welkom bij Baken' })).toBeVisible();
   await shot(page, '01-first-run');
+  // First run is only seen on a fresh laptop, so it is checked here (accessibility.e2e.ts has the
+  // rest), in both languages: English is the remembered choice, as there is no switch before it.
+  await expectAccessible(page, 'first run (nl)');
+  await page.evaluate(() => localStorage.setItem('baken.lang', 'en'));
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Welcome to Baken' })).toBeVisible();
+  await expectAccessible(page, 'first run (en)');
+  await page.evaluate(() => localStorage.removeItem('baken.lang'));
+  await page.reload();
   await page.getByLabel('Uw naam').fill('Anna de Vries');
   await page.getByLabel('Functie (optioneel)').fill('IM');
   await page.getByLabel('Naam van het team').fill('ROT Brabant-Noord');

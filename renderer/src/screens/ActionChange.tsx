@@ -16,7 +16,8 @@ type Change = (typeof CHANGES)[number];
  * to someone else, moves its deadline or withdraws it. Each is a signed entry with its reason, and
  * the action's history shows them all.
  */
-export function ActionChange({ action, onDone }: { action: ActionView; onDone: () => void }) {
+/** Closes with the status the action has now (the one recorded, or the one it had: Escape). */
+export function ActionChange({ action, onClose }: { action: ActionView; onClose: (status: ActionView['status']) => void }) {
   const { t } = useTranslation();
   const { api, write } = useBackend();
   const { lang, presenter } = useSession();
@@ -33,6 +34,7 @@ export function ActionChange({ action, onDone }: { action: ActionView; onDone: (
     setError(null);
     const why = reason.trim() ? { reason } : {};
     try {
+      const after: ActionView['status'] = change === 'status' ? status : change === 'withdraw' ? 'withdrawn' : action.status;
       await write(() => {
         switch (change) {
           case 'status':
@@ -46,27 +48,27 @@ export function ActionChange({ action, onDone }: { action: ActionView; onDone: (
             return api['action.withdraw']({ action: action.id, reason });
         }
       });
-      onDone();
+      onClose(after);
     } catch (err) {
       setError(errorText(err));
     }
   };
 
   return (
-    <section className="card" aria-labelledby="change-title">
+    <section className="card" aria-labelledby="change-title" onKeyDown={(e) => e.key === 'Escape' && onClose(action.status)}>
       <h2 id="change-title">{t('actions.changeTitle', { what: action.text })}</h2>
       <form onSubmit={submit}>
         <div className="field-row">
           <div className="field">
             <label htmlFor="ch-what">{t('actions.changeWhat')}</label>
-            <select id="ch-what" autoFocus value={change} onChange={(e) => setChange(e.target.value as Change)}>
+            <select id="ch-what" value={change} onChange={(e) => setChange(e.target.value as Change)}>
               {CHANGES.map((c) => <option key={c} value={c}>{t(`actions.changeKind.${c}`)}</option>)}
             </select>
           </div>
           {change === 'status' && (
             <div className="field">
               <label htmlFor="ch-status">{t('actions.newStatus')}</label>
-              <select id="ch-status" value={status} onChange={(e) => setStatus(e.target.value as ActionStatus)}>
+              <select id="ch-status" autoFocus value={status} onChange={(e) => setStatus(e.target.value as ActionStatus)}>
                 {ACTION_STATUSES.map((s) => <option key={s} value={s}>{STATUS_WORDS[lang][s]}</option>)}
               </select>
             </div>

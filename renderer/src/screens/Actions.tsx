@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ActionView } from '../../../shared/contract/actions.js';
 import { PRIORITY_WORDS, STATUS_WORDS } from '../../../shared/present/words.js';
 import { useBackend, useEvent, useLoad } from '../app/backend.js';
 import { useSession } from '../app/session.js';
@@ -26,6 +27,8 @@ export function ActionsScreen() {
   );
 }
 
+const listed = (status: ActionView['status'], onlyOpen: boolean) => !onlyOpen || status === 'open' || status === 'in_progress';
+
 function ActionList({ incident }: { incident: string }) {
   const { t } = useTranslation();
   const { api } = useBackend();
@@ -37,16 +40,22 @@ function ActionList({ incident }: { incident: string }) {
     if (e.incidents.includes(incident) && e.entries.some((r) => r.kind.startsWith('actie'))) reload();
   });
   const actions = useMemo(
-    () => (data ?? []).filter((a) => !onlyOpen || a.status === 'open' || a.status === 'in_progress').sort(byPriorityAndDeadline),
+    () => (data ?? []).filter((a) => listed(a.status, onlyOpen)).sort(byPriorityAndDeadline),
     [data, onlyOpen],
   );
   const target = actions.find((a) => a.id === editing) ?? null;
+  const onlyOpenBox = useRef<HTMLInputElement>(null);
+  /** The form closed: the focus goes back to the action's button, or to the filter that now hides it. */
+  const closeForm = (id: string, status: ActionView['status']) => {
+    setEditing(null);
+    requestAnimationFrame(() => ((listed(status, onlyOpen) ? document.querySelector<HTMLElement>(`[data-change-status="${id}"]`) : null) ?? onlyOpenBox.current)?.focus());
+  };
 
   return (
     <>
       <NewAction incident={incident} onAdded={reload} />
       <label className="check">
-        <input type="checkbox" checked={onlyOpen} onChange={(e) => setOnlyOpen(e.target.checked)} /> {t('actions.onlyOpen')}
+        <input type="checkbox" ref={onlyOpenBox} checked={onlyOpen} onChange={(e) => setOnlyOpen(e.target.checked)} /> {t('actions.onlyOpen')}
       </label>
       <ErrorLine error={error} />
       {data !== null && actions.length === 0 ? (
@@ -81,7 +90,7 @@ function ActionList({ incident }: { incident: string }) {
                   {a.statusReason && <div className="muted small">{a.statusReason}</div>}
                 </td>
                 <td>
-                  <button type="button" aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>
+                  <button type="button" data-change-status={a.id} aria-expanded={editing === a.id} onClick={() => setEditing(editing === a.id ? null : a.id)}>
                     {t('actions.change')}<span className="visually-hidden">: {a.text}</span>
                   </button>
                 </td>
@@ -90,7 +99,7 @@ function ActionList({ incident }: { incident: string }) {
           </tbody>
         </table>
       )}
-      {target && <ActionChange key={target.id} action={target} onDone={() => { setEditing(null); reload(); }} />}
+      {target && <ActionChange key={target.id} action={target} onClose={(status) => { closeForm(target.id, status); reload(); }} />}
     </>
   );
 }

@@ -189,6 +189,13 @@ function Log({ incident }: { incident: string }) {
     e.preventDefault();
   };
 
+  /** Closing the entry's panel puts the focus back on its row, not on the page. */
+  const closeDetail = () => {
+    const index = entries.findIndex((x) => x.id === selected);
+    setSelected(null);
+    if (index >= 0) focusRow(index);
+  };
+
   const applySearch = (e: FormEvent) => {
     e.preventDefault();
     setSearch(searchInput.trim());
@@ -243,7 +250,7 @@ function Log({ incident }: { incident: string }) {
         </div>
         <QuickEntry incident={incident} />
       </div>
-      {selectedEntry && <EntryDetail key={selectedEntry.id} entry={selectedEntry} onClose={() => setSelected(null)} onChanged={(fresh) => setEntries((cur) => mergeNewestFirst(cur, [fresh]))} />}
+      {selectedEntry && <EntryDetail key={selectedEntry.id} entry={selectedEntry} onClose={closeDetail} onChanged={(fresh) => setEntries((cur) => mergeNewestFirst(cur, [fresh]))} />}
       {printing && <LogPrint filter={filter} search={search} onClose={() => setPrinting(false)} />}
     </div>
   );

@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TEXT_KINDS } from '../../../shared/domain/kinds.js';
 import { KIND_LABELS } from '../../../shared/present/words.js';
@@ -25,6 +25,11 @@ export function QuickEntry({ incident }: { incident: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
+  // Ready to type when the log opens, but not taken from the header: the incident picker is worked
+  // with the arrow keys, each of which opens another incident's log.
+  useEffect(() => {
+    if (!document.activeElement?.closest('header')) field.current?.focus();
+  }, []);
 
   const update = (nextText: string, nextKind = kind) => {
     setText(nextText);
@@ -77,7 +82,7 @@ export function QuickEntry({ incident }: { incident: string }) {
       </div>
       <div className="quick-text">
         <label htmlFor="qe-text" className="visually-hidden">{t('log.entryText')}</label>
-        <textarea id="qe-text" ref={field} rows={2} value={text} onChange={(e) => update(e.target.value)} aria-describedby="qe-hint" autoFocus placeholder={`${KIND_LABELS[lang][kind] ?? kind}…`} />
+        <textarea id="qe-text" ref={field} rows={2} value={text} onChange={(e) => update(e.target.value)} aria-describedby="qe-hint" placeholder={`${KIND_LABELS[lang][kind] ?? kind}…`} />
         <small id="qe-hint">{t('log.quickHint')}{text.length > 0 ? ` · ${t('log.draftKept')}` : ''}</small>
         <ErrorLine error={error} />
       </div>

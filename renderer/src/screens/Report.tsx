@@ -1,5 +1,5 @@
 import { systemZone } from '../../../shared/time/local-time.js';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EXPORT_FORMATS, type ExportFormat, type ReportDocument } from '../../../shared/contract/reports.js';
 import { CLASSIFICATIONS, type Classification } from '../../../shared/domain/kinds.js';
@@ -164,14 +164,24 @@ function SectionView({ doc, section: s, incident, onEdited }: { doc: ReportDocum
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(s.text ?? '');
   const [error, setError] = useState<string | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
   const lang = doc.lang;
   const at = (iso: string) => timeText(iso, lang, doc.generator.timeZone);
+  /** Saved or not, the focus goes back to the button that opened the editor. */
+  const stopEditing = () => {
+    setEditing(false);
+    requestAnimationFrame(() => editButton.current?.focus());
+  };
+  const cancel = () => {
+    stopEditing();
+    setText(s.text ?? '');
+  };
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
       await write(() => api['sitrep.edit']({ incident, section: s.key, ...(text.trim() ? { text } : { clearText: true }) }));
-      setEditing(false);
+      stopEditing();
       onEdited();
     } catch (err) {
       setError(errorText(err));
@@ -184,16 +194,16 @@ function SectionView({ doc, section: s, incident, onEdited }: { doc: ReportDocum
       <div className="section-head">
         <h3>{s.title}</h3>
         {s.changed && doc.report.previous && <span className="badge badge-changed">{t('report.sectionChanged')}</span>}
-        {doc.report.state === 'draft' && <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>{t('report.editSection')}<span className="visually-hidden">: {s.title}</span></button>}
+        {doc.report.state === 'draft' && <button type="button" ref={editButton} aria-expanded={editing} onClick={() => setEditing(!editing)}>{t('report.editSection')}<span className="visually-hidden">: {s.title}</span></button>}
       </div>
       {editing ? (
-        <form onSubmit={save}>
+        <form onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && cancel()}>
           <label htmlFor={`sec-${s.key}`}>{t('report.sectionText', { title: s.title })}</label>
           <textarea id={`sec-${s.key}`} rows={4} value={text} onChange={(e) => setText(e.target.value)} autoFocus />
           <ErrorLine error={error} />
           <div className="button-row">
             <button type="submit" className="primary">{t('report.saveText')}</button>
-            <button type="button" onClick={() => { setEditing(false); setText(s.text ?? ''); }}>{t('app.cancel')}</button>
+            <button type="button" onClick={cancel}>{t('app.cancel')}</button>
           </div>
         </form>
       ) : (
