@@ -7,6 +7,7 @@ import { createRandom } from '../lib/random.js';
 import type { Section } from '../lib/report.js';
 import { formatMs, nowMs, percentile } from '../lib/stats.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
+import { anatomyFigures, appendAnatomy } from './anatomy.js';
 
 export const APPEND_P99_TARGET_MS = 5;
 export const APPEND_VS_RAW_TARGET = 1.5;
@@ -39,6 +40,7 @@ export async function measureAppend(count: number, warmup: number): Promise<Sect
     const appendMs = appends.map((c) => c.ms);
     const rawMs = rawCommits.map((c) => c.ms);
     const ratio = percentile(appendMs, 99) / percentile(rawMs, 99);
+    const anatomy = appendAnatomy(count);
     return {
       title: `Append: ${count} × api['log.add'] (sign + insert + FTS + durable commit), WAL, synchronous=FULL`,
       notes: [`baseline: one-row INSERT (~450 B) committed in its own transaction, separate file, WAL + synchronous=FULL, taken in turns with log.add; ${warmup} warm-up rounds not counted`],
@@ -51,6 +53,7 @@ export async function measureAppend(count: number, warmup: number): Promise<Sect
         { name: 'written per raw commit', value: formatBytes(meanBytes(rawCommits)) },
         { name: `commits writing > ${SPIKE_BYTES / 1000} KB: log.add / raw`, value: `${spikeShare(appends)} / ${spikeShare(rawCommits)}` },
         { name: 'log.add p99 / raw p99', value: `${ratio.toFixed(2)}×`, target: `≤ ${APPEND_VS_RAW_TARGET}×`, met: ratio <= APPEND_VS_RAW_TARGET },
+        ...anatomyFigures('per store.append', anatomy),
       ],
     };
   } finally {
