@@ -8,6 +8,7 @@ import { createIngester } from './ingest.js';
 import { createKnownPeers } from './peers.js';
 import { createPrefixQueries } from './prefixes.js';
 import { createQueries, createSyncQueries } from './queries.js';
+import { createSearchTerms } from './search-terms.js';
 import { verifyLog } from './verify.js';
 
 export interface LogStoreDeps {
@@ -34,6 +35,8 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     /** Which of these entries are stamped too far before an entry they follow (store/behind.ts). */
     clockBehind: createBehindCheck(db, crypto, maxSkewMs ?? DEFAULT_MAX_SKEW_MS),
     knownPeers: createKnownPeers(db, now),
+    /** The FTS5 query for what a person typed (every word a word prefix), or null when it holds no word; for search(). */
+    searchMatch: createSearchTerms(db, now).match,
     /** Copies committed WAL pages into the database without waiting for readers (cheap when there is nothing to do). */
     checkpoint: () => void db.pragma('wal_checkpoint(PASSIVE)'),
     /** Changes whenever another connection (another process) commits to the database. */

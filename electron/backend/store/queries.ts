@@ -149,7 +149,7 @@ export function createQueries(db: SqliteDatabase) {
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pos ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
       return toPage(statement(sql).all(...params, page.limit + 1), page.limit);
     },
-    /** Full-text search; `match` is an FTS5 query built by searchQuery(). */
+    /** Full-text search; `match` is an FTS5 query, as searchMatch() (store/search-terms.ts) or searchQuery() builds it. */
     search(match: string, filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 't.rowid');
       const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entry_text t JOIN entries e ON e.pos = t.rowid

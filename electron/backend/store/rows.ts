@@ -52,6 +52,11 @@ export function trustedStoredEntry(entry: unknown): AnyEntry {
   return entry as AnyEntry;
 }
 
+/** The text the search index holds for an entry: what a person wrote in it, whatever its kind. */
+export function searchTextOf(entry: AnyEntry): string {
+  return isKnownEntry(entry) ? entryText(entry) : foreignBodyText(entry.body);
+}
+
 /**
  * Writes one entry row and its search text at the entry's position, and returns that position; the
  * caller holds the transaction. Most entries get their HLC's base position; only when another
@@ -76,7 +81,7 @@ export function createEntryWriter(db: SqliteDatabase) {
       pos = allocate(entry.hlc);
       insertAt(pos, entry, bodyJson, receivedAt, skewMs);
     }
-    insertText.run(pos, isKnownEntry(entry) ? entryText(entry) : foreignBodyText(entry.body));
+    insertText.run(pos, searchTextOf(entry));
     return pos;
   };
 }
