@@ -34,7 +34,10 @@ export function ingestAnatomy(batches: readonly SignedEntry[][]): WriteAnatomy {
   });
 }
 
-/** `count` appends of situation texts (store.append, one commit each), attributed the same way. */
+/** Appends between two runs of the search backlog (the indexer runs every 30 s, and before a search): a busy crisis room's pace. */
+export const APPENDS_PER_BACKLOG_RUN = 16;
+
+/** `count` appends of situation texts (store.append, one commit each) and the backlog runs that index them, attributed the same way. */
 export function appendAnatomy(count: number): WriteAnatomy {
   return withStore((store, tracker) => {
     const incident = store.append({ kind: 'incident', classification: 'intern', body: { title: 'Stroomstoring regio Zuidoost', start: new Date().toISOString() } }).id;
@@ -45,11 +48,17 @@ export function appendAnatomy(count: number): WriteAnatomy {
       store.append({ kind: 'melding', incident, classification: 'intern', body: { text: situationText(random) } });
       tracker.afterCommit();
     }
+    store.indexSearchBacklog();
+    tracker.afterCommit();
     tracker.reset();
     const { bytes } = countWrites(() => {
-      for (let i = 0; i < count; i++) {
+      for (let i = 1; i <= count; i++) {
         store.append({ kind: 'melding', incident, classification: 'intern', body: { text: situationText(random) } });
         tracker.afterCommit();
+        if (i % APPENDS_PER_BACKLOG_RUN === 0) {
+          store.indexSearchBacklog();
+          tracker.afterCommit();
+        }
       }
     });
     return { units: count, total: bytes };
@@ -82,7 +91,7 @@ function partName(part: string): string {
 }
 
 /** One figure per part: bytes per unit written to the WAL and by checkpoints, then the totals beside what the OS counted. */
-export function anatomyFigures(label: string, anatomy: WriteAnatomy): Figure[] {
+export function anatomyFigures(label: string, anatomy: WriteAnatomy, targetBytes?: number): Figure[] {
   const per = (bytes: number) => bytes / anatomy.units;
   const tracked = anatomy.parts.reduce((sum, p) => sum + p.wal + p.checkpoint, 0) + anatomy.overhead;
   const figures: Figure[] = anatomy.parts
@@ -90,6 +99,10 @@ export function anatomyFigures(label: string, anatomy: WriteAnatomy): Figure[] {
     .map((p) => ({ name: `  ${partName(p.part)}: WAL + checkpoint`, value: `${formatBytes(per(p.wal))} + ${formatBytes(per(p.checkpoint))}` }));
   figures.push({ name: '  WAL and frame headers', value: formatBytes(per(anatomy.overhead)) });
   figures.push({ name: `${label}: sum of the parts`, value: formatBytes(per(tracked)) });
-  figures.push({ name: `${label}: written (/proc/self/io, with the last checkpoint)`, value: formatBytes(anatomy.total === null ? null : per(anatomy.total)) });
+  const written = anatomy.total === null ? null : per(anatomy.total);
+  const name = `${label}: written (/proc/self/io, with the last checkpoint)`;
+  figures.push(targetBytes === undefined || written === null
+    ? { name, value: formatBytes(written) }
+    : { name, value: formatBytes(written), target: `≤ ${formatBytes(targetBytes)}`, met: written <= targetBytes });
   return figures;
 }

@@ -14,6 +14,7 @@ import { createLogStore } from '../../../electron/backend/store/index.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../electron/backend/store/migrations/index.js';
 import { createKnownPeers } from '../../../electron/backend/store/peers.js';
 import { createQueries, searchQuery } from '../../../electron/backend/store/queries.js';
+import { createSearchBacklog } from '../../../electron/backend/store/search-backlog.js';
 import { createEntryWriter, ID_LOOKUP } from '../../../electron/backend/store/rows.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
@@ -212,6 +213,39 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
         'bytes=7: integer', "bytes='7': integer", "bytes='zeven': refused", 'bytes=1.5: refused', 'bytes=blob: refused', 'bytes=null: refused',
       ]);
       expect(schemaUsesStrictOrUnhex(db)).toEqual([]);
+    },
+  },
+  6: {
+    adds: ['table:search_backlog'],
+    works(db) {
+      const textHits = (word: string) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ?').safeIntegers(true).pluck().all(word);
+      const backlogged = () => db.prepare('SELECT pos FROM search_backlog ORDER BY pos').safeIntegers(true).pluck().all();
+      // An append leaves its text to the backlog: the row is stored, the index does not have it yet.
+      const now = () => 1_790_000_000_000;
+      const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
+      const opened = append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak Lith', start: '2026-11-22T14:00:00.000Z' } });
+      append({ kind: 'melding', incident: opened.incident, classification: 'intern', body: { text: 'Coördinatie met de brandweer' } });
+      const positions = db.prepare('SELECT pos FROM entries ORDER BY pos').safeIntegers(true).pluck().all();
+      expect(positions).toHaveLength(2);
+      expect(backlogged()).toEqual(positions);
+      expect(textHits('coordinatie')).toEqual([]);
+      // Received entries go into the index at once.
+      const [received] = makeChain(makeSigner(), opened.incident, 1, { t0: 1_790_000_100_000, text: () => 'Dijk houdt stand' });
+      createEntryWriter(db)(received!, 1_790_000_100_000, null);
+      expect(textHits('houdt')).toHaveLength(1);
+      expect(backlogged()).toEqual(positions);
+      // One run indexes the backlog and empties it; a second finds nothing to do.
+      const backlog = createSearchBacklog(db);
+      expect(backlog.size()).toBe(2);
+      expect(backlog.index()).toBe(2);
+      expect(backlog.size()).toBe(0);
+      expect(backlog.index()).toBe(0);
+      expect(textHits('coordinatie')).toEqual([positions[1]]);
+      expect(textHits('lith')).toEqual([positions[0]]);
+      // Not part of the log: its rows go once indexed.
+      db.prepare('INSERT INTO search_backlog (pos) VALUES (?)').run(positions[0]);
+      expect(() => db.prepare('INSERT INTO search_backlog (pos) VALUES (?)').run(positions[0])).toThrow(/UNIQUE|PRIMARY/);
+      db.prepare('DELETE FROM search_backlog').run();
     },
   },
 };
@@ -465,10 +499,15 @@ describe('migration 5 on a log written at schema 4', () => {
     db.pragma('recursive_triggers = ON');
     migrate(db, 4);
     const now = () => T;
+    // Appends at schema 4 put their text into the index at once; this version's appender leaves it
+    // to the search backlog (migration 6), so here the backlog is a temporary table, indexed right away.
+    db.exec('CREATE TEMP TABLE search_backlog (pos INTEGER PRIMARY KEY)');
     const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
     append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak', start: '2026-11-22T14:00:00.000Z' } });
     append({ kind: 'melding', incident: INCIDENT, classification: 'intern', body: { text: 'Coördinatie met de brandweer', source: 'Meldkamer' } });
     append({ kind: 'beeld', incident: INCIDENT, classification: 'partner', body: { text: `Café ontruimd. ${'Dijk houdt stand. '.repeat(900)}` } });
+    expect(createSearchBacklog(db).index()).toBe(3);
+    db.exec('DROP TABLE temp.search_backlog');
     const write = createEntryWriter(db);
     const other = makeChain(makeSigner(), INCIDENT, 3, { t0: T });
     for (const entry of other) write(entry, T, null);
