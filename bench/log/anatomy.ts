@@ -82,10 +82,11 @@ function withStore(run: (store: LogStore, tracker: ReturnType<typeof trackWal>) 
   }
 }
 
-/** Short names for the parts of the schema (FTS5 shadow tables grouped under "full-text"). */
+/** Short names for the parts of the schema (the shadow tables of the two FTS5 indexes named by index). */
 function partName(part: string): string {
   if (part === 'entries') return 'table entries';
   if (part.startsWith('entry_text')) return `full-text ${part.slice('entry_text_'.length)}`;
+  if (part.startsWith('entry_ids')) return `id index (FTS5) ${part.slice('entry_ids_'.length)}`;
   if (part.startsWith('entries_')) return `index ${part}`;
   return part;
 }

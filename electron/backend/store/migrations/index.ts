@@ -4,7 +4,7 @@ import { migration002 } from './002-search.js';
 import { migration003 } from './003-pending.js';
 import { migration004 } from './004-known-peers.js';
 import { migration005 } from './005-portable.js';
-import { migration006 } from './006-search-backlog.js';
+import { migration006 } from './006-write-less.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
