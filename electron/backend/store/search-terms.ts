@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import { rowToEntry, searchTextOf, type EntryRow } from './rows.js';
+import { ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
 
 /** A word expands to at most this many exact terms; beyond that, FTS5's own prefix query is used. */
 export const MAX_EXPANDED_TERMS = 64;
@@ -46,7 +46,7 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
   const tokens = db.prepare<[], { doc: number; offset: number; term: string }>('SELECT doc, "offset", term FROM temp.search_word_tokens');
   const counts = db.prepare<[number], string>('SELECT term FROM temp.search_word_counts WHERE doc >= ?').pluck();
   const clearWords = db.prepare('DELETE FROM temp.search_words');
-  const newest = db.prepare<[number], EntryRow>('SELECT id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms FROM entries ORDER BY pos DESC LIMIT ?');
+  const newest = db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY pos DESC LIMIT ?`);
   const termsIn = db.prepare<[string, string, number], string>('SELECT term FROM temp.entry_terms WHERE term >= ? AND term <= ? LIMIT ?').pluck();
 
   let frequent: string[] = [];
