@@ -27,6 +27,20 @@ describe('search backlog: appended text is indexed later, found always', () => {
     expect(backend.store.searchBacklogSize()).toBe(0);
   });
 
+  it('an appended entry is found by its id and by a start of it, before and after the backlog run', async () => {
+    const backend = open(tempDir(), true);
+    const { id: incident } = await backend.api['incident.create']({ title: 'Gaslek Centrum', classification: 'intern' });
+    const { id } = await backend.api['log.add']({ incident, kind: 'melding', body: { text: 'Gaskraan dicht' }, classification: 'intern' });
+    for (const phase of ['in the backlog', 'indexed']) {
+      expect(backend.store.searchBacklogSize(), phase).toBe(phase === 'indexed' ? 0 : 2);
+      expect(backend.store.entry(id)?.id, phase).toBe(id);
+      expect(backend.store.entriesByIdPrefix(id.slice(0, 6), 5).map((e) => e.id), phase).toEqual([id]);
+      expect(backend.store.entriesByIdPrefix(id.slice(0, 20), 5).map((e) => e.id), phase).toEqual([id]);
+      expect(backend.store.entry(`${id.slice(0, 16)}${'0'.repeat(48)}`), phase).toBeNull();
+      backend.store.indexSearchBacklog();
+    }
+  });
+
   it('text left in the backlog when the process stops is indexed by the next one', async () => {
     const dataDir = tempDir();
     const first = open(dataDir, true);
