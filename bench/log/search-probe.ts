@@ -4,12 +4,15 @@
  * Prints one JSON object (ProbeResult) on stdout.
  */
 import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
+import { searchQuery } from '../../electron/backend/store/queries.js';
 import { nowMs } from '../lib/stats.js';
 
 export interface ProbeInput {
   dataDir: string;
   rareWords: string[];
   commonWord: string;
+  /** Starts of the common word, as the window searches while it is typed. */
+  prefixes: string[];
   iterations: number;
   opens: number;
 }
@@ -30,6 +33,8 @@ export interface ProbeResult {
   common: QueryTimes;
   /** The common word as an exact FTS5 term, bypassing searchQuery()'s prefix `*`: what the prefix costs. */
   commonExact: QueryTimes;
+  /** Each start of the common word through api.search, and as FTS5's own prefix query (searchQuery()) for comparison. */
+  prefixes: { text: string; match: string; search: QueryTimes; expanded: QueryTimes; prefixQuery: QueryTimes }[];
   list: QueryTimes;
 }
 
@@ -62,8 +67,15 @@ const rare = await timeQueries((i) => api.search({ text: input.rareWords[i % inp
 const common = await timeQueries(() => api.search({ text: input.commonWord, limit: 50 }));
 const commonExact = await timeQueries(async () => backend!.store.search(`"${input.commonWord}"`, {}, { limit: 50, order: 'newest' }));
 const list = await timeQueries(() => api['log.list']({ limit: 50 }));
+const prefixes: ProbeResult['prefixes'] = [];
+for (const text of input.prefixes) {
+  const search = await timeQueries(() => api.search({ text, limit: 50 }));
+  const expanded = await timeQueries(async () => backend!.store.search(backend!.store.searchMatch(text)!, {}, { limit: 50, order: 'newest' }));
+  const prefixQuery = await timeQueries(async () => backend!.store.search(searchQuery(text)!, {}, { limit: 50, order: 'newest' }));
+  prefixes.push({ text, match: backend!.store.searchMatch(text)!, search, expanded, prefixQuery });
+}
 const result: ProbeResult = {
-  entries: backend!.store.count(), openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, common, commonExact, list,
+  entries: backend!.store.count(), openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, common, commonExact, list, prefixes,
 };
 backend!.close();
 process.stdout.write(JSON.stringify(result));

@@ -14,7 +14,9 @@ import { formatCount, formatMb, formatMs, nowMs, percentile } from '../lib/stats
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
 import type { ProbeInput, ProbeResult, QueryTimes } from './search-probe.js';
 
-export const SEARCH_P95_TARGET_MS = 50;
+/** Search as you type: a start of a word in most entries (the window searches at every keystroke). */
+export const PREFIX_P95_TARGET_MS = 20;
+export const RARE_P95_TARGET_MS = 5;
 export const OPEN_TARGET_MS = 500;
 const DEVICES = 8;
 const RARE_PER_WORD = 5;
@@ -27,7 +29,8 @@ export async function measureSearch(total: number, batchSize: number, iterations
     const build = await buildLog(dataDir, total, batchSize);
     const dbBytes = statSync(join(dataDir, DATABASE_FILE)).size;
     progress('opening and searching in a fresh process');
-    const probe = runProbe({ dataDir, rareWords: [...RARE_WORDS], commonWord: COMMON_WORD, iterations, opens: OPENS });
+    const prefixes = [COMMON_WORD.slice(0, 1), COMMON_WORD.slice(0, 3), COMMON_WORD.slice(0, 6)];
+    const probe = runProbe({ dataDir, rareWords: [...RARE_WORDS], commonWord: COMMON_WORD, prefixes, iterations, opens: OPENS });
     if (probe.entries !== total) throw new Error(`expected ${total} entries, the database holds ${probe.entries}`);
     const openMin = Math.min(...probe.openMs);
     return {
@@ -35,6 +38,7 @@ export async function measureSearch(total: number, batchSize: number, iterations
       notes: [
         `"${COMMON_WORD}" is in ~${COMMON_SHARE * 100} % of entries; ${RARE_WORDS.length} rare words in ${RARE_PER_WORD} entries each; ${iterations} timed queries per row after 3 warm-up`,
         `open and memory measured in a fresh process; the page cache is warm from the build`,
+        'api.search includes what the window gets with each page (labels, clock checks); store.* rows are the query alone',
       ],
       figures: [
         { name: 'build (sign ‖ store.ingest)', value: `${(build.totalMs / 1000).toFixed(1)} s` },
@@ -42,10 +46,15 @@ export async function measureSearch(total: number, batchSize: number, iterations
         { name: 'database file', value: formatMb(dbBytes) },
         { name: `open (createBackend, min of ${OPENS})`, value: formatMs(openMin), target: `≤ ${OPEN_TARGET_MS} ms`, met: openMin <= OPEN_TARGET_MS },
         { name: `open (median of ${OPENS})`, value: formatMs(percentile(probe.openMs, 50)) },
-        ...queryFigures(`search rare word (${hitRange(probe.rare)} hits)`, probe.rare, true),
-        ...queryFigures(`search "${COMMON_WORD}" (${hitRange(probe.common)} hits)`, probe.common, true),
-        ...queryFigures(`  same word exact, no prefix * (store.search)`, probe.commonExact, false),
-        ...queryFigures('log.list newest, limit 50', probe.list, false),
+        ...queryFigures(`search rare word (${hitRange(probe.rare)} hits)`, probe.rare, RARE_P95_TARGET_MS),
+        ...queryFigures(`search "${COMMON_WORD}" (${hitRange(probe.common)} hits)`, probe.common, PREFIX_P95_TARGET_MS),
+        ...queryFigures(`  same word exact, no prefix * (store.search)`, probe.commonExact),
+        ...probe.prefixes.flatMap((p) => [
+          ...queryFigures(`search "${p.text}" (${hitRange(p.search)} hits; ${p.match.includes('*') ? 'prefix query' : `${p.match.split(' OR ').length} exact terms`})`, p.search, PREFIX_P95_TARGET_MS),
+          ...queryFigures(`  store.searchMatch + store.search`, p.expanded),
+          ...queryFigures(`  store.search of FTS5's prefix query "${p.text}"*`, p.prefixQuery),
+        ]),
+        ...queryFigures('log.list newest, limit 50', probe.list),
         { name: 'rss before open (tsx + modules)', value: formatMb(probe.rssBeforeOpen) },
         { name: 'rss after open', value: formatMb(probe.rssAfterOpen) },
         { name: 'rss after queries', value: formatMb(probe.rssAfterQueries) },
@@ -96,13 +105,13 @@ function runProbe(input: ProbeInput): ProbeResult {
   return JSON.parse(out) as ProbeResult;
 }
 
-function queryFigures(name: string, times: QueryTimes, targeted: boolean): Figure[] {
+function queryFigures(name: string, times: QueryTimes, targetMs?: number): Figure[] {
   const p95 = percentile(times.ms, 95);
   return [
     { name: `${name} p50`, value: formatMs(percentile(times.ms, 50)) },
-    targeted
-      ? { name: `${name} p95`, value: formatMs(p95), target: `≤ ${SEARCH_P95_TARGET_MS} ms`, met: p95 <= SEARCH_P95_TARGET_MS }
-      : { name: `${name} p95`, value: formatMs(p95) },
+    targetMs === undefined
+      ? { name: `${name} p95`, value: formatMs(p95) }
+      : { name: `${name} p95`, value: formatMs(p95), target: `≤ ${targetMs} ms`, met: p95 <= targetMs },
   ];
 }
 

@@ -24,6 +24,7 @@ import type { ApiMethod } from '../../shared/contract/api.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
+import { createSearchIndexer } from './parts/search-indexer.js';
 import { createExternalWritesWatcher } from './parts/external-writes.js';
 import { createWindowPart } from './host/window-part.js';
 import { parseListenAddress } from './sync/addresses.js';
@@ -215,6 +216,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
         stopParts = await startParts(
           [
             createCheckpointer({ checkpoint: () => store.checkpoint(), clock }),
+            createSearchIndexer({ indexBacklog: () => store.indexSearchBacklog(), clock }),
             createExternalWritesWatcher({ replica: store, dataVersion: () => store.dataVersion(), emit: events.emit, on: events.on, clock }),
             ...(await networkParts()),
             // After the node lock: starting clears the transfer folder, which must not be another running node's.

@@ -8,14 +8,14 @@ import { isDeviceIncident } from '../../../shared/domain/incident.js';
 import { referenceOf, type IncidentStatus } from '../../../shared/domain/kinds.js';
 import type { Directory } from '../../../shared/domain/people.js';
 import type { LogStore } from '../store/index.js';
-import { searchQuery, type EntryPage, type StoredEntry } from '../store/queries.js';
+import type { EntryPage, StoredEntry } from '../store/queries.js';
 import type { EntryWriter } from './appender.js';
 import { entryContexts } from './entry-context.js';
 import { loadDirectory } from './people.js';
 import type { Resolver } from './resolve.js';
 
 export interface LogHandlerDeps {
-  store: Pick<LogStore, 'incidentIds' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'activityByHour'>;
+  store: Pick<LogStore, 'incidentIds' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'searchMatch' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'activityByHour'>;
   writer: EntryWriter;
   resolve: Resolver;
   crypto: Pick<EntryCrypto, 'sha256'>;
@@ -120,7 +120,7 @@ export function createLogHandlers({ store, writer, resolve, crypto, now }: LogHa
     'knelpunt.resolve': (input) => setKnelpunt('resolved', input),
     'knelpunt.reopen': (input) => setKnelpunt('open', input),
     search: (input) => {
-      const match = searchQuery(input.text);
+      const match = store.searchMatch(input.text);
       if (match === null) throw new BakenError('invalid-input', 'text: give at least one word to search for', { field: 'text' });
       return pageView(store.search(match, filterOf(input), pageOf(input)));
     },

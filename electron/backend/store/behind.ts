@@ -3,7 +3,7 @@ import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import type { Hlc } from '../../../shared/domain/hlc.js';
 import { mayOpen } from '../../../shared/domain/incident.js';
 import type { SqliteDatabase } from './database.js';
-import { ID_LOOKUP } from './rows.js';
+import { ID_LOOKUP, idParams } from './rows.js';
 
 type Stamp = { id: string; hlc: Hlc };
 
@@ -15,7 +15,7 @@ type Stamp = { id: string; hlc: Hlc };
  * A few indexed lookups per entry; an incident's opening entry is looked up once per call.
  */
 export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 'sha256'>, maxSkewMs: number) {
-  const stamp = db.prepare<[{ id: string }], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE ${ID_LOOKUP}`);
+  const stamp = db.prepare<[{ id: string; term: string }], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE ${ID_LOOKUP}`);
   const openings = db.prepare<[string], { id: string; author: string; seq: number; incident: string; t: number; c: number }>(
     "SELECT id, author, seq, incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos",
   );
@@ -33,7 +33,7 @@ export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 
     for (const entry of entries) {
       const followed: Stamp[] = [];
       for (const id of referencedIds(entry)) {
-        const row = stamp.get({ id });
+        const row = stamp.get(idParams(id));
         if (row) followed.push({ id, hlc: { t: row.t, c: row.c } });
       }
       const opener = opening(entry.incident);

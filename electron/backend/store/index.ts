@@ -8,6 +8,8 @@ import { createIngester } from './ingest.js';
 import { createKnownPeers } from './peers.js';
 import { createPrefixQueries } from './prefixes.js';
 import { createQueries, createSyncQueries } from './queries.js';
+import { createSearchBacklog } from './search-backlog.js';
+import { createSearchTerms } from './search-terms.js';
 import { verifyLog } from './verify.js';
 
 export interface LogStoreDeps {
@@ -25,6 +27,16 @@ export interface LogStoreDeps {
 export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom }: LogStoreDeps) {
   const clock = createHlcClock(now, latestTrustedHlc(db), maxSkewMs);
   const queries = createQueries(db);
+  const backlog = createSearchBacklog(db);
+  const searchTerms = createSearchTerms(db, now);
+  const indexBacklogFirst = () => {
+    try {
+      backlog.index();
+    } catch {
+      // Another process holds the write lock past the busy timeout, or the file is read-only:
+      // search what is indexed; the backlog goes in with the next run.
+    }
+  };
   return {
     author: signer.publicKeyHex,
     clock: clock as HlcClock,
@@ -34,11 +46,24 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     /** Which of these entries are stamped too far before an entry they follow (store/behind.ts). */
     clockBehind: createBehindCheck(db, crypto, maxSkewMs ?? DEFAULT_MAX_SKEW_MS),
     knownPeers: createKnownPeers(db, now),
+    /** The FTS5 query for what a person typed (every word a word prefix), or null when it holds no word; for search(). */
+    searchMatch(text: string): string | null {
+      indexBacklogFirst();
+      return searchTerms.match(text);
+    },
     /** Copies committed WAL pages into the database without waiting for readers (cheap when there is nothing to do). */
     checkpoint: () => void db.pragma('wal_checkpoint(PASSIVE)'),
     /** Changes whenever another connection (another process) commits to the database. */
     dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     ...queries,
+    /** Puts appended entries' text into the search index now (the background indexer does it every so often). */
+    indexSearchBacklog: backlog.index,
+    searchBacklogSize: backlog.size,
+    /** Full-text search; indexes the backlog first, so every stored entry can be found. */
+    search(...args: Parameters<typeof queries.search>) {
+      indexBacklogFirst();
+      return queries.search(...args);
+    },
     ...createPrefixQueries(db),
     ...createSyncQueries(db),
   };

@@ -5,7 +5,7 @@ import { authenticEntries, consecutiveRuns, parseCandidate, REJECTED } from '../
 import type { IngestOptions, IngestReport } from '../replica/replica.js';
 import { createWaitingRoomGate, ingestSource, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from '../replica/waiting-room.js';
 import type { SqliteDatabase } from './database.js';
-import { createEntryWriter, ID_LOOKUP, trustedStoredEntry } from './rows.js';
+import { createEntryWriter, ID_LOOKUP, idParams, trustedStoredEntry } from './rows.js';
 
 /**
  * Takes entries from other devices. Nothing goes into the log unless its hash, signature and chain
@@ -18,7 +18,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   // cache, where the id index is random. The id is the hash of author and seq among the rest.
   const hasEntry = db.prepare<[string, number, string]>('SELECT 1 FROM entries WHERE author = ? AND seq = ? AND id = ?').pluck();
   const storedIds = db.prepare<[string, number, number], string>('SELECT id FROM entries WHERE author = ? AND seq BETWEEN ? AND ?').pluck();
-  const hasId = db.prepare<[{ id: string }]>(`SELECT 1 FROM entries WHERE ${ID_LOOKUP}`).pluck();
+  const hasId = db.prepare<[{ id: string; term: string }]>(`SELECT 1 FROM entries WHERE ${ID_LOOKUP}`).pluck();
   const headSeq = db.prepare('SELECT max(seq) FROM entries WHERE author = ?').pluck();
   const sameSeq = db.prepare('SELECT id FROM entries WHERE author = ? AND seq = ?').pluck();
   const pendingCount = db.prepare('SELECT count(*) FROM pending_entries').pluck();
@@ -164,7 +164,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   function anchorState(first: AnyEntry): 'present' | 'missing' | 'broken' {
     if (first.seq === 1) return 'present';
     if (hasEntry.get(first.author, first.seq - 1, first.prev!)) return 'present';
-    return hasId.get({ id: first.prev! }) ? 'broken' : 'missing';
+    return hasId.get(idParams(first.prev!)) ? 'broken' : 'missing';
   }
 
   return (candidates: readonly unknown[], options?: IngestOptions): IngestReport => {

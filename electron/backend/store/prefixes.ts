@@ -1,14 +1,6 @@
 import type { AnyEntry } from '../../../shared/domain/entry.js';
 import type { SqliteDatabase } from './database.js';
-import { ENTRY_COLUMNS, rowToEntry, type EntryRow } from './rows.js';
-
-/**
- * Entries whose id starts with @prefix. The range is on the id-prefix index's own expression,
- * which covers 16 characters; a longer prefix is then compared whole.
- */
-export const ENTRIES_BY_PREFIX = `SELECT ${ENTRY_COLUMNS} FROM entries
-  WHERE substr(id, 1, 16) >= @low AND substr(id, 1, 16) < @high AND substr(id, 1, @length) = @prefix
-  ORDER BY substr(id, 1, 16), id LIMIT @limit`;
+import { ENTRY_COLUMNS, idTerm, rowToEntry, type EntryRow } from './rows.js';
 
 /** The distinct values of an indexed column in [@low, @high): a loose index scan, one probe per value however many entries each has. */
 export function distinctInRange(column: 'incident' | 'author'): string {
@@ -21,17 +13,26 @@ export function distinctInRange(column: 'incident' | 'author'): string {
 /**
  * Finds ids by a start people typed (lowercase hex). Ids are lowercase hex, so everything that
  * starts with a prefix sorts between the prefix and the prefix followed by 'g': each lookup is a
- * range on an index, reading only what matches, at most `limit` of it.
+ * range on an index, reading only what matches, at most `limit` of it. Entry ids are found in the
+ * id index's vocabulary (its terms are the ids' first 16 characters, in order), then each term's
+ * entries; entries in the search backlog are not in that index yet and are read apart.
  */
 export function createPrefixQueries(db: SqliteDatabase) {
-  const entries = db.prepare<[{ low: string; high: string; prefix: string; length: number; limit: number }], EntryRow>(ENTRIES_BY_PREFIX);
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.entry_id_terms USING fts5vocab (main, entry_ids, row)');
+  const idTerms = db.prepare<[{ low: string; high: string; limit: number }], string>('SELECT term FROM temp.entry_id_terms WHERE term >= @low AND term < @high LIMIT @limit').pluck();
+  const withTerm = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH ?)`);
+  const inBacklog = db.prepare<[{ prefix: string; length: number }], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos IN (SELECT pos FROM search_backlog) AND substr(id, 1, @length) = @prefix`,
+  );
   const incidents = db.prepare<[{ low: string; high: string; limit: number }], string>(distinctInRange('incident')).pluck();
   const authors = db.prepare<[{ low: string; high: string; limit: number }], string>(distinctInRange('author')).pluck();
   const range = (prefix: string) => ({ low: prefix, high: `${prefix}g` });
   return {
     /** Entries whose id starts with `prefix`, at most `limit`, in id order. */
     entriesByIdPrefix(prefix: string, limit: number): AnyEntry[] {
-      return entries.all({ ...range(prefix.slice(0, 16)), prefix, length: prefix.length, limit }).map(rowToEntry);
+      const rows = idTerms.all({ ...range(prefix.slice(0, 16)), limit }).flatMap((term) => withTerm.all(idTerm(term)));
+      const found = [...rows, ...inBacklog.all({ prefix, length: prefix.length })].filter((row) => row.id.startsWith(prefix));
+      return found.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit).map(rowToEntry);
     },
     /** Incident ids (of any entry) that start with `prefix`, at most `limit`, sorted. */
     incidentIdsByPrefix(prefix: string, limit: number): string[] {

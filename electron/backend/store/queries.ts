@@ -5,7 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
-import { ENTRY_COLUMNS, ID_LOOKUP, rowToEntry, type EntryRow } from './rows.js';
+import { ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow } from './rows.js';
 
 export interface EntryFilter {
   incident?: string;
@@ -75,7 +75,7 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 }
 
 export function createQueries(db: SqliteDatabase) {
-  const byId = db.prepare<[{ id: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
+  const byId = db.prepare<[{ id: string; term: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
   const incidentMark = db.prepare<[string], number | null>('SELECT max(pos) FROM entries WHERE incident = ?').pluck();
   const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') ORDER BY pos`);
@@ -105,7 +105,7 @@ export function createQueries(db: SqliteDatabase) {
   return {
     /** The entry with this id, whatever its kind (one a newer version wrote, too). */
     entry(id: string): StoredEntry | null {
-      const row = byId.get({ id });
+      const row = byId.get(idParams(id));
       return row ? { ...rowToEntry(row), skewMs: row.skew_ms } : null;
     },
     incidentEntries(incident: string): AnyEntry[] {
@@ -156,7 +156,7 @@ export function createQueries(db: SqliteDatabase) {
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pos ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
       return toPage(statement(sql).all(...params, page.limit + 1), page.limit);
     },
-    /** Full-text search; `match` is an FTS5 query built by searchQuery(). */
+    /** Full-text search; `match` is an FTS5 query, as searchMatch() (store/search-terms.ts) or searchQuery() builds it. */
     search(match: string, filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 't.rowid');
       const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entry_text t JOIN entries e ON e.pos = t.rowid

@@ -21,13 +21,24 @@ export interface EntryRow {
 }
 
 /**
- * Finds an entry by its id (bound as @id) through the index on its first 16 hex characters (the
- * expression must be written exactly as in the index for SQLite to use it). The full id is compared
- * too, because a 64-bit prefix collision can be made on purpose. It is compared as `+id`: SQLite 3.40
- * (Debian 12's, which tools reading the file may use) otherwise propagates `id = @id` into the prefix
- * expression, which then no longer matches the index, and scans the whole table.
+ * Finds an entry by its id: bind `idParams(id)`. Ids are looked up through `entry_ids` (migration 6),
+ * a full-text index whose one term per entry is the id's first 16 hex characters: FTS5 writes new
+ * terms as sorted segments and merges them later, where a B-tree on random ids rewrote most of its
+ * pages at every commit. Entries still in the search backlog are not in it yet, so those few rows
+ * are read too. The full id is compared, because a 64-bit prefix collision can be made on purpose.
  */
-export const ID_LOOKUP = 'substr(id, 1, 16) = substr(@id, 1, 16) AND +id = @id';
+export const ID_LOOKUP = 'pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH @term UNION ALL SELECT pos FROM search_backlog) AND id = @id';
+
+/** The parameters of ID_LOOKUP for one id. */
+export function idParams(id: string): { id: string; term: string } {
+  return { id, term: idTerm(id) };
+}
+
+/** The id index's term for an id (or an id prefix of up to 16 characters), quoted for MATCH; anything but hex digits cannot be in an id, and is left out. */
+export function idTerm(id: string): string {
+  const term = id.slice(0, 16).toLowerCase().replace(/[^0-9a-f]/g, '');
+  return `"${term === '' ? 'g' : term}"`;
+}
 
 export const ENTRY_COLUMNS = 'id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms';
 
@@ -52,18 +63,27 @@ export function trustedStoredEntry(entry: unknown): AnyEntry {
   return entry as AnyEntry;
 }
 
+/** The text the search index holds for an entry: what a person wrote in it, whatever its kind. */
+export function searchTextOf(entry: AnyEntry): string {
+  return isKnownEntry(entry) ? entryText(entry) : foreignBodyText(entry.body);
+}
+
 /**
  * Writes one entry row and its search text at the entry's position, and returns that position; the
  * caller holds the transaction. Most entries get their HLC's base position; only when another
  * entry already holds it (the PRIMARY KEY refuses the row, and nothing was written) is a free slot
- * looked up, which spares a lookup for every other entry.
+ * looked up, which spares a lookup for every other entry. With `searchLater`, its text and id go into
+ * their full-text indexes later, with the search backlog (migration 6): for a commit of one entry,
+ * FTS5's own writes cost more than the row and its indexes together.
  */
-export function createEntryWriter(db: SqliteDatabase) {
+export function createEntryWriter(db: SqliteDatabase, { searchLater = false }: { searchLater?: boolean } = {}) {
   // Positional parameters (named ones cost more per row); the columns are spelled out here so their
   // order stays next to the values below.
   const insertEntry = db.prepare(`INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms, received_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
+  const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, substr(?, 1, 16))');
+  const insertBacklog = searchLater ? db.prepare('INSERT INTO search_backlog (pos) VALUES (?)') : null;
   const allocate = createPositionAllocator(db);
   const insertAt = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
     insertEntry.run(pos, entry.id, entry.v, entry.author, entry.seq, entry.prev, entry.hlc.t, entry.hlc.c, entry.incident, entry.kind, entry.classification, bodyJson, entry.sig, skewMs, receivedAt);
@@ -76,7 +96,12 @@ export function createEntryWriter(db: SqliteDatabase) {
       pos = allocate(entry.hlc);
       insertAt(pos, entry, bodyJson, receivedAt, skewMs);
     }
-    insertText.run(pos, isKnownEntry(entry) ? entryText(entry) : foreignBodyText(entry.body));
+    if (insertBacklog) {
+      insertBacklog.run(pos);
+    } else {
+      insertText.run(pos, searchTextOf(entry));
+      insertId.run(pos, entry.id);
+    }
     return pos;
   };
 }

@@ -111,6 +111,8 @@ describe('a SQLite log whose pages are damaged', () => {
     for (let i = 0; i < 300; i++) {
       await backend.api['log.add']({ incident: id, kind: 'melding', body: { text: `melding ${i}: ${'brandweer ter plaatse, omgeving afgezet. '.repeat(20)}` }, classification: 'intern' });
     }
+    // Appends leave their text to the search backlog; the background indexer puts it in the index.
+    expect(backend.store.indexSearchBacklog()).toBe(301);
     backend.close();
     const db = new Database(join(template, DATABASE_FILE));
     pageSize = db.pragma('page_size', { simple: true }) as number;

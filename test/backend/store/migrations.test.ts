@@ -14,7 +14,8 @@ import { createLogStore } from '../../../electron/backend/store/index.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../electron/backend/store/migrations/index.js';
 import { createKnownPeers } from '../../../electron/backend/store/peers.js';
 import { createQueries, searchQuery } from '../../../electron/backend/store/queries.js';
-import { createEntryWriter, ID_LOOKUP } from '../../../electron/backend/store/rows.js';
+import { createSearchBacklog } from '../../../electron/backend/store/search-backlog.js';
+import { createEntryWriter, ID_LOOKUP, idParams } from '../../../electron/backend/store/rows.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { caught, sha256File, sqliteSideFiles } from '../../support/files.js';
@@ -62,6 +63,12 @@ function schemaSnapshot(db: SqliteDatabase): { type: string; name: string; sql: 
 function totalChanges(db: SqliteDatabase): number {
   return db.prepare('SELECT total_changes()').pluck().get() as number;
 }
+
+/** Temporary stand-ins for what migration 6 adds, so this version's writers can build a log at an older schema. */
+const TODAYS_WRITERS_AT_4 = "CREATE TEMP TABLE search_backlog (pos INTEGER PRIMARY KEY); CREATE VIRTUAL TABLE temp.entry_ids USING fts5 (id, content = '', detail = none);";
+
+/** Lookup by id as schema 5 made it (migration 6 moved it to the entry_ids full-text index). */
+const ID_LOOKUP_V5 = 'substr(id, 1, 16) = substr(@id, 1, 16) AND +id = @id';
 
 /** A syntactically valid row for the entries table (the triggers and constraints care, signatures do not). */
 function rawEntryRow(pos: number, id: string, seq = 1, prev: string | null = null) {
@@ -170,13 +177,13 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       const e2 = 'e2'.padEnd(64, '0');
       db.prepare(INSERT_ENTRY).run(rawEntryRow(1, e1));
       db.prepare(INSERT_ENTRY).run(rawEntryRow(2, e2, 2, e1));
-      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/USING INDEX entries_id_prefix/);
-      expect(db.prepare(`SELECT seq FROM entries WHERE ${ID_LOOKUP}`).pluck().get({ id: e2 })).toBe(2);
+      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP_V5}`)).toMatch(/USING INDEX entries_id_prefix/);
+      expect(db.prepare(`SELECT seq FROM entries WHERE ${ID_LOOKUP_V5}`).pluck().get({ id: e2 })).toBe(2);
       // Same 16-character prefix, other id: the prefix finds both, the full comparison keeps the right one.
       const twin = `${e2.slice(0, 16)}${'f'.repeat(48)}`;
       db.prepare(INSERT_ENTRY).run(rawEntryRow(3, twin, 2, e1));
-      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).pluck().all({ id: twin })).toEqual([3]);
-      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).pluck().all({ id: e2 })).toEqual([2]);
+      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP_V5}`).pluck().all({ id: twin })).toEqual([3]);
+      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP_V5}`).pluck().all({ id: e2 })).toEqual([2]);
       expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(4, e2, 2, e1))).toThrow(/UNIQUE/);
       expect(() => db.prepare(INSERT_ENTRY).run(rawEntryRow(5, 'e5', 2, null))).toThrow(/CHECK/);
       expect(() => db.prepare('UPDATE entries SET body = ? WHERE id = ?').run('{}', e1)).toThrow(/append-only/);
@@ -212,6 +219,49 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
         'bytes=7: integer', "bytes='7': integer", "bytes='zeven': refused", 'bytes=1.5: refused', 'bytes=blob: refused', 'bytes=null: refused',
       ]);
       expect(schemaUsesStrictOrUnhex(db)).toEqual([]);
+    },
+  },
+  6: {
+    adds: ['table:search_backlog', 'table:entry_ids', 'table:entry_ids_config', 'table:entry_ids_data', 'table:entry_ids_idx'],
+    drops: ['index:entries_id_prefix'],
+    works(db) {
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(idParams('x')) as { detail: string }[]).map((p) => p.detail).join(' ');
+      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/SEARCH entries USING INTEGER PRIMARY KEY/);
+      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/VIRTUAL TABLE INDEX/);
+      expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).not.toMatch(/SCAN entries/);
+      const textHits = (word: string) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ?').safeIntegers(true).pluck().all(word);
+      const backlogged = () => db.prepare('SELECT pos FROM search_backlog ORDER BY pos').safeIntegers(true).pluck().all();
+      // An append leaves its text to the backlog: the row is stored, the index does not have it yet.
+      const now = () => 1_790_000_000_000;
+      const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
+      const opened = append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak Lith', start: '2026-11-22T14:00:00.000Z' } });
+      append({ kind: 'melding', incident: opened.incident, classification: 'intern', body: { text: 'Coördinatie met de brandweer' } });
+      const positions = db.prepare('SELECT pos FROM entries ORDER BY pos').safeIntegers(true).pluck().all();
+      expect(positions).toHaveLength(2);
+      expect(backlogged()).toEqual(positions);
+      expect(textHits('coordinatie')).toEqual([]);
+      // Received entries go into the index at once.
+      const [received] = makeChain(makeSigner(), opened.incident, 1, { t0: 1_790_000_100_000, text: () => 'Dijk houdt stand' });
+      createEntryWriter(db)(received!, 1_790_000_100_000, null);
+      expect(textHits('houdt')).toHaveLength(1);
+      expect(backlogged()).toEqual(positions);
+      // One run indexes the backlog and empties it; a second finds nothing to do.
+      const backlog = createSearchBacklog(db);
+      expect(backlog.size()).toBe(2);
+      expect(backlog.index()).toBe(2);
+      expect(backlog.size()).toBe(0);
+      expect(backlog.index()).toBe(0);
+      expect(textHits('coordinatie')).toEqual([positions[1]]);
+      expect(textHits('lith')).toEqual([positions[0]]);
+      // Lookups by id find entries in the backlog and in the index alike, and compare the whole id.
+      const lookup = db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).safeIntegers(true).pluck();
+      expect(lookup.all(idParams(opened.id))).toEqual([positions[0]]);
+      expect(lookup.all(idParams(received!.id))).toHaveLength(1);
+      expect(lookup.all(idParams(`${received!.id.slice(0, 16)}${'0'.repeat(48)}`))).toEqual([]);
+      // Not part of the log: its rows go once indexed.
+      db.prepare('INSERT INTO search_backlog (pos) VALUES (?)').run(positions[0]);
+      expect(() => db.prepare('INSERT INTO search_backlog (pos) VALUES (?)').run(positions[0])).toThrow(/UNIQUE|PRIMARY/);
+      db.prepare('DELETE FROM search_backlog').run();
     },
   },
 };
@@ -465,6 +515,10 @@ describe('migration 5 on a log written at schema 4', () => {
     db.pragma('recursive_triggers = ON');
     migrate(db, 4);
     const now = () => T;
+    // This version's writers need what migration 6 adds (the search backlog, the id index): here
+    // they are temporary tables, gone with the connection, and the backlog's text is indexed at once
+    // as the appender of schema 4 did.
+    db.exec(TODAYS_WRITERS_AT_4);
     const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
     append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak', start: '2026-11-22T14:00:00.000Z' } });
     append({ kind: 'melding', incident: INCIDENT, classification: 'intern', body: { text: 'Coördinatie met de brandweer', source: 'Meldkamer' } });
@@ -478,6 +532,8 @@ describe('migration 5 on a log written at schema 4', () => {
     for (const entry of [...fork, ...otherSide]) write(entry, T, null);
     const skewed = makeChain(makeSigner(), INCIDENT, 1, { t0: T + 3_600_000 })[0]!;
     write(skewed, T, 3_600_000);
+    expect(createSearchBacklog(db).index()).toBe(3);
+    db.exec('DROP TABLE temp.search_backlog; DROP TABLE temp.entry_ids');
     const waiting = makeChain(makeSigner(), INCIDENT, 3);
     db.prepare('INSERT INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(waiting[2]!.id, waiting[2]!.author, 3, waiting[2]!.prev, JSON.stringify(waiting[2]), T);
@@ -489,15 +545,15 @@ describe('migration 5 on a log written at schema 4', () => {
     return { db, waiting };
   }
 
-  /** Everything stored, as read back: rows with their positions, waiting entries, peers, search hits by FTS and by the store's search. */
+  /** Everything stored, as read back: rows with their positions, waiting entries, peers, search hits by FTS and as the store's search joins them. */
   function contents(db: SqliteDatabase) {
-    const queries = createQueries(db);
+    const search = db.prepare('SELECT e.id FROM entry_text t JOIN entries e ON e.pos = t.rowid WHERE entry_text MATCH ? ORDER BY t.rowid DESC LIMIT 50').pluck();
     return {
       entries: db.prepare('SELECT * FROM entries ORDER BY pos').safeIntegers(true).all(),
       pending: db.prepare('SELECT id, author, seq, prev, entry, received_at FROM pending_entries ORDER BY id').all(),
       peers: db.prepare('SELECT * FROM known_peers ORDER BY address').all(),
       fts: QUERIES.map((q) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid').safeIntegers(true).pluck().all(`"${q}"*`)),
-      search: QUERIES.map((q) => queries.search(searchQuery(q)!, {}, { limit: 50, order: 'newest' }).entries.map((e) => e.id)),
+      search: QUERIES.map((q) => search.all(searchQuery(q)!)),
     };
   }
 

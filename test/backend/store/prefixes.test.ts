@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
-import { distinctInRange, ENTRIES_BY_PREFIX } from '../../../electron/backend/store/prefixes.js';
+import { distinctInRange } from '../../../electron/backend/store/prefixes.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { useTempDirs } from '../../support/temp.js';
@@ -50,7 +50,10 @@ describe('finding ids by a start people typed', () => {
     const db = new Database(join(backend.dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
     try {
       const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all({ low: 'abcdef', high: 'abcdefg', prefix: 'abcdef', length: 6, limit: 11 }) as { detail: string }[]).map((p) => p.detail);
-      expect(plan(ENTRIES_BY_PREFIX).join(' | ')).toMatch(/SEARCH entries USING INDEX entries_id_prefix \(<expr>>\? AND <expr><\?\)/);
+      // Ids: a range of the id index's vocabulary, then each term's rows by their position.
+      db.exec('CREATE VIRTUAL TABLE temp.entry_id_terms USING fts5vocab (main, entry_ids, row)');
+      expect(plan('SELECT term FROM temp.entry_id_terms WHERE term >= @low AND term < @high LIMIT @limit').join(' | ')).toMatch(/SCAN (temp\.)?entry_id_terms VIRTUAL TABLE INDEX \d+:/);
+      expect(plan("SELECT id FROM entries WHERE pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH '\"abcdef\"')").join(' | ')).toMatch(/SEARCH entries USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       for (const [column, index] of [['incident', 'entries_incident'], ['author', 'entries_author_seq']] as const) {
         const steps = plan(distinctInRange(column));
         expect(steps.filter((s) => /^SCAN entries/.test(s)), column).toEqual([]);

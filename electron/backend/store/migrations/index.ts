@@ -4,11 +4,12 @@ import { migration002 } from './002-search.js';
 import { migration003 } from './003-pending.js';
 import { migration004 } from './004-known-peers.js';
 import { migration005 } from './005-portable.js';
+import { migration006 } from './006-write-less.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {

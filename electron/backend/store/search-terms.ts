@@ -1,0 +1,129 @@
+import type { SqliteDatabase } from './database.js';
+import { ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
+
+/** A word expands to at most this many exact terms; beyond that, FTS5's own prefix query is used. */
+export const MAX_EXPANDED_TERMS = 64;
+/** Newest entries whose words are counted to find the words in nearly every entry. */
+const SAMPLE_ENTRIES = 2000;
+/** A word in at least this share of the sample counts as frequent. */
+const FREQUENT_SHARE = 0.01;
+/** How long the frequent words are trusted before they are counted again. */
+const FREQUENT_TTL_MS = 10 * 60_000;
+/** Above every character a token can hold: no term reaches it, so `word + TOP` bounds every term that starts with `word`. */
+const TOP = '\u{10FFFF}';
+/** The smallest character a token can hold (unicode61 keeps letters and digits; '0' sorts first). */
+const LOWEST = '0';
+
+/**
+ * Turns what a person typed into an FTS5 query where every word is a word prefix, all required,
+ * without FTS5's prefix query where it is slow.
+ *
+ * FTS5 answers `"stroom"*` by merging the doclists of every term that starts with "stroom" into one
+ * list before returning the first hit: for a word in most entries of a large log that is most of
+ * the index (144 ms over 1M entries), however few hits the page needs. An exact term is read lazily,
+ * newest first, and stops at the page (about 1 ms). So each word is expanded to the terms it is a
+ * prefix of, `("stroomstoring" OR "stroomvoorziening")`, which matches exactly the same entries.
+ *
+ * The terms come from fts5vocab, which reads each term's whole doclist to count it: listing the
+ * terms of "s" costs as much as the prefix query. So the words in nearly every entry, found by
+ * counting the newest entries' words, are known up front and the vocabulary is only read around
+ * them (those reads are small: every other term is rare). A frequent term the sample missed still
+ * comes out of the vocabulary, only slower; a sampled word that is no term matches nothing. The
+ * result is always the complete set of terms, so search finds what the prefix query found.
+ *
+ * Words are tokenized by a temporary FTS5 table with the search index's own tokenizer, so case and
+ * diacritics fold exactly as in the index ("Coör" → "coor"). A word that is several tokens to FTS5,
+ * or a prefix of more than MAX_EXPANDED_TERMS terms (one or two letters), keeps the prefix query.
+ */
+export function createSearchTerms(db: SqliteDatabase, now: () => number) {
+  db.exec(`
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_word_tokens USING fts5vocab (temp, search_words, instance);
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_word_counts USING fts5vocab (temp, search_words, row);
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.entry_terms USING fts5vocab (main, entry_text, row);
+  `);
+  const addWord = db.prepare('INSERT INTO temp.search_words (rowid, text) VALUES (?, ?)');
+  const tokens = db.prepare<[], { doc: number; offset: number; term: string }>('SELECT doc, "offset", term FROM temp.search_word_tokens');
+  const counts = db.prepare<[number], string>('SELECT term FROM temp.search_word_counts WHERE doc >= ?').pluck();
+  const clearWords = db.prepare('DELETE FROM temp.search_words');
+  const newest = db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY pos DESC LIMIT ?`);
+  const termsIn = db.prepare<[string, string, number], string>('SELECT term FROM temp.entry_terms WHERE term >= ? AND term <= ? LIMIT ?').pluck();
+
+  let frequent: string[] = [];
+  let countedAt = -Infinity;
+
+  /** FTS5's tokens for each text, in order. */
+  const tokenize = (texts: readonly string[]): string[][] => {
+    clearWords.run();
+    texts.forEach((text, i) => addWord.run(i + 1, text));
+    const found = texts.map(() => [] as { offset: number; term: string }[]);
+    for (const row of tokens.iterate()) found[row.doc - 1]!.push(row);
+    clearWords.run();
+    return found.map((list) => list.sort((a, b) => a.offset - b.offset).map((t) => t.term));
+  };
+
+  const frequentTerms = (): string[] => {
+    if (now() - countedAt < FREQUENT_TTL_MS) return frequent;
+    const rows = newest.all(SAMPLE_ENTRIES);
+    clearWords.run();
+    rows.forEach((row, i) => addWord.run(i + 1, searchTextOf(rowToEntry(row))));
+    frequent = counts.all(Math.max(2, Math.ceil(rows.length * FREQUENT_SHARE))).sort(compareTerms);
+    clearWords.run();
+    countedAt = now();
+    return frequent;
+  };
+
+  /** Every term that starts with `prefix`, or null when there are more than MAX_EXPANDED_TERMS. */
+  const expand = (prefix: string): string[] | null => {
+    const known = frequentTerms().filter((term) => term.startsWith(prefix));
+    const terms = [...known];
+    // The vocabulary is read between the known terms, never at one: [prefix, below k1], [k1 + '0', below k2] … [kn + '0', prefix + TOP].
+    const ranges = [...known.map((term) => ({ below: justBelow(term), after: term + LOWEST })), { below: prefix + TOP, after: '' }];
+    let low = prefix;
+    for (const { below, after } of ranges) {
+      const room = MAX_EXPANDED_TERMS - terms.length;
+      if (room < 0) return null;
+      const found = termsIn.all(low, below, room + 1);
+      if (found.length > room) return null;
+      terms.push(...found);
+      low = after;
+    }
+    return terms;
+  };
+
+  return {
+    /** The FTS5 query for `text`, or null when it holds no word. */
+    match(text: string): string | null {
+      const words = text.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
+      if (!words || words.length === 0) return null;
+      const kept = words.slice(0, 16);
+      const tokenized = tokenize(kept);
+      return kept
+        .map((word, i) => {
+          const wordTokens = tokenized[i]!;
+          const terms = wordTokens.length === 1 ? expand(wordTokens[0]!) : null;
+          if (terms === null) return `${quote(word)}*`;
+          // No term starts with the word: its exact form matches nothing, as the prefix query would.
+          if (terms.length === 0) return quote(wordTokens[0]!);
+          return terms.length === 1 ? quote(terms[0]!) : `(${terms.map(quote).join(' OR ')})`;
+        })
+        .join(' AND ');
+    },
+  };
+}
+
+function quote(term: string): string {
+  return `"${term.replaceAll('"', '""')}"`;
+}
+
+/** The highest bound below `term` that every smaller term stays under: its last character one lower, then TOP. */
+function justBelow(term: string): string {
+  const chars = Array.from(term);
+  const last = chars.pop()!.codePointAt(0)!;
+  return `${chars.join('')}${String.fromCodePoint(last - 1)}${TOP}`;
+}
+
+/** Terms in the order FTS5 keeps them: by their UTF-8 bytes. */
+function compareTerms(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
