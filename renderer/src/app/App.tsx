@@ -65,9 +65,10 @@ export function App() {
     }
   }, [api]);
   useEffect(() => void loadDevice(), [loadDevice, tick]);
-  // Started while the backend could not be reached: try again as soon as it can.
+  // Started while the backend could not be reached: try again as soon as it can. (Calls made while
+  // the socket is still opening wait for it, so a first start that has not failed is not repeated.)
   useEffect(() => {
-    if (connection === 'open' && device === null) setTick((n) => n + 1);
+    if (connection === 'open' && device === null && startError !== null) setTick((n) => n + 1);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [connection]);
   // A new screen starts at its top.
