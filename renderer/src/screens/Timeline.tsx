@@ -93,15 +93,29 @@ export function Timeline({ ref, entries, done, loading, failed, search, selected
     onTop();
   };
 
+  /** The row a key press moved to while it was not yet rendered: the next press counts from there. */
+  const focusPending = useRef<number | null>(null);
+  const rowButton = (index: number) => scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${index}"] button`) ?? null;
   const focusRow = (index: number) => {
     const clamped = Math.max(0, Math.min(index, entries.length - 1));
     virtualizer.scrollToIndex(clamped, { align: 'auto' });
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${clamped}"] button`)?.focus());
+    const now = rowButton(clamped);
+    if (now) {
+      focusPending.current = null;
+      now.focus({ preventScroll: true });
+      return;
+    }
+    focusPending.current = clamped;
+    requestAnimationFrame(() => {
+      if (focusPending.current !== clamped) return;
+      focusPending.current = null;
+      rowButton(clamped)?.focus({ preventScroll: true });
+    });
   };
   const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
     if (!row) return;
-    const index = Number(row.dataset.index);
+    const index = focusPending.current ?? Number(row.dataset.index);
     if (e.key === 'ArrowDown') focusRow(index + 1);
     else if (e.key === 'ArrowUp') focusRow(index - 1);
     else if (e.key === 'Home' && e.ctrlKey) focusRow(0);
