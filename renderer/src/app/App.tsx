@@ -5,14 +5,9 @@ import type { DeviceView, PersonView } from '../../../shared/contract/people.js'
 import type { OriginView } from '../../../shared/contract/device.js';
 import { LANGS, rememberLang, type UiLang } from '../i18n/index.js';
 import { makePresenter } from '../lib/presenter.js';
-import { ActionsScreen } from '../screens/Actions.js';
-import { FirstRun, MovedDevice } from '../screens/FirstRun.js';
-import { IncidentsScreen } from '../screens/Incidents.js';
 import { LogScreen } from '../screens/Log.js';
-import { NetworkScreen } from '../screens/Network.js';
-import { OverviewScreen } from '../screens/Overview.js';
-import { ReportScreen } from '../screens/Report.js';
 import { errorText, useBackend, useConnection, useEvent } from './backend.js';
+import { ActionsScreen, FirstRun, IncidentsScreen, MovedDevice, NetworkScreen, OverviewScreen, preloadScreens, ReportScreen, ScreenSlot } from './lazy-screens.js';
 import { SessionContext, type Screen, type Session } from './session.js';
 import { StateIndicator } from './StateIndicator.js';
 
@@ -76,6 +71,10 @@ export function App() {
     mainRef.current?.scrollTo(0, 0);
   }, [screen, incidentId]);
 
+  // The other screens' code, once this one is up.
+  const started = device !== null;
+  useEffect(() => (started ? preloadScreens() : undefined), [started]);
+
   const reloadIncidents = useCallback(() => {
     api['incident.list']({}).then(setIncidents, () => {});
   }, [api]);
@@ -137,9 +136,9 @@ export function App() {
       </main>
     );
   }
-  if (origin?.status === 'moved') return <MovedDevice origin={origin} onDone={() => setTick((n) => n + 1)} />;
+  if (origin?.status === 'moved') return <ScreenSlot><MovedDevice origin={origin} onDone={() => setTick((n) => n + 1)} /></ScreenSlot>;
   if (device === null) return <main className="center-page" id="main"><p role="status">{t('app.loading')}</p></main>;
-  if (device.person.name === null) return <FirstRun onDone={() => setTick((n) => n + 1)} />;
+  if (device.person.name === null) return <ScreenSlot><FirstRun onDone={() => setTick((n) => n + 1)} /></ScreenSlot>;
 
   const session: Session = {
     lang, presenter, device, incidents, reloadIncidents, incidentId, chooseIncident, incidentState, reloadIncidentState, go: setScreen,
@@ -200,12 +199,14 @@ export function App() {
           </ul>
         </nav>
         <main id="main" className="main" tabIndex={-1} ref={mainRef}>
-          {screen === 'incidents' && <IncidentsScreen />}
           {screen === 'log' && <LogScreen key={incidentId ?? 'none'} />}
-          {screen === 'overview' && <OverviewScreen />}
-          {screen === 'actions' && <ActionsScreen />}
-          {screen === 'report' && <ReportScreen key={incidentId ?? 'none'} />}
-          {screen === 'network' && <NetworkScreen />}
+          <ScreenSlot>
+            {screen === 'incidents' && <IncidentsScreen />}
+            {screen === 'overview' && <OverviewScreen />}
+            {screen === 'actions' && <ActionsScreen />}
+            {screen === 'report' && <ReportScreen key={incidentId ?? 'none'} />}
+            {screen === 'network' && <NetworkScreen />}
+          </ScreenSlot>
         </main>
       </div>
     </SessionContext.Provider>
