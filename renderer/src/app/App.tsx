@@ -200,7 +200,7 @@ export function App() {
         </nav>
         <main id="main" className="main" tabIndex={-1} ref={mainRef}>
           {screen === 'log' && <LogScreen key={incidentId ?? 'none'} />}
-          <ScreenSlot>
+          <ScreenSlot key={screen}>
             {screen === 'incidents' && <IncidentsScreen />}
             {screen === 'overview' && <OverviewScreen />}
             {screen === 'actions' && <ActionsScreen />}
