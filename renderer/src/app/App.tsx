@@ -7,12 +7,19 @@ import { LANGS, rememberLang, type UiLang } from '../i18n/index.js';
 import { makePresenter } from '../lib/presenter.js';
 import { LogScreen } from '../screens/Log.js';
 import { errorText, useBackend, useConnection, useEvent } from './backend.js';
-import { ActionsScreen, FirstRun, IncidentsScreen, MovedDevice, NetworkScreen, OverviewScreen, preloadScreens, ReportScreen, ScreenSlot } from './lazy-screens.js';
+import { prefetchFirstPage } from './first-page.js';
+import { ActionsScreen, FirstRun, IncidentsScreen, MovedDevice, NetworkScreen, OverviewScreen, preloadScreen, ReportScreen, ScreenSlot, type LazyScreen } from './lazy-screens.js';
 import { SessionContext, type Screen, type Session } from './session.js';
 import { StateIndicator } from './StateIndicator.js';
 
 const INCIDENT_KEY = 'baken.incident';
 const NAV: readonly Screen[] = ['log', 'overview', 'actions', 'report', 'network'];
+/** The chunk of each screen besides the log, fetched as the pointer or focus reaches its button. */
+const CHUNK: Partial<Record<Screen, LazyScreen>> = { overview: 'overview', actions: 'actions', report: 'report', network: 'network', incidents: 'incidents' };
+const warm = (screen: Screen) => {
+  const chunk = CHUNK[screen];
+  if (chunk) preloadScreen(chunk);
+};
 
 function remembered(key: string): string | null {
   try {
@@ -31,7 +38,7 @@ function remember(key: string, value: string | null): void {
 }
 
 export function App() {
-  const { api } = useBackend();
+  const { api, bridge } = useBackend();
   const { t, i18n } = useTranslation();
   const lang = (i18n.language === 'en' ? 'en' : 'nl') as UiLang;
   const [origin, setOrigin] = useState<OriginView | null>(null);
@@ -60,6 +67,12 @@ export function App() {
     }
   }, [api]);
   useEffect(() => void loadDevice(), [loadDevice, tick]);
+  // The log of the incident the window reopens is its first screen: its newest page is asked for
+  // now, beside who this device is, rather than once the window knows.
+  useEffect(() => {
+    const reopened = remembered(INCIDENT_KEY);
+    if (reopened !== null) prefetchFirstPage(api, bridge, reopened);
+  }, [api, bridge]);
   // Started while the backend could not be reached: try again as soon as it can. (Calls made while
   // the socket is still opening wait for it, so a first start that has not failed is not repeated.)
   useEffect(() => {
@@ -70,10 +83,6 @@ export function App() {
   useEffect(() => {
     mainRef.current?.scrollTo(0, 0);
   }, [screen, incidentId]);
-
-  // The other screens' code, once this one is up.
-  const started = device !== null;
-  useEffect(() => (started ? preloadScreens() : undefined), [started]);
 
   const reloadIncidents = useCallback(() => {
     api['incident.list']({}).then(setIncidents, () => {});
@@ -186,13 +195,13 @@ export function App() {
           <ul>
             {NAV.map((s) => (
               <li key={s}>
-                <button type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
+                <button type="button" aria-current={screen === s ? 'page' : undefined} onPointerEnter={() => warm(s)} onFocus={() => warm(s)} onClick={() => setScreen(s)}>
                   {t(`nav.${s}`)}
                 </button>
               </li>
             ))}
             <li className="nav-sep">
-              <button type="button" aria-current={screen === 'incidents' ? 'page' : undefined} onClick={() => setScreen('incidents')}>
+              <button type="button" aria-current={screen === 'incidents' ? 'page' : undefined} onPointerEnter={() => warm('incidents')} onFocus={() => warm('incidents')} onClick={() => setScreen('incidents')}>
                 {t('nav.incidents')}
               </button>
             </li>

@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 
 /**
  * The screens other than the log, each in a chunk of its own: the window's first start parses and
- * runs only the code of the log (its first screen). Once that shows, preloadScreens fetches the
- * rest in the background, so switching screens does not wait and still works should the host
- * serving the window go away later.
+ * runs only the code of the log (its first screen). A screen's chunk is fetched when the pointer or
+ * the keyboard focus reaches its button in the navigation, a moment before it is opened, and never
+ * in the background, where it would cost frames while the reader scrolls the log.
  */
 const load = {
   overview: () => import('../screens/Overview.js'),
@@ -24,17 +24,11 @@ export const IncidentsScreen = lazy(() => load.incidents().then((m) => ({ defaul
 export const FirstRun = lazy(() => load.firstRun().then((m) => ({ default: m.FirstRun })));
 export const MovedDevice = lazy(() => load.firstRun().then((m) => ({ default: m.MovedDevice })));
 
-/** Fetches every screen's chunk when the window is idle; a screen not fetched by then is fetched when it is opened. */
-export function preloadScreens(): () => void {
-  const run = () => {
-    for (const fetchChunk of Object.values(load)) fetchChunk().catch(() => undefined);
-  };
-  if (typeof requestIdleCallback === 'function') {
-    const id = requestIdleCallback(run, { timeout: 2000 });
-    return () => cancelIdleCallback(id);
-  }
-  const id = setTimeout(run, 500);
-  return () => clearTimeout(id);
+export type LazyScreen = keyof typeof load;
+
+/** Starts fetching a screen's chunk (once; opening the screen then waits less or not at all). */
+export function preloadScreen(screen: LazyScreen): void {
+  load[screen]().catch(() => undefined);
 }
 
 /** A lazy screen, with the loading line while its chunk arrives and a plain error (not a blank window) should it fail to. */
