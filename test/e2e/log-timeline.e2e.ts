@@ -4,7 +4,8 @@ import { startHost, type RunningHost } from './host.js';
 /**
  * The log's timeline in Debian's Chromium against `baken serve --ui`: a virtualised feed of more
  * rows than fit, walked with the arrow keys, a new entry arriving while the reader is further
- * down (the row read stays put, a button offers the new one), and search hits marked.
+ * down (the row read stays put, a button offers the new one), search hits marked, and the log as
+ * the window reopens on it.
  */
 let host: RunningHost;
 test.beforeAll(async () => {
@@ -19,7 +20,7 @@ const feedOf = (page: Page) => page.getByRole('feed');
 /** The row button whose text says exactly `text` (the row's time, writer and kind come before it). */
 const rowButton = (page: Page, text: string) => feedOf(page).locator('article.row button').filter({ has: page.locator('.row-text', { hasText: new RegExp(`^\\s*${text}\\s*$`) }) });
 
-test('the timeline: arrow keys, a new entry while reading further down, search hits', async ({ page }) => {
+test('the timeline: arrow keys, a new entry while reading further down, search hits, reopening', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(host.url);
@@ -71,5 +72,12 @@ test('the timeline: arrow keys, a new entry while reading further down, search h
   await expect(feed.locator('article.row mark')).toHaveText('nieuw');
   await page.getByRole('button', { name: 'Wissen' }).click();
   await expect(rowButton(page, 'Regel 40')).toBeVisible();
+
+  // Reopened, the window asks for the log's newest page as it starts; new entries still come in after.
+  await page.reload();
+  await expect(rowButton(page, 'Regel nieuw')).toBeVisible();
+  await entry.fill('Regel na herladen');
+  await entry.press('Enter');
+  await expect(rowButton(page, 'Regel na herladen')).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -4,6 +4,7 @@ import type { EntryPageView, LogEntryView } from '../../../shared/contract/log.j
 import { CLASSIFICATIONS, ENTRY_KINDS, type Classification } from '../../../shared/domain/kinds.js';
 import { CLASSIFICATION_WORDS, KIND_LABELS } from '../../../shared/present/words.js';
 import { errorText, useBackend, useEvent } from '../app/backend.js';
+import { LOG_PAGE, peekFirstPage, takeFirstPage } from '../app/first-page.js';
 import { useSession } from '../app/session.js';
 import { mergeNewestFirst } from '../lib/order.js';
 import { ErrorLine, NeedIncident } from './common.js';
@@ -11,7 +12,7 @@ import { EntryDetail } from './EntryDetail.js';
 import { QuickEntry } from './QuickEntry.js';
 import { Timeline, type TimelineHandle } from './Timeline.js';
 
-const PAGE = 100;
+const PAGE = LOG_PAGE;
 
 export function LogScreen() {
   const { incidentId } = useSession();
@@ -35,14 +36,17 @@ function Log({ incident }: { incident: string }) {
   const [classification, setClassification] = useState<Classification | ''>('');
   const [searchInput, setSearchInput] = useState('');
   const [search, setSearch] = useState('');
-  const [entries, setEntries] = useState<LogEntryView[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
+  // The newest page the window asked for as it started, when it is back already: shown in the first render.
+  const [prefetched] = useState(() => peekFirstPage(incident));
+  const [entries, setEntries] = useState<LogEntryView[]>(() => prefetched?.entries ?? []);
+  const [cursor, setCursor] = useState<string | null>(() => prefetched?.nextCursor ?? null);
+  const [done, setDone] = useState(() => prefetched !== null && prefetched.nextCursor === null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [newAbove, setNewAbove] = useState(0);
   const generation = useRef(0);
+  const started = useRef(false);
   const timeline = useRef<TimelineHandle>(null);
   const entriesRef = useRef(entries);
   entriesRef.current = entries;
@@ -60,19 +64,30 @@ function Log({ incident }: { incident: string }) {
     [api, filter, search],
   );
 
-  // A new filter or search starts the list again from the newest.
+  // A new filter or search starts the list again from the newest. The first time, the page the
+  // window asked for as it started is taken if it is still current (see app/first-page.ts).
   useEffect(() => {
     const gen = ++generation.current;
-    setEntries([]);
-    setCursor(null);
-    setDone(false);
+    const first = !started.current;
+    started.current = true;
+    const early = first && !kind && !classification && !search ? takeFirstPage(incident) : null;
+    const shown = early !== null && prefetched !== null;
+    if (!shown) {
+      // Rows shown from a page that went stale stay until the fresh page is merged in.
+      if (!first || prefetched === null) {
+        setEntries([]);
+        setCursor(null);
+        setDone(false);
+      }
+      setLoading(true);
+    }
     setNewAbove(0);
-    setLoading(true);
     setError(null);
-    fetchPage(null).then(
+    (early ?? fetchPage(null)).then(
       (page) => {
-        if (gen !== generation.current) return;
-        setEntries(page.entries);
+        if (gen !== generation.current || page.entries === entriesRef.current) return;
+        // Entries that arrived while this page was on its way were merged in already: keep them.
+        setEntries((cur) => (cur.length > 0 ? mergeNewestFirst(cur, page.entries) : page.entries));
         setCursor(page.nextCursor);
         setDone(page.nextCursor === null);
         setLoading(false);
@@ -83,6 +98,7 @@ function Log({ incident }: { incident: string }) {
         setLoading(false);
       },
     );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [fetchPage]);
 
   const loadMore = useCallback(() => {
