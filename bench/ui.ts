@@ -9,6 +9,7 @@ import { progress } from './lib/progress.js';
 import { formatCount, formatMs, formatRate, median, nowMs } from './lib/stats.js';
 import { makeTempDir, removeTempDir } from './lib/temp.js';
 import { epochMs, launchChromium, openStaticCopy, openWindow, scrollTimeline, seenAt, serveStaticCopy, timeFirstScreen, timeSearch, watchForText, type ScrollRun } from './ui/page.js';
+import { describeFrameCost, traceFrames, type FrameCost } from './ui/frame-trace.js';
 import { seedLog, type SeededLog } from './ui/seed.js';
 
 const FIRST_SCREEN_TARGET_MS = 1000;
@@ -137,6 +138,12 @@ const area: BenchArea = {
         await openStaticCopy(windowA.page, staticUrl);
         staticRuns.push(await scrollTimeline(windowA.page, SCROLL_MS, SCROLL_STEP_PX));
       }
+      progress('one traced run of each (not a figure: tracing slows the page): where the time of a frame goes');
+      await timeFirstScreen(windowA.page, urlA);
+      const appCost = await traceFrames(browser, windowA.page, () => scrollTimeline(windowA.page, SCROLL_MS, SCROLL_STEP_PX));
+      await openStaticCopy(windowA.page, staticUrl);
+      const staticCost = await traceFrames(browser, windowA.page, () => scrollTimeline(windowA.page, SCROLL_MS, SCROLL_STEP_PX));
+      notes.push(`scrolling, traced once each (Chromium timeline trace, slower than the runs above): the window ${describeFrameCost(appCost)}; the static copy ${describeFrameCost(staticCost)}`);
       progress(`idle frames: the window for ${SCROLL_MS / 1000} s without scrolling`);
       await timeFirstScreen(windowA.page, urlA);
       const idle = await scrollTimeline(windowA.page, SCROLL_MS, 0);
@@ -236,7 +243,7 @@ const area: BenchArea = {
         notes,
         figures,
       );
-      printCauses(figures, { warmApi, apiNames, runs, searchApi, idleFps: fps(idle), staticFps: median(restStatic.map(fps)) });
+      printCauses(figures, { warmApi, apiNames, runs, searchApi, idleFps: fps(idle), staticFps: median(restStatic.map(fps)), appCost, staticCost });
     } finally {
       await browser?.close().catch(() => undefined);
       for (const o of opened.reverse()) await o.backend.stop().catch(() => undefined);
@@ -329,7 +336,7 @@ function printFigures(title: string, notes: readonly string[], figures: readonly
   }
 }
 
-function printCauses(figures: readonly Figure[], context: { warmApi: number[][]; apiNames: string[]; runs: ScrollRun[]; searchApi: Figure; idleFps: number; staticFps: number }): void {
+function printCauses(figures: readonly Figure[], context: { warmApi: number[][]; apiNames: string[]; runs: ScrollRun[]; searchApi: Figure; idleFps: number; staticFps: number; appCost: FrameCost; staticCost: FrameCost }): void {
   const judged = figures.filter((f) => f.target);
   const missed = judged.filter((f) => metOf(f) === false);
   console.log(`\n${judged.length - missed.length} of ${judged.length} targets met${missed.length ? `; NOT met: ${missed.map((f) => f.name).join(', ')}` : ''}`);
@@ -354,7 +361,9 @@ function printCauses(figures: readonly Figure[], context: { warmApi: number[][];
       const limit = context.staticFps >= FPS_TARGET * 0.98
         ? `the static copy of the same rows keeps ${context.staticFps.toFixed(1)} fps, so the loss is the window's own work (rendering the rows coming into view, measuring them, laying them out)`
         : `the static copy of the same rows, with no script at all, gets only ${context.staticFps.toFixed(1)} fps here (painting and software rasterisation of the rows scrolled into view, --disable-gpu), so this Chromium on this machine cannot give 60 fps for these rows; the window's own work comes on top`;
-      why = `${all.filter((ms) => ms > MISSED_FRAME_MS).length} of ${all.length} frames missed over all runs; ${long} long tasks (> 50 ms) on the main thread; ${atEnd} frames waited at the end of the loaded rows for the next page; idle window ${context.idleFps.toFixed(1)} fps; ${limit}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
+      const { appCost: app, staticCost: copy } = context;
+      const extra = `traced, the window's main thread is busy ${app.busy.toFixed(1)} ms a frame against ${copy.busy.toFixed(1)} ms for the static copy: ${(app.script - copy.script).toFixed(1)} ms more script (the scroll event rendering the rows coming into view), ${(app.style + app.layout - copy.style - copy.layout).toFixed(1)} ms more style and layout of those rows, ${(app.commit - copy.commit).toFixed(1)} ms more compositor commit, ${(app.paint - copy.paint).toFixed(1)} ms paint`;
+      why = `${all.filter((ms) => ms > MISSED_FRAME_MS).length} of ${all.length} frames missed over all runs; ${long} long tasks (> 50 ms) on the main thread; ${atEnd} frames waited at the end of the loaded rows for the next page; idle window ${context.idleFps.toFixed(1)} fps; ${limit}; ${extra}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
     } else {
       why = `B's log screen refetches log.list on entries.added, see the note above for its cost on B; the entry reached B's backend after ${formatMs(medianOf(figures.find((x) => x.name.includes('in B\'s backend'))!) ?? NaN)} (median); the rest is B's window fetching and rendering it`;
     }
