@@ -53,8 +53,10 @@ export function Timeline({ ref, entries, done, loading, failed, search, selected
     estimateSize: () => ROW_ESTIMATE,
     getItemKey: (i) => entriesRef.current[i]?.id ?? 'more',
     overscan: 6,
-    // Positions and the list's height go straight to the DOM; React renders only when other rows come into view.
+    // Positions (as `top`: no compositor layer for each row) and the list's height go straight to the
+    // DOM; React renders only when other rows come into view.
     directDomUpdates: true,
+    directDomUpdatesMode: 'position',
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? -1;
