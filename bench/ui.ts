@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { openBackend, type Backend } from '../electron/backend/index.js';
@@ -8,7 +8,8 @@ import type { BenchArea } from './lib/area.js';
 import { progress } from './lib/progress.js';
 import { formatCount, formatMs, formatRate, median, nowMs } from './lib/stats.js';
 import { makeTempDir, removeTempDir } from './lib/temp.js';
-import { epochMs, launchChromium, openWindow, scrollTimeline, seenAt, timeFirstScreen, timeSearch, watchForText, type ScrollRun } from './ui/page.js';
+import { epochMs, launchChromium, openStaticCopy, openWindow, scrollTimeline, seenAt, serveStaticCopy, timeFirstScreen, timeSearch, watchForText, type ScrollRun } from './ui/page.js';
+import { describeFrameCost, traceFrames, type FrameCost } from './ui/frame-trace.js';
 import { seedLog, type SeededLog } from './ui/seed.js';
 
 const FIRST_SCREEN_TARGET_MS = 1000;
@@ -24,6 +25,8 @@ const FIRST_WORD = 'politie';
 const WORDS = ['stroomstoring', 'brandweer', 'wateroverlast', 'aggregaat', 'afzetting'];
 const SCROLL_MS = 3000;
 const SCROLL_STEP_PX = 400;
+/** Rows in the static copy: more than the 3 s of scrolling pass (about 70,000 px, some 850 rows). */
+const STATIC_ROWS = 2000;
 const RENDERER_DIR = join(import.meta.dirname, '..', 'dist', 'renderer');
 
 interface Figure {
@@ -123,27 +126,46 @@ const area: BenchArea = {
       figures.push(search, searchApi);
 
       // 3. Scrolling.
-      progress(`scrolling: ${SCROLL_STEP_PX} px per frame for ${SCROLL_MS / 1000} s, ${size.scrollRuns + 1} runs, each after a reload`);
+      progress(`scrolling: ${SCROLL_STEP_PX} px per frame for ${SCROLL_MS / 1000} s, ${size.scrollRuns + 1} runs, each after a reload, each followed by the same on a static copy`);
+      await timeFirstScreen(windowA.page, null);
+      const staticUrl = await serveStaticCopy(windowA.page, urlA, STATIC_ROWS);
       const runs: ScrollRun[] = [];
+      const staticRuns: ScrollRun[] = [];
+      // Interleaved, so that both see the same load on the machine.
       for (let i = 0; i <= size.scrollRuns; i++) {
-        await timeFirstScreen(windowA.page, null);
+        await timeFirstScreen(windowA.page, urlA);
         runs.push(await scrollTimeline(windowA.page, SCROLL_MS, SCROLL_STEP_PX));
+        await openStaticCopy(windowA.page, staticUrl);
+        staticRuns.push(await scrollTimeline(windowA.page, SCROLL_MS, SCROLL_STEP_PX));
       }
-      progress(`idle frames: the same page for ${SCROLL_MS / 1000} s without scrolling`);
+      progress('one traced run of each (not a figure: tracing slows the page): where the time of a frame goes');
+      await timeFirstScreen(windowA.page, urlA);
+      const appCost = await traceFrames(browser, windowA.page, () => scrollTimeline(windowA.page, SCROLL_MS, SCROLL_STEP_PX));
+      await openStaticCopy(windowA.page, staticUrl);
+      const staticCost = await traceFrames(browser, windowA.page, () => scrollTimeline(windowA.page, SCROLL_MS, SCROLL_STEP_PX));
+      notes.push(`scrolling, traced once each (Chromium timeline trace, slower than the runs above): the window ${describeFrameCost(appCost)}; the static copy ${describeFrameCost(staticCost)}`);
+      progress(`idle frames: the window for ${SCROLL_MS / 1000} s without scrolling`);
+      await timeFirstScreen(windowA.page, urlA);
       const idle = await scrollTimeline(windowA.page, SCROLL_MS, 0);
       const [firstRun, ...rest] = runs as [ScrollRun, ...ScrollRun[]];
+      const [firstStatic, ...restStatic] = staticRuns as [ScrollRun, ...ScrollRun[]];
       const fps = (r: ScrollRun) => r.intervals.length / (r.intervals.reduce((x, y) => x + y, 0) / 1000);
       const share = (r: ScrollRun, over: number) => (100 * r.intervals.filter((ms) => ms > over).length) / Math.max(1, r.intervals.length);
       figures.push(
         { name: 'scrolling: frames per second (software rendering)', first: fps(firstRun), samples: rest.map(fps), unit: 'fps', target: { text: '≥ 60 fps', ok: (m) => m >= FPS_TARGET * 0.98 } },
-        { name: '  baseline: idle page, no scrolling', first: null, samples: [fps(idle)], unit: 'fps', note: `the same window after the runs, rAF alone for ${SCROLL_MS / 1000} s: what this headless Chromium gives at all; ${share(idle, MISSED_FRAME_MS).toFixed(1)} % of its frames over 16.7 ms` },
+        {
+          name: '  baseline: static copy, same rows, no script', first: fps(firstStatic), samples: restStatic.map(fps), unit: 'fps',
+          note: `the window's rows repeated to ${formatCount(STATIC_ROWS)} in one static page (same stylesheet, not virtualised), the same scroll script, right after each run; ${median(restStatic.map((r) => share(r, MISSED_FRAME_MS))).toFixed(1)} % of its frames over 16.7 ms (median)`,
+        },
+        { name: '  baseline: idle window, no scrolling', first: null, samples: [fps(idle)], unit: 'fps', note: `rAF alone for ${SCROLL_MS / 1000} s after a reload: what this headless Chromium gives at all; ${share(idle, MISSED_FRAME_MS).toFixed(1)} % of its frames over 16.7 ms` },
         { name: `  frames over 16.7 ms (> ${MISSED_FRAME_MS.toFixed(1)} ms)`, first: share(firstRun, MISSED_FRAME_MS), samples: rest.map((r) => share(r, MISSED_FRAME_MS)), unit: '%' },
         { name: '  frames over 33 ms', first: share(firstRun, 2 * FRAME_MS * 1.02), samples: rest.map((r) => share(r, 2 * FRAME_MS * 1.02)), unit: '%' },
         { name: '  longest frame', first: Math.max(...firstRun.intervals), samples: rest.map((r) => Math.max(...r.intervals)), unit: 'ms' },
       );
       notes.push(
         `scrolling: scrollTop += ${SCROLL_STEP_PX} px every animation frame for ${SCROLL_MS / 1000} s from the top after a reload, intervals between requestAnimationFrame timestamps; ` +
-          `per run: ${runs.map((r) => `${r.intervals.length} frames, ${formatCount(Math.round(r.scrolledPx))} px, rows up to #${formatCount(r.rowsLoaded)}, ${r.atEndFrames} frames at the end of the loaded rows, ${r.longTasks} long tasks (${formatMs(r.longTaskMs)})`).join('; ')}`,
+          `per run: ${runs.map((r) => `${r.intervals.length} frames, ${formatCount(Math.round(r.scrolledPx))} px, rows up to #${formatCount(r.rowsLoaded)}, ${r.atEndFrames} frames at the end of the loaded rows, ${r.longTasks} long tasks (${formatMs(r.longTaskMs)})`).join('; ')}; ` +
+          `static copy per run: ${staticRuns.map((r) => `${r.intervals.length} frames, ${r.longTasks} long tasks`).join('; ')}`,
       );
       notes.push(`the 60 fps target counts as met from ${(FPS_TARGET * 0.98).toFixed(1)} fps (2 % for timer jitter); headless Chromium with --disable-gpu rasterises on the CPU, a laptop with a GPU composites`);
 
@@ -221,7 +243,7 @@ const area: BenchArea = {
         notes,
         figures,
       );
-      printCauses(figures, { warmApi, apiNames, runs, searchApi, idleFps: fps(idle) });
+      printCauses(figures, { warmApi, apiNames, runs, searchApi, idleFps: fps(idle), staticFps: median(restStatic.map(fps)), appCost, staticCost });
     } finally {
       await browser?.close().catch(() => undefined);
       for (const o of opened.reverse()) await o.backend.stop().catch(() => undefined);
@@ -314,7 +336,7 @@ function printFigures(title: string, notes: readonly string[], figures: readonly
   }
 }
 
-function printCauses(figures: readonly Figure[], context: { warmApi: number[][]; apiNames: string[]; runs: ScrollRun[]; searchApi: Figure; idleFps: number }): void {
+function printCauses(figures: readonly Figure[], context: { warmApi: number[][]; apiNames: string[]; runs: ScrollRun[]; searchApi: Figure; idleFps: number; staticFps: number; appCost: FrameCost; staticCost: FrameCost }): void {
   const judged = figures.filter((f) => f.target);
   const missed = judged.filter((f) => metOf(f) === false);
   console.log(`\n${judged.length - missed.length} of ${judged.length} targets met${missed.length ? `; NOT met: ${missed.map((f) => f.name).join(', ')}` : ''}`);
@@ -336,7 +358,12 @@ function printCauses(figures: readonly Figure[], context: { warmApi: number[][];
       const all = context.runs.flatMap((r) => r.intervals);
       const long = context.runs.reduce((x, r) => x + r.longTasks, 0);
       const atEnd = context.runs.reduce((x, r) => x + r.atEndFrames, 0);
-      why = `${all.filter((ms) => ms > MISSED_FRAME_MS).length} of ${all.length} frames missed over all runs; ${long} long tasks (> 50 ms) on the main thread; ${atEnd} frames waited at the end of the loaded rows for the next page; ${context.idleFps >= FPS_TARGET * 0.98 ? `the idle page runs at ${context.idleFps.toFixed(1)} fps, so the loss is the scrolling's own work` : `the idle page itself runs at only ${context.idleFps.toFixed(1)} fps here; besides, the scrolling's own work`} (React re-rendering the virtualised rows, layout, software rasterisation with --disable-gpu) on a machine with load average ${loadavg()[0]!.toFixed(1)}`;
+      const limit = context.staticFps >= FPS_TARGET * 0.98
+        ? `the static copy of the same rows keeps ${context.staticFps.toFixed(1)} fps, so the loss is the window's own work (rendering the rows coming into view, measuring them, laying them out)`
+        : `the static copy of the same rows, with no script at all, gets only ${context.staticFps.toFixed(1)} fps here (painting and software rasterisation of the rows scrolled into view, --disable-gpu), so this Chromium on this machine cannot give 60 fps for these rows; the window's own work comes on top`;
+      const { appCost: app, staticCost: copy } = context;
+      const extra = `traced, the window's main thread is busy ${app.busy.toFixed(1)} ms a frame against ${copy.busy.toFixed(1)} ms for the static copy: ${(app.script - copy.script).toFixed(1)} ms more script (the scroll event rendering the rows coming into view), ${(app.style + app.layout - copy.style - copy.layout).toFixed(1)} ms more style and layout of those rows, ${(app.commit - copy.commit).toFixed(1)} ms more compositor commit, ${(app.paint - copy.paint).toFixed(1)} ms paint`;
+      why = `${all.filter((ms) => ms > MISSED_FRAME_MS).length} of ${all.length} frames missed over all runs; ${long} long tasks (> 50 ms) on the main thread; ${atEnd} frames waited at the end of the loaded rows for the next page; idle window ${context.idleFps.toFixed(1)} fps; ${limit}; ${extra}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
     } else {
       why = `B's log screen refetches log.list on entries.added, see the note above for its cost on B; the entry reached B's backend after ${formatMs(medianOf(figures.find((x) => x.name.includes('in B\'s backend'))!) ?? NaN)} (median); the rest is B's window fetching and rendering it`;
     }

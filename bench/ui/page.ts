@@ -124,6 +124,39 @@ export async function scrollTimeline(page: Page, durationMs: number, stepPx: num
 }
 
 /**
+ * The scrolling's baseline: a copy of the window as it shows now, with no script, whose timeline
+ * holds the rows on screen repeated to `rows` rows in normal flow (no virtualisation), under the
+ * same stylesheet and Content-Security-Policy. Served at `static-baseline.html` beside the window
+ * (the stylesheet loads from the host as for the window itself); returns its URL. Scrolling it
+ * with scrollTimeline costs Chromium only the scrolling, layout-free, and the painting and
+ * rasterising of the same markup: what this Chromium gives for these rows without any of the
+ * window's work.
+ */
+export async function serveStaticCopy(page: Page, windowUrl: string, rows: number): Promise<string> {
+  const html: string = await page.evaluate(`(() => {
+    const doc = document.documentElement.cloneNode(true);
+    doc.querySelectorAll('script, link[rel="modulepreload"]').forEach((el) => el.remove());
+    const feed = doc.querySelector('[role="feed"]');
+    const shown = [...feed.querySelectorAll('[data-index] > article.row')].map((row) => row.outerHTML);
+    if (shown.length === 0) throw new Error('no rows in the timeline to copy');
+    const out = [];
+    for (let i = 0; i < ${rows}; i++) out.push('<div data-index="' + i + '">' + shown[i % shown.length] + '</div>');
+    feed.innerHTML = '<div>' + out.join('') + '</div>';
+    feed.setAttribute('aria-busy', 'false');
+    return '<!doctype html>' + doc.outerHTML;
+  })()`);
+  const url = new URL('static-baseline.html', windowUrl).href;
+  await page.context().route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  return url;
+}
+
+/** Opens the static copy and waits two frames, so its rows are laid out and painted before scrolling. */
+export async function openStaticCopy(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+/**
  * Notes, in the page, the wall-clock time (performance.timeOrigin + now, ms since 1970) of the
  * frame that first shows a row with `text` in the timeline; read it with seenAt.
  */

@@ -9,8 +9,8 @@ import type { EntryWriter } from './appender.js';
 export type PeopleStore = Pick<LogStore, 'author' | 'profileEntries' | 'authorHeads'>;
 
 /** The people directory as the log holds it now: everyone who wrote to it, and this device. */
-export function loadPeople(store: PeopleStore): Person[] {
-  return derivePeople(store.profileEntries(), [store.author, ...store.authorHeads().keys()]);
+export function loadPeople(store: PeopleStore, heads: ReadonlyMap<string, unknown> = store.authorHeads()): Person[] {
+  return derivePeople(store.profileEntries(), [store.author, ...heads.keys()]);
 }
 
 /** Labels for the keys a view names; only the profiles are read, since a device without one is labelled by its key. */
@@ -30,14 +30,19 @@ export function createPeopleHandlers({ store, writer, dataDir }: PeopleHandlerDe
     author: person.author, name: person.profile?.name ?? null, function: person.profile?.function ?? null, organisation: person.profile?.organisation ?? null,
     team: person.profile?.team ?? null, discipline: person.profile?.discipline ?? null, label: person.label, self: person.author === store.author, history: person.history,
   });
-  const self = () => view(loadPeople(store).find((p) => p.author === store.author)!);
+  const self = (heads?: ReadonlyMap<string, unknown>) => view(loadPeople(store, heads).find((p) => p.author === store.author)!);
 
   return {
-    'device.info': () => ({
-      author: store.author, dataDir, entries: store.count(),
-      forkedAuthors: [...store.authorHeads()].filter(([, head]) => head.extra !== undefined).map(([author]) => author),
-      person: self(),
-    }),
+    // Every window asks this as it starts: the authors' heads (a count per author over the whole
+    // log) are read once for both the forks and the directory.
+    'device.info': () => {
+      const heads = store.authorHeads();
+      return {
+        author: store.author, dataDir, entries: store.count(),
+        forkedAuthors: [...heads].filter(([, head]) => head.extra !== undefined).map(([author]) => author),
+        person: self(heads),
+      };
+    },
     'device.set': (input) => {
       const current = self();
       const name = input.name ?? current.name;

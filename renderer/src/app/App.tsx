@@ -5,19 +5,21 @@ import type { DeviceView, PersonView } from '../../../shared/contract/people.js'
 import type { OriginView } from '../../../shared/contract/device.js';
 import { LANGS, rememberLang, type UiLang } from '../i18n/index.js';
 import { makePresenter } from '../lib/presenter.js';
-import { ActionsScreen } from '../screens/Actions.js';
-import { FirstRun, MovedDevice } from '../screens/FirstRun.js';
-import { IncidentsScreen } from '../screens/Incidents.js';
 import { LogScreen } from '../screens/Log.js';
-import { NetworkScreen } from '../screens/Network.js';
-import { OverviewScreen } from '../screens/Overview.js';
-import { ReportScreen } from '../screens/Report.js';
 import { errorText, useBackend, useConnection, useEvent } from './backend.js';
+import { prefetchFirstPage } from './first-page.js';
+import { ActionsScreen, FirstRun, IncidentsScreen, MovedDevice, NetworkScreen, OverviewScreen, preloadScreen, ReportScreen, ScreenSlot, type LazyScreen } from './lazy-screens.js';
 import { SessionContext, type Screen, type Session } from './session.js';
 import { StateIndicator } from './StateIndicator.js';
 
 const INCIDENT_KEY = 'baken.incident';
 const NAV: readonly Screen[] = ['log', 'overview', 'actions', 'report', 'network'];
+/** The chunk of each screen besides the log, fetched as the pointer or focus reaches its button. */
+const CHUNK: Partial<Record<Screen, LazyScreen>> = { overview: 'overview', actions: 'actions', report: 'report', network: 'network', incidents: 'incidents' };
+const warm = (screen: Screen) => {
+  const chunk = CHUNK[screen];
+  if (chunk) preloadScreen(chunk);
+};
 
 function remembered(key: string): string | null {
   try {
@@ -36,7 +38,7 @@ function remember(key: string, value: string | null): void {
 }
 
 export function App() {
-  const { api } = useBackend();
+  const { api, bridge } = useBackend();
   const { t, i18n } = useTranslation();
   const lang = (i18n.language === 'en' ? 'en' : 'nl') as UiLang;
   const [origin, setOrigin] = useState<OriginView | null>(null);
@@ -65,9 +67,16 @@ export function App() {
     }
   }, [api]);
   useEffect(() => void loadDevice(), [loadDevice, tick]);
-  // Started while the backend could not be reached: try again as soon as it can.
+  // The log of the incident the window reopens is its first screen: its newest page is asked for
+  // now, beside who this device is, rather than once the window knows.
   useEffect(() => {
-    if (connection === 'open' && device === null) setTick((n) => n + 1);
+    const reopened = remembered(INCIDENT_KEY);
+    if (reopened !== null) prefetchFirstPage(api, bridge, reopened);
+  }, [api, bridge]);
+  // Started while the backend could not be reached: try again as soon as it can. (Calls made while
+  // the socket is still opening wait for it, so a first start that has not failed is not repeated.)
+  useEffect(() => {
+    if (connection === 'open' && device === null && startError !== null) setTick((n) => n + 1);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [connection]);
   // A new screen starts at its top.
@@ -146,9 +155,9 @@ export function App() {
       </main>
     );
   }
-  if (origin?.status === 'moved') return <MovedDevice origin={origin} onDone={() => setTick((n) => n + 1)} />;
+  if (origin?.status === 'moved') return <ScreenSlot><MovedDevice origin={origin} onDone={() => setTick((n) => n + 1)} /></ScreenSlot>;
   if (device === null) return <main className="center-page" id="main"><p role="status">{t('app.loading')}</p></main>;
-  if (device.person.name === null) return <FirstRun onDone={() => setTick((n) => n + 1)} />;
+  if (device.person.name === null) return <ScreenSlot><FirstRun onDone={() => setTick((n) => n + 1)} /></ScreenSlot>;
 
   const session: Session = {
     lang, presenter, device, incidents, reloadIncidents, incidentId, chooseIncident, incidentState, reloadIncidentState, go: setScreen,
@@ -197,25 +206,27 @@ export function App() {
           <ul>
             {NAV.map((s) => (
               <li key={s}>
-                <button type="button" aria-current={screen === s ? 'page' : undefined} onClick={() => setScreen(s)}>
+                <button type="button" aria-current={screen === s ? 'page' : undefined} onPointerEnter={() => warm(s)} onFocus={() => warm(s)} onClick={() => setScreen(s)}>
                   {t(`nav.${s}`)}
                 </button>
               </li>
             ))}
             <li className="nav-sep">
-              <button type="button" aria-current={screen === 'incidents' ? 'page' : undefined} onClick={() => setScreen('incidents')}>
+              <button type="button" aria-current={screen === 'incidents' ? 'page' : undefined} onPointerEnter={() => warm('incidents')} onFocus={() => warm('incidents')} onClick={() => setScreen('incidents')}>
                 {t('nav.incidents')}
               </button>
             </li>
           </ul>
         </nav>
         <main id="main" className="main" tabIndex={-1} ref={mainRef}>
-          {screen === 'incidents' && <IncidentsScreen />}
           {screen === 'log' && <LogScreen key={incidentId ?? 'none'} />}
-          {screen === 'overview' && <OverviewScreen />}
-          {screen === 'actions' && <ActionsScreen />}
-          {screen === 'report' && <ReportScreen key={incidentId ?? 'none'} />}
-          {screen === 'network' && <NetworkScreen />}
+          <ScreenSlot key={screen}>
+            {screen === 'incidents' && <IncidentsScreen />}
+            {screen === 'overview' && <OverviewScreen />}
+            {screen === 'actions' && <ActionsScreen />}
+            {screen === 'report' && <ReportScreen key={incidentId ?? 'none'} />}
+            {screen === 'network' && <NetworkScreen />}
+          </ScreenSlot>
         </main>
       </div>
     </SessionContext.Provider>

@@ -19,8 +19,17 @@ export function byPriorityAndDeadline(a: ActionView, b: ActionView): number {
  * as its corrections may have changed), newest first in the log's order.
  */
 export function mergeNewestFirst(current: readonly LogEntryView[], incoming: readonly LogEntryView[]): LogEntryView[] {
+  // The next page while scrolling down is all older than the rows loaded so far: appended as it
+  // is, rather than sorting the whole list (tens of thousands of rows deep into a long log) again.
+  const last = current.at(-1);
+  if (last && incoming.length > 0 && isNewestFirst(incoming) && compareEntries(incoming[0]!, last) < 0) return [...current, ...incoming];
   const byId = new Map<string, LogEntryView>();
   for (const e of current) byId.set(e.id, e);
   for (const e of incoming) byId.set(e.id, e);
   return [...byId.values()].sort((a, b) => compareEntries(b, a));
+}
+
+function isNewestFirst(entries: readonly LogEntryView[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (compareEntries(entries[i - 1]!, entries[i]!) <= 0) return false;
+  return true;
 }
