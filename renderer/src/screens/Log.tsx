@@ -68,7 +68,7 @@ function Log({ incident }: { incident: string }) {
     const gen = ++generation.current;
     const first = !started.current;
     started.current = true;
-    const early = first && !kind && !classification && !search ? takeFirstPage(incident) : null;
+    const early = first && Object.values(filters).every((v) => v === '') && !search ? takeFirstPage(incident) : null;
     const shown = early !== null && prefetched !== null;
     if (!shown) {
       // Rows shown from a page that went stale stay until the fresh page is merged in.
@@ -149,7 +149,7 @@ function Log({ incident }: { incident: string }) {
   const closeDetail = () => {
     const index = entries.findIndex((x) => x.id === selected);
     setSelected(null);
-    if (index >= 0) focusRow(index);
+    if (index >= 0) timeline.current?.focusRow(index);
   };
 
   const applySearch = (e: FormEvent) => {

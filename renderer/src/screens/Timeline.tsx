@@ -16,6 +16,8 @@ export interface TimelineHandle {
    * so it stays where it is on the screen. True when the reader is away from the top.
    */
   keepPlace(): boolean;
+  /** Scrolls to a row and puts the focus on it (closing the entry's panel hands the focus back to its row). */
+  focusRow(index: number): void;
 }
 
 interface TimelineProps {
@@ -64,7 +66,9 @@ export function Timeline({ ref, entries, done, loading, failed, search, selected
     if (lastIndex >= entries.length - PREFETCH_ROWS) onNearEnd();
   }, [lastIndex, entries.length, onNearEnd]);
 
+  const focusRowNow = useRef<(index: number) => void>(() => {});
   useImperativeHandle(ref, () => ({
+    focusRow: (index: number) => focusRowNow.current(index),
     keepPlace() {
       const el = scrollRef.current;
       if (!el || el.scrollTop < 8) {
@@ -114,6 +118,7 @@ export function Timeline({ ref, entries, done, loading, failed, search, selected
       rowButton(clamped)?.focus({ preventScroll: true });
     });
   };
+  focusRowNow.current = focusRow;
   const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
     if (!row) return;
