@@ -280,6 +280,8 @@ test('a person without a mouse: skip link, screens, quick entry, entry panel, ac
   // A SITREP section's text: Escape leaves the editor and returns to its button.
   await tabTo(page, navButton(w.nav.report), { back: true });
   await page.keyboard.press('Enter');
+  // The screen's code comes in a chunk of its own: a person waits for the screen, so the test does.
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(w.report.title) })).toBeVisible();
   await tabTo(page, page.getByRole('button', { name: new RegExp(w.report.editSection) }).first());
   await page.keyboard.press('Enter');
   await expect(page.locator('.section textarea')).toBeFocused();
