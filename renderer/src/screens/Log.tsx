@@ -1,14 +1,14 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryPageView, LogEntryView } from '../../../shared/contract/log.js';
-import { CLASSIFICATIONS, ENTRY_KINDS, type Classification } from '../../../shared/domain/kinds.js';
-import { CLASSIFICATION_WORDS, KIND_LABELS } from '../../../shared/present/words.js';
+import type { Classification } from '../../../shared/domain/kinds.js';
 import { errorText, useBackend, useEvent } from '../app/backend.js';
 import { LOG_PAGE, peekFirstPage, takeFirstPage } from '../app/first-page.js';
 import { useSession } from '../app/session.js';
 import { mergeNewestFirst } from '../lib/order.js';
 import { ErrorLine, NeedIncident } from './common.js';
 import { EntryDetail } from './EntryDetail.js';
+import { LogToolbar } from './LogToolbar.js';
 import { QuickEntry } from './QuickEntry.js';
 import { Timeline, type TimelineHandle } from './Timeline.js';
 
@@ -29,12 +29,9 @@ export function LogScreen() {
 }
 
 function Log({ incident }: { incident: string }) {
-  const { t } = useTranslation();
   const { api } = useBackend();
-  const { lang } = useSession();
   const [kind, setKind] = useState('');
   const [classification, setClassification] = useState<Classification | ''>('');
-  const [searchInput, setSearchInput] = useState('');
   const [search, setSearch] = useState('');
   // The newest page the window asked for as it started, when it is back already: shown in the first render.
   const [prefetched] = useState(() => peekFirstPage(incident));
@@ -147,45 +144,12 @@ function Log({ incident }: { incident: string }) {
   const onToggle = useCallback((id: string) => setSelected((cur) => (cur === id ? null : id)), []);
   const onTop = useCallback(() => setNewAbove(0), []);
 
-  const applySearch = (e: FormEvent) => {
-    e.preventDefault();
-    setSearch(searchInput.trim());
-  };
-
-  const kindOptions = ENTRY_KINDS.filter((k) => k !== 'profiel');
   const selectedEntry = entries.find((x) => x.id === selected) ?? null;
 
   return (
     <div className={`log-screen${selectedEntry ? ' with-detail' : ''}`}>
       <div className="log-main">
-        <div className="log-toolbar">
-          <h1>{t('log.title')}</h1>
-          <div className="filters" role="group" aria-label={t('log.filters')}>
-            <label>
-              <span>{t('log.kind')}</span>
-              <select value={kind} onChange={(e) => setKind(e.target.value)}>
-                <option value="">{t('log.allKinds')}</option>
-                {kindOptions.map((k) => {
-                  const label = KIND_LABELS[lang][k] ?? k;
-                  return <option key={k} value={k}>{label === k ? k : `${label} (${k})`}</option>;
-                })}
-              </select>
-            </label>
-            <label>
-              <span>{t('log.classification')}</span>
-              <select value={classification} onChange={(e) => setClassification(e.target.value as Classification | '')}>
-                <option value="">{t('log.allClassifications')}</option>
-                {CLASSIFICATIONS.map((c) => <option key={c} value={c}>{CLASSIFICATION_WORDS[lang][c]}</option>)}
-              </select>
-            </label>
-            <form role="search" className="search" onSubmit={applySearch}>
-              <label htmlFor="log-search" className="visually-hidden">{t('log.search')}</label>
-              <input id="log-search" type="search" placeholder={t('log.searchPlaceholder')} value={searchInput} onChange={(e) => { setSearchInput(e.target.value); if (e.target.value === '') setSearch(''); }} />
-              <button type="submit">{t('log.search')}</button>
-              {search && <button type="button" onClick={() => { setSearchInput(''); setSearch(''); }}>{t('log.clearSearch')}</button>}
-            </form>
-          </div>
-        </div>
+        <LogToolbar kind={kind} onKind={setKind} classification={classification} onClassification={setClassification} search={search} onSearch={setSearch} />
         <ErrorLine error={error} />
         <Timeline
           ref={timeline} entries={entries} done={done} loading={loading} failed={error !== null} search={search}
