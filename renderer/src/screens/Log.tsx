@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryPageView, LogEntryView } from '../../../shared/contract/log.js';
 import type { Classification } from '../../../shared/domain/kinds.js';
@@ -28,7 +28,8 @@ export function LogScreen() {
   return <Log incident={incidentId} />;
 }
 
-function Log({ incident }: { incident: string }) {
+/** Memoised: the window renders again as the incident list, the people or the sync state change; the log has nothing to show for those. */
+const Log = memo(function Log({ incident }: { incident: string }) {
   const { api } = useBackend();
   const [kind, setKind] = useState('');
   const [classification, setClassification] = useState<Classification | ''>('');
@@ -160,4 +161,4 @@ function Log({ incident }: { incident: string }) {
       {selectedEntry && <EntryDetail key={selectedEntry.id} entry={selectedEntry} onClose={() => setSelected(null)} onChanged={(fresh) => setEntries((cur) => mergeNewestFirst(cur, [fresh]))} />}
     </div>
   );
-}
+});
