@@ -1,15 +1,15 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EntryPageView, LogEntryView } from '../../../shared/contract/log.js';
-import { CLASSIFICATION_WORDS, KIND_LABELS } from '../../../shared/present/words.js';
 import { errorText, useBackend, useEvent } from '../app/backend.js';
 import { LOG_PAGE, peekFirstPage, takeFirstPage } from '../app/first-page.js';
 import { useSession } from '../app/session.js';
 import { mergeNewestFirst } from '../lib/order.js';
 import { ErrorLine, NeedIncident } from './common.js';
 import { EntryDetail } from './EntryDetail.js';
-import { filterInput, LogFilters, NO_FILTER, type LogFilterValues } from './LogFilters.js';
+import { filterInput, NO_FILTER, type LogFilterValues } from './LogFilters.js';
 import { LogPrint } from './LogPrint.js';
+import { LogToolbar } from './LogToolbar.js';
 import { QuickEntry } from './QuickEntry.js';
 import { Timeline, type TimelineHandle } from './Timeline.js';
 
@@ -29,13 +29,11 @@ export function LogScreen() {
   return <Log incident={incidentId} />;
 }
 
-function Log({ incident }: { incident: string }) {
-  const { t } = useTranslation();
+/** Memoised: the window renders again as the incident list, the people or the sync state change; the log has nothing to show for those. */
+const Log = memo(function Log({ incident }: { incident: string }) {
   const { api } = useBackend();
-  const { lang } = useSession();
   const [filters, setFilters] = useState<LogFilterValues>(NO_FILTER);
   const [printing, setPrinting] = useState(false);
-  const [searchInput, setSearchInput] = useState('');
   const [search, setSearch] = useState('');
   // The newest page the window asked for as it started, when it is back already: shown in the first render.
   const [prefetched] = useState(() => peekFirstPage(incident));
@@ -152,29 +150,14 @@ function Log({ incident }: { incident: string }) {
     if (index >= 0) timeline.current?.focusRow(index);
   };
 
-  const applySearch = (e: FormEvent) => {
-    e.preventDefault();
-    setSearch(searchInput.trim());
-  };
+  const onPrint = useCallback(() => setPrinting(true), []);
 
   const selectedEntry = entries.find((x) => x.id === selected) ?? null;
 
   return (
     <div className={`log-screen${selectedEntry ? ' with-detail' : ''}`}>
       <div className="log-main">
-        <div className="log-toolbar">
-          <h1>{t('log.title')}</h1>
-          <div className="filters" role="group" aria-label={t('log.filters')}>
-            <LogFilters value={filters} onChange={setFilters} />
-          </div>
-          <form role="search" className="search" onSubmit={applySearch}>
-              <label htmlFor="log-search" className="visually-hidden">{t('log.search')}</label>
-              <input id="log-search" type="search" placeholder={t('log.searchPlaceholder')} value={searchInput} onChange={(e) => { setSearchInput(e.target.value); if (e.target.value === '') setSearch(''); }} />
-              <button type="submit">{t('log.search')}</button>
-              {search && <button type="button" onClick={() => { setSearchInput(''); setSearch(''); }}>{t('log.clearSearch')}</button>}
-          </form>
-          <button type="button" onClick={() => setPrinting(true)}>{t('log.print')}</button>
-        </div>
+        <LogToolbar filters={filters} onFilters={setFilters} search={search} onSearch={setSearch} onPrint={onPrint} />
         <ErrorLine error={error} />
         <Timeline
           ref={timeline} entries={entries} done={done} loading={loading} failed={error !== null} search={search}
@@ -186,4 +169,4 @@ function Log({ incident }: { incident: string }) {
       {printing && <LogPrint filter={filter} search={search} onClose={() => setPrinting(false)} />}
     </div>
   );
-}
+});

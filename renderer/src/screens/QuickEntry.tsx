@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TEXT_KINDS } from '../../../shared/domain/kinds.js';
 import { KIND_LABELS } from '../../../shared/present/words.js';
@@ -15,7 +15,8 @@ function storage(): DraftStorage | null {
   }
 }
 
-export function QuickEntry({ incident }: { incident: string }) {
+/** Memoised: the log renders again as each page of older rows arrives; the entry being typed has no part in that. */
+export const QuickEntry = memo(function QuickEntry({ incident }: { incident: string }) {
   const { t } = useTranslation();
   const { api, write } = useBackend();
   const { lang } = useSession();
@@ -89,4 +90,4 @@ export function QuickEntry({ incident }: { incident: string }) {
       <button type="submit" className="primary" disabled={text.trim() === ''}>{t('log.add')}</button>
     </form>
   );
-}
+});
