@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 import { openLogDatabase } from '../../electron/backend/store/database.js';
 import { createLogStore, type LogStore } from '../../electron/backend/store/index.js';
+import { INDEX_PASS_ENTRIES } from '../../electron/backend/store/search-backlog.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
 import { makeSigner } from '../../test/support/entries.js';
 import { situationText } from '../lib/dutch.js';
@@ -20,7 +21,7 @@ export interface WriteAnatomy {
   total: number | null;
 }
 
-/** store.ingest of the same batches as the ingest figures, with every WAL frame and checkpointed page attributed to its part. */
+/** store.ingest of the same batches as the ingest figures and the search index passes over them, with every WAL frame and checkpointed page attributed to its part. */
 export function ingestAnatomy(batches: readonly SignedEntry[][]): WriteAnatomy {
   return withStore((store, tracker) => {
     let units = 0;
@@ -28,7 +29,14 @@ export function ingestAnatomy(batches: readonly SignedEntry[][]): WriteAnatomy {
       for (const batch of batches) {
         units += store.ingest(batch).added.length;
         tracker.afterCommit();
+        // As the background indexer would: a pass once a pass's worth of text waits.
+        if (store.searchBacklogSize() >= INDEX_PASS_ENTRIES) {
+          store.indexSearchBacklog();
+          tracker.afterCommit();
+        }
       }
+      store.indexSearchBacklog();
+      tracker.afterCommit();
     });
     return { units, total: bytes };
   });

@@ -5,6 +5,7 @@ import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 import { openLogDatabase } from '../../electron/backend/store/database.js';
 import { basePosition } from '../../electron/backend/store/positions.js';
 import { createEntryWriter } from '../../electron/backend/store/rows.js';
+import { INDEX_PASS_ENTRIES } from '../../electron/backend/store/search-backlog.js';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { entryCanonicalBytes, type SignedEntry } from '../../shared/domain/entry.js';
 import { toHex } from '../../shared/domain/hex.js';
@@ -32,7 +33,7 @@ const ROUNDS = 2;
 export async function measureIngest(total: number, batchSize: number): Promise<Section> {
   progress(`signing ${formatCount(total)} entries of another device (not timed)`);
   const batches = await signRemoteLog(total, batchSize);
-  let ingest: Timed = { ms: Infinity, bytes: null };
+  let ingest: TimedIngest = { ms: Infinity, bytes: null, passMs: 0, passBytes: null };
   let ceiling: Timed = { ms: Infinity, bytes: null };
   let bare: Timed = { ms: Infinity, bytes: null };
   for (let round = 1; round <= ROUNDS; round++) {
@@ -44,23 +45,30 @@ export async function measureIngest(total: number, batchSize: number): Promise<S
   progress('ingest once more, attributing every page written to its table or index');
   const anatomy = ingestAnatomy(batches);
   const rate = total / (ingest.ms / 1000);
+  const withPasses = total / ((ingest.ms + ingest.passMs) / 1000);
   const ceilingRate = total / (ceiling.ms / 1000);
   const bareRate = total / (bare.ms / 1000);
+  const share = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
   return {
     title: `Ingest: ${formatCount(total)} entries from another device, store.ingest in batches of ${formatCount(batchSize)}`,
     notes: [
-      `ceiling: SHA-256 of canonical bytes + createEntryWriter insert, one transaction per batch, no validation or signature check; best of ${ROUNDS} rounds each`,
+      `store.ingest stores each entry and its id; its text waits in the search backlog (migration 7). The search index passes (${formatCount(INDEX_PASS_ENTRIES)} entries each, as the background indexer runs them) are timed apart, after the last batch, and counted in "ingest + passes"`,
+      `ceiling: SHA-256 of canonical bytes + the store's own row writer (text left for later too), one transaction per batch, no validation or signature check; best of ${ROUNDS} rounds each`,
       'bare insert: the same rows into a table of the same columns without any index or full-text index, one transaction per batch, WAL + synchronous=FULL',
-      'per part: a third, untimed ingest reads every WAL frame; checkpoints as SQLite would (same threshold); pages mapped to their owner with dbstat at the end',
+      `per part: a third, untimed ingest reads every WAL frame; a search index pass runs whenever ${formatCount(INDEX_PASS_ENTRIES)} entries wait, and after the last batch; checkpoints as SQLite would (same threshold); pages mapped to their owner with dbstat at the end`,
     ],
     figures: [
       { name: 'store.ingest', value: formatRate(rate), target: `≥ ${formatRate(INGEST_RATE_TARGET)}`, met: rate >= INGEST_RATE_TARGET },
+      { name: 'search index passes for the same entries', value: `${(ingest.passMs / 1000).toFixed(2)} s` },
+      { name: 'store.ingest + passes', value: formatRate(withPasses) },
       { name: 'ceiling (hash + insert)', value: formatRate(ceilingRate) },
-      { name: 'ingest / ceiling', value: `${((rate / ceilingRate) * 100).toFixed(0)} %`, target: `≥ ${INGEST_SHARE_OF_CEILING_TARGET * 100} %`, met: rate / ceilingRate >= INGEST_SHARE_OF_CEILING_TARGET },
+      { name: 'ingest / ceiling', value: share(rate, ceilingRate), target: `≥ ${INGEST_SHARE_OF_CEILING_TARGET * 100} %`, met: rate / ceilingRate >= INGEST_SHARE_OF_CEILING_TARGET },
       { name: 'bare insert (same rows, no index, no full-text)', value: formatRate(bareRate) },
-      { name: 'ingest / bare insert', value: `${((rate / bareRate) * 100).toFixed(0)} %`, target: `≥ ${INGEST_SHARE_OF_BARE_TARGET * 100} %`, met: rate / bareRate >= INGEST_SHARE_OF_BARE_TARGET },
+      { name: 'ingest / bare insert', value: share(rate, bareRate), target: `≥ ${INGEST_SHARE_OF_BARE_TARGET * 100} %`, met: rate / bareRate >= INGEST_SHARE_OF_BARE_TARGET },
+      { name: '(ingest + passes) / bare insert', value: share(withPasses, bareRate) },
       { name: 'written per entry: bare insert', value: formatBytes(bare.bytes === null ? null : bare.bytes / total) },
       { name: 'written per entry: ingest', value: formatBytes(ingest.bytes === null ? null : ingest.bytes / total) },
+      { name: 'written per entry: its search index passes', value: formatBytes(ingest.passBytes === null ? null : ingest.passBytes / total) },
       { name: 'written per entry: ceiling', value: formatBytes(ceiling.bytes === null ? null : ceiling.bytes / total) },
       ...anatomyFigures('per ingested entry', anatomy, INGEST_BYTES_TARGET),
     ],
@@ -73,7 +81,13 @@ interface Timed {
   bytes: number | null;
 }
 
-function faster(a: Timed, b: Timed): Timed {
+interface TimedIngest extends Timed {
+  /** The search index passes over what the ingest left in the backlog, timed after it. */
+  passMs: number;
+  passBytes: number | null;
+}
+
+function faster<T extends Timed>(a: T, b: T): T {
   return b.ms < a.ms ? b : a;
 }
 
@@ -91,7 +105,7 @@ async function signRemoteLog(total: number, batchSize: number): Promise<SignedEn
   }
 }
 
-function timeIngest(batches: readonly SignedEntry[][]): Timed {
+function timeIngest(batches: readonly SignedEntry[][]): TimedIngest {
   const dir = makeTempDir('ingest');
   const backend = openTestBackend({ dataDir: dir, create: true });
   try {
@@ -102,7 +116,10 @@ function timeIngest(batches: readonly SignedEntry[][]): Timed {
         if (report.added.length !== batch.length) throw new Error(`ingest refused entries: ${JSON.stringify(report.rejected.slice(0, 3))}`);
       }
     });
-    return { ms: nowMs() - start, bytes };
+    const ms = nowMs() - start;
+    const passStart = nowMs();
+    const { bytes: passBytes } = countWrites(() => backend.store.indexSearchBacklog());
+    return { ms, bytes, passMs: nowMs() - passStart, passBytes };
   } finally {
     backend.close();
     removeTempDir(dir);
@@ -114,7 +131,7 @@ function timeCeiling(batches: readonly SignedEntry[][]): Timed {
   const db = openLogDatabase(join(dir, 'baken.db'));
   try {
     const crypto = createNodeEntryCrypto();
-    const write = createEntryWriter(db);
+    const write = createEntryWriter(db, { later: 'text' });
     const store = db.transaction((batch: readonly SignedEntry[]) => {
       for (const entry of batch) {
         if (toHex(crypto.sha256(entryCanonicalBytes(entry))) !== entry.id) throw new Error('hash mismatch');

@@ -216,7 +216,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
         stopParts = await startParts(
           [
             createCheckpointer({ checkpoint: () => store.checkpoint(), clock }),
-            createSearchIndexer({ indexBacklog: () => store.indexSearchBacklog(), clock }),
+            createSearchIndexer({ backlog: { size: () => store.searchBacklogSize(), indexSome: () => store.indexSearchBacklogPass(), index: () => store.indexSearchBacklog() }, clock }),
             createExternalWritesWatcher({ replica: store, dataVersion: () => store.dataVersion(), emit: events.emit, on: events.on, clock }),
             ...(await networkParts()),
             // After the node lock: starting clears the transfer folder, which must not be another running node's.

@@ -1,32 +1,72 @@
 import type { Clock } from '../clock.js';
 import type { Part } from '../lifecycle.js';
 
+/** What the indexer needs of the store's search backlog (store/search-backlog.ts). */
+export interface SearchBacklogPasses {
+  /** Entries waiting to be indexed. */
+  size(): number;
+  /** One pass (one transaction, a bounded number of entries); how many it indexed. */
+  indexSome(): number;
+  /** Everything waiting, pass after pass. */
+  index(): number;
+}
+
+export interface SearchIndexerOptions {
+  backlog: SearchBacklogPasses;
+  clock: Clock;
+  /** A backlog smaller than `soonAt` is indexed at most this often: a run of appends shares one FTS5 segment. */
+  intervalMs?: number;
+  /** How often the backlog's size is looked at. */
+  checkMs?: number;
+  /** A backlog this large (a sync or a bundle came in) is indexed at the next check, not at the interval. */
+  soonAt?: number;
+  /** The pause between two passes of a large backlog, so the backend answers the window and takes appends meanwhile. */
+  gapMs?: number;
+}
+
 /**
- * Puts appended entries' text into the search index every so often (migration 006), so a run of
- * appends shares one FTS5 segment instead of writing one each. Search indexes the backlog itself
- * before it reads, so how often this runs decides only how much each run writes, never what search finds.
+ * Indexes the search backlog in the background (migrations 6 and 7 say why entries wait there).
+ * Search indexes the backlog itself before it reads, so when this runs decides only how much each
+ * pass writes and how long the first search after a large sync waits, never what search finds.
  */
-export function createSearchIndexer({ indexBacklog, clock, intervalMs = 30_000 }: { indexBacklog: () => void; clock: Clock; intervalMs?: number }): Part {
-  let cancel: (() => void) | null = null;
+export function createSearchIndexer({ backlog, clock, intervalMs = 30_000, checkMs = 2_000, soonAt = 1_000, gapMs = 20 }: SearchIndexerOptions): Part {
+  let cancelCheck: (() => void) | null = null;
+  let cancelNext: (() => void) | null = null;
+  let lastPass = 0;
+
+  const attempt = (run: () => number): number => {
+    try {
+      return run();
+    } catch {
+      // busy (another process writes) or read-only: the next check, or the next search, does it
+      return 0;
+    }
+  };
+  // Passes one after another with a pause between them, until the backlog is empty.
+  const passes = (): void => {
+    cancelNext = null;
+    lastPass = clock.now();
+    if (attempt(() => backlog.indexSome()) === 0) return;
+    if (attempt(() => backlog.size()) > 0) cancelNext = clock.after(gapMs, passes);
+  };
+  const check = (): void => {
+    if (cancelNext) return; // passes are under way
+    const waiting = attempt(() => backlog.size());
+    if (waiting >= soonAt || (waiting > 0 && clock.now() - lastPass >= intervalMs)) passes();
+  };
+
   return {
     name: 'search indexer',
     start() {
-      cancel = clock.every(intervalMs, () => {
-        try {
-          indexBacklog();
-        } catch {
-          // busy (another process writes) or read-only: the next tick, or the next search, does it
-        }
-      });
+      lastPass = clock.now();
+      cancelCheck = clock.every(checkMs, check);
     },
     stop() {
-      cancel?.();
-      cancel = null;
-      try {
-        indexBacklog();
-      } catch {
-        // the backlog is durable: the next start indexes it
-      }
+      cancelCheck?.();
+      cancelNext?.();
+      cancelCheck = cancelNext = null;
+      // The backlog is durable: what this misses, the next start indexes.
+      attempt(() => backlog.index());
     },
   };
 }

@@ -25,7 +25,7 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
     'SELECT id, seq, hlc_t AS t, hlc_c AS c FROM entries WHERE author = ? ORDER BY seq DESC, id LIMIT 1',
   );
   // Its text goes into the search index with the next backlog run, not in this commit (migration 006).
-  const write = createEntryWriter(db, { searchLater: true });
+  const write = createEntryWriter(db, { later: 'text-and-id' });
   const appendInTransaction = db.transaction((draft: EntryDraft): SignedEntry => {
     const last = head.get(signer.publicKeyHex);
     // Another process on this data directory (the CLI beside `baken serve`) may have appended since

@@ -3,6 +3,7 @@ import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import type { Hlc } from '../../../shared/domain/hlc.js';
 import { mayOpen } from '../../../shared/domain/incident.js';
 import type { SqliteDatabase } from './database.js';
+import { KIND_INDEX_CONDITION } from './kind-index.js';
 import { ID_LOOKUP, idParams } from './rows.js';
 
 type Stamp = { id: string; hlc: Hlc };
@@ -17,7 +18,7 @@ type Stamp = { id: string; hlc: Hlc };
 export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 'sha256'>, maxSkewMs: number) {
   const stamp = db.prepare<[{ id: string; term: string }], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE ${ID_LOOKUP}`);
   const openings = db.prepare<[string], { id: string; author: string; seq: number; incident: string; t: number; c: number }>(
-    "SELECT id, author, seq, incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos",
+    `SELECT id, author, seq, incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND incident = ? ORDER BY pos`,
   );
   return (entries: readonly AnyEntry[]): Map<string, Behind> => {
     const openingOf = new Map<string, Stamp | null>();

@@ -56,8 +56,10 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     /** Changes whenever another connection (another process) commits to the database. */
     dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     ...queries,
-    /** Puts appended entries' text into the search index now (the background indexer does it every so often). */
+    /** Puts every waiting entry's text into the search index now (the background indexer does it pass by pass). */
     indexSearchBacklog: backlog.index,
+    /** One pass of at most INDEX_PASS_ENTRIES (store/search-backlog.ts); how many it indexed. */
+    indexSearchBacklogPass: backlog.indexSome,
     searchBacklogSize: backlog.size,
     /** Full-text search; indexes the backlog first, so every stored entry can be found. */
     search(...args: Parameters<typeof queries.search>) {

@@ -28,7 +28,8 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   const pendingOfAuthor = db.prepare<[string]>('SELECT count(*) FROM pending_entries WHERE author = ?').pluck();
   const pendingOfSource = db.prepare<[string | null], { entries: number; bytes: number }>('SELECT count(*) AS entries, coalesce(sum(bytes), 0) AS bytes FROM pending_entries WHERE source IS ?');
   const dropPending = db.prepare('DELETE FROM pending_entries WHERE id = ?');
-  const write = createEntryWriter(db);
+  // Its text goes into the search index with the backlog's next pass, many batches at once (migration 007).
+  const write = createEntryWriter(db, { later: 'text' });
 
   const ingestInTransaction = db.transaction((candidates: readonly unknown[], source: string | null): IngestReport => {
     const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };

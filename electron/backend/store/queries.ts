@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
+import { KIND_INDEX_CONDITION, kindIsIndexed } from './kind-index.js';
 import { ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow } from './rows.js';
 
 export interface EntryFilter {
@@ -52,7 +53,11 @@ function filterSql(filter: EntryFilter, page: PageRequest, column: string): { wh
     params.push(value);
   };
   if (filter.incident !== undefined) eq('e.incident = ?', filter.incident);
-  if (filter.kind !== undefined) eq('e.kind = ?', filter.kind);
+  if (filter.kind !== undefined) {
+    eq('e.kind = ?', filter.kind);
+    // Lets SQLite read the partial kind index (migration 7); melding and beeld are listed through the incident index.
+    if (kindIsIndexed(filter.kind)) where.push(`e.${KIND_INDEX_CONDITION}`);
+  }
   if (filter.author !== undefined) eq('e.author = ?', filter.author);
   if (filter.classification !== undefined) eq('e.classification = ?', filter.classification);
   if (filter.fromMs !== undefined) eq(`${column} >= ?`, positionAtMs(filter.fromMs));
@@ -78,11 +83,11 @@ export function createQueries(db: SqliteDatabase) {
   const byId = db.prepare<[{ id: string; term: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
   const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
   const incidentMark = db.prepare<[string], number | null>('SELECT max(pos) FROM entries WHERE incident = ?').pluck();
-  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') ORDER BY pos`);
-  const profiles = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'profiel' AND incident = ? ORDER BY pos`);
-  const actionKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) ORDER BY pos`);
+  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
+  const profiles = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'profiel' AND ${KIND_INDEX_CONDITION} AND incident = ? ORDER BY pos`);
+  const actionKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
-  const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND incident = ? ORDER BY pos`);
+  const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND incident = ? ORDER BY pos`);
   const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = ? LIMIT 1').pluck();
   const activity = db.prepare<[string], { hour: number; kind: string; entries: number }>(
     'SELECT hlc_t / 3600000 AS hour, kind, count(*) AS entries FROM entries WHERE incident = ? GROUP BY hour, kind ORDER BY hour, kind',

@@ -72,18 +72,23 @@ export function searchTextOf(entry: AnyEntry): string {
  * Writes one entry row and its search text at the entry's position, and returns that position; the
  * caller holds the transaction. Most entries get their HLC's base position; only when another
  * entry already holds it (the PRIMARY KEY refuses the row, and nothing was written) is a free slot
- * looked up, which spares a lookup for every other entry. With `searchLater`, its text and id go into
- * their full-text indexes later, with the search backlog (migration 6): for a commit of one entry,
- * FTS5's own writes cost more than the row and its indexes together.
+ * looked up, which spares a lookup for every other entry.
+ *
+ * `later` leaves full-text work to the search backlog's pass (store/search-backlog.ts):
+ * - 'text-and-id', for this device's appends (migration 6): for a commit of one entry, FTS5's own
+ *   writes cost more than the row and its indexes together.
+ * - 'text', for received batches (migration 7): the id goes in at once, since the next batch's
+ *   chain checks and every id lookup need it; the text goes in later, many batches in one segment.
  */
-export function createEntryWriter(db: SqliteDatabase, { searchLater = false }: { searchLater?: boolean } = {}) {
+export function createEntryWriter(db: SqliteDatabase, { later = 'nothing' }: { later?: 'nothing' | 'text' | 'text-and-id' } = {}) {
   // Positional parameters (named ones cost more per row); the columns are spelled out here so their
   // order stays next to the values below.
   const insertEntry = db.prepare(`INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms, received_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
   const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, substr(?, 1, 16))');
-  const insertBacklog = searchLater ? db.prepare('INSERT INTO search_backlog (pos) VALUES (?)') : null;
+  const insertBacklog = later === 'text-and-id' ? db.prepare('INSERT INTO search_backlog (pos) VALUES (?)') : null;
+  const insertTextBacklog = later === 'text' ? db.prepare('INSERT INTO text_backlog (pos) VALUES (?)') : null;
   const allocate = createPositionAllocator(db);
   const insertAt = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
     insertEntry.run(pos, entry.id, entry.v, entry.author, entry.seq, entry.prev, entry.hlc.t, entry.hlc.c, entry.incident, entry.kind, entry.classification, bodyJson, entry.sig, skewMs, receivedAt);
@@ -98,6 +103,9 @@ export function createEntryWriter(db: SqliteDatabase, { searchLater = false }: {
     }
     if (insertBacklog) {
       insertBacklog.run(pos);
+    } else if (insertTextBacklog) {
+      insertId.run(pos, entry.id);
+      insertTextBacklog.run(pos);
     } else {
       insertText.run(pos, searchTextOf(entry));
       insertId.run(pos, entry.id);

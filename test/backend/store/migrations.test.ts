@@ -64,8 +64,8 @@ function totalChanges(db: SqliteDatabase): number {
   return db.prepare('SELECT total_changes()').pluck().get() as number;
 }
 
-/** Temporary stand-ins for what migration 6 adds, so this version's writers can build a log at an older schema. */
-const TODAYS_WRITERS_AT_4 = "CREATE TEMP TABLE search_backlog (pos INTEGER PRIMARY KEY); CREATE VIRTUAL TABLE temp.entry_ids USING fts5 (id, content = '', detail = none);";
+/** Temporary stand-ins for what migrations 6 and 7 add, so this version's writers can build a log at an older schema. */
+const TODAYS_WRITERS_AT_4 = "CREATE TEMP TABLE search_backlog (pos INTEGER PRIMARY KEY); CREATE TEMP TABLE text_backlog (pos INTEGER PRIMARY KEY); CREATE VIRTUAL TABLE temp.entry_ids USING fts5 (id, content = '', detail = none);";
 
 /** Lookup by id as schema 5 made it (migration 6 moved it to the entry_ids full-text index). */
 const ID_LOOKUP_V5 = 'substr(id, 1, 16) = substr(@id, 1, 16) AND +id = @id';
@@ -245,7 +245,9 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       createEntryWriter(db)(received!, 1_790_000_100_000, null);
       expect(textHits('houdt')).toHaveLength(1);
       expect(backlogged()).toEqual(positions);
-      // One run indexes the backlog and empties it; a second finds nothing to do.
+      // One run indexes the backlog and empties it; a second finds nothing to do. (Today's backlog
+      // code also reads migration 7's table.)
+      migrate(db, 7);
       const backlog = createSearchBacklog(db);
       expect(backlog.size()).toBe(2);
       expect(backlog.index()).toBe(2);
@@ -262,6 +264,34 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       db.prepare('INSERT INTO search_backlog (pos) VALUES (?)').run(positions[0]);
       expect(() => db.prepare('INSERT INTO search_backlog (pos) VALUES (?)').run(positions[0])).toThrow(/UNIQUE|PRIMARY/);
       db.prepare('DELETE FROM search_backlog').run();
+    },
+  },
+  7: {
+    adds: ['table:text_backlog'],
+    rebuilds: ['index:entries_kind'],
+    works(db) {
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((p) => p.detail).join(' ');
+      // The kind index is partial: a query that names its condition reads it, one that does not cannot.
+      expect(plan("SELECT id FROM entries WHERE kind = 'besluit' AND kind NOT IN ('melding', 'beeld') AND incident = 'x' ORDER BY pos")).toMatch(/INDEX entries_kind/);
+      expect(plan("SELECT id FROM entries WHERE kind = 'besluit' AND incident = 'x' ORDER BY pos")).not.toMatch(/INDEX entries_kind/);
+      const textHits = (word: string) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ?').safeIntegers(true).pluck().all(word);
+      const waitingText = () => db.prepare('SELECT pos FROM text_backlog ORDER BY pos').safeIntegers(true).pluck().all();
+      // A received entry: its id is indexed with its batch, its text waits for the backlog's pass.
+      const incident = 'ab'.repeat(16);
+      const [received] = makeChain(makeSigner(), incident, 1, { t0: 1_790_000_100_000, text: () => 'Kade Maasbracht overstroomd' });
+      const pos = createEntryWriter(db, { later: 'text' })(received!, 1_790_000_100_000, null);
+      expect(waitingText()).toEqual([pos]);
+      expect(db.prepare('SELECT count(*) FROM search_backlog').pluck().get()).toBe(0);
+      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).safeIntegers(true).pluck().all(idParams(received!.id))).toEqual([pos]);
+      expect(textHits('maasbracht')).toEqual([]);
+      const backlog = createSearchBacklog(db);
+      expect(backlog.size()).toBe(1);
+      expect(backlog.index()).toBe(1);
+      expect(waitingText()).toEqual([]);
+      expect(textHits('maasbracht')).toEqual([pos]);
+      // Its id was not indexed a second time: one term, one row.
+      expect(db.prepare(`SELECT count(*) FROM entries WHERE ${ID_LOOKUP}`).pluck().get(idParams(received!.id))).toBe(1);
+      expect(db.prepare("SELECT count(*) FROM entry_ids WHERE entry_ids MATCH ?").pluck().get(`"${received!.id.slice(0, 16)}"`)).toBe(1);
     },
   },
 };
@@ -515,7 +545,7 @@ describe('migration 5 on a log written at schema 4', () => {
     db.pragma('recursive_triggers = ON');
     migrate(db, 4);
     const now = () => T;
-    // This version's writers need what migration 6 adds (the search backlog, the id index): here
+    // This version's writers need what migrations 6 and 7 add (the search backlogs, the id index): here
     // they are temporary tables, gone with the connection, and the backlog's text is indexed at once
     // as the appender of schema 4 did.
     db.exec(TODAYS_WRITERS_AT_4);
@@ -533,7 +563,7 @@ describe('migration 5 on a log written at schema 4', () => {
     const skewed = makeChain(makeSigner(), INCIDENT, 1, { t0: T + 3_600_000 })[0]!;
     write(skewed, T, 3_600_000);
     expect(createSearchBacklog(db).index()).toBe(3);
-    db.exec('DROP TABLE temp.search_backlog; DROP TABLE temp.entry_ids');
+    db.exec('DROP TABLE temp.search_backlog; DROP TABLE temp.text_backlog; DROP TABLE temp.entry_ids');
     const waiting = makeChain(makeSigner(), INCIDENT, 3);
     db.prepare('INSERT INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(waiting[2]!.id, waiting[2]!.author, 3, waiting[2]!.prev, JSON.stringify(waiting[2]), T);

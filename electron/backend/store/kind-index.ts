@@ -1,0 +1,14 @@
+/**
+ * The condition of the partial kind index (migration 7): the kinds most entries are, `melding` and
+ * `beeld`, are not in it. SQLite uses a partial index only for a query whose WHERE clause contains
+ * that condition, so every query that should read the kind index adds it (a test checks each plan,
+ * and that this text is the index's own).
+ */
+export const KIND_INDEX_CONDITION = "kind NOT IN ('melding', 'beeld')";
+
+const UNINDEXED_KINDS: ReadonlySet<string> = new Set(['melding', 'beeld']);
+
+/** Whether the kind index holds entries of this kind; a list of another kind reads the incident index. */
+export function kindIsIndexed(kind: string): boolean {
+  return !UNINDEXED_KINDS.has(kind);
+}
