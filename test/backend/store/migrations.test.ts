@@ -274,6 +274,7 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       // The kind index is partial: a query that names its condition reads it, one that does not cannot.
       expect(plan("SELECT id FROM entries WHERE kind = 'besluit' AND kind NOT IN ('melding', 'beeld') AND incident = 'x' ORDER BY pos")).toMatch(/INDEX entries_kind/);
       expect(plan("SELECT id FROM entries WHERE kind = 'besluit' AND incident = 'x' ORDER BY pos")).not.toMatch(/INDEX entries_kind/);
+      expect(db.prepare("SELECT v FROM entry_text_config WHERE k = 'hashsize'").pluck().get()).toBe(16_777_216);
       const textHits = (word: string) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ?').safeIntegers(true).pluck().all(word);
       const waitingText = () => db.prepare('SELECT pos FROM text_backlog ORDER BY pos').safeIntegers(true).pluck().all();
       // A received entry: its id is indexed with its batch, its text waits for the backlog's pass.
