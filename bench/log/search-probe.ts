@@ -30,6 +30,9 @@ export interface ProbeResult {
   rssAfterOpen: number;
   rssAfterQueries: number;
   rare: QueryTimes;
+  /** Of `rare`, the times of the first query for each word (nothing of it in SQLite's page cache yet), and of the repeats. */
+  rareFirst: number[];
+  rareRepeat: number[];
   common: QueryTimes;
   /** The common word as an exact FTS5 term, bypassing searchQuery()'s prefix `*`: what the prefix costs. */
   commonExact: QueryTimes;
@@ -63,7 +66,17 @@ async function timeQueries(run: (i: number) => Promise<{ entries: unknown[] }>):
   return times;
 }
 
-const rare = await timeQueries((i) => api.search({ text: input.rareWords[i % input.rareWords.length]!, limit: 50 }));
+const rareWordOf = (i: number) => input.rareWords[i % input.rareWords.length]!;
+const rare = await timeQueries((i) => api.search({ text: rareWordOf(i), limit: 50 }));
+// timeQueries ran queries 0-2 as warm-up, then 0 … iterations-1 timed.
+const warmedUp = new Set([0, 1, 2].map(rareWordOf));
+const rareFirst: number[] = [];
+const rareRepeat: number[] = [];
+rare.ms.forEach((ms, i) => {
+  const word = rareWordOf(i);
+  (warmedUp.has(word) ? rareRepeat : rareFirst).push(ms);
+  warmedUp.add(word);
+});
 const common = await timeQueries(() => api.search({ text: input.commonWord, limit: 50 }));
 const commonExact = await timeQueries(async () => backend!.store.search(`"${input.commonWord}"`, {}, { limit: 50, order: 'newest' }));
 const list = await timeQueries(() => api['log.list']({ limit: 50 }));
@@ -75,7 +88,7 @@ for (const text of input.prefixes) {
   prefixes.push({ text, match: backend!.store.searchMatch(text)!, search, expanded, prefixQuery });
 }
 const result: ProbeResult = {
-  entries: backend!.store.count(), openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, common, commonExact, list, prefixes,
+  entries: backend!.store.count(), openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, rareFirst, rareRepeat, common, commonExact, list, prefixes,
 };
 backend!.close();
 process.stdout.write(JSON.stringify(result));
