@@ -18,7 +18,10 @@ export interface SearchIndexerOptions {
   intervalMs?: number;
   /** How often the backlog's size is looked at. */
   checkMs?: number;
-  /** A backlog this large (a sync or a bundle came in) is indexed at the next check, not at the interval. */
+  /**
+   * A backlog this large (a sync or a bundle came in) is indexed as soon as it stops growing, not at
+   * the interval: passes while entries still arrive would take turns with storing them.
+   */
   soonAt?: number;
   /** The pause between two passes of a large backlog, so the backend answers the window and takes appends meanwhile. */
   gapMs?: number;
@@ -33,6 +36,8 @@ export function createSearchIndexer({ backlog, clock, intervalMs = 30_000, check
   let cancelCheck: (() => void) | null = null;
   let cancelNext: (() => void) | null = null;
   let lastPass = 0;
+  /** The backlog's size at the last look. */
+  let lastSeen = 0;
 
   const attempt = (run: () => number): number => {
     try {
@@ -46,13 +51,16 @@ export function createSearchIndexer({ backlog, clock, intervalMs = 30_000, check
   const passes = (): void => {
     cancelNext = null;
     lastPass = clock.now();
-    if (attempt(() => backlog.indexSome()) === 0) return;
-    if (attempt(() => backlog.size()) > 0) cancelNext = clock.after(gapMs, passes);
+    const indexed = attempt(() => backlog.indexSome());
+    lastSeen = attempt(() => backlog.size());
+    if (indexed > 0 && lastSeen > 0) cancelNext = clock.after(gapMs, passes);
   };
   const check = (): void => {
     if (cancelNext) return; // passes are under way
     const waiting = attempt(() => backlog.size());
-    if (waiting >= soonAt || (waiting > 0 && clock.now() - lastPass >= intervalMs)) passes();
+    const settled = waiting <= lastSeen;
+    lastSeen = waiting;
+    if ((waiting >= soonAt && settled) || (waiting > 0 && clock.now() - lastPass >= intervalMs)) passes();
   };
 
   return {

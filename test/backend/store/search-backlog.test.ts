@@ -116,7 +116,7 @@ describe('search indexer: when the backlog is indexed', () => {
     return { backlog, passes };
   }
 
-  it('a small backlog waits for the interval; a large one goes at the next check, pass after pass with a pause between', () => {
+  it('a small backlog waits for the interval; a large one goes once it stops growing, pass after pass with a pause between', () => {
     const clock = manualClock();
     const { backlog, passes } = fakeBacklog(3, 4);
     const indexer = createSearchIndexer({ backlog, clock, intervalMs: 30_000, checkMs: 2_000, soonAt: 10, gapMs: 20 });
@@ -125,8 +125,10 @@ describe('search indexer: when the backlog is indexed', () => {
     expect(passes).toEqual([]);
     clock.advance(2_000);
     expect(passes).toEqual([3]);
-    // A sync brings 10 entries: indexed at the next check, not 30 s later.
+    // A sync brings 10 entries: indexed once two checks see the same backlog, not 30 s later.
     backlog.add(10);
+    clock.advance(2_000);
+    expect(passes).toEqual([3]);
     clock.advance(1_999);
     expect(passes).toEqual([3]);
     clock.advance(1);
@@ -145,19 +147,38 @@ describe('search indexer: when the backlog is indexed', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('while entries keep arriving, passes wait for them to stop, or for the interval', () => {
+    const clock = manualClock();
+    const { backlog, passes } = fakeBacklog(0, 100_000);
+    const indexer = createSearchIndexer({ backlog, clock, intervalMs: 30_000, checkMs: 2_000, soonAt: 10 });
+    indexer.start();
+    for (let t = 2_000; t < 30_000; t += 2_000) {
+      backlog.add(1_000);
+      clock.advance(2_000);
+    }
+    expect(passes).toEqual([]);
+    backlog.add(1_000);
+    clock.advance(2_000);
+    expect(passes).toEqual([15_000]);
+    indexer.stop();
+  });
+
   it('a pass that fails (the file is busy) is tried again at a later check', () => {
     const clock = manualClock();
     const { backlog, passes } = fakeBacklog(12, 100);
     let busy = true;
+    let tries = 0;
     const indexer = createSearchIndexer({
-      backlog: { ...backlog, indexSome: () => { if (busy) throw new Error('database is locked'); return backlog.indexSome(); } },
+      backlog: { ...backlog, indexSome: () => { tries++; if (busy) throw new Error('database is locked'); return backlog.indexSome(); } },
       clock, checkMs: 2_000, soonAt: 10,
     });
     indexer.start();
-    clock.advance(2_000);
+    clock.advance(4_000);
+    expect(tries).toBe(1);
     expect(passes).toEqual([]);
     busy = false;
     clock.advance(2_000);
+    expect(tries).toBe(2);
     expect(passes).toEqual([12]);
     indexer.stop();
     expect(clock.pending()).toBe(0);
