@@ -39,7 +39,7 @@ export async function measureSearch(total: number, batchSize: number, iterations
       notes: [
         `"${COMMON_WORD}" is in ~${COMMON_SHARE * 100} % of entries; ${RARE_WORDS.length} rare words in ${RARE_PER_WORD} entries each; ${iterations} timed queries per row after 3 warm-up`,
         `open and memory measured in a fresh process; the page cache is warm from the build`,
-        'a rare word\'s first query reads its pages into SQLite\'s cache (one read per full-text segment), so the p95 of 100 queries over 20 words is a first query',
+        `a rare word's first query reads its pages into SQLite's cache (one read per full-text segment), so the p95 of ${iterations} queries over ${RARE_WORDS.length} words is a first query`,
         'api.search includes what the window gets with each page (labels, clock checks); store.* rows are the query alone',
       ],
       figures: [
