@@ -1,10 +1,7 @@
-import type { CheckedBatch } from '../replica/checked-batch.js';
-import type { IngestOptions, IngestReport, Replica } from '../replica/replica.js';
+import type { CheckedIngestReplica } from '../replica/checked-batch.js';
+import type { IngestOptions, IngestReport } from '../replica/replica.js';
 import type { EntryChecker } from './pool.js';
 import { candidatesOf, type CheckInput } from './messages.js';
-
-/** A replica whose ingest can take batches checked beforehand (the SQLite store's: store/ingest.ts). */
-export type CheckedIngestReplica = Pick<Replica, 'ingest'> & { ingest: { checked?(batch: CheckedBatch, options?: IngestOptions): IngestReport } };
 
 export interface PipelinedIngest {
   /**
@@ -16,7 +13,7 @@ export interface PipelinedIngest {
   ingest(input: CheckInput, options?: IngestOptions): Promise<IngestReport>;
 }
 
-export function createPipelinedIngest(checker: EntryChecker, replica: CheckedIngestReplica): PipelinedIngest {
+export function createPipelinedIngest(checker: EntryChecker, replica: Pick<CheckedIngestReplica, 'ingest'>): PipelinedIngest {
   let stored: Promise<unknown> = Promise.resolve();
   return {
     ingest(input, options) {

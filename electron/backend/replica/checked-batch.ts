@@ -1,7 +1,7 @@
 import { entrySignatureValid } from '../../../shared/domain/chain.js';
 import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import { consecutiveRuns, parseCandidate, REJECTED } from './checks.js';
-import type { IngestReport } from './replica.js';
+import type { IngestOptions, IngestReport, Replica } from './replica.js';
 
 /**
  * The half of ingest that needs no database, split off so it can run on another thread while the
@@ -28,6 +28,9 @@ export interface CheckedBatch {
 // Batches made by checkCandidates or read back from a check worker's answer; nothing else gets
 // past the store's trust boundary.
 const made = new WeakSet<CheckedBatch>();
+
+/** A replica whose ingest can also take batches checked beforehand (the SQLite store's: store/ingest.ts); the in-memory one checks everything itself. */
+export type CheckedIngestReplica = Replica & { ingest: { checked?(batch: CheckedBatch, options?: IngestOptions): IngestReport } };
 
 export function isCheckedBatch(batch: unknown): batch is CheckedBatch {
   return typeof batch === 'object' && batch !== null && made.has(batch as CheckedBatch);

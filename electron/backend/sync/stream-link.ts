@@ -2,6 +2,7 @@ import type { Stream } from '@libp2p/interface';
 import type { Clock } from '../clock.js';
 import { createFrameIo, varintLength } from './frames.js';
 import type { SyncHub } from './hub.js';
+import type { CheckedBatch } from '../replica/checked-batch.js';
 import { decodeMessage, encodeMessage, LIMITS, PeerReportedError, ProtocolError, type Limits, type SyncMessage } from './protocol.js';
 
 export interface StreamLinkOptions {
@@ -25,6 +26,8 @@ export interface StreamLinkOptions {
 /** How long a closing side waits for its last frames to reach the peer before it resets the stream. */
 const FLUSH_MS = 2000;
 const CLOSE_GRACE_MS = 5000;
+/** Frames read ahead of the one being handled: one stored while the next is checked. */
+const CHECKED_AHEAD = 2;
 
 /**
  * Carries one sync session over one libp2p stream. Writes go out in order through one queue (the
@@ -112,6 +115,20 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
     if (outstanding > 0 && clock.now() - answeredAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not answered within the time limit'));
   });
 
+  /** Why handling a message failed, in the peer's status (and, for a violation, counted against it). */
+  const failed = (error: unknown) => {
+    if (error instanceof ProtocolError) violation(error);
+    else if (error instanceof PeerReportedError) end(`the peer ended the sync: ${error.message.replace(/^peer reported /, '')}`, () => stream.abort(error));
+    else end(`sync failed on this laptop (${(error as Error).message}); it starts again when the peer reconnects`, () => stream.abort(error as Error));
+  };
+
+  // Messages are handled strictly in the order received. An entries frame's checks start as it is
+  // read (on the entry check thread), so frame k+1 is checked while frame k is stored; at most
+  // CHECKED_AHEAD frames wait to be handled, beyond which reading stops and the peer's window
+  // and our read buffer bound the rest, as before.
+  let handled: Promise<void> = Promise.resolve();
+  let unhandled = 0;
+  let oneHandled: (() => void) | null = null;
   try {
     while (!closed) {
       let frame: Uint8Array | null;
@@ -124,21 +141,38 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
       }
       if (closed) break;
       if (frame === null) {
+        await handled;
         end(null, () => void stream.close().catch(() => stream.abort(new Error('closing failed'))));
         break;
       }
       onTraffic?.(0, frame.length + varintLength(frame.length));
+      let message: ReturnType<typeof decodeMessage>;
+      let checked: Promise<CheckedBatch> | null;
       try {
-        const message = decodeMessage(frame);
+        message = decodeMessage(frame);
         if (message.type === 'hello' && message.device !== remoteDevice) {
           throw new ProtocolError('wrong-device', 'hello names a device other than the connected peer');
         }
-        link.receive(message);
+        checked = link.check(message, frame);
       } catch (error) {
-        if (error instanceof ProtocolError) violation(error);
-        else if (error instanceof PeerReportedError) end(`the peer ended the sync: ${error.message.replace(/^peer reported /, '')}`, () => stream.abort(error));
-        else end(`sync failed on this laptop (${(error as Error).message}); it starts again when the peer reconnects`, () => stream.abort(error as Error));
+        // After the frames before it, as when every frame was handled as it arrived.
+        handled = handled.then(() => failed(error));
+        await handled;
+        break;
       }
+      unhandled++;
+      handled = handled
+        .then(async () => {
+          const batch = checked ? await checked : undefined;
+          if (!closed) link.receive(message, batch);
+        })
+        .catch(failed)
+        .finally(() => {
+          unhandled--;
+          oneHandled?.();
+        });
+      if (unhandled >= CHECKED_AHEAD) await new Promise<void>((resolve) => (oneHandled = resolve));
+      oneHandled = null;
     }
   } finally {
     end(null, () => undefined);
