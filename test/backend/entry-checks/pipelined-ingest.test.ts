@@ -87,8 +87,8 @@ describe('pipelined ingest', () => {
   it('lets a replica that checks everything itself take the candidates, in order', async () => {
     const { pool } = await startedPool();
     const signer = makeSigner();
-    const memory = createMemoryReplica({ signer, crypto: nodeCrypto, now: () => NOW });
-    const reference = createMemoryReplica({ signer, crypto: nodeCrypto, now: () => NOW });
+    const memory = createMemoryReplica({ author: signer.publicKeyHex, crypto: nodeCrypto, now: () => NOW });
+    const reference = createMemoryReplica({ author: signer.publicKeyHex, crypto: nodeCrypto, now: () => NOW });
     const batches = orderedBatches();
     const expected = batches.map((batch) => reference.ingest(batch));
     const pipeline = createPipelinedIngest(pool, memory);
