@@ -52,7 +52,7 @@ const area: BenchArea = {
       const serving = await serveInChild(a);
       const initialStart = nowMs();
       await goOnline(b, team, [serving.address]);
-      await waitFor(() => b.backend.store.count() === total, 'initial sync');
+      await waitFor(() => b.backend.store.count() === total, 'initial sync', 120_000, 10);
       const initialS = (nowMs() - initialStart) / 1000;
       const initialBytes = b.node!.traffic().sent + b.node!.traffic().received;
       const servedCleanly = (await serving.stop()) === 0;
