@@ -3,6 +3,7 @@ import type { EntryCrypto } from '../../../shared/domain/entry.js';
 import type { Clock } from '../clock.js';
 import type { Part } from '../lifecycle.js';
 import { checkCandidates, decodeCheckedBatch, type CheckedBatch } from '../replica/checked-batch.js';
+import { decodeMessage } from '../sync/protocol.js';
 import { candidatesOf, WORKER_READY, type CheckAnswer, type CheckInput, type CheckRequest } from './messages.js';
 import { startEntryCheckWorker } from './start-worker.js';
 
@@ -14,6 +15,18 @@ export interface EntryChecker {
    * order of the calls.
    */
   check(input: CheckInput): Promise<CheckedBatch>;
+  /**
+   * Decodes and checks a whole sync frame (so the main thread need not decode it): its entries
+   * checked, and stand-ins for its candidates in order (the checked entry, or the author, seq and id
+   * of one refused); null when the frame is no valid entries message, which the caller then
+   * decodes itself to say why.
+   */
+  checkFrame(frame: Uint8Array): Promise<CheckedFrame | null>;
+}
+
+export interface CheckedFrame {
+  batch: CheckedBatch;
+  entries: readonly unknown[];
 }
 
 export interface EntryCheckPool extends Part, EntryChecker {
@@ -33,9 +46,10 @@ export interface EntryCheckPoolDeps {
 }
 
 interface Waiting {
-  input: CheckInput;
-  resolve(batch: CheckedBatch): void;
-  reject(error: unknown): void;
+  /** Settles the request with the main thread's own check. */
+  here(): void;
+  /** Settles it with the worker's answer. */
+  answered(answer: CheckAnswer): void;
 }
 
 const READY_TIMEOUT_MS = 20_000;
@@ -55,6 +69,37 @@ export function createEntryCheckPool(deps: EntryCheckPoolDeps): EntryCheckPool {
   const waiting = new Map<number, Waiting>();
 
   const checkHere = (input: CheckInput): CheckedBatch => checkCandidates(candidatesOf(input), crypto, { signatures: false });
+  const checkFrameHere = (frame: Uint8Array): CheckedFrame | null => {
+    let message: ReturnType<typeof decodeMessage>;
+    try {
+      message = decodeMessage(frame);
+    } catch {
+      return null;
+    }
+    return message.type === 'entries' ? { batch: checkHere({ candidates: message.entries }), entries: message.entries } : null;
+  };
+  /** Runs `work` on the main thread, settling a promise with what it gives or throws. */
+  const settle = <T>(work: () => T, resolve: (value: T) => void, reject: (error: unknown) => void) => {
+    try {
+      resolve(work());
+    } catch (error) {
+      reject(error);
+    }
+  };
+
+  /** Posts a request to the worker; when that fails (input that cannot be cloned), the main thread checks it. */
+  function post(current: Worker, message: CheckRequest, transfer: ArrayBuffer[], request: Waiting): void {
+    waiting.set(message.id, request);
+    current.ref(); // an ingest waits on this answer: the process must not exit meanwhile
+    try {
+      current.postMessage(message, transfer);
+    } catch {
+      // Not cloneable (a function, a symbol): the main thread's check refuses it the way ingest always has.
+      waiting.delete(message.id);
+      if (waiting.size === 0) current.unref();
+      request.here();
+    }
+  }
 
   /** Answers what the worker still owed on the main thread, in order, and checks everything there from now on. */
   function leaveWorker(reason: string | null): void {
@@ -64,15 +109,7 @@ export function createEntryCheckPool(deps: EntryCheckPoolDeps): EntryCheckPool {
     if (reason) warn(`The entry check thread stopped (${reason}); received entries are checked on the main thread from now on, which is slower.`);
     const owed = [...waiting.values()];
     waiting.clear();
-    for (const request of owed) settleHere(request);
-  }
-
-  function settleHere(request: Waiting): void {
-    try {
-      request.resolve(checkHere(request.input));
-    } catch (error) {
-      request.reject(error);
-    }
+    for (const request of owed) request.here();
   }
 
   function onAnswer(answer: CheckAnswer): void {
@@ -80,13 +117,7 @@ export function createEntryCheckPool(deps: EntryCheckPoolDeps): EntryCheckPool {
     if (!request) return;
     waiting.delete(answer.id);
     if (waiting.size === 0) worker?.unref();
-    // The worker could not read the input: the main thread tries, and says why in the same words.
-    if ('error' in answer) return settleHere(request);
-    try {
-      request.resolve(decodeCheckedBatch(answer.checked, answer.count));
-    } catch (error) {
-      request.reject(error);
-    }
+    request.answered(answer);
   }
 
   return {
@@ -141,32 +172,46 @@ export function createEntryCheckPool(deps: EntryCheckPoolDeps): EntryCheckPool {
     },
 
     check(input) {
-      const current = worker;
-      if (!current) {
-        try {
-          return Promise.resolve(checkHere(input));
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      }
       return new Promise<CheckedBatch>((resolve, reject) => {
+        const here = () => settle(() => checkHere(input), resolve, reject);
+        const current = worker;
+        if (!current) return here();
+        const request: Waiting = {
+          here,
+          // The worker could not read the input: the main thread tries, and says why in the same words.
+          answered: (answer) => ('checked' in answer ? settle(() => decodeCheckedBatch(answer.checked, answer.count), resolve, reject) : here()),
+        };
         const id = nextId++;
-        waiting.set(id, { input, resolve, reject });
-        current.ref(); // an ingest waits on this answer: the process must not exit meanwhile
-        try {
-          if ('frame' in input) {
-            // A copy, handed over without another copy; the original stays for a check on the main thread.
-            const frame = input.frame.slice();
-            current.postMessage({ id, frame } satisfies CheckRequest, [frame.buffer]);
-          } else {
-            current.postMessage({ id, ...input } satisfies CheckRequest);
-          }
-        } catch {
-          // Not cloneable (a function, a symbol): the main thread's check refuses it the way ingest always has.
-          waiting.delete(id);
-          if (waiting.size === 0) current.unref();
-          settleHere({ input, resolve, reject });
+        if ('frame' in input) {
+          // A copy, handed over without another copy; the original stays for a check on the main thread.
+          const frame = input.frame.slice();
+          post(current, { id, frame }, [frame.buffer], request);
+        } else {
+          post(current, { id, ...input }, [], request);
         }
+      });
+    },
+
+    checkFrame(frame) {
+      return new Promise<CheckedFrame | null>((resolve, reject) => {
+        const here = () => settle(() => checkFrameHere(frame), resolve, reject);
+        const current = worker;
+        if (!current) return here();
+        const request: Waiting = {
+          here,
+          answered: (answer) => {
+            if ('notEntries' in answer) return resolve(null);
+            if (!('checked' in answer) || !answer.shapes) return here();
+            settle(() => {
+              const batch = decodeCheckedBatch(answer.checked, answer.count);
+              const shapes = answer.shapes!;
+              const entries = batch.items.map((item, i) => ('entry' in item ? item.entry : shapes[i] || null)).filter((e) => e !== null);
+              return { batch, entries };
+            }, resolve, reject);
+          },
+        };
+        const copy = frame.slice();
+        post(current, { id: nextId++, syncFrame: copy }, [copy.buffer], request);
       });
     },
   };

@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { checkCandidates, encodeCheckedBatch } from '../replica/checked-batch.js';
 import { createNodeEntryCrypto } from '../node-crypto.js';
-import { candidatesOf, WORKER_READY, type CheckAnswer, type CheckRequest } from './messages.js';
+import { decodeMessage } from '../sync/protocol.js';
+import { candidatesOf, shapeOf, WORKER_READY, type CheckAnswer, type CheckRequest } from './messages.js';
 
 /**
  * The entry check worker: parses, hashes and checks the run signatures of received entries
@@ -14,6 +15,10 @@ const crypto = createNodeEntryCrypto();
 
 port.on('message', (request: CheckRequest) => {
   let answer: CheckAnswer;
+  if ('syncFrame' in request) {
+    port.postMessage(checkSyncFrame(request.id, request.syncFrame));
+    return;
+  }
   try {
     const candidates = candidatesOf(request);
     answer = { id: request.id, checked: encodeCheckedBatch(checkCandidates(candidates, crypto, { signatures: true })), count: candidates.length };
@@ -23,3 +28,19 @@ port.on('message', (request: CheckRequest) => {
   port.postMessage(answer);
 });
 port.postMessage(WORKER_READY);
+
+/** A whole sync frame: decoded and validated here, so the main thread does not decode it too. */
+function checkSyncFrame(id: number, frame: Uint8Array): CheckAnswer {
+  let candidates: readonly unknown[];
+  try {
+    const message = decodeMessage(frame);
+    if (message.type !== 'entries') return { id, notEntries: true };
+    candidates = message.entries;
+  } catch {
+    return { id, notEntries: true };
+  }
+  const batch = checkCandidates(candidates, crypto, { signatures: true });
+  // Checked entries go back whole; of the others only what the session reads.
+  const shapes = candidates.map((candidate, i) => ('entry' in batch.items[i]! ? 0 : shapeOf(candidate)));
+  return { id, checked: encodeCheckedBatch(batch), count: candidates.length, shapes };
+}

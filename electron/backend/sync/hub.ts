@@ -1,5 +1,5 @@
 import type { AnyEntry } from '../../../shared/domain/entry.js';
-import type { EntryChecker } from '../entry-checks/pool.js';
+import type { CheckedFrame, EntryChecker } from '../entry-checks/pool.js';
 import type { CheckedBatch, CheckedIngestReplica } from '../replica/checked-batch.js';
 import type { IngestReport } from '../replica/replica.js';
 import type { Limits, SyncMessage, UnknownMessage } from './protocol.js';
@@ -15,6 +15,12 @@ export interface PeerLink {
    * `frame` is the message's bytes as received, which the check thread reads itself.
    */
   check(message: SyncMessage | UnknownMessage, frame?: Uint8Array): Promise<CheckedBatch> | null;
+  /**
+   * Starts decoding and checking a frame that looks like an entries message on the entry check
+   * thread, before the main thread decodes it; null when nothing checks ahead. Resolves to null
+   * when the frame is no valid entries message (decode it then, as any other frame).
+   */
+  checkFrame(frame: Uint8Array): Promise<CheckedFrame | null> | null;
   /** Handles a message, in the order received; `checked` is what check() gave for it. */
   receive(message: SyncMessage | UnknownMessage, checked?: CheckedBatch): void;
   /** Ends the session; `problem` says in plain words why, when it ended because something failed. */
@@ -102,6 +108,7 @@ export function createSyncHub(options: SyncHubOptions) {
           if (message.type !== 'entries' || !options.checker || !options.store.ingest.checked) return null;
           return options.checker.check(frame ? { frame } : { candidates: message.entries });
         },
+        checkFrame: (frame) => (options.checker && options.store.ingest.checked ? options.checker.checkFrame(frame) : null),
         receive: (message, checked) => link.session.receive(message, checked),
         close: (problem) => {
           if (!links.delete(link)) return;

@@ -2,6 +2,7 @@ import type { Stream } from '@libp2p/interface';
 import type { Clock } from '../clock.js';
 import { createFrameIo, varintLength } from './frames.js';
 import type { SyncHub } from './hub.js';
+import { looksLikeEntries } from '../entry-checks/messages.js';
 import type { CheckedBatch } from '../replica/checked-batch.js';
 import { decodeMessage, encodeMessage, LIMITS, PeerReportedError, ProtocolError, type Limits, type SyncMessage } from './protocol.js';
 
@@ -68,6 +69,13 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
       return;
     }
     write(payload);
+  };
+
+  /** A frame as a message; a hello must name the device the connection is from. */
+  const decodeReceived = (frame: Uint8Array) => {
+    const message = decodeMessage(frame);
+    if (message.type === 'hello' && message.device !== remoteDevice) throw new ProtocolError('wrong-device', 'hello names a device other than the connected peer');
+    return message;
   };
 
   let stopWatchdog: () => void = () => {};
@@ -146,25 +154,31 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
         break;
       }
       onTraffic?.(0, frame.length + varintLength(frame.length));
-      let message: ReturnType<typeof decodeMessage>;
-      let checked: Promise<CheckedBatch> | null;
-      try {
-        message = decodeMessage(frame);
-        if (message.type === 'hello' && message.device !== remoteDevice) {
-          throw new ProtocolError('wrong-device', 'hello names a device other than the connected peer');
+      const received = frame;
+      // An entries frame goes to the entry check thread undecoded: decoding it there as well as
+      // here would cost this thread as much as the JSON it reads back.
+      const early = looksLikeEntries(received) ? link.checkFrame(received) : null;
+      let message: ReturnType<typeof decodeMessage> | null = null;
+      let checked: Promise<CheckedBatch> | null = null;
+      if (!early) {
+        try {
+          message = decodeReceived(received);
+          checked = link.check(message, received);
+        } catch (error) {
+          // After the frames before it, as when every frame was handled as it arrived.
+          handled = handled.then(() => failed(error));
+          await handled;
+          break;
         }
-        checked = link.check(message, frame);
-      } catch (error) {
-        // After the frames before it, as when every frame was handled as it arrived.
-        handled = handled.then(() => failed(error));
-        await handled;
-        break;
       }
       unhandled++;
       handled = handled
         .then(async () => {
-          const batch = checked ? await checked : undefined;
-          if (!closed) link.receive(message, batch);
+          const ahead = early ? await early : null;
+          // Not an entries message after all: decoded here, refused in the usual words if it is no message at all.
+          const decoded = ahead ? ({ type: 'entries', entries: ahead.entries } as SyncMessage) : (message ?? decodeReceived(received));
+          const batch = ahead ? ahead.batch : checked ? await checked : undefined;
+          if (!closed) link.receive(decoded, batch);
         })
         .catch(failed)
         .finally(() => {

@@ -58,6 +58,7 @@ describe('pipelined ingest', () => {
     let calls = 0;
     const slowFirst: EntryChecker = {
       check: (input) => (calls++ === 0 ? pool.check(input).then((batch) => new Promise((resolve) => setTimeout(() => resolve(batch), 100))) : pool.check(input)),
+      checkFrame: (frame) => pool.checkFrame(frame),
     };
     const pipeline = createPipelinedIngest(slowFirst, store);
     // All handed over at once: checks run ahead, storing keeps the order.

@@ -32,6 +32,12 @@ function troubledBatches() {
   ];
 }
 
+/** A checked item without the signature verdict, which only the worker adds. */
+const withoutSignature = (item: Record<string, unknown>) => {
+  const { signature: _signature, ...rest } = item;
+  return rest;
+};
+
 /** A worker from source text (tests only): how a crashing or silent worker is made. */
 const evalWorker = (source: string) => () => new Worker(source, { eval: true });
 
@@ -52,6 +58,25 @@ describe('entry check pool', () => {
     expect(answers[3]!.items[0]).toEqual({ rejected: { id: batches[1]![1]!.id, reason: expect.stringMatching(/^hash-mismatch: /) } });
     expect(answers[6]!.items.map((item) => ('entry' in item ? item.signature : 'rejected'))).toEqual([undefined, true, undefined, true]);
     expect(warnings).toEqual([]);
+  });
+
+  it('decodes and checks whole sync frames on the worker as the main thread would, and leaves any other frame to the caller', async () => {
+    const { pool: checks } = pool();
+    await checks.start();
+    const frames = troubledBatches().map((entries) => encodeMessage({ type: 'entries', entries }));
+    const others = [encodeMessage({ type: 'want', authors: [] }), new TextEncoder().encode('{"type":"entries","entries":[]}'), new TextEncoder().encode('{"broken"')];
+    const onWorker = await Promise.all([...frames, ...others].map((frame) => checks.checkFrame(frame)));
+    await checks.stop();
+    const onMain = await Promise.all([...frames, ...others].map((frame) => checks.checkFrame(frame)));
+    expect(onWorker.slice(frames.length)).toEqual([null, null, null]);
+    expect(onMain.slice(frames.length)).toEqual([null, null, null]);
+    frames.forEach((_frame, i) => {
+      const [worker, main] = [onWorker[i]!, onMain[i]!];
+      expect(JSON.parse(JSON.stringify(worker.batch.items)).map(withoutSignature)).toEqual(JSON.parse(JSON.stringify(main.batch.items)));
+      // The session reads author, seq and id of every candidate that has them, in order.
+      const shape = (e: unknown) => { const { author, seq, id } = e as { author: string; seq: number; id: string }; return { author, seq, id }; };
+      expect(worker.entries.map(shape)).toEqual(main.entries.filter((e) => typeof e === 'object' && e !== null && 'author' in e).map(shape));
+    });
   });
 
   it('says in plain words when the worker cannot start, and checks on the main thread instead', async () => {

@@ -165,6 +165,22 @@ describe('sync that no teammate, stranger or newer version can break (real libp2
     expect(checkedAhead.tenth).toEqual(chain[10]!.body);
   });
 
+  it('refuses a frame that starts like an entries message but is none in the same words, whether the entry check thread or the store checks', async () => {
+    const team = teamKey();
+    const errorsOf = async (checks: boolean) => {
+      const victim = await nodes.start(team, { checks });
+      const o = await raw(team);
+      const peer = await o.open(victim.address);
+      await peer.send(emptyHello(o.device, Date.now()));
+      const bad = new TextEncoder().encode('{"type":"entries","entries":[]}');
+      await peer.raw(Buffer.concat([encodeVarint(bad.length), bad]));
+      return (await peer.drain()).filter((m) => m.type === 'error');
+    };
+    const checkedAhead = await errorsOf(true);
+    expect(checkedAhead).toEqual([{ type: 'error', code: 'malformed-frame', message: expect.stringMatching(/^frame is not a valid entries message: entries: /) }]);
+    expect(checkedAhead).toEqual(await errorsOf(false));
+  });
+
   it('ignores fields and messages it does not know, as a newer peer may send them, and refuses another protocol revision without a strike', async () => {
     const team = teamKey();
     const victim = await nodes.start(team);
