@@ -1,4 +1,5 @@
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
+import { createEntryCheckPool, type EntryCheckPool } from '../../electron/backend/entry-checks/pool.js';
 import { spawn } from 'node:child_process';
 import { systemClock } from '../../electron/backend/clock.js';
 import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
@@ -14,6 +15,8 @@ export interface BenchPeer {
   dir: string;
   backend: TestBackend;
   node: SyncNode | null;
+  /** Checks received entries on a second thread, as the app's node does (electron/backend/index.ts). */
+  checks: EntryCheckPool | null;
   address: string | null;
 }
 
@@ -28,13 +31,15 @@ export function benchTeam(peers: readonly BenchPeer[]) {
 
 export function makePeer(label: string): BenchPeer {
   const dir = makeTempDir(label);
-  return { dir, backend: openTestBackend({ dataDir: dir, create: true }), node: null, address: null };
+  return { dir, backend: openTestBackend({ dataDir: dir, create: true }), node: null, checks: null, address: null };
 }
 
 /** Starts a libp2p node on 127.0.0.1 (never mDNS: benches run in the host's namespace). */
 export async function goOnline(peer: BenchPeer, team: Team, peers: string[] = []): Promise<void> {
+  peer.checks = createEntryCheckPool({ crypto: createNodeEntryCrypto(), clock: systemClock, warn: (line) => process.stderr.write(`${line}\n`) });
+  await peer.checks.start();
   const node = await createSyncNode({
-    replica: peer.backend.store, knownPeers: peer.backend.store.knownPeers, signer: peer.backend.identity, sha256: createNodeEntryCrypto().sha256, events: peer.backend.events, clock: systemClock,
+    replica: peer.backend.store, checker: peer.checks, knownPeers: peer.backend.store.knownPeers, signer: peer.backend.identity, sha256: createNodeEntryCrypto().sha256, events: peer.backend.events, clock: systemClock,
     team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers,
   });
   await node.start();
@@ -45,6 +50,8 @@ export async function goOnline(peer: BenchPeer, team: Team, peers: string[] = []
 export async function goOffline(peer: BenchPeer): Promise<void> {
   await peer.node?.stop();
   peer.node = null;
+  await peer.checks?.stop();
+  peer.checks = null;
 }
 
 /** Reopens a peer's backend after its data directory was used by another process. */
@@ -84,12 +91,16 @@ export async function closePeer(peer: BenchPeer): Promise<void> {
   removeTempDir(peer.dir);
 }
 
-/** Resolves once `check` holds, polling without sleeping so latencies are not rounded up to a timer tick. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+/**
+ * Resolves once `check` holds, polling without sleeping so latencies are not rounded up to a timer
+ * tick; with `everyMs`, polling that often instead, for a check that costs the thread being timed
+ * (counting 100k rows between every frame took ~0.7 s of B's 8 s initial sync).
+ */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 120_000, everyMs = 0): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => (everyMs > 0 ? setTimeout(resolve, everyMs) : setImmediate(resolve)));
   }
 }
 

@@ -22,6 +22,7 @@ import { acquireNodeLock } from './node-lock.js';
 import { checkOrigin, type Origin } from './origin.js';
 import type { ApiMethod } from '../../shared/contract/api.js';
 import { createNodeEntryCrypto } from './node-crypto.js';
+import { createEntryCheckPool } from './entry-checks/pool.js';
 import { startParts, type Part } from './lifecycle.js';
 import { createCheckpointer } from './parts/checkpointer.js';
 import { createSearchIndexer } from './parts/search-indexer.js';
@@ -167,11 +168,13 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
     // Before libp2p loads or anything listens: a second node on this directory is refused at once.
     const lock = acquireNodeLock(dataDir, { machine, now: clock.now });
+    // Received entries are checked on a second thread while the batch before is stored.
+    const entryChecks = createEntryCheckPool({ crypto: device.crypto, clock, warn: log });
     let node: SyncNode;
     try {
       const { createSyncNode } = await import('./sync/node.js');
       node = await createSyncNode({
-        replica: store, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...network,
+        replica: store, checker: entryChecks, knownPeers: store.knownPeers, signer: device.identity, sha256: createNodeEntryCrypto().sha256, events, clock, team, maxSkewMs: options.maxSkewMs, log, ...network,
       });
     } catch (error) {
       lock.release();
@@ -195,7 +198,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
         await node.stop();
       },
     };
-    return [locked, exposed, createStatusPublisher({ dataDir, status: () => node.status(), clock, log })];
+    return [locked, entryChecks, exposed, createStatusPublisher({ dataDir, status: () => node.status(), clock, log })];
   };
 
   // Over the WebSocket, the same invoke (the same validation and gate) and the same events as every other user interface.

@@ -3,6 +3,7 @@ import { generateKey } from '@libp2p/pnet';
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../electron/backend/clock.js';
 import { buildClockIndex } from '../../electron/backend/sync/clock-index.js';
+import { createEntryCheckPool, type EntryCheckPool } from '../../electron/backend/entry-checks/pool.js';
 import { createSyncNode, type SyncNode } from '../../electron/backend/sync/node.js';
 import type { Limits } from '../../electron/backend/sync/protocol.js';
 import { openTestBackend, type TestBackend } from './backend.js';
@@ -43,22 +44,26 @@ export async function retrying<T>(attempt: () => Promise<T>, tries = 10): Promis
 
 /** Laptops running a real sync node on 127.0.0.1 (never mDNS: tests run in the host's namespace); stop them all with `stopAll`. */
 export function laptops(tempDir: () => string) {
-  const running: { node: SyncNode; backend: TestBackend }[] = [];
+  const running: { node: SyncNode; backend: TestBackend; checks: EntryCheckPool | null }[] = [];
   return {
-    async start(team: TestTeam, options: { peers?: string[]; limits?: Partial<Limits>; clock?: Clock } = {}) {
+    /** `checks`: received entries are checked on an entry check thread (as the app's node does), else by the store itself. */
+    async start(team: TestTeam, options: { peers?: string[]; limits?: Partial<Limits>; clock?: Clock; checks?: boolean } = {}) {
       const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: options.clock });
+      const checks = options.checks ? createEntryCheckPool({ crypto: nodeCrypto, clock: options.clock ?? systemClock, warn: (line) => console.warn(line) }) : null;
+      await checks?.start();
       const node = await createSyncNode({
         replica: backend.store, knownPeers: backend.store.knownPeers, signer: backend.identity, sha256: nodeCrypto.sha256, events: backend.events,
-        clock: options.clock ?? systemClock, team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers: options.peers, limits: options.limits,
+        clock: options.clock ?? systemClock, team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers: options.peers, limits: options.limits, checker: checks ?? undefined,
       });
       await node.start();
-      running.push({ node, backend });
+      running.push({ node, backend, checks });
       const address = node.status().listen[0]!.replace(/\/p2p\/.*/, '');
-      return { backend, node, address };
+      return { backend, node, address, checks };
     },
     async stopAll() {
-      for (const { node, backend } of running.splice(0)) {
+      for (const { node, backend, checks } of running.splice(0)) {
         await node.stop();
+        await checks?.stop();
         backend.close();
       }
     },

@@ -1,7 +1,8 @@
 import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
-import { authenticEntries, consecutiveRuns, parseCandidate, REJECTED } from '../replica/checks.js';
+import { authenticRun, checkCandidates, isCheckedBatch, signatureVerdicts, type CheckedBatch } from '../replica/checked-batch.js';
+import { consecutiveRuns, REJECTED } from '../replica/checks.js';
 import type { IngestOptions, IngestReport } from '../replica/replica.js';
 import { createWaitingRoomGate, ingestSource, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from '../replica/waiting-room.js';
 import type { SqliteDatabase } from './database.js';
@@ -31,7 +32,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   // Its text goes into the search index with the backlog's next pass, many batches at once (migration 007).
   const write = createEntryWriter(db, { later: 'text' });
 
-  const ingestInTransaction = db.transaction((candidates: readonly unknown[], source: string | null): IngestReport => {
+  const ingestInTransaction = db.transaction((checked: CheckedBatch, source: string | null): IngestReport => {
     const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
     let pendingRows = pendingCount.get() as number;
     const gate = createWaitingRoomGate(caps, source, {
@@ -42,10 +43,13 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     const byAuthor = new Map<string, AnyEntry[]>();
     // The body's canonical JSON, by id: computed once for the hash and stored as the row's body.
     const bodyJsonOf = new Map<string, string>();
-    for (const candidate of candidates) {
-      const parsed = parseCandidate(candidate, report, crypto);
-      if (!parsed) continue;
-      const { entry, bodyJson } = parsed;
+    const verdicts = signatureVerdicts(checked);
+    for (const item of checked.items) {
+      if ('rejected' in item) {
+        report.rejected.push(item.rejected);
+        continue;
+      }
+      const { entry, bodyJson } = item;
       if (bodyJsonOf.has(entry.id)) continue;
       bodyJsonOf.set(entry.id, bodyJson);
       if (pendingRows > 0 && hasPending.get(entry.id)) {
@@ -124,7 +128,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       entries.sort((a, b) => a.seq - b.seq || (a.id < b.id ? -1 : 1));
       for (const run of consecutiveRuns(entries)) {
         // Hashes were checked on parsing; the run needs its links and its last signature.
-        const authentic = authenticEntries(run, report, crypto);
+        const authentic = authenticRun(run, report, crypto, verdicts);
         // Whether the entry before the current one is in the log, still missing, or not a valid predecessor.
         let before = anchorState(run[0]!);
         for (let i = 0; i < run.length; i++) {
@@ -168,12 +172,19 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     return hasId.get(idParams(first.prev!)) ? 'broken' : 'missing';
   }
 
-  return (candidates: readonly unknown[], options?: IngestOptions): IngestReport => {
+  const ingestChecked = (checked: CheckedBatch, options?: IngestOptions): IngestReport => {
+    if (!isCheckedBatch(checked)) throw new Error('ingest takes checked entries only from the entry checks (replica/checked-batch.ts)');
     const source = ingestSource(options);
     try {
-      return ingestInTransaction.immediate(candidates, source);
+      return ingestInTransaction.immediate(checked, source);
     } catch (error) {
       throw storageError(error, 'storing received entries');
     }
   };
+  const ingest = (candidates: readonly unknown[], options?: IngestOptions): IngestReport => {
+    ingestSource(options); // refused before any work, as it always was
+    return ingestChecked(checkCandidates(candidates, crypto, { signatures: false }), options);
+  };
+  // The second half alone, for entries already checked on another thread (store/ingest-pipeline.ts).
+  return Object.assign(ingest, { checked: ingestChecked });
 }

@@ -1,5 +1,7 @@
 import type { AnyEntry } from '../../../shared/domain/entry.js';
-import type { IngestReport, Replica } from '../replica/replica.js';
+import type { CheckedFrame, EntryChecker } from '../entry-checks/pool.js';
+import type { CheckedBatch, CheckedIngestReplica } from '../replica/checked-batch.js';
+import type { IngestReport } from '../replica/replica.js';
 import type { Limits, SyncMessage, UnknownMessage } from './protocol.js';
 import { buildClockIndex, type ClockIndex } from './clock-index.js';
 import { createSyncSession, type SessionStatus, type SyncSession } from './session.js';
@@ -7,7 +9,20 @@ import { createSyncSession, type SessionStatus, type SyncSession } from './sessi
 export interface PeerLink {
   /** The peer's id as the transport knows it (libp2p peer id, or a simulator name). */
   readonly peer: string;
-  receive(message: SyncMessage | UnknownMessage): void;
+  /**
+   * Starts checking an entries message's entries (on the entry check thread), so they are checked
+   * while the frames before are stored; null for other messages or when nothing checks ahead.
+   * `frame` is the message's bytes as received, which the check thread reads itself.
+   */
+  check(message: SyncMessage | UnknownMessage, frame?: Uint8Array): Promise<CheckedBatch> | null;
+  /**
+   * Starts decoding and checking a frame that looks like an entries message on the entry check
+   * thread, before the main thread decodes it; null when nothing checks ahead. Resolves to null
+   * when the frame is no valid entries message (decode it then, as any other frame).
+   */
+  checkFrame(frame: Uint8Array): Promise<CheckedFrame | null> | null;
+  /** Handles a message, in the order received; `checked` is what check() gave for it. */
+  receive(message: SyncMessage | UnknownMessage, checked?: CheckedBatch): void;
   /** Ends the session; `problem` says in plain words why, when it ended because something failed. */
   close(problem?: string): void;
   readonly session: SyncSession;
@@ -23,7 +38,9 @@ export interface PeerSyncStatus extends SessionStatus {
 export type Offered = Pick<AnyEntry, 'author' | 'seq'>;
 
 export interface SyncHubOptions {
-  store: Replica;
+  store: CheckedIngestReplica;
+  /** Checks received entries ahead of storing them (entry-checks/pool.ts); without, each session's store checks them. */
+  checker?: EntryChecker;
   sha256(bytes: Uint8Array): Uint8Array;
   now: () => number;
   limits?: Partial<Limits>;
@@ -87,7 +104,12 @@ export function createSyncHub(options: SyncHubOptions) {
             options.onIngested?.(report, entries, link);
           },
         }),
-        receive: (message) => link.session.receive(message),
+        check: (message, frame) => {
+          if (message.type !== 'entries' || !options.checker || !options.store.ingest.checked) return null;
+          return options.checker.check(frame ? { frame } : { candidates: message.entries });
+        },
+        checkFrame: (frame) => (options.checker && options.store.ingest.checked ? options.checker.checkFrame(frame) : null),
+        receive: (message, checked) => link.session.receive(message, checked),
         close: (problem) => {
           if (!links.delete(link)) return;
           history.set(peer, { status: link.session.status(), problem: problem ?? null });

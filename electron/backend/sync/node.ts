@@ -9,7 +9,8 @@ import { describeSkew } from '../../../shared/domain/skew.js';
 import type { Clock } from '../clock.js';
 import type { EmitEvent } from '../events.js';
 import { announceIngest } from '../ingest-events.js';
-import type { Replica } from '../replica/replica.js';
+import type { EntryChecker } from '../entry-checks/pool.js';
+import type { CheckedIngestReplica } from '../replica/checked-batch.js';
 import type { KnownPeers } from '../store/peers.js';
 import { parsePeerAddress } from './addresses.js';
 import { createDialer } from './dialer.js';
@@ -23,7 +24,9 @@ const HOUSEKEEPING_MS = 200;
 
 export interface SyncNodeOptions {
   /** The log to sync; `entry` finds an entry a peer's ingest completed from the waiting room. */
-  replica: Replica & { entry(id: string): AnyEntry | null };
+  replica: CheckedIngestReplica & { entry(id: string): AnyEntry | null };
+  /** Checks received entries on another thread while the frames before are stored (entry-checks/pool.ts). */
+  checker?: EntryChecker;
   knownPeers: KnownPeers;
   /** SHA-256, for the clock fingerprints the sync protocol compares. */
   sha256(bytes: Uint8Array): Uint8Array;
@@ -65,6 +68,7 @@ export async function createSyncNode(options: SyncNodeOptions) {
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const hub = createSyncHub({
     store: replica,
+    checker: options.checker,
     sha256: options.sha256,
     now: clock.now,
     limits: options.limits,

@@ -1,13 +1,14 @@
 import type { AnyEntry } from '../../../shared/domain/entry.js';
+import type { CheckedBatch, CheckedIngestReplica } from '../replica/checked-batch.js';
 import { planSends } from '../replica/plan.js';
-import { AFTER_ALL, type IngestReport, type Replica } from '../replica/replica.js';
+import { AFTER_ALL, type IngestReport } from '../replica/replica.js';
 import type { ClockIndex } from './clock-index.js';
 import { LIMITS, PeerReportedError, PROTOCOL_REVISIONS, ProtocolError, type Limits, type SyncMessage, type UnknownMessage } from './protocol.js';
 import { createPeerKnowledge } from './peer-knowledge.js';
 import { createReconciler, type Learned, type Reconciler } from './reconcile.js';
 
 export interface SessionOptions {
-  store: Replica;
+  store: CheckedIngestReplica;
   /** This device's clock, indexed for comparison, as it is now (the hub keeps it between sessions). */
   clockIndex(): ClockIndex;
   send(message: SyncMessage): void;
@@ -163,8 +164,12 @@ export function createSyncSession(options: SessionOptions) {
       send({ type: 'hello', versions: [...PROTOCOL_REVISIONS], device: store.author, time: now(), clock: index.summary('') });
     },
 
-    /** Handles one decoded message from the peer; throws ProtocolError when the peer breaks the protocol. */
-    receive(message: SyncMessage | UnknownMessage): void {
+    /**
+     * Handles one decoded message from the peer; throws ProtocolError when the peer breaks the
+     * protocol. `checked`: an entries message's entries, already checked (entry-checks/), which the
+     * store then only stores; without, the store checks them itself.
+     */
+    receive(message: SyncMessage | UnknownMessage, checked?: CheckedBatch): void {
       switch (message.type) {
         case 'unknown':
           return; // a later revision's message: nothing this one needs to do
@@ -193,7 +198,8 @@ export function createSyncSession(options: SessionOptions) {
         }
         case 'entries': {
           requireHello('entries');
-          const report = store.ingest(message.entries, options.source === undefined ? undefined : { from: options.source });
+          const from = options.source === undefined ? undefined : { from: options.source };
+          const report = checked && store.ingest.checked ? store.ingest.checked(checked, from) : store.ingest(message.entries, from);
           framesReceived++;
           status.receivedEntries += report.added.length;
           status.rejectedEntries += report.rejected.length;

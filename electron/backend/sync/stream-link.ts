@@ -2,6 +2,8 @@ import type { Stream } from '@libp2p/interface';
 import type { Clock } from '../clock.js';
 import { createFrameIo, varintLength } from './frames.js';
 import type { SyncHub } from './hub.js';
+import { looksLikeEntries } from '../entry-checks/messages.js';
+import type { CheckedBatch } from '../replica/checked-batch.js';
 import { decodeMessage, encodeMessage, LIMITS, PeerReportedError, ProtocolError, type Limits, type SyncMessage } from './protocol.js';
 
 export interface StreamLinkOptions {
@@ -25,6 +27,8 @@ export interface StreamLinkOptions {
 /** How long a closing side waits for its last frames to reach the peer before it resets the stream. */
 const FLUSH_MS = 2000;
 const CLOSE_GRACE_MS = 5000;
+/** Frames read ahead of the one being handled: one stored while the next is checked. */
+const CHECKED_AHEAD = 2;
 
 /**
  * Carries one sync session over one libp2p stream. Writes go out in order through one queue (the
@@ -65,6 +69,13 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
       return;
     }
     write(payload);
+  };
+
+  /** A frame as a message; a hello must name the device the connection is from. */
+  const decodeReceived = (frame: Uint8Array) => {
+    const message = decodeMessage(frame);
+    if (message.type === 'hello' && message.device !== remoteDevice) throw new ProtocolError('wrong-device', 'hello names a device other than the connected peer');
+    return message;
   };
 
   let stopWatchdog: () => void = () => {};
@@ -112,6 +123,20 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
     if (outstanding > 0 && clock.now() - answeredAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not answered within the time limit'));
   });
 
+  /** Why handling a message failed, in the peer's status (and, for a violation, counted against it). */
+  const failed = (error: unknown) => {
+    if (error instanceof ProtocolError) violation(error);
+    else if (error instanceof PeerReportedError) end(`the peer ended the sync: ${error.message.replace(/^peer reported /, '')}`, () => stream.abort(error));
+    else end(`sync failed on this laptop (${(error as Error).message}); it starts again when the peer reconnects`, () => stream.abort(error as Error));
+  };
+
+  // Messages are handled strictly in the order received. An entries frame's checks start as it is
+  // read (on the entry check thread), so frame k+1 is checked while frame k is stored; at most
+  // CHECKED_AHEAD frames wait to be handled, beyond which reading stops and the peer's window
+  // and our read buffer bound the rest, as before.
+  let handled: Promise<void> = Promise.resolve();
+  let unhandled = 0;
+  let oneHandled: (() => void) | null = null;
   try {
     while (!closed) {
       let frame: Uint8Array | null;
@@ -124,21 +149,44 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
       }
       if (closed) break;
       if (frame === null) {
+        await handled;
         end(null, () => void stream.close().catch(() => stream.abort(new Error('closing failed'))));
         break;
       }
       onTraffic?.(0, frame.length + varintLength(frame.length));
-      try {
-        const message = decodeMessage(frame);
-        if (message.type === 'hello' && message.device !== remoteDevice) {
-          throw new ProtocolError('wrong-device', 'hello names a device other than the connected peer');
+      const received = frame;
+      // An entries frame goes to the entry check thread undecoded: decoding it there as well as
+      // here would cost this thread as much as the JSON it reads back.
+      const early = looksLikeEntries(received) ? link.checkFrame(received) : null;
+      let message: ReturnType<typeof decodeMessage> | null = null;
+      let checked: Promise<CheckedBatch> | null = null;
+      if (!early) {
+        try {
+          message = decodeReceived(received);
+          checked = link.check(message, received);
+        } catch (error) {
+          // After the frames before it, as when every frame was handled as it arrived.
+          handled = handled.then(() => failed(error));
+          await handled;
+          break;
         }
-        link.receive(message);
-      } catch (error) {
-        if (error instanceof ProtocolError) violation(error);
-        else if (error instanceof PeerReportedError) end(`the peer ended the sync: ${error.message.replace(/^peer reported /, '')}`, () => stream.abort(error));
-        else end(`sync failed on this laptop (${(error as Error).message}); it starts again when the peer reconnects`, () => stream.abort(error as Error));
       }
+      unhandled++;
+      handled = handled
+        .then(async () => {
+          const ahead = early ? await early : null;
+          // Not an entries message after all: decoded here, refused in the usual words if it is no message at all.
+          const decoded = ahead ? ({ type: 'entries', entries: ahead.entries } as SyncMessage) : (message ?? decodeReceived(received));
+          const batch = ahead ? ahead.batch : checked ? await checked : undefined;
+          if (!closed) link.receive(decoded, batch);
+        })
+        .catch(failed)
+        .finally(() => {
+          unhandled--;
+          oneHandled?.();
+        });
+      if (unhandled >= CHECKED_AHEAD) await new Promise<void>((resolve) => (oneHandled = resolve));
+      oneHandled = null;
     }
   } finally {
     end(null, () => undefined);

@@ -134,6 +134,53 @@ describe('sync that no teammate, stranger or newer version can break (real libp2
     expect(acks.map((a) => a.type === 'ack' && a.frames)).toEqual([1, 2, 3, 4]);
   });
 
+  it('checks entries on the entry check thread while the frame before is stored: the same entries stored and refused, acknowledged in order, as when the store checks them', async () => {
+    const team = teamKey();
+    const author = makeSigner();
+    const chain = makeChain(author, INCIDENT, 30);
+    const forged = { ...chain[10]!, body: { text: 'vervalst' } };
+    const wrongSig = { ...chain[22]!, sig: chain[0]!.sig };
+    // Sent without waiting for acks: frame 3 waits for frame 4's entries; frame 2 carries a forged copy and garbage.
+    const frames = [chain.slice(0, 10), [forged, { nonsense: true }, ...chain.slice(10, 20)], chain.slice(25, 30), [...chain.slice(20, 22), wrongSig, chain[23], chain[24]]]
+      .map((entries) => encodeMessage({ type: 'entries', entries }));
+    const acksOf = async (checks: boolean) => {
+      const victim = await nodes.start(team, { checks });
+      expect(victim.checks?.where() ?? 'store').toBe(checks ? 'worker' : 'store');
+      const o = await raw(team);
+      const peer = await o.open(victim.address);
+      await peer.send(emptyHello(o.device, Date.now()));
+      for (const frame of frames) peer.raw(Buffer.concat([encodeVarint(frame.length), frame]));
+      await until(() => victim.backend.store.count() === 30, 'every genuine entry stored', 20_000);
+      const acks = (await peer.drain(1500)).filter((m) => m.type === 'ack');
+      return { acks, stored: victim.backend.store.chainAfter(author.publicKeyHex, 0, '~', 100).map((e) => e.id), tenth: victim.backend.store.entry(chain[10]!.id)?.body };
+    };
+    const checkedAhead = await acksOf(true);
+    const byStore = await acksOf(false);
+    expect(checkedAhead.acks.map((a) => a.type === 'ack' && a.frames)).toEqual([1, 2, 3, 4]);
+    expect(checkedAhead.acks).toEqual(byStore.acks);
+    expect(checkedAhead.acks.map((a) => a.type === 'ack' && [a.added, a.rejected])).toEqual([[10, 0], [10, 2], [0, 0], [10, 0]]);
+    expect(checkedAhead.stored).toEqual(chain.map((e) => e.id));
+    // The forged copy has the genuine entry's id: what is stored under it is the genuine body.
+    expect(checkedAhead.stored).toEqual(byStore.stored);
+    expect(checkedAhead.tenth).toEqual(chain[10]!.body);
+  });
+
+  it('refuses a frame that starts like an entries message but is none in the same words, whether the entry check thread or the store checks', async () => {
+    const team = teamKey();
+    const errorsOf = async (checks: boolean) => {
+      const victim = await nodes.start(team, { checks });
+      const o = await raw(team);
+      const peer = await o.open(victim.address);
+      await peer.send(emptyHello(o.device, Date.now()));
+      const bad = new TextEncoder().encode('{"type":"entries","entries":[]}');
+      await peer.raw(Buffer.concat([encodeVarint(bad.length), bad]));
+      return (await peer.drain()).filter((m) => m.type === 'error');
+    };
+    const checkedAhead = await errorsOf(true);
+    expect(checkedAhead).toEqual([{ type: 'error', code: 'malformed-frame', message: expect.stringMatching(/^frame is not a valid entries message: entries: /) }]);
+    expect(checkedAhead).toEqual(await errorsOf(false));
+  });
+
   it('ignores fields and messages it does not know, as a newer peer may send them, and refuses another protocol revision without a strike', async () => {
     const team = teamKey();
     const victim = await nodes.start(team);

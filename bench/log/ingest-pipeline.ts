@@ -1,0 +1,155 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { systemClock } from '../../electron/backend/clock.js';
+import { createEntryCheckPool } from '../../electron/backend/entry-checks/pool.js';
+import { createPipelinedIngest, type PipelinedIngest } from '../../electron/backend/entry-checks/pipelined-ingest.js';
+import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
+import type { IngestReport } from '../../electron/backend/replica/replica.js';
+import { basePosition } from '../../electron/backend/store/positions.js';
+import { canonicalJson } from '../../shared/domain/canonical.js';
+import type { SignedEntry } from '../../shared/domain/entry.js';
+import { openTestBackend } from '../../test/support/backend.js';
+import { progress } from '../lib/progress.js';
+import { makeRemoteDevices, prepareRemoteLog } from '../lib/remote-log.js';
+import type { Section } from '../lib/report.js';
+import { createSigningPool } from '../lib/signing.js';
+import { formatCount, formatRate, nowMs } from '../lib/stats.js';
+import { makeTempDir, removeTempDir } from '../lib/temp.js';
+
+/** Issue 11: ingest with its checks on a second thread, against today's ingest and a bare insert of the same rows, all in this run. */
+export const PIPELINE_GAIN_TARGET = 2;
+export const PIPELINE_SHARE_OF_BARE_TARGET = 0.8;
+const ROUNDS = 2;
+/** Batches handed to the pipeline before waiting for the oldest: one being checked, one being stored. */
+const DEPTH = 2;
+
+/**
+ * store.ingest (checks and inserts on one thread) against the pipelined ingest (checks of batch
+ * k+1 on the entry check thread while batch k is stored), fed as JSON text (what sync frames and
+ * bundles hold) and as objects in memory (sent to the thread as a structured clone); bare insert
+ * of the same rows as the floor. Best of ROUNDS each, a fresh database every time.
+ */
+export async function measurePipelinedIngest(total: number, batchSize: number): Promise<Section> {
+  progress(`signing ${formatCount(total)} entries of another device (not timed)`);
+  const batches = await signRemoteLog(total, batchSize);
+  const texts = batches.map((batch) => JSON.stringify(batch));
+  const pool = createEntryCheckPool({ crypto: createNodeEntryCrypto(), clock: systemClock, warn: (line) => progress(line) });
+  await pool.start();
+  const where = pool.where();
+  let today = Infinity;
+  let fromText = Infinity;
+  let fromObjects = Infinity;
+  let bare = Infinity;
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      progress(`pipelined ingest round ${round} of ${ROUNDS}`);
+      today = Math.min(today, timeStoreIngest(batches));
+      fromText = Math.min(fromText, await timePipelined(batches, (pipeline, i) => pipeline.ingest({ json: texts[i]! }), pool));
+      fromObjects = Math.min(fromObjects, await timePipelined(batches, (pipeline, i) => pipeline.ingest({ candidates: batches[i]! }), pool));
+      bare = Math.min(bare, timeBareInsert(batches));
+    }
+  } finally {
+    await pool.stop();
+  }
+  const rate = (ms: number) => total / (ms / 1000);
+  const best = Math.min(fromText, fromObjects);
+  return {
+    title: `Pipelined ingest: ${formatCount(total)} entries from another device in batches of ${formatCount(batchSize)}, checks on a second thread`,
+    notes: [
+      `checks ran on: ${where}; ${DEPTH} batches in the pipeline (one checked while one is stored); best of ${ROUNDS} rounds each, fresh database each time`,
+      'store.ingest: today\'s ingest, checks and inserts on the main thread; bare insert: the same rows into a table without any index, one transaction per batch, WAL + synchronous=FULL',
+    ],
+    figures: [
+      { name: 'store.ingest (one thread)', value: formatRate(rate(today)) },
+      { name: 'pipelined, from JSON text', value: formatRate(rate(fromText)) },
+      { name: 'pipelined, from objects (structured clone)', value: formatRate(rate(fromObjects)) },
+      { name: 'bare insert (same rows, no index)', value: formatRate(rate(bare)) },
+      { name: 'pipelined / store.ingest', value: `${(today / best).toFixed(2)}×`, target: `≥ ${PIPELINE_GAIN_TARGET}×`, met: today / best >= PIPELINE_GAIN_TARGET },
+      { name: 'pipelined / bare insert', value: `${((bare / best) * 100).toFixed(0)} %`, target: `≥ ${PIPELINE_SHARE_OF_BARE_TARGET * 100} %`, met: bare / best >= PIPELINE_SHARE_OF_BARE_TARGET },
+    ],
+  };
+}
+
+function timeStoreIngest(batches: readonly SignedEntry[][]): number {
+  return withBackend('ingest-today', (backend) => {
+    const start = nowMs();
+    for (const batch of batches) expectAll(backend.store.ingest(batch), batch.length);
+    return nowMs() - start;
+  });
+}
+
+async function timePipelined(batches: readonly SignedEntry[][], feed: (pipeline: PipelinedIngest, batch: number) => Promise<IngestReport>, checker: Parameters<typeof createPipelinedIngest>[0]): Promise<number> {
+  const dir = makeTempDir('ingest-pipelined');
+  const backend = openTestBackend({ dataDir: dir, create: true });
+  try {
+    const pipeline = createPipelinedIngest(checker, backend.store);
+    const inFlight: { report: Promise<IngestReport>; size: number }[] = [];
+    const start = nowMs();
+    for (let i = 0; i < batches.length; i++) {
+      inFlight.push({ report: feed(pipeline, i), size: batches[i]!.length });
+      if (inFlight.length >= DEPTH) {
+        const oldest = inFlight.shift()!;
+        expectAll(await oldest.report, oldest.size);
+      }
+    }
+    for (const { report, size } of inFlight) expectAll(await report, size);
+    return nowMs() - start;
+  } finally {
+    backend.close();
+    removeTempDir(dir);
+  }
+}
+
+function expectAll(report: IngestReport, expected: number): void {
+  if (report.added.length !== expected) throw new Error(`ingest refused entries: ${JSON.stringify(report.rejected.slice(0, 3))}`);
+}
+
+function withBackend<T>(label: string, run: (backend: ReturnType<typeof openTestBackend>) => T): T {
+  const dir = makeTempDir(label);
+  const backend = openTestBackend({ dataDir: dir, create: true });
+  try {
+    return run(backend);
+  } finally {
+    backend.close();
+    removeTempDir(dir);
+  }
+}
+
+/** The floor (as in bench/log/ingest.ts): the table alone, no index, no full-text index, no checks. */
+function timeBareInsert(batches: readonly SignedEntry[][]): number {
+  const dir = makeTempDir('bare');
+  const db = new Database(join(dir, 'bare.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('wal_autocheckpoint = 10000');
+    db.exec(`CREATE TABLE entries (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, v INTEGER NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,
+      prev TEXT, hlc_t INTEGER NOT NULL, hlc_c INTEGER NOT NULL, incident TEXT NOT NULL, kind TEXT NOT NULL, classification TEXT NOT NULL,
+      body TEXT NOT NULL, sig TEXT NOT NULL, received_at INTEGER NOT NULL, skew_ms INTEGER)`);
+    const insert = db.prepare(`INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms, received_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const store = db.transaction((batch: readonly SignedEntry[]) => {
+      for (const e of batch) {
+        insert.run(basePosition(e.hlc), e.id, e.v, e.author, e.seq, e.prev, e.hlc.t, e.hlc.c, e.incident, e.kind, e.classification, canonicalJson(e.body), e.sig, null, Date.now());
+      }
+    });
+    const start = nowMs();
+    for (const batch of batches) store.immediate(batch);
+    return nowMs() - start;
+  } finally {
+    db.close();
+    removeTempDir(dir);
+  }
+}
+
+async function signRemoteLog(total: number, batchSize: number): Promise<SignedEntry[][]> {
+  const devices = makeRemoteDevices(1);
+  const pool = createSigningPool(devices, 2);
+  try {
+    const batches: SignedEntry[][] = [];
+    for (const batch of prepareRemoteLog({ seed: 2, entries: total, incidents: 6, devices, spanMs: 3 * 24 * 3600_000 }, batchSize)) batches.push(await pool.sign(batch));
+    return batches;
+  } finally {
+    await pool.close();
+  }
+}

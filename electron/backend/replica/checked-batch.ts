@@ -1,0 +1,112 @@
+import { entrySignatureValid } from '../../../shared/domain/chain.js';
+import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
+import { consecutiveRuns, parseCandidate, REJECTED } from './checks.js';
+import type { IngestOptions, IngestReport, Replica } from './replica.js';
+
+/**
+ * The half of ingest that needs no database, split off so it can run on another thread while the
+ * previous batch is being stored: each candidate parsed, encoded canonically and hashed (exactly
+ * parseCandidate), and, for each run of one author's consecutive entries, the signature that
+ * covers the run. What needs the log (already held, chain anchors, forks, the waiting room) stays
+ * with the store, which takes a CheckedBatch only from this module (see isCheckedBatch).
+ */
+export type CheckedItem =
+  | {
+      entry: AnyEntry;
+      /** The body's canonical JSON, stored as the row's body. */
+      bodyJson: string;
+      /** Whether the entry's own signature is valid, where it was checked; absent where it was not. */
+      signature?: boolean;
+    }
+  | { rejected: IngestReport['rejected'][number] };
+
+export interface CheckedBatch {
+  /** In candidate order, one per candidate. */
+  readonly items: readonly CheckedItem[];
+}
+
+// Batches made by checkCandidates or read back from a check worker's answer; nothing else gets
+// past the store's trust boundary.
+const made = new WeakSet<CheckedBatch>();
+
+/** A replica whose ingest can also take batches checked beforehand (the SQLite store's: store/ingest.ts); the in-memory one checks everything itself. */
+export type CheckedIngestReplica = Replica & { ingest: { checked?(batch: CheckedBatch, options?: IngestOptions): IngestReport } };
+
+export function isCheckedBatch(batch: unknown): batch is CheckedBatch {
+  return typeof batch === 'object' && batch !== null && made.has(batch as CheckedBatch);
+}
+
+/**
+ * Checks candidates as ingest always has, in their order. With `signatures`, also checks the
+ * signature of the last entry of each run (and, when that fails, each entry's own) the way the
+ * store would after leaving out the entries it holds; without, the store checks signatures itself.
+ */
+export function checkCandidates(candidates: readonly unknown[], crypto: EntryCrypto, options: { signatures: boolean }): CheckedBatch {
+  const rejected: IngestReport['rejected'] = [];
+  const items: CheckedItem[] = [];
+  for (const candidate of candidates) {
+    const parsed = parseCandidate(candidate, { rejected }, crypto);
+    items.push(parsed ?? { rejected: rejected.pop()! });
+  }
+  if (options.signatures) checkRunSignatures(items, crypto);
+  const batch: CheckedBatch = { items };
+  made.add(batch);
+  return batch;
+}
+
+function checkRunSignatures(items: CheckedItem[], crypto: EntryCrypto): void {
+  const byAuthor = new Map<string, Extract<CheckedItem, { entry: AnyEntry }>[]>();
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (!('entry' in item) || seen.has(item.entry.id)) continue;
+    seen.add(item.entry.id);
+    let list = byAuthor.get(item.entry.author);
+    if (!list) byAuthor.set(item.entry.author, (list = []));
+    list.push(item);
+  }
+  for (const list of byAuthor.values()) {
+    list.sort((a, b) => a.entry.seq - b.entry.seq || (a.entry.id < b.entry.id ? -1 : 1));
+    const itemOf = new Map(list.map((item) => [item.entry, item]));
+    for (const run of consecutiveRuns(list.map((item) => item.entry))) {
+      const last = itemOf.get(run[run.length - 1]!)!;
+      last.signature = entrySignatureValid(last.entry, crypto);
+      if (!last.signature) for (const entry of run) itemOf.get(entry)!.signature ??= entrySignatureValid(entry, crypto);
+    }
+  }
+}
+
+/** A check worker's answer as it travels between threads: JSON, which costs less to read back than a structured clone of the same objects. */
+export function encodeCheckedBatch(batch: CheckedBatch): string {
+  return JSON.stringify(batch.items);
+}
+
+/** Reads a check worker's answer (made by encodeCheckedBatch on the worker, from the candidates it was sent). */
+export function decodeCheckedBatch(json: string, expected: number): CheckedBatch {
+  const items = JSON.parse(json) as CheckedItem[];
+  if (!Array.isArray(items) || items.length !== expected) throw new Error(`the entry check worker answered for ${Array.isArray(items) ? items.length : 'no'} entries instead of ${expected}`);
+  const batch: CheckedBatch = { items };
+  made.add(batch);
+  return batch;
+}
+
+/** Signature verdicts of a batch's entries, by entry object, for authenticRun. */
+export function signatureVerdicts(batch: CheckedBatch): WeakMap<AnyEntry, boolean> {
+  const verdicts = new WeakMap<AnyEntry, boolean>();
+  for (const item of batch.items) if ('entry' in item && item.signature !== undefined) verdicts.set(item.entry, item.signature);
+  return verdicts;
+}
+
+/**
+ * authenticEntries (replica/checks.ts) for a run whose hashes were checked, using the verdicts the
+ * check already made and verifying only what it did not (a run the store shortened by leaving out
+ * entries it holds ends at another entry): the same entries authentic, the same rejected.
+ */
+export function authenticRun(run: readonly AnyEntry[], report: Pick<IngestReport, 'rejected'>, crypto: EntryCrypto, verdicts: WeakMap<AnyEntry, boolean>): boolean[] {
+  const valid = (entry: AnyEntry) => verdicts.get(entry) ?? entrySignatureValid(entry, crypto);
+  if (run.length === 0 || valid(run[run.length - 1]!)) return run.map(() => true);
+  return run.map((entry) => {
+    const ok = valid(entry);
+    if (!ok) report.rejected.push({ id: entry.id, reason: REJECTED.badSignature });
+    return ok;
+  });
+}
