@@ -1,6 +1,7 @@
 import type { BenchArea } from './lib/area.js';
 import { measureAppend } from './log/append.js';
 import { measureIngest } from './log/ingest.js';
+import { measurePipelinedIngest } from './log/ingest-pipeline.js';
 import { measureMigration } from './log/migrate.js';
 import { measureSearch } from './log/search.js';
 import { printSections } from './lib/report.js';
@@ -15,6 +16,7 @@ const area: BenchArea = {
     const sections = [
       await measureAppend(size.appends, size.appendWarmup),
       await measureIngest(size.ingest, size.ingestBatch),
+      await measurePipelinedIngest(size.ingest, size.ingestBatch),
       await measureSearch(size.searchEntries, size.buildBatch, size.queries),
       measureMigration(size.upgrade, size.buildBatch),
     ];

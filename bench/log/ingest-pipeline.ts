@@ -1,20 +1,15 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { systemClock } from '../../electron/backend/clock.js';
 import { createEntryCheckPool } from '../../electron/backend/entry-checks/pool.js';
 import { createPipelinedIngest, type PipelinedIngest } from '../../electron/backend/entry-checks/pipelined-ingest.js';
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
 import type { IngestReport } from '../../electron/backend/replica/replica.js';
-import { basePosition } from '../../electron/backend/store/positions.js';
-import { canonicalJson } from '../../shared/domain/canonical.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
 import { openTestBackend } from '../../test/support/backend.js';
 import { progress } from '../lib/progress.js';
-import { makeRemoteDevices, prepareRemoteLog } from '../lib/remote-log.js';
 import type { Section } from '../lib/report.js';
-import { createSigningPool } from '../lib/signing.js';
 import { formatCount, formatRate, nowMs } from '../lib/stats.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
+import { signRemoteLog, timeBareInsert } from './ingest.js';
 
 /** Issue 11: ingest with its checks on a second thread, against today's ingest and a bare insert of the same rows, all in this run. */
 export const PIPELINE_GAIN_TARGET = 2;
@@ -46,7 +41,7 @@ export async function measurePipelinedIngest(total: number, batchSize: number): 
       today = Math.min(today, timeStoreIngest(batches));
       fromText = Math.min(fromText, await timePipelined(batches, (pipeline, i) => pipeline.ingest({ json: texts[i]! }), pool));
       fromObjects = Math.min(fromObjects, await timePipelined(batches, (pipeline, i) => pipeline.ingest({ candidates: batches[i]! }), pool));
-      bare = Math.min(bare, timeBareInsert(batches));
+      bare = Math.min(bare, timeBareInsert(batches).ms);
     }
   } finally {
     await pool.stop();
@@ -116,40 +111,3 @@ function withBackend<T>(label: string, run: (backend: ReturnType<typeof openTest
 }
 
 /** The floor (as in bench/log/ingest.ts): the table alone, no index, no full-text index, no checks. */
-function timeBareInsert(batches: readonly SignedEntry[][]): number {
-  const dir = makeTempDir('bare');
-  const db = new Database(join(dir, 'bare.db'));
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('wal_autocheckpoint = 10000');
-    db.exec(`CREATE TABLE entries (pos INTEGER PRIMARY KEY, id TEXT NOT NULL, v INTEGER NOT NULL, author TEXT NOT NULL, seq INTEGER NOT NULL,
-      prev TEXT, hlc_t INTEGER NOT NULL, hlc_c INTEGER NOT NULL, incident TEXT NOT NULL, kind TEXT NOT NULL, classification TEXT NOT NULL,
-      body TEXT NOT NULL, sig TEXT NOT NULL, received_at INTEGER NOT NULL, skew_ms INTEGER)`);
-    const insert = db.prepare(`INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms, received_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const store = db.transaction((batch: readonly SignedEntry[]) => {
-      for (const e of batch) {
-        insert.run(basePosition(e.hlc), e.id, e.v, e.author, e.seq, e.prev, e.hlc.t, e.hlc.c, e.incident, e.kind, e.classification, canonicalJson(e.body), e.sig, null, Date.now());
-      }
-    });
-    const start = nowMs();
-    for (const batch of batches) store.immediate(batch);
-    return nowMs() - start;
-  } finally {
-    db.close();
-    removeTempDir(dir);
-  }
-}
-
-async function signRemoteLog(total: number, batchSize: number): Promise<SignedEntry[][]> {
-  const devices = makeRemoteDevices(1);
-  const pool = createSigningPool(devices, 2);
-  try {
-    const batches: SignedEntry[][] = [];
-    for (const batch of prepareRemoteLog({ seed: 2, entries: total, incidents: 6, devices, spanMs: 3 * 24 * 3600_000 }, batchSize)) batches.push(await pool.sign(batch));
-    return batches;
-  } finally {
-    await pool.close();
-  }
-}

@@ -75,7 +75,7 @@ export async function measureIngest(total: number, batchSize: number): Promise<S
   };
 }
 
-interface Timed {
+export interface Timed {
   ms: number;
   /** Bytes written while timing (WAL, checkpoints), null where the OS does not say. */
   bytes: number | null;
@@ -91,7 +91,7 @@ function faster<T extends Timed>(a: T, b: T): T {
   return b.ms < a.ms ? b : a;
 }
 
-async function signRemoteLog(total: number, batchSize: number): Promise<SignedEntry[][]> {
+export async function signRemoteLog(total: number, batchSize: number): Promise<SignedEntry[][]> {
   const devices = makeRemoteDevices(1);
   const pool = createSigningPool(devices, 2);
   try {
@@ -150,7 +150,7 @@ function timeCeiling(batches: readonly SignedEntry[][]): Timed {
 }
 
 /** The floor of what storing these rows costs: the table alone, no index, no full-text index, no hashing. */
-function timeBareInsert(batches: readonly SignedEntry[][]): Timed {
+export function timeBareInsert(batches: readonly SignedEntry[][]): Timed {
   const dir = makeTempDir('bare');
   const db = new Database(join(dir, 'bare.db'));
   try {
