@@ -98,6 +98,8 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
 
   /** A copied data directory writes and syncs nothing until the person chooses; a replaced key signs nothing more. */
   const refusal = (method: ApiMethod | 'start'): BakenError | null => {
+    // Its database is closed: a clear answer, not an internal error from SQLite.
+    if (state === 'stopped' && method !== 'start') return new BakenError('conflict', 'the backend was stopped; open a new one');
     if (replacedKey !== null && method !== 'device.origin') {
       return new BakenError('conflict', `this device's key was just replaced (the new one is ${replacedKey}); open Baken again to go on with it`);
     }

@@ -35,6 +35,17 @@ describe('starting and stopping the backend', () => {
     for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
   });
 
+  it('once stopped, every method answers that the backend was stopped, logging no internal error', async () => {
+    const lines: string[] = [];
+    const backend = openTestBackend({ dataDir: tempDir(), create: true, log: (line) => lines.push(line) });
+    await backend.api['incident.create']({ title: 'Stroomstoring Zuidoost', classification: 'intern' });
+    await backend.stop();
+    for (const call of [() => backend.api['people.list']({}), () => backend.api['log.list']({ limit: 5 }), () => backend.api['incident.list']({})]) {
+      await expect(call()).rejects.toMatchObject({ code: 'conflict', message: 'the backend was stopped; open a new one' });
+    }
+    expect(lines).toEqual([]);
+  });
+
   it('stops the parts already started, in reverse order, when one fails to start', async () => {
     const log: string[] = [];
     await expect(startParts([part('a', log), part('b', log), part('c', log, true), part('d', log)])).rejects.toThrow('c cannot start');
