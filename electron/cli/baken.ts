@@ -62,7 +62,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       note: (text) => io.err(`${text}\n`),
       say: (text) => io.out(`${text}\n`),
       progress: createProgressDisplay({ write: io.err, isTTY: io.errIsTTY ?? false, columns: io.errColumns }, { now }),
-      backend: (options) => (backend ??= createBackend({ dataDir, create: options?.create ?? false, network: options?.network, window: options?.window })),
+      // A serving node runs on: what it notices (a check thread that fell back, a peer's protocol
+      // strike) goes to stderr, each line marked as the node's. One-shot commands stay quiet.
+      backend: (options) => (backend ??= createBackend({
+        dataDir, create: options?.create ?? false, network: options?.network, window: options?.window,
+        ...(options?.network ? { log: (line: string) => io.err(`baken serve: ${line}\n`) } : {}),
+      })),
     };
     const expected = command.positionals?.length ?? 0;
     if (command.path[0] !== 'search' && command.path[0] !== 'team' && positionals.length > expected) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[expected])}`);
