@@ -39,8 +39,14 @@ function checkSyncFrame(id: number, frame: Uint8Array): CheckAnswer {
   } catch {
     return { id, notEntries: true };
   }
-  const batch = checkCandidates(candidates, crypto, { signatures: true });
-  // Checked entries go back whole; of the others only what the session reads.
-  const shapes = candidates.map((candidate, i) => ('entry' in batch.items[i]! ? 0 : shapeOf(candidate)));
-  return { id, checked: encodeCheckedBatch(batch), count: candidates.length, shapes };
+  try {
+    const batch = checkCandidates(candidates, crypto, { signatures: true });
+    // Checked entries go back whole; of the others only what the session reads.
+    const shapes = candidates.map((candidate, i) => ('entry' in batch.items[i]! ? 0 : shapeOf(candidate)));
+    return { id, checked: encodeCheckedBatch(batch), count: candidates.length, shapes };
+  } catch (error) {
+    // A frame the checks cannot get through (not a refusal: those are in the batch) must not end
+    // this thread for every frame after it: the main thread checks this one and says why.
+    return { id, error: (error as Error)?.message ?? String(error) };
+  }
 }
