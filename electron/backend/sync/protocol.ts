@@ -78,7 +78,7 @@ export const helloSchema = z.object({
 
 export const entriesSchema = z.object({
   type: z.literal('entries'),
-  /** Entries in chain order per author; each is verified on arrival like any ingested entry. */
+  /** Entries in chain order per author (authors interleaved by time); each is verified on arrival like any ingested entry. */
   entries: z.array(z.unknown()).min(1).max(LIMITS.maxEntriesPerFrame),
 });
 

@@ -1,5 +1,6 @@
 import type { AnyEntry } from '../../../shared/domain/entry.js';
 import type { CheckedBatch, CheckedIngestReplica } from '../replica/checked-batch.js';
+import { createChainMerge, type ChainCursor } from '../replica/chain-merge.js';
 import { planSends } from '../replica/plan.js';
 import { AFTER_ALL, type IngestReport } from '../replica/replica.js';
 import type { ClockIndex } from './clock-index.js';
@@ -37,13 +38,12 @@ export interface SessionStatus {
   waitingRoomRefused: number;
 }
 
-type Cursor = { seq: number; id: string };
-const WHOLE: Cursor = { seq: 0, id: AFTER_ALL };
+const WHOLE: ChainCursor = { seq: 0, id: AFTER_ALL };
 
 /**
  * One side of a sync conversation with one peer. Both sides send `hello` with a summary of their
  * clock, compare the clocks range by range where the summaries differ, then send each other what
- * the other lacks, author by author in chain order, at most `window` frames ahead of the peer's
+ * the other lacks, in time order across authors and chain order within each, at most `window` frames ahead of the peer's
  * acks. Afterwards new entries (local or relayed) are pushed the same way.
  */
 export function createSyncSession(options: SessionOptions) {
@@ -53,8 +53,8 @@ export function createSyncSession(options: SessionOptions) {
   let reconciler: Reconciler | null = null;
   let remote: { device: string; skewMs: number } | null = null;
   const known = createPeerKnowledge(() => index);
-  /** What we will send next, per author: entries after this cursor. */
-  const pending = new Map<string, Cursor>();
+  /** What we will send next, per author (entries after its cursor), merged in time order across authors. */
+  const outbox = createChainMerge(store);
   /** Authors offered while the peer's clock for them was not known yet. */
   const deferred = new Set<string>();
   const wanted = new Set<string>();
@@ -64,10 +64,7 @@ export function createSyncSession(options: SessionOptions) {
   let caughtUp = false;
   const status = { lastSyncAt: null as number | null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0, waitingRoomRefused: 0 };
 
-  const queue = (author: string, from: Cursor) => {
-    const current = pending.get(author);
-    if (!current || from.seq < current.seq || (from.seq === current.seq && from.id < current.id)) pending.set(author, from);
-  };
+  const queue = (author: string, from: ChainCursor) => outbox.queue(author, from);
 
   /** Asks the peer for its whole chain of these authors (once per author per session). */
   function want(authors: readonly string[]): void {
@@ -106,28 +103,14 @@ export function createSyncSession(options: SessionOptions) {
 
   function pump(): void {
     if (!remote) return;
-    while (framesSent - framesAcked < limits.window && pending.size > 0) {
-      const batch: AnyEntry[] = [];
+    while (framesSent - framesAcked < limits.window && outbox.size > 0) {
       let bytes = 0;
-      for (const [author, cursor] of pending) {
-        const room = limits.maxEntriesPerFrame - batch.length;
-        if (room <= 0 || bytes >= limits.targetFrameBytes) break;
-        const chunk = store.chainAfter(author, cursor.seq, cursor.id, room);
-        let taken = 0;
-        for (const entry of chunk) {
-          const size = approximateSize(entry);
-          if (batch.length > 0 && bytes + size > limits.targetFrameBytes) break;
-          batch.push(entry);
-          bytes += size;
-          taken++;
-        }
-        if (taken === chunk.length && chunk.length < room) pending.delete(author);
-        if (taken > 0) {
-          const last = chunk[taken - 1]!;
-          if (pending.has(author)) pending.set(author, { seq: last.seq, id: last.id });
-        }
-        if (taken < chunk.length) break;
-      }
+      const batch = outbox.take(limits.maxEntriesPerFrame, (entry, taken) => {
+        const size = approximateSize(entry);
+        if (taken > 0 && bytes + size > limits.targetFrameBytes) return false;
+        bytes += size;
+        return true;
+      });
       if (batch.length === 0) break;
       for (const entry of batch) {
         known.remoteKnows(entry.author, entry.seq);
@@ -141,7 +124,7 @@ export function createSyncSession(options: SessionOptions) {
   }
 
   function checkCaughtUp(): void {
-    if (remote && reconciler?.done() && deferred.size === 0 && pending.size === 0 && framesSent === framesAcked) {
+    if (remote && reconciler?.done() && deferred.size === 0 && outbox.size === 0 && framesSent === framesAcked) {
       status.lastSyncAt = now();
       if (!caughtUp) {
         caughtUp = true;
@@ -265,7 +248,7 @@ export function createSyncSession(options: SessionOptions) {
 
     status(): SessionStatus {
       let ahead = 0;
-      for (const [author, cursor] of pending) ahead += Math.max(0, known.topOf(author) - cursor.seq);
+      for (const [author, cursor] of outbox.cursors()) ahead += Math.max(0, known.topOf(author) - cursor.seq);
       return { remoteDevice: remote?.device ?? null, behind: known.behind(), ahead, skewMs: remote?.skewMs ?? null, ...status };
     },
   };

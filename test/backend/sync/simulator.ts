@@ -15,6 +15,8 @@ export interface SimPeer {
 
 interface Channel {
   to: PeerLink;
+  from: string;
+  toName: string;
   queue: SyncMessage[];
 }
 
@@ -35,6 +37,8 @@ export class Simulator {
   delivered = 0;
   /** Messages delivered, by type, and the largest frame any of them made (bytes). */
   readonly traffic = { byType: {} as Record<string, number>, largestFrame: 0 };
+  /** Sees every message as it is delivered. */
+  onDeliver: ((from: string, to: string, message: SyncMessage) => void) | null = null;
 
   constructor(
     readonly random: () => number,
@@ -62,8 +66,8 @@ export class Simulator {
     if (this.links.has(key)) return;
     const pa = this.peers.get(a)!;
     const pb = this.peers.get(b)!;
-    const toB: Channel = { to: undefined as unknown as PeerLink, queue: [] };
-    const toA: Channel = { to: undefined as unknown as PeerLink, queue: [] };
+    const toB: Channel = { to: undefined as unknown as PeerLink, from: a, toName: b, queue: [] };
+    const toA: Channel = { to: undefined as unknown as PeerLink, from: b, toName: a, queue: [] };
     // Each side's messages are queued for the other side's link.
     const linkA = pa.hub.open(b, (m) => toB.queue.push(m));
     const linkB = pb.hub.open(a, (m) => toA.queue.push(m));
@@ -92,6 +96,7 @@ export class Simulator {
     const frame = encodeMessage(message);
     this.traffic.byType[message.type] = (this.traffic.byType[message.type] ?? 0) + 1;
     this.traffic.largestFrame = Math.max(this.traffic.largestFrame, frame.length);
+    this.onDeliver?.(channel.from, channel.toName, message);
     channel.to.receive(decodeMessage(frame));
     this.delivered++;
     this.time.now += 1;

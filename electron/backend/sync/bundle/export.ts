@@ -3,6 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { formatZodIssues, type AnyEntry } from '../../../../shared/domain/entry.js';
 import { BakenError } from '../../../../shared/contract/errors.js';
 import { writeFileAtomicStream } from '../../files/atomic-write.js';
+import { createChainMerge } from '../../replica/chain-merge.js';
 import { planSends, type AuthorSend } from '../../replica/plan.js';
 import type { Replica } from '../../replica/replica.js';
 import type { SyncClock } from '../protocol.js';
@@ -77,12 +78,13 @@ export async function exportBundle(store: BundleSource, options: ExportBundleOpt
     await sink.push(`${JSON.stringify(header)}\n`);
     let done = 0;
     options.onProgress?.(0, total);
-    for (const plan of plans) {
-      for (const page of plannedPages(store, plan, plan.count)) {
-        for (const entry of page) await sink.push(bundleEntryLine(entry));
-        done += page.length;
-        options.onProgress?.(done, total);
-      }
+    // In time order across authors, as a sync session sends: the importer stores rows by time.
+    const merge = createChainMerge(boundedChains(store, plans));
+    for (const plan of plans) merge.queue(plan.author, plan.from);
+    for (let page = merge.take(EXPORT_PAGE, () => true); page.length > 0; page = merge.take(EXPORT_PAGE, () => true)) {
+      for (const entry of page) await sink.push(bundleEntryLine(entry));
+      done += page.length;
+      options.onProgress?.(done, total);
     }
     if (done !== total) throw new Error(`internal: counted ${total} entries but wrote ${done}`);
     await sink.drain();
@@ -91,6 +93,22 @@ export async function exportBundle(store: BundleSource, options: ExportBundleOpt
     await sink.push(`${JSON.stringify(trailer)}\n`);
   }, { doing: `writing the bundle ${out}`, partialFile: out + PARTIAL_SUFFIX });
   return { entries: total, bytes: written, file: out };
+}
+
+/** Each planned author's chain as chainAfter reads it, ending at its plan's `until` and `count`. */
+function boundedChains(store: BundleSource, plans: readonly AuthorPlan[]): Pick<BundleSource, 'chainAfter'> {
+  const left = new Map(plans.map((plan) => [plan.author, { until: plan.until, count: plan.count }]));
+  return {
+    chainAfter(author, seq, id, limit) {
+      const bound = left.get(author);
+      if (!bound || bound.count === 0) return [];
+      const chunk = store.chainAfter(author, seq, id, Math.min(limit, bound.count));
+      const within = chunk.findIndex((entry) => entry.seq > bound.until);
+      const taken = within === -1 ? chunk : chunk.slice(0, within);
+      bound.count -= taken.length;
+      return taken;
+    },
+  };
 }
 
 /** Walks one author's planned entries page by page; stops at `until` and after `limit` entries. */

@@ -16,10 +16,12 @@ const ENTRY_KEYS = ['id', 'v', 'author', 'seq', 'prev', 'hlc', 'incident', 'kind
 const { tempDir, laptop, bundleFile, exportAll } = useLaptops();
 
 describe('bundle export', () => {
-  it('writes header, one signed entry per line in chain order per author, and a checksummed end marker', async () => {
+  it('writes header, one signed entry per line in time order (each author in chain order), and a checksummed end marker', async () => {
     const a = laptop();
     await writeLog(a, 12);
-    ingestChain(a, makeChain(makeSigner(), INCIDENT, 30));
+    // Two more authors over the same minutes: their chains interleave in time.
+    ingestChain(a, makeChain(makeSigner(), INCIDENT, 15));
+    ingestChain(a, makeChain(makeSigner(), INCIDENT, 15));
     const out = bundleFile();
     const result = await exportAll(a, out);
     expect(result).toEqual({ entries: 43, bytes: readFileSync(out).length, file: out });
@@ -37,13 +39,22 @@ describe('bundle export', () => {
     expect(header.clock).toEqual(Object.fromEntries(a.store.authorHeads()));
 
     const entries = lines.slice(1, -1).map((l) => JSON.parse(l) as SignedEntry);
+    const lastOf = new Map<string, SignedEntry>();
+    let authorChanges = 0;
     for (const [i, entry] of entries.entries()) {
       expect(Object.keys(entry)).toEqual(ENTRY_KEYS);
       expect({ ...a.store.entry(entry.id)!, skewMs: undefined }).toEqual({ ...entry, skewMs: undefined });
-      const before = entries[i - 1];
-      if (before && before.author === entry.author) expect(entry.prev).toBe(before.id);
+      const before = lastOf.get(entry.author);
+      if (before) expect(entry.prev).toBe(before.id);
       else expect(entry.seq).toBe(1);
+      lastOf.set(entry.author, entry);
+      const previous = entries[i - 1];
+      if (previous) {
+        expect(entry.hlc.t > previous.hlc.t || (entry.hlc.t === previous.hlc.t && entry.hlc.c >= previous.hlc.c)).toBe(true);
+        if (previous.author !== entry.author) authorChanges++;
+      }
     }
+    expect(authorChanges).toBeGreaterThan(10); // the two remote chains alternate, not one after the other
     expect(new Set(entries.map((e) => e.id)).size).toBe(43);
 
     const trailerLine = lines[lines.length - 1]!;
