@@ -6,7 +6,7 @@ import { printSections, type Section } from './lib/report.js';
 import { createSigningPool } from './lib/signing.js';
 import { formatCount, formatMb, formatMs, formatRate, nowMs, percentile } from './lib/stats.js';
 import { clockExchangeSection } from './sync/clock-exchange.js';
-import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, serveInChild, waitFor, type BenchPeer } from './sync/peers.js';
+import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, serveInChild, storedFromPeers, waitFor, type BenchPeer } from './sync/peers.js';
 import type { AnyEntry, SignedEntry } from '../shared/domain/entry.js';
 import { systemClock } from '../electron/backend/clock.js';
 import { createPipelinedIngest } from '../electron/backend/entry-checks/pipelined-ingest.js';
@@ -58,11 +58,13 @@ const area: BenchArea = {
       const serving = await serveInChild(a);
       const initialStart = nowMs();
       const writesBefore = bytesWritten();
+      const bHoldsAll = storedFromPeers(b, total, 'initial sync');
       await goOnline(b, team, [serving.address]);
-      await waitFor(() => b.backend.store.count() === total, 'initial sync', 120_000, 10);
+      await bHoldsAll;
       const initialS = (nowMs() - initialStart) / 1000;
       const writesAfter = bytesWritten();
       const initialWrites = writesBefore === null || writesAfter === null ? null : writesAfter - writesBefore;
+      if (b.backend.store.count() !== total) throw new Error(`initial sync: B holds ${b.backend.store.count()} entries, not ${total}`);
       const initialBytes = b.node!.traffic().sent + b.node!.traffic().received;
       const servedCleanly = (await serving.stop()) === 0;
 
@@ -81,16 +83,19 @@ const area: BenchArea = {
       const newBytes = entryBytes(added);
       const authors = a.backend.store.authorHeads().size;
       await goOnline(a, team);
+      const resynced = Promise.all([storedFromPeers(a, fresh, 'resync at A'), storedFromPeers(b, fresh, 'resync at B')]);
       const resyncStart = nowMs();
       await goOnline(b, team, [a.address!]);
-      await waitFor(() => a.backend.store.count() === total + 2 * fresh && b.backend.store.count() === total + 2 * fresh, 'resync');
+      await resynced;
       const resyncS = (nowMs() - resyncStart) / 1000;
+      for (const peer of [a, b]) if (peer.backend.store.count() !== total + 2 * fresh) throw new Error(`resync: a peer holds ${peer.backend.store.count()} entries, not ${total + 2 * fresh}`);
       const wire = b.node!.traffic().sent + b.node!.traffic().received;
       const allowance = 1.5 * newBytes + 1024 * authors;
 
       progress('live propagation A→B→C');
+      const cHoldsAll = storedFromPeers(c, total + 2 * fresh, 'C catching up');
       await goOnline(c, team, [b.address!]);
-      await waitFor(() => c.backend.store.count() === total + 2 * fresh, 'C catching up');
+      await cHoldsAll;
       const latencies: number[] = [];
       for (let i = 0; i < liveSamples; i++) {
         const start = nowMs();
@@ -105,7 +110,7 @@ const area: BenchArea = {
           title: `Initial sync: ${formatCount(total)} entries A→B over libp2p (TCP, PSK, Noise, Yamux) on 127.0.0.1`,
           notes: [
             'A is `baken serve` in its own process (as on a second laptop); B syncs in the bench process, checking received entries on a second thread as the app does; A, B and B\'s check thread share this machine\'s 2 cores',
-            'from starting B\'s node (dial included) until B holds every entry; MB/s counts sync frame bytes both ways',
+            'from starting B\'s node (dial included) until B has stored every entry (its entries.added events, as the window learns of them); MB/s counts sync frame bytes both ways',
             'A\'s search index is complete before it serves (a laptop that has held its log a while); B\'s search index passes run after the figures, as in store.ingest\'s',
             'written per entry: bytes this process handed to write() (/proc/self/io wchar): B\'s database, WAL and checkpoints, and its few socket bytes (acks); the local ingest the same way',
           ],

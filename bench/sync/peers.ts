@@ -92,15 +92,37 @@ export async function closePeer(peer: BenchPeer): Promise<void> {
 }
 
 /**
- * Resolves once `check` holds, polling without sleeping so latencies are not rounded up to a timer
- * tick; with `everyMs`, polling that often instead, for a check that costs the thread being timed
- * (counting 100k rows between every frame took ~0.7 s of B's 8 s initial sync).
+ * Resolves once `peer` has stored `count` entries received from its sync peers, as its
+ * entries.added events tell (the app's window learns of them the same way). Counting the rows
+ * instead, every 10 ms while B synced, took 1.3 s of B's thread in a 7.7 s initial sync.
  */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 120_000, everyMs = 0): Promise<void> {
+export function storedFromPeers(peer: BenchPeer, count: number, what: string, timeoutMs = 120_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stored = 0;
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`bench: timed out waiting for ${what} (${stored} of ${count} entries stored)`));
+    }, timeoutMs);
+    const unsubscribe = peer.backend.on('entries.added', ({ entries, source }) => {
+      if (source.type !== 'peer') return;
+      stored += entries.length;
+      if (stored < count) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+/**
+ * Resolves once `check` holds, polling without sleeping so latencies are not rounded up to a timer
+ * tick. Only for cheap checks: a costly one taxes the thread being timed (storedFromPeers).
+ */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
-    await new Promise((resolve) => (everyMs > 0 ? setTimeout(resolve, everyMs) : setImmediate(resolve)));
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
