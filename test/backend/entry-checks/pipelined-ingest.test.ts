@@ -96,3 +96,26 @@ describe('pipelined ingest', () => {
     expect(await Promise.all(batches.map((batch) => pipeline.ingest({ json: JSON.stringify(batch) })))).toEqual(expected);
   });
 });
+
+describe('pipelined ingest when storing fails', () => {
+  it('stores nothing after the batch that failed: the batches after it reject with the same error', async () => {
+    const { pool } = await startedPool();
+    const store = openStore();
+    const [first, second, third] = orderedBatches();
+    let storing = 0;
+    const failing = {
+      ingest: Object.assign((...args: Parameters<typeof store.ingest>) => store.ingest(...args), {
+        checked: (...args: Parameters<NonNullable<typeof store.ingest.checked>>) => {
+          if (++storing === 2) throw new Error('disk full');
+          return store.ingest.checked!(...args);
+        },
+      }),
+    };
+    const pipeline = createPipelinedIngest(pool, failing);
+    const results = await Promise.allSettled([first!, second!, third!].map((batch) => pipeline.ingest({ candidates: batch })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(results.slice(1).map((r) => (r as PromiseRejectedResult).reason.message)).toEqual(['disk full', 'disk full']);
+    expect(storing).toBe(2);
+    expect(store.count()).toBe((results[0] as PromiseFulfilledResult<{ added: string[] }>).value.added.length);
+  });
+});
