@@ -107,6 +107,12 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     return null;
   };
 
+  /** A large bundle import checks its entries on a thread of its own, started for it. */
+  const lendEntryChecker = async () => {
+    const pool = createEntryCheckPool({ crypto: device.crypto, clock, warn: log });
+    await pool.start();
+    return { checker: pool, release: async () => pool.stop() };
+  };
   const transfers = createTransferStore({ dir: join(dataDir, 'transfers'), clock });
   const handlers = mergeDisjoint(
     'the backend handlers',
@@ -114,7 +120,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     createActionHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now }),
     createPeopleHandlers({ store, writer, dataDir }),
     createSyncHandlers({ store, dataDir, now: clock.now, liveNode: () => liveNode }),
-    createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit, transfers }),
+    createBundleHandlers({ replica: store, dataDir, now: clock.now, emit: events.emit, transfers, lendEntryChecker }),
     createTransferHandlers({ transfers }),
     createReportHandlers({ store, writer, resolve, crypto: device.crypto, now: clock.now, context: () => ({ version: BAKEN_VERSION, team: teamName(dataDir) }) }),
     createDeviceHandlers({

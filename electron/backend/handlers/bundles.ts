@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import type { bundlesArea } from '../../../shared/contract/bundles.js';
 import { BakenError, toErrorData } from '../../../shared/contract/errors.js';
 import type { ProgressTask } from '../../../shared/contract/events.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
+import type { EntryChecker } from '../entry-checks/pool.js';
 import type { EmitEvent } from '../events.js';
 import { announceIngest } from '../ingest-events.js';
 import type { Replica } from '../replica/replica.js';
@@ -21,10 +22,23 @@ export interface BundleHandlerDeps {
   emit: EmitEvent;
   /** Where a window's sync file arrives, and where one is prepared for it to download. */
   transfers: Pick<TransferStore, 'useReceived' | 'prepare'>;
+  /** A started entry check thread for one large import, and how to stop it afterwards. */
+  lendEntryChecker?: () => Promise<LentEntryChecker>;
 }
 
+export interface LentEntryChecker {
+  checker: EntryChecker;
+  release(): Promise<void>;
+}
+
+/**
+ * From this size on, a bundle's entries are checked on their own thread while the batch before is
+ * stored (about 3,000 entries). Below it, starting the thread costs more than it saves.
+ */
+export const CHECK_THREAD_FROM_BYTES = 2 * 1024 * 1024;
+
 /** Sync by file: bundles and clock files, with progress events under one operation id each. */
-export function createBundleHandlers({ replica, dataDir, now, emit, transfers }: BundleHandlerDeps): HandlersOf<typeof bundlesArea> {
+export function createBundleHandlers({ replica, dataDir, now, emit, transfers, lendEntryChecker }: BundleHandlerDeps): HandlersOf<typeof bundlesArea> {
   const teamView = () => {
     const team = loadTeam(dataDir);
     return team && { id: team.id, name: team.name };
@@ -58,10 +72,16 @@ export function createBundleHandlers({ replica, dataDir, now, emit, transfers }:
       const importFile = (path: string, name: string) =>
         tracked('bundle.import', operation, async (onProgress) => {
           const source = { type: 'bundle', file: name, operation } as const;
-          const report = await importBundle(replica, path, {
-            team: teamView(), anyTeam, onProgress,
-            onIngested: (result, batch) => announceIngest(emit, result, batch, source, (id) => replica.entry(id)),
-          });
+          const lent = lendEntryChecker && sizeOf(path) >= CHECK_THREAD_FROM_BYTES ? await lendEntryChecker() : null;
+          let report: Awaited<ReturnType<typeof importBundle>>;
+          try {
+            report = await importBundle(replica, path, {
+              team: teamView(), anyTeam, onProgress, checker: lent?.checker,
+              onIngested: (result, batch) => announceIngest(emit, result, batch, source, (id) => replica.entry(id)),
+            });
+          } finally {
+            await lent?.release();
+          }
           return { entries: report.entries, added: report.added, known: report.known, pending: report.pending, rejected: report.rejected, complete: report.complete, problems: report.problems };
         });
       // The schema lets exactly one of the two through.
@@ -75,6 +95,15 @@ export function createBundleHandlers({ replica, dataDir, now, emit, transfers }:
     },
     'bundle.clock': ({ out }) => exportClock(replica, out),
   };
+}
+
+/** The file's size, or 0 when it cannot be read (importBundle then says why). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function newOperationId(): string {

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SignedEntry } from '../../../../shared/domain/entry.js';
 import { MAX_LINE_BYTES } from '../../../../electron/backend/sync/bundle/format.js';
-import { importBundle } from '../../../../electron/backend/sync/bundle/import.js';
 import { makeChain, makeSigner } from '../../../support/entries.js';
-import { allIds, cleanReport, expectHealthy, INCIDENT, linesOf, thrown, useLaptops, writeLog } from './laptops.js';
+import { allIds, cleanReport, expectHealthy, INCIDENT, ingestChain, linesOf, thrown, useLaptops, writeLog, IMPORT_MODES, useImportMode } from './laptops.js';
 
 const { tempDir, laptop, bundleFile, exportAll } = useLaptops();
 
-describe('bundle import of a cut-off, changed or foreign file', () => {
+describe.each(IMPORT_MODES)('bundle import of a cut-off, changed or foreign file, checked %s', (mode) => {
+  const importBundle = useImportMode(mode);
+
   it('stores every complete entry of a bundle cut off in the middle of a line, and says it is truncated', async () => {
     const a = laptop();
     await writeLog(a, 49);
@@ -196,4 +197,34 @@ describe('bundle import of a cut-off, changed or foreign file', () => {
     expect(await importBundle(b.store, good)).toEqual(cleanReport(5));
   });
 
+});
+
+describe('bundle import on the check thread', () => {
+  const onThisThread = useImportMode('on this thread');
+  const onCheckThread = useImportMode('on the check thread');
+
+  it('reports a damaged bundle of several batches exactly as checking on this thread does, refusals in the same order', async () => {
+    const a = laptop();
+    ingestChain(a, makeChain(makeSigner(), INCIDENT, 1200));
+    ingestChain(a, makeChain(makeSigner(), INCIDENT, 1200, { t0: 1_790_000_000_000 + 500 }));
+    const out = bundleFile();
+    await exportAll(a, out);
+    const lines = linesOf(out);
+    lines[5] = '{"id": "cut off';
+    lines[700] = lines[700]!.replace('melding ', 'MELDING ');
+    lines[1501] = '{"kind":"melding"}';
+    lines.splice(2100, 0, lines[2100]!.replace('melding ', 'Melding '));
+    lines[2300] = 'x'.repeat(100);
+    const file = join(tempDir(), 'damaged.baken');
+    writeFileSync(file, lines.join('\n'));
+
+    const [b, c] = [laptop(), laptop()];
+    const here = await onThisThread(b.store, file);
+    const there = await onCheckThread(c.store, file);
+    expect(there).toEqual(here);
+    expect(here.rejected.map((r) => r.line)).toEqual([6, 701, 1502, 2101, 2301]);
+    expect(here.pending).toBeGreaterThan(0);
+    expect(allIds(c)).toEqual(allIds(b));
+    await expectHealthy(c);
+  });
 });

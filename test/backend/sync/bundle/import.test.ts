@@ -3,14 +3,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signEntry, type SignedEntry } from '../../../../shared/domain/entry.js';
 import { CLOCK_FILE_FORMAT, exportClock, readClockFile } from '../../../../electron/backend/sync/bundle/clock-file.js';
-import { importBundle } from '../../../../electron/backend/sync/bundle/import.js';
 import type { IngestReport } from '../../../../electron/backend/replica/replica.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../../support/entries.js';
-import { allIds, cleanReport, clockOf, expectHealthy, INCIDENT, ingestChain, linesOf, TEAM, useLaptops, writeLog } from './laptops.js';
+import { allIds, cleanReport, clockOf, expectHealthy, INCIDENT, ingestChain, linesOf, TEAM, useLaptops, writeLog, IMPORT_MODES, useImportMode } from './laptops.js';
 
 const { tempDir, laptop, bundleFile, exportAll } = useLaptops();
 
-describe('bundle import', () => {
+describe.each(IMPORT_MODES)('bundle import, checked %s', (mode) => {
+  const importBundle = useImportMode(mode);
+
   it('gives the receiver exactly the sender\'s entries, verified, and a second import finds them all known', async () => {
     const a = laptop();
     const incident = await writeLog(a, 25);

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { SignedEntry } from '../../../../shared/domain/entry.js';
 import { BakenError } from '../../../../shared/contract/errors.js';
 import { openTestBackend, type TestBackend } from '../../../support/backend.js';
 import { exportBundle } from '../../../../electron/backend/sync/bundle/export.js';
-import type { ImportReport } from '../../../../electron/backend/sync/bundle/import.js';
+import { importBundle, type ImportBundleOptions, type ImportReport } from '../../../../electron/backend/sync/bundle/import.js';
+import type { BundleTarget } from '../../../../electron/backend/sync/bundle/batches.js';
+import { createEntryCheckPool, type EntryCheckPool } from '../../../../electron/backend/entry-checks/pool.js';
+import { systemClock } from '../../../../electron/backend/clock.js';
+import { nodeCrypto } from '../../../support/entries.js';
 import { useTempDirs } from '../../../support/temp.js';
 
 /** makeChain stamps its entries from this time on; the laptops' clocks run a day later. */
@@ -101,3 +105,22 @@ export function clockOf(backend: TestBackend) {
 
 /** Where a laptop keeps files moving to and from its window. */
 export const laptopsTransfersDir = (backend: TestBackend) => join(backend.dataDir, 'transfers');
+
+/** Bundle imports run both ways, with the same reports: checked on this thread, and on the entry check thread while the batch before is stored. */
+export const IMPORT_MODES = ['on this thread', 'on the check thread'] as const;
+
+/** importBundle in one of IMPORT_MODES; call inside a describe (it starts and stops the check thread around it). */
+export function useImportMode(mode: (typeof IMPORT_MODES)[number]) {
+  let pool: EntryCheckPool | null = null;
+  beforeAll(async () => {
+    if (mode === 'on this thread') return;
+    pool = createEntryCheckPool({ crypto: nodeCrypto, clock: systemClock, warn: (line) => { throw new Error(`the check thread fell back: ${line}`); } });
+    await pool.start();
+    expect(pool.where()).toBe('worker');
+  });
+  afterAll(async () => {
+    await pool?.stop();
+  });
+  return (store: BundleTarget, file: string, options: ImportBundleOptions = {}): Promise<ImportReport> =>
+    importBundle(store, file, pool ? { ...options, checker: pool } : options);
+}
