@@ -5,6 +5,7 @@ import { makeRemoteDevices, prepareRemoteLog } from './lib/remote-log.js';
 import { printSections, type Section } from './lib/report.js';
 import { createSigningPool } from './lib/signing.js';
 import { formatCount, formatMb, formatMs, formatRate, nowMs, percentile } from './lib/stats.js';
+import { bundleSection } from './sync/bundle.js';
 import { clockExchangeSection } from './sync/clock-exchange.js';
 import { benchTeam, closePeer, entryBytes, goOffline, goOnline, makePeer, serveInChild, storedFromPeers, waitFor, type BenchPeer } from './sync/peers.js';
 import type { AnyEntry, SignedEntry } from '../shared/domain/entry.js';
@@ -22,7 +23,7 @@ const INITIAL_SHARE_TARGET = 0.9;
 
 /** Initial sync, resync after a partition, and live propagation over libp2p on 127.0.0.1 (one process). */
 const area: BenchArea = {
-  description: 'sync over libp2p on 127.0.0.1: initial 100k, resync after a partition, live A→B→C; clock exchange for 10k and 100k authors',
+  description: 'sync over libp2p on 127.0.0.1: initial 100k, a bundle of the same by file, resync after a partition, live A→B→C; clock exchange for 10k and 100k authors',
   async run({ quick }) {
     progress('clock exchange for 10k and 100k authors');
     const clockSection = clockExchangeSection(quick);
@@ -67,6 +68,8 @@ const area: BenchArea = {
       if (b.backend.store.count() !== total) throw new Error(`initial sync: B holds ${b.backend.store.count()} entries, not ${total}`);
       const initialBytes = b.node!.traffic().sent + b.node!.traffic().received;
       const servedCleanly = (await serving.stop()) === 0;
+
+      const bundle = await bundleSection(a, total);
 
       progress('partition, 2 × new entries, heal');
       await goOffline(a);
@@ -149,7 +152,7 @@ const area: BenchArea = {
           ],
         },
       ];
-      printSections([...sections, clockSection]);
+      printSections([...sections.slice(0, 1), bundle, ...sections.slice(1), clockSection]);
     } finally {
       for (const peer of peers) await closePeer(peer);
     }

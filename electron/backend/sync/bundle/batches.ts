@@ -13,7 +13,7 @@ export const MAX_REJECTED_DETAILS = 10_000;
 export type BundleTarget = Pick<CheckedIngestReplica, 'ingest'>;
 
 /** Batches checked on the entry check thread while the batch before is stored, at most this many at once. */
-const IN_FLIGHT = 2;
+const IN_FLIGHT = 4;
 
 /** A line whose entry was refused; line 0: an entry that was waiting from before. */
 export interface RejectedLine {
