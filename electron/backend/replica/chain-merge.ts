@@ -10,7 +10,7 @@ export interface ChainCursor {
 export interface ChainMergeOptions {
   /** Authors read side by side; the others wait their turn, so memory stays bounded with thousands of authors. */
   activeAuthors?: number;
-  /** Entries read ahead per active author. */
+  /** Entries read ahead per active author (at most activeAuthors × readAhead entries held per merge). */
   readAhead?: number;
 }
 
@@ -23,7 +23,7 @@ export interface ChainMergeOptions {
  */
 export function createChainMerge(read: Pick<Replica, 'chainAfter'>, options: ChainMergeOptions = {}) {
   const activeAuthors = options.activeAuthors ?? 32;
-  const readAhead = options.readAhead ?? 250;
+  const readAhead = options.readAhead ?? 128;
   /** Per author: the last entry taken (the next read starts after it). */
   const cursors = new Map<string, ChainCursor>();
   /** Per author: entries read after its cursor and not taken yet. */
