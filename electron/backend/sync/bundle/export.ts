@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { formatZodIssues, type AnyEntry } from '../../../../shared/domain/entry.js';
+import { formatZodIssues } from '../../../../shared/domain/entry.js';
 import { BakenError } from '../../../../shared/contract/errors.js';
 import { writeFileAtomicStream } from '../../files/atomic-write.js';
 import { createChainMerge } from '../../replica/chain-merge.js';
@@ -50,11 +50,15 @@ export async function exportBundle(store: BundleSource, options: ExportBundleOpt
   for (const plan of planSends(heads, options.since, holds).sends) {
     // Counting first, because the header states the count. Entries appended or received meanwhile
     // are left out (the `until` and `count` bounds), so the header always tells the truth.
+    const planned = boundedChains(store, [{ ...plan, count: Number.MAX_SAFE_INTEGER }]);
     let count = 0;
-    let pages = 0;
-    for (const page of plannedPages(store, plan, Number.MAX_SAFE_INTEGER)) {
+    let cursor = plan.from;
+    for (let pages = 1; ; pages++) {
+      const page = planned.chainAfter(plan.author, cursor.seq, cursor.id, EXPORT_PAGE);
+      if (page.length === 0) break;
       count += page.length;
-      if (++pages % 20 === 0) await yieldToEventLoop();
+      cursor = page[page.length - 1]!;
+      if (pages % 20 === 0) await yieldToEventLoop();
     }
     if (count > 0) plans.push({ ...plan, count });
     total += count;
@@ -109,23 +113,4 @@ function boundedChains(store: BundleSource, plans: readonly AuthorPlan[]): Pick<
       return taken;
     },
   };
-}
-
-/** Walks one author's planned entries page by page; stops at `until` and after `limit` entries. */
-function* plannedPages(store: BundleSource, plan: AuthorSend, limit: number): Generator<AnyEntry[]> {
-  let cursor = plan.from;
-  let left = limit;
-  while (left > 0) {
-    const chunk = store.chainAfter(plan.author, cursor.seq, cursor.id, EXPORT_PAGE);
-    const taken: AnyEntry[] = [];
-    for (const entry of chunk) {
-      if (entry.seq > plan.until || taken.length >= left) break;
-      taken.push(entry);
-    }
-    if (taken.length > 0) yield taken;
-    left -= taken.length;
-    if (taken.length < chunk.length || chunk.length < EXPORT_PAGE) return;
-    const last = chunk[chunk.length - 1]!;
-    cursor = { seq: last.seq, id: last.id };
-  }
 }
