@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BakenError } from '../../shared/contract/errors.js';
 import { machineHash, parseIoregUuid, parseRegMachineGuid, plainHost, type Machine } from '../../electron/backend/machine.js';
 import { acquireNodeLock, NODE_LOCK_FILE } from '../../electron/backend/node-lock.js';
@@ -8,16 +8,14 @@ import { ORIGIN_FILE, readOriginRecord } from '../../electron/backend/origin.js'
 import { DEVICE_KEY_FILE, RETIRED_KEYS_FOLDER } from '../../electron/backend/store/identity.js';
 import { openTestBackend, type TestBackend } from '../support/backend.js';
 import { useTempDirs } from '../support/temp.js';
+import { closedAfterEach } from '../support/opened-backends.js';
 
 const NOORD: Machine = { id: machineHash('laptop-noord-id'), host: 'laptop-noord', source: 'machine-id' };
 const ZUID: Machine = { id: machineHash('laptop-zuid-id'), host: 'laptop-zuid', source: 'machine-id' };
 const T = Date.parse('2026-11-30T21:40:00Z');
 
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 function open(dataDir: string, machine: Machine, create = false): TestBackend {
   let now = T;

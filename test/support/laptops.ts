@@ -1,7 +1,7 @@
 // Vitest's hooks: for tests only (benches import backend.ts, which must not load vitest).
-import { afterEach } from 'vitest';
 import { openTestBackend, type TestBackend } from './backend.js';
 import { useTempDirs } from './temp.js';
+import { closedAfterEach } from './opened-backends.js';
 
 /**
  * Laptops for API tests: each a fresh data directory with a clock that starts at `start` and moves
@@ -9,10 +9,7 @@ import { useTempDirs } from './temp.js';
  */
 export function useLaptops({ start, stepMs = 1000 }: { start: number; stepMs?: number }): () => TestBackend {
   const tempDir = useTempDirs();
-  const opened: TestBackend[] = [];
-  afterEach(() => {
-    for (const backend of opened.splice(0)) backend.close();
-  });
+  const opened = closedAfterEach();
   return () => {
     let now = start;
     const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += stepMs) });

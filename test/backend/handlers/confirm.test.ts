@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BakenError } from '../../../shared/contract/errors.js';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { openTestBackend } from '../../support/backend.js';
 import { useTempDirs } from '../../support/temp.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
 
 /**
  * What most likely is a slip is refused until confirmed (`force`), whatever user interface sends
@@ -12,10 +13,7 @@ import { useTempDirs } from '../../support/temp.js';
  */
 const T = Date.parse('2026-11-30T21:40:00Z');
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 async function laptop() {
   const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => T });

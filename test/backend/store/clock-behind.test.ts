@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogEntryView } from '../../../shared/contract/log.js';
 import type { AnyEntry } from '../../../shared/domain/entry.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeNewerChain, makeSigner } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
 
 /**
  * Clock skew both ways: an entry stamped too far ahead of this device's clock is flagged on arrival
@@ -15,10 +16,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 /** A laptop whose clock the test sets; each call moves it on a second, so appends get distinct stamps. */
 function laptop(start: number) {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LogEntryView } from '../../../shared/contract/log.js';
 import { canonicalJson } from '../../../shared/domain/canonical.js';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
@@ -10,6 +10,7 @@ import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeNewerChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
 
 /**
  * Mixed versions are normal in the field: what a newer Baken writes (kinds and body fields this
@@ -20,10 +21,7 @@ const NOW = T0 + 3_600_000;
 const INCIDENT = '7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a';
 
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 function laptop(): TestBackend {
   const backend = openTestBackend({ dataDir: tempDir(), create: true, clock: () => NOW });

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
 import { entryCanonicalBytes, signEntry, type AnyEntry, type EntrySigner, type SignedEntry, type SignedEntryOf } from '../../../shared/domain/entry.js';
 import { compareHlc } from '../../../shared/domain/hlc.js';
@@ -12,6 +12,7 @@ import { createLogStore } from '../../../electron/backend/store/index.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
 
 /** makeChain stamps its entries from this time on; the laptops' clocks run a day later. */
 const CHAIN_T0 = 1_790_000_000_000;
@@ -20,11 +21,7 @@ const HOUR = 3_600_000;
 const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
 
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-// Registered after useTempDirs, so (with vitest's stacked after-hooks) databases close before their folders go.
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 interface Laptop {
   backend: TestBackend;

@@ -1,19 +1,17 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { createNodeEntryCrypto } from '../../../electron/backend/node-crypto.js';
 import { createBehindCheck } from '../../../electron/backend/store/behind.js';
 import { KIND_INDEX_CONDITION, kindIsIndexed } from '../../../electron/backend/store/kind-index.js';
 import { createQueries } from '../../../electron/backend/store/queries.js';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { openTestBackend } from '../../support/backend.js';
 import { useTempDirs } from '../../support/temp.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
 
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 /** A log with entries of several kinds, and a read-only connection whose every prepared statement is recorded. */
 async function recordedLog() {

@@ -1,17 +1,15 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { distinctInRange } from '../../../electron/backend/store/prefixes.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
-import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { openTestBackend } from '../../support/backend.js';
 import { useTempDirs } from '../../support/temp.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
 
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 async function filledLog() {
   const backend = openTestBackend({ dataDir: tempDir(), create: true });

@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSearchIndexer } from '../../../electron/backend/parts/search-indexer.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
 import { manualClock } from '../../support/manual-clock.js';
 import { useTempDirs } from '../../support/temp.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
 
 const tempDir = useTempDirs();
-const opened: TestBackend[] = [];
-afterEach(() => {
-  for (const backend of opened.splice(0)) backend.close();
-});
+const opened = closedAfterEach();
 
 function passesOf(backend: TestBackend) {
   return { size: () => backend.store.searchBacklogSize(), indexSome: () => backend.store.indexSearchBacklogPass(), index: () => backend.store.indexSearchBacklog() };

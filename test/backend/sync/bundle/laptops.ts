@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { SignedEntry } from '../../../../shared/domain/entry.js';
 import { BakenError } from '../../../../shared/contract/errors.js';
 import { openTestBackend, type TestBackend } from '../../../support/backend.js';
@@ -11,6 +11,7 @@ import { createEntryCheckPool, type EntryCheckPool } from '../../../../electron/
 import { systemClock } from '../../../../electron/backend/clock.js';
 import { nodeCrypto } from '../../../support/entries.js';
 import { useTempDirs } from '../../../support/temp.js';
+import { closedAfterEach } from '../../../support/opened-backends.js';
 
 /** makeChain stamps its entries from this time on; the laptops' clocks run a day later. */
 export const CHAIN_T0 = 1_790_000_000_000;
@@ -24,11 +25,7 @@ export const TEAM = { id: 'veiligheidsregio-test', name: 'ROT Test' };
  */
 export function useLaptops() {
   const tempDir = useTempDirs();
-  const opened: TestBackend[] = [];
-  // Registered after useTempDirs, so databases close before their folders go.
-  afterEach(() => {
-    for (const backend of opened.splice(0)) backend.close();
-  });
+  const opened = closedAfterEach();
 
   function laptop(): TestBackend {
     let now = T;
