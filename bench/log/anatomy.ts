@@ -48,7 +48,7 @@ export const APPENDS_PER_BACKLOG_RUN = 16;
 /** `count` appends of situation texts (store.append, one commit each) and the backlog runs that index them, attributed the same way. */
 export function appendAnatomy(count: number): WriteAnatomy {
   return withStore((store, tracker) => {
-    const incident = store.append({ kind: 'incident', classification: 'intern', body: { title: 'Stroomstoring regio Zuidoost', start: new Date().toISOString() } }).id;
+    const incident = store.append({ kind: 'incident', classification: 'intern', body: { title: 'Stroomstoring regio Zuidoost', start: new Date().toISOString() } }).incident;
     tracker.afterCommit();
     const random = createRandom(11);
     // Warm-up: the first appends grow an empty database's B-trees from nothing.

@@ -3,8 +3,8 @@ import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import type { Hlc } from '../../../shared/domain/hlc.js';
 import { mayOpen } from '../../../shared/domain/incident.js';
 import type { SqliteDatabase } from './database.js';
-import { KIND_INDEX_CONDITION } from './kind-index.js';
-import { ID_LOOKUP, idParams } from './rows.js';
+import { KIND_INDEX_CONDITION, kindIndexIncident } from './kind-index.js';
+import { ID_LOOKUP, idParams, type IdParams } from './rows.js';
 
 type Stamp = { id: string; hlc: Hlc };
 
@@ -16,12 +16,12 @@ type Stamp = { id: string; hlc: Hlc };
  * A few indexed lookups per entry; an incident's opening entry is looked up once per call.
  */
 export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 'sha256'>, maxSkewMs: number) {
-  const stamp = db.prepare<[{ id: string; term: string }], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE ${ID_LOOKUP}`);
+  const stamp = db.prepare<[IdParams], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE ${ID_LOOKUP}`);
   // The entry before in the author's chain is found by (author, seq), a B-tree probe at a third of
   // the cost of the id index's full-text lookup; a page of 50 search hits makes 50 of them.
-  const previous = db.prepare<[string, number, string], { t: number; c: number }>('SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE author = ? AND seq = ? AND id = ?');
+  const previous = db.prepare<[string, number, string], { t: number; c: number }>('SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE author = unhex(?) AND seq = ? AND id = unhex(?)');
   const openings = db.prepare<[string], { id: string; author: string; seq: number; incident: string; t: number; c: number }>(
-    `SELECT id, author, seq, incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND incident = ? ORDER BY pos`,
+    `SELECT lower(hex(id)) AS id, lower(hex(author)) AS author, seq, lower(hex(incident)) AS incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`,
   );
   return (entries: readonly AnyEntry[]): Map<string, Behind> => {
     const openingOf = new Map<string, Stamp | null>();

@@ -6,6 +6,17 @@
  */
 export const KIND_INDEX_CONDITION = "kind NOT IN ('melding', 'beeld')";
 
+/**
+ * The incident condition of a query that reads the kind index, whose key since migration 8 is
+ * (kind, pos, incident). The unary + keeps SQLite from reading the incident index instead, which it
+ * would otherwise pick for the equality: that reads every row of the incident to find the few of one
+ * kind, where the kind index reads that kind's keys newest first and checks the incident in the key.
+ * Bind the incident id as hex; `table` qualifies the column.
+ */
+export function kindIndexIncident(table?: string): string {
+  return `+${table === undefined ? '' : `${table}.`}incident = unhex(?)`;
+}
+
 const UNINDEXED_KINDS: ReadonlySet<string> = new Set(['melding', 'beeld']);
 
 /** Whether the kind index holds entries of this kind; a list of another kind reads the incident index. */

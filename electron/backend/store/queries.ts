@@ -5,8 +5,8 @@ import type { Statement } from 'better-sqlite3';
 import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
-import { KIND_INDEX_CONDITION, kindIsIndexed } from './kind-index.js';
-import { ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow } from './rows.js';
+import { KIND_INDEX_CONDITION, kindIndexIncident, kindIsIndexed } from './kind-index.js';
+import { ENTRY_COLUMNS, entryColumns, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type IdParams } from './rows.js';
 
 export interface EntryFilter {
   incident?: string;
@@ -52,13 +52,15 @@ function filterSql(filter: EntryFilter, page: PageRequest, column: string): { wh
     where.push(sql);
     params.push(value);
   };
-  if (filter.incident !== undefined) eq('e.incident = ?', filter.incident);
+  // Lets SQLite read the partial kind index (migration 7), and not the incident index, for the kinds
+  // it holds (store/kind-index.ts); melding and beeld are listed through the incident index.
+  const byKindIndex = filter.kind !== undefined && kindIsIndexed(filter.kind);
+  if (filter.incident !== undefined) eq(byKindIndex ? kindIndexIncident('e') : 'e.incident = unhex(?)', filter.incident);
   if (filter.kind !== undefined) {
     eq('e.kind = ?', filter.kind);
-    // Lets SQLite read the partial kind index (migration 7); melding and beeld are listed through the incident index.
-    if (kindIsIndexed(filter.kind)) where.push(`e.${KIND_INDEX_CONDITION}`);
+    if (byKindIndex) where.push(`e.${KIND_INDEX_CONDITION}`);
   }
-  if (filter.author !== undefined) eq('e.author = ?', filter.author);
+  if (filter.author !== undefined) eq('e.author = unhex(?)', filter.author);
   if (filter.classification !== undefined) eq('e.classification = ?', filter.classification);
   if (filter.fromMs !== undefined) eq(`${column} >= ?`, positionAtMs(filter.fromMs));
   if (filter.toMs !== undefined) eq(`${column} < ?`, positionAtMs(filter.toMs + 1));
@@ -80,24 +82,24 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 }
 
 export function createQueries(db: SqliteDatabase) {
-  const byId = db.prepare<[{ id: string; term: string }], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
-  const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = ? ORDER BY pos`);
-  const incidentMark = db.prepare<[string], number | null>('SELECT max(pos) FROM entries WHERE incident = ?').pluck();
+  const byId = db.prepare<[IdParams], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
+  const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = unhex(?) ORDER BY pos`);
+  const incidentMark = db.prepare<[string], number | null>('SELECT max(pos) FROM entries WHERE incident = unhex(?)').pluck();
   const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
-  const profiles = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'profiel' AND ${KIND_INDEX_CONDITION} AND incident = ? ORDER BY pos`);
+  const profiles = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'profiel' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`);
   const actionKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
-  const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND incident = ? ORDER BY pos`);
-  const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = ? LIMIT 1').pluck();
+  const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`);
+  const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = unhex(?) LIMIT 1').pluck();
   const activity = db.prepare<[string], { hour: number; kind: string; entries: number }>(
-    'SELECT hlc_t / 3600000 AS hour, kind, count(*) AS entries FROM entries WHERE incident = ? GROUP BY hour, kind ORDER BY hour, kind',
+    'SELECT hlc_t / 3600000 AS hour, kind, count(*) AS entries FROM entries WHERE incident = unhex(?) GROUP BY hour, kind ORDER BY hour, kind',
   );
   // A loose index scan over the incident index: one probe per incident instead of reading every entry.
   const incidents = db.prepare<[], string>(`
     WITH RECURSIVE ids(incident) AS (
       SELECT min(incident) FROM entries
       UNION ALL SELECT (SELECT min(incident) FROM entries WHERE incident > ids.incident) FROM ids WHERE ids.incident IS NOT NULL
-    ) SELECT incident FROM ids WHERE incident IS NOT NULL`).pluck();
+    ) SELECT lower(hex(incident)) FROM ids WHERE incident IS NOT NULL`).pluck();
   // list() and search() build their SQL from the filters given; there are few combinations, and
   // preparing a statement costs more than running a small query.
   const statements = new Map<string, Statement<unknown[], PosRow>>();
@@ -157,22 +159,18 @@ export function createQueries(db: SqliteDatabase) {
     },
     list(filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 'e.pos');
-      const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entries e
+      const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${entryColumns('e')} FROM entries e
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.pos ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
       return toPage(statement(sql).all(...params, page.limit + 1), page.limit);
     },
     /** Full-text search; `match` is an FTS5 query, as searchMatch() (store/search-terms.ts) or searchQuery() builds it. */
     search(match: string, filter: EntryFilter, page: PageRequest): EntryPage {
       const { where, params } = filterSql(filter, page, 't.rowid');
-      const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${prefixed('e')} FROM entry_text t JOIN entries e ON e.pos = t.rowid
+      const sql = `SELECT CAST(e.pos AS TEXT) AS pos_text, ${entryColumns('e')} FROM entry_text t JOIN entries e ON e.pos = t.rowid
         WHERE entry_text MATCH ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY t.rowid ${page.order === 'newest' ? 'DESC' : 'ASC'} LIMIT ?`;
       return toPage(statement(sql).all(match, ...params, page.limit + 1), page.limit);
     },
   };
-}
-
-function prefixed(alias: string): string {
-  return ENTRY_COLUMNS.split(', ').map((c) => `${alias}.${c}`).join(', ');
 }
 
 /**
@@ -192,15 +190,15 @@ export function createSyncQueries(db: SqliteDatabase) {
       SELECT min(author) FROM entries
       UNION ALL SELECT (SELECT min(author) FROM entries WHERE author > authors.author) FROM authors WHERE authors.author IS NOT NULL
     ), tops AS (SELECT author, (SELECT max(seq) FROM entries WHERE author = authors.author) AS seq FROM authors WHERE author IS NOT NULL)
-    SELECT author, seq, (SELECT min(id) FROM entries WHERE entries.author = tops.author AND entries.seq = tops.seq) AS head,
+    SELECT lower(hex(author)) AS author, seq, lower(hex((SELECT min(id) FROM entries WHERE entries.author = tops.author AND entries.seq = tops.seq))) AS head,
       (SELECT count(*) FROM entries WHERE entries.author = tops.author) AS total FROM tops`);
   const after = db.prepare<[string, number, string, number], EntryRow>(
-    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author = ? AND (seq, id) > (?, ?) ORDER BY seq, id LIMIT ?`,
+    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE entries.author = unhex(?) AND (entries.seq, entries.id) > (?, unhex(?)) ORDER BY entries.seq, entries.id LIMIT ?`,
   );
-  const atSeq = db.prepare<[string, number], { id: string }>('SELECT id FROM entries WHERE author = ? AND seq = ? ORDER BY id');
+  const atSeq = db.prepare<[string, number], { id: string }>('SELECT lower(hex(id)) AS id FROM entries WHERE author = unhex(?) AND seq = ? ORDER BY entries.id');
   const oneHead = db.prepare<[{ author: string }], { seq: number; head: string; total: number }>(`
-    SELECT seq, (SELECT min(id) FROM entries WHERE author = @author AND seq = top.seq) AS head, (SELECT count(*) FROM entries WHERE author = @author) AS total
-    FROM (SELECT max(seq) AS seq FROM entries WHERE author = @author) AS top WHERE top.seq IS NOT NULL`);
+    SELECT seq, lower(hex((SELECT min(id) FROM entries WHERE author = unhex(@author) AND seq = top.seq))) AS head, (SELECT count(*) FROM entries WHERE author = unhex(@author)) AS total
+    FROM (SELECT max(seq) AS seq FROM entries WHERE author = unhex(@author)) AS top WHERE top.seq IS NOT NULL`);
   const toHead = (r: { seq: number; head: string; total: number }): AuthorHead => (r.total > r.seq ? { seq: r.seq, head: r.head, extra: r.total - r.seq } : { seq: r.seq, head: r.head });
   return {
     /** author → highest seq and head hash: what sync peers exchange to find what the other lacks. */

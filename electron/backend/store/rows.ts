@@ -25,13 +25,29 @@ export interface EntryRow {
  * a full-text index whose one term per entry is the id's first 16 hex characters: FTS5 writes new
  * terms as sorted segments and merges them later, where a B-tree on random ids rewrote most of its
  * pages at every commit. Entries still in the search backlog are not in it yet, so those few rows
- * are read too. The full id is compared, because a 64-bit prefix collision can be made on purpose.
+ * are read too. The full id is compared (as bytes, migration 8), because a 64-bit prefix collision
+ * can be made on purpose. Only what SQLite 3.31 has, so a person can run it in the sqlite3 shell.
  */
 export const ID_LOOKUP = 'pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH @term UNION ALL SELECT pos FROM search_backlog) AND id = @id';
 
-/** The parameters of ID_LOOKUP for one id. */
-export function idParams(id: string): { id: string; term: string } {
-  return { id, term: idTerm(id) };
+export interface IdParams {
+  /** The id's bytes, as the table stores them. */
+  id: Buffer;
+  term: string;
+}
+
+/** The parameters of ID_LOOKUP for one id (lowercase hex; anything else finds nothing). */
+export function idParams(id: string): IdParams {
+  return { id: hexBytes(id), term: idTerm(id) };
+}
+
+/**
+ * The bytes a hex id, key or signature stands for, as stored since migration 8. Anything but
+ * lowercase hex of even length gives bytes no stored value has, so a lookup finds nothing (Buffer.from
+ * would quietly stop at the first bad character).
+ */
+export function hexBytes(hex: string): Buffer {
+  return /^(?:[0-9a-f]{2})*$/.test(hex) ? Buffer.from(hex, 'hex') : Buffer.alloc(0);
 }
 
 /** The id index's term for an id (or an id prefix of up to 16 characters), quoted for MATCH; anything but hex digits cannot be in an id, and is left out. */
@@ -40,7 +56,25 @@ export function idTerm(id: string): string {
   return `"${term === '' ? 'g' : term}"`;
 }
 
-export const ENTRY_COLUMNS = 'id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms';
+const COLUMN_NAMES = ['id', 'v', 'author', 'seq', 'prev', 'hlc_t', 'hlc_c', 'incident', 'kind', 'classification', 'body', 'sig', 'skew_ms'] as const;
+
+/** Stored as bytes since migration 8, read back as the lowercase hex the entry format has. */
+const BYTE_COLUMNS: ReadonlySet<string> = new Set(['id', 'author', 'prev', 'incident', 'sig']);
+
+/**
+ * The SELECT list that reads an EntryRow, its columns qualified by `table` when given. Byte columns
+ * come back under their own names as lowercase hex (hex() of NULL is '', hence nullif for prev), so
+ * a query that sorts or filters on one must name the table's column (`entries.id`), not the alias.
+ */
+export function entryColumns(table?: string): string {
+  return COLUMN_NAMES.map((name) => {
+    const column = table === undefined ? name : `${table}.${name}`;
+    if (!BYTE_COLUMNS.has(name)) return column;
+    return name === 'prev' ? `nullif(lower(hex(${column})), '') AS prev` : `lower(hex(${column})) AS ${name}`;
+  }).join(', ');
+}
+
+export const ENTRY_COLUMNS = entryColumns();
 
 export function rowToEntry(row: EntryRow): AnyEntry {
   return trustedStoredEntry({
@@ -84,7 +118,7 @@ export function createEntryWriter(db: SqliteDatabase, { later = 'nothing' }: { l
   // Positional parameters (named ones cost more per row); the columns are spelled out here so their
   // order stays next to the values below.
   const insertEntry = db.prepare(`INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms, received_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, unhex(?), ?, unhex(?), ?, unhex(?), ?, ?, unhex(?), ?, ?, ?, unhex(?), ?, ?)`);
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
   const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, substr(?, 1, 16))');
   const insertBacklog = later === 'text-and-id' ? db.prepare('INSERT INTO search_backlog (pos) VALUES (?)') : null;

@@ -87,7 +87,7 @@ function checkAfterCrash(dataDir: string, acked: ReadonlySet<string>, rounds: nu
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       expect(db.pragma('integrity_check'), context).toEqual([{ integrity_check: 'ok' }]);
-      const has = db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck();
+      const has = db.prepare('SELECT 1 FROM entries WHERE id = unhex(?)').pluck();
       const missing = [...acked].filter((id) => !has.get(id));
       expect(missing, `${context}: acknowledged entries lost`).toEqual([]);
       const report = verifyLog(db, nodeCrypto);
@@ -102,7 +102,7 @@ function checkAfterCrash(dataDir: string, acked: ReadonlySet<string>, rounds: nu
   const db = new Database(file, { fileMustExist: true });
   try {
     expect(db.pragma('integrity_check'), context).toEqual([{ integrity_check: 'ok' }]);
-    const has = db.prepare('SELECT 1 FROM entries WHERE id = ?').pluck();
+    const has = db.prepare('SELECT 1 FROM entries WHERE id = unhex(?)').pluck();
     expect([...acked].filter((id) => !has.get(id)), `${context}: acknowledged entries lost`).toEqual([]);
   } finally {
     db.close();

@@ -49,7 +49,7 @@ const viewOf = (entry: AnyEntry, newer: LogEntryView['newer']): LogEntryView => 
 function storedBody(backend: TestBackend, id: string): string {
   const db = new Database(join(backend.dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT body FROM entries WHERE id = ?').pluck().get(id) as string;
+    return db.prepare('SELECT body FROM entries WHERE id = unhex(?)').pluck().get(id) as string;
   } finally {
     db.close();
   }

@@ -15,12 +15,15 @@ import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../ele
 import { createKnownPeers } from '../../../electron/backend/store/peers.js';
 import { createQueries, searchQuery } from '../../../electron/backend/store/queries.js';
 import { createSearchBacklog } from '../../../electron/backend/store/search-backlog.js';
-import { createEntryWriter, ID_LOOKUP, idParams } from '../../../electron/backend/store/rows.js';
+import { createEntryWriter, ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow } from '../../../electron/backend/store/rows.js';
+import { createPrefixQueries } from '../../../electron/backend/store/prefixes.js';
+import { KIND_INDEX_CONDITION } from '../../../electron/backend/store/kind-index.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { caught, sha256File, sqliteSideFiles } from '../../support/files.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
+import { copyEntriesAsText, ENTRY_ROW_AS_TEXT, scratchLog } from '../../support/text-schema.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const MIGRATE_CHILD = fileURLToPath(new URL('../../support/migrate-child.ts', import.meta.url));
@@ -63,9 +66,6 @@ function schemaSnapshot(db: SqliteDatabase): { type: string; name: string; sql: 
 function totalChanges(db: SqliteDatabase): number {
   return db.prepare('SELECT total_changes()').pluck().get() as number;
 }
-
-/** Temporary stand-ins for what migrations 6 and 7 add, so this version's writers can build a log at an older schema. */
-const TODAYS_WRITERS_AT_4 = "CREATE TEMP TABLE search_backlog (pos INTEGER PRIMARY KEY); CREATE TEMP TABLE text_backlog (pos INTEGER PRIMARY KEY); CREATE VIRTUAL TABLE temp.entry_ids USING fts5 (id, content = '', detail = none);";
 
 /** Lookup by id as schema 5 made it (migration 6 moved it to the entry_ids full-text index). */
 const ID_LOOKUP_V5 = 'substr(id, 1, 16) = substr(@id, 1, 16) AND +id = @id';
@@ -231,6 +231,8 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).not.toMatch(/SCAN entries/);
       const textHits = (word: string) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ?').safeIntegers(true).pluck().all(word);
       const backlogged = () => db.prepare('SELECT pos FROM search_backlog ORDER BY pos').safeIntegers(true).pluck().all();
+      // Today's writers and backlog speak today's schema (ids and keys as bytes since migration 8).
+      migrate(db);
       // An append leaves its text to the backlog: the row is stored, the index does not have it yet.
       const now = () => 1_790_000_000_000;
       const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
@@ -245,9 +247,7 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       createEntryWriter(db)(received!, 1_790_000_100_000, null);
       expect(textHits('houdt')).toHaveLength(1);
       expect(backlogged()).toEqual(positions);
-      // One run indexes the backlog and empties it; a second finds nothing to do. (Today's backlog
-      // code also reads migration 7's table.)
-      migrate(db, 7);
+      // One run indexes the backlog and empties it; a second finds nothing to do.
       const backlog = createSearchBacklog(db);
       expect(backlog.size()).toBe(2);
       expect(backlog.index()).toBe(2);
@@ -278,6 +278,8 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       const textHits = (word: string) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ?').safeIntegers(true).pluck().all(word);
       const waitingText = () => db.prepare('SELECT pos FROM text_backlog ORDER BY pos').safeIntegers(true).pluck().all();
       // A received entry: its id is indexed with its batch, its text waits for the backlog's pass.
+      // (Today's writer speaks today's schema: ids and keys as bytes since migration 8.)
+      migrate(db);
       const incident = 'ab'.repeat(16);
       const [received] = makeChain(makeSigner(), incident, 1, { t0: 1_790_000_100_000, text: () => 'Kade Maasbracht overstroomd' });
       const pos = createEntryWriter(db, { later: 'text' })(received!, 1_790_000_100_000, null);
@@ -293,6 +295,58 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       // Its id was not indexed a second time: one term, one row.
       expect(db.prepare(`SELECT count(*) FROM entries WHERE ${ID_LOOKUP}`).pluck().get(idParams(received!.id))).toBe(1);
       expect(db.prepare("SELECT count(*) FROM entry_ids WHERE entry_ids MATCH ?").pluck().get(`"${received!.id.slice(0, 16)}"`)).toBe(1);
+    },
+  },
+  8: {
+    rebuilds: ['table:entries', 'index:entries_kind'],
+    adds: [],
+    works(db) {
+      const plan = (sql: string, params: unknown = {}) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((p) => p.detail).join(' ');
+      const incident = 'ab'.repeat(16);
+      const signer = makeSigner();
+      const chain = makeChain(signer, incident, 2, { t0: 1_790_000_100_000, text: () => 'Kade Maasbracht overstroomd' });
+      const write = createEntryWriter(db, { later: 'text' });
+      const positions = chain.map((entry) => write(entry, 1_790_000_100_000, null));
+      // Stored as bytes of the lengths the entry format has, read back as the entry itself.
+      expect(db.prepare('SELECT typeof(id), length(id), length(author), length(prev), length(incident), length(sig) FROM entries ORDER BY pos').raw().all()).toEqual([
+        ['blob', 32, 32, null, 16, 64],
+        ['blob', 32, 32, 32, 16, 64],
+      ]);
+      expect(db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY pos`).all().map(rowToEntry)).toEqual(chain);
+      expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).safeIntegers(true).pluck().all(idParams(chain[1]!.id))).toEqual([positions[1]]);
+      // Hex text, or bytes of another length, are refused in every byte column.
+      const row = (pos: number, changed: Record<string, unknown>) => ({
+        ...rawEntryRow(pos, ''), id: Buffer.alloc(32, pos), author: Buffer.alloc(32, 0xaa), incident: Buffer.alloc(16, 0xbb), sig: Buffer.alloc(64, 0xcc), ...changed,
+      });
+      const insert = db.prepare(INSERT_ENTRY);
+      insert.run(row(10, {}));
+      for (const [column, bytes] of [['id', 32], ['author', 32], ['incident', 16], ['sig', 64]] as const) {
+        expect(() => insert.run(row(11, { [column]: 'ab'.repeat(bytes) })), column).toThrow(/CHECK/);
+        expect(() => insert.run(row(11, { [column]: Buffer.alloc(bytes - 1) })), column).toThrow(/CHECK/);
+      }
+      expect(() => insert.run(row(11, { seq: 2, prev: 'ab'.repeat(32) }))).toThrow(/CHECK/);
+      expect(() => insert.run(row(11, { seq: 2, prev: Buffer.alloc(31) }))).toThrow(/CHECK/);
+      // The same entry twice is still refused; a fork at the same seq is kept.
+      expect(() => insert.run(row(12, { id: Buffer.alloc(32, 10) }))).toThrow(/UNIQUE/);
+      insert.run(row(12, { id: Buffer.alloc(32, 12) }));
+      expect(() => db.prepare('UPDATE entries SET body = ? WHERE pos = 10').run('{}')).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM entries WHERE pos = 10').run()).toThrow(/append-only/);
+      // Lists and chains stay index scans in order, with hex bound through unhex().
+      const params = { hex: incident };
+      expect(plan('SELECT body FROM entries WHERE author = unhex(@hex) ORDER BY seq DESC', params)).toMatch(/entries_author_seq/);
+      // One kind of one incident: the kind index, keyed (kind, pos, incident), checks the incident in its key.
+      for (const [where, index] of [['incident = unhex(@hex)', 'entries_incident'], [`kind = 'besluit' AND ${KIND_INDEX_CONDITION} AND +incident = unhex(@hex)`, 'entries_kind']]) {
+        expect(plan(`SELECT body FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`, params)).toMatch(`USING INDEX ${index}`);
+        expect(plan(`SELECT body FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`, params)).not.toMatch(/TEMP B-TREE/);
+      }
+      // Incident ids and author keys are found by a typed start, odd or even in length, through their byte ranges.
+      const prefixes = createPrefixQueries(db);
+      expect(prefixes.incidentIdsByPrefix('abababa', 5)).toEqual([incident]);
+      expect(prefixes.incidentIdsByPrefix('abababab', 5)).toEqual([incident]);
+      expect(prefixes.incidentIdsByPrefix('ac', 5)).toEqual([]);
+      expect(prefixes.incidentIdsByPrefix('AB', 5)).toEqual([]);
+      expect(prefixes.authorsByPrefix(signer.publicKeyHex.slice(0, 5), 5)).toEqual([signer.publicKeyHex]);
+      expect(prefixes.authorsByPrefix('', 5)).toEqual(['aa'.repeat(32), signer.publicKeyHex].sort());
     },
   },
 };
@@ -408,7 +462,7 @@ describe('migrations', () => {
 
     const db = keep(openLogDatabase(file));
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
-    expect(db.prepare('SELECT id FROM entries').pluck().all()).toEqual(['e1'.padEnd(64, '0')]);
+    expect(db.prepare('SELECT lower(hex(id)) FROM entries').pluck().all()).toEqual(['e1'.padEnd(64, '0')]);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const dropped = new Set(MIGRATIONS.flatMap((m) => EXPECTED[m.version]!.drops ?? []));
     const expected = MIGRATIONS.flatMap((m) => EXPECTED[m.version]!.adds).filter((o) => !dropped.has(o));
@@ -500,7 +554,7 @@ describe('append-only entries', () => {
     const { db, ids } = await realLog();
     const before = rowsOf(db);
     for (const [column, value] of [['body', '{"text":"Dijk breekt"}'], ['classification', 'openbaar'], ['received_at', 0], ['skew_ms', 5]] as const) {
-      expect(() => db.prepare(`UPDATE entries SET ${column} = ? WHERE id = ?`).run(value, ids[1]), column).toThrow(/append-only/);
+      expect(() => db.prepare(`UPDATE entries SET ${column} = ? WHERE id = unhex(?)`).run(value, ids[1]), column).toThrow(/append-only/);
     }
     expect(() => db.prepare('UPDATE entries SET body = body').run()).toThrow(/append-only/);
     expect(rowsOf(db)).toEqual(before);
@@ -509,7 +563,7 @@ describe('append-only entries', () => {
   it('DELETE of entry rows fails and removes nothing', async () => {
     const { db, ids, backend } = await realLog();
     const before = rowsOf(db);
-    expect(() => db.prepare('DELETE FROM entries WHERE id = ?').run(ids[1])).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM entries WHERE id = unhex(?)').run(ids[1])).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM entries').run()).toThrow(/append-only/);
     expect(rowsOf(db)).toEqual(before);
     expect((await backend.api.verify({})).ok).toBe(true);
@@ -520,7 +574,7 @@ describe('append-only entries', () => {
     backend.close();
     const db = keep(openLogDatabase(join(backend.dataDir, DATABASE_FILE)));
     const before = rowsOf(db);
-    const row = db.prepare('SELECT * FROM entries WHERE id = ?').safeIntegers(true).get(ids[1]) as Record<string, unknown>;
+    const row = db.prepare('SELECT * FROM entries WHERE id = unhex(?)').safeIntegers(true).get(ids[1]) as Record<string, unknown>;
     const columns = Object.keys(row);
     const replace = db.prepare(`INSERT OR REPLACE INTO entries (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
     // REPLACE deletes the conflicting row; openLogDatabase turns recursive_triggers on so that delete is refused.
@@ -546,15 +600,14 @@ describe('migration 5 on a log written at schema 4', () => {
     db.pragma('recursive_triggers = ON');
     migrate(db, 4);
     const now = () => T;
-    // This version's writers need what migrations 6 and 7 add (the search backlogs, the id index): here
-    // they are temporary tables, gone with the connection, and the backlog's text is indexed at once
-    // as the appender of schema 4 did.
-    db.exec(TODAYS_WRITERS_AT_4);
-    const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
+    // This version's writers speak today's schema: the entries are written into a scratch log and
+    // copied over as schema 4 stored them (hex text, text indexed at once).
+    const scratch = keep(scratchLog());
+    const append = createAppender(scratch, makeSigner(), nodeCrypto, createHlcClock(now), now);
     append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak', start: '2026-11-22T14:00:00.000Z' } });
     append({ kind: 'melding', incident: INCIDENT, classification: 'intern', body: { text: 'Coördinatie met de brandweer', source: 'Meldkamer' } });
     append({ kind: 'beeld', incident: INCIDENT, classification: 'partner', body: { text: `Café ontruimd. ${'Dijk houdt stand. '.repeat(900)}` } });
-    const write = createEntryWriter(db);
+    const write = createEntryWriter(scratch);
     const other = makeChain(makeSigner(), INCIDENT, 3, { t0: T });
     for (const entry of other) write(entry, T, null);
     const rogue = makeSigner();
@@ -563,8 +616,7 @@ describe('migration 5 on a log written at schema 4', () => {
     for (const entry of [...fork, ...otherSide]) write(entry, T, null);
     const skewed = makeChain(makeSigner(), INCIDENT, 1, { t0: T + 3_600_000 })[0]!;
     write(skewed, T, 3_600_000);
-    expect(createSearchBacklog(db).index()).toBe(3);
-    db.exec('DROP TABLE temp.search_backlog; DROP TABLE temp.text_backlog; DROP TABLE temp.entry_ids');
+    expect(copyEntriesAsText(scratch, db)).toBe(10);
     const waiting = makeChain(makeSigner(), INCIDENT, 3);
     db.prepare('INSERT INTO pending_entries (id, author, seq, prev, entry, received_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(waiting[2]!.id, waiting[2]!.author, 3, waiting[2]!.prev, JSON.stringify(waiting[2]), T);
@@ -578,9 +630,9 @@ describe('migration 5 on a log written at schema 4', () => {
 
   /** Everything stored, as read back: rows with their positions, waiting entries, peers, search hits by FTS and as the store's search joins them. */
   function contents(db: SqliteDatabase) {
-    const search = db.prepare('SELECT e.id FROM entry_text t JOIN entries e ON e.pos = t.rowid WHERE entry_text MATCH ? ORDER BY t.rowid DESC LIMIT 50').pluck();
+    const search = db.prepare("SELECT CASE typeof(e.id) WHEN 'blob' THEN lower(hex(e.id)) ELSE e.id END FROM entry_text t JOIN entries e ON e.pos = t.rowid WHERE entry_text MATCH ? ORDER BY t.rowid DESC LIMIT 50").pluck();
     return {
-      entries: db.prepare('SELECT * FROM entries ORDER BY pos').safeIntegers(true).all(),
+      entries: db.prepare(`SELECT ${ENTRY_ROW_AS_TEXT} FROM entries ORDER BY pos`).safeIntegers(true).all(),
       pending: db.prepare('SELECT id, author, seq, prev, entry, received_at FROM pending_entries ORDER BY id').all(),
       peers: db.prepare('SELECT * FROM known_peers ORDER BY address').all(),
       fts: QUERIES.map((q) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid').safeIntegers(true).pluck().all(`"${q}"*`)),
@@ -703,6 +755,75 @@ describe('migration 5 on a log written at schema 4', () => {
     expect(schemaVersion(reopened)).toBe(SCHEMA_VERSION);
     expect(contents(reopened)).toEqual(before.contents);
   }, 60_000);
+});
+
+describe('migration 8 on a log written at schema 7', () => {
+  const T = 1_790_000_000_000;
+  const WORDS = ['coordinatie', 'brandweer', 'dijk', 'anders'];
+
+  /** A WAL-mode log at schema 7: appends, another device's chain, a fork, text and ids indexed. */
+  function schema7Log(file: string): SqliteDatabase {
+    const db = keep(new Database(file));
+    db.pragma('journal_mode = WAL');
+    db.pragma('recursive_triggers = ON');
+    migrate(db, 7);
+    const scratch = keep(scratchLog());
+    const now = () => T;
+    const append = createAppender(scratch, makeSigner(), nodeCrypto, createHlcClock(now), now);
+    const opened = append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak', start: '2026-11-22T14:00:00.000Z' } });
+    append({ kind: 'melding', incident: opened.incident, classification: 'intern', body: { text: 'Coördinatie met de brandweer' } });
+    append({ kind: 'besluit', incident: opened.incident, classification: 'intern', body: { text: 'Dijk bewaken', decidedBy: 'ROT' } });
+    const write = createEntryWriter(scratch);
+    for (const entry of makeChain(makeSigner(), opened.incident, 3, { t0: T })) write(entry, T, null);
+    const rogue = makeSigner();
+    const fork = makeChain(rogue, opened.incident, 2, { t0: T + 5 });
+    const otherSide = makeChain(rogue, opened.incident, 1, { startSeq: 2, prev: fork[0]!.id, t0: T + 9, text: () => 'anders' });
+    for (const entry of [...fork, ...otherSide]) write(entry, T, 7);
+    expect(copyEntriesAsText(scratch, db)).toBe(9);
+    return db;
+  }
+
+  /** Everything stored as text, and what the full-text and id indexes answer. */
+  function contents(db: SqliteDatabase) {
+    const entries = db.prepare<[], { pos: bigint; id: string }>(`SELECT ${ENTRY_ROW_AS_TEXT} FROM entries ORDER BY pos`).safeIntegers(true).all();
+    return {
+      entries,
+      words: WORDS.map((w) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid').safeIntegers(true).pluck().all(`"${w}"*`)),
+      ids: entries.map((e) => db.prepare("SELECT rowid FROM entry_ids WHERE entry_ids MATCH ?").safeIntegers(true).pluck().all(`"${e.id.slice(0, 16)}"`)),
+    };
+  }
+
+  it('keeps every row at its position with the same values, and both full-text indexes; verify passes and the store reads it', () => {
+    const db = schema7Log(join(tempDir(), DATABASE_FILE));
+    const before = contents(db);
+    expect(before.words.every((hits) => hits.length > 0)).toBe(true);
+    expect(typeof before.entries[0]!.id).toBe('string');
+
+    migrate(db);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    expect(contents(db)).toEqual(before);
+    expect(db.prepare("SELECT count(*) FROM entries WHERE typeof(id) = 'blob' AND typeof(sig) = 'blob'").pluck().get()).toBe(9);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(verifyLog(db, nodeCrypto)).toMatchObject({ ok: true, entries: 9, problems: [], warnings: [{ problem: expect.stringMatching(/^fork: /) }] });
+    const queries = createQueries(db);
+    for (const row of before.entries) expect(queries.entry(row.id)?.id).toBe(row.id);
+    const incident = (before.entries[0] as unknown as { incident: string }).incident;
+    expect(queries.incidentIds()).toEqual([incident]);
+    expect(queries.list({ incident, kind: 'besluit' }, { limit: 5, order: 'newest' }).entries.map((e) => e.body)).toEqual([{ text: 'Dijk bewaken', decidedBy: 'ROT' }]);
+    expect(queries.search(searchQuery('brandweer')!, { incident }, { limit: 5, order: 'newest' }).entries).toHaveLength(1);
+    const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => T });
+    expect(store.ingest(makeChain(makeSigner(), incident, 2, { t0: T + 60_000 })).added).toHaveLength(2);
+    expect(verifyLog(db, nodeCrypto).ok).toBe(true);
+  });
+
+  it('a row that is not hex (written by hand) stops it part-way: the file stays exactly at schema 7', () => {
+    const db = schema7Log(join(tempDir(), DATABASE_FILE));
+    db.prepare(INSERT_ENTRY).run({ ...rawEntryRow(99, 'zz'.repeat(32)), received_at: T });
+    const before = { schema: schemaSnapshot(db), contents: contents(db) };
+    expect(() => migrate(db)).toThrow(/NOT NULL/);
+    expect(schemaVersion(db)).toBe(7);
+    expect({ schema: schemaSnapshot(db), contents: contents(db) }).toEqual(before);
+  });
 });
 
 /**
