@@ -10,10 +10,19 @@ import { rowToEntry, searchTextOf, type EntryRow } from '../../electron/backend/
  * that schema stored them: same positions, same values, hex text.
  */
 
-/** One entry row as text, whatever the schema: what a byte column holds (migration 8) shown as the hex it was before. */
-export const ENTRY_ROW_AS_TEXT = ['pos', 'id', 'v', 'author', 'seq', 'prev', 'hlc_t', 'hlc_c', 'incident', 'kind', 'classification', 'body', 'sig', 'received_at', 'skew_ms']
-  .map((c) => (['id', 'author', 'prev', 'incident', 'sig'].includes(c) ? `CASE typeof(${c}) WHEN 'blob' THEN lower(hex(${c})) ELSE ${c} END AS ${c}` : c))
-  .join(', ');
+/**
+ * One entry row as text, whatever the schema `db` is at: what a byte column holds (migration 8)
+ * shown as the hex it was before, and the author's key for its number.
+ */
+export function entryRowAsText(db: SqliteDatabase): string {
+  const numbered = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'authors'").get() !== undefined;
+  return ENTRY_ROW_COLUMNS.map((c) => {
+    if (c === 'author' && numbered) return '(SELECT lower(hex(key)) FROM authors WHERE no = entries.author_no) AS author';
+    return ['id', 'author', 'prev', 'incident', 'sig'].includes(c) ? `CASE typeof(${c}) WHEN 'blob' THEN lower(hex(${c})) ELSE ${c} END AS ${c}` : c;
+  }).join(', ');
+}
+
+const ENTRY_ROW_COLUMNS = ['pos', 'id', 'v', 'author', 'seq', 'prev', 'hlc_t', 'hlc_c', 'incident', 'kind', 'classification', 'body', 'sig', 'received_at', 'skew_ms'];
 
 /** A scratch database at today's schema, in memory, for today's writers to fill before copyEntriesAsText. */
 export function scratchLog(): SqliteDatabase {
@@ -28,8 +37,8 @@ export function scratchLog(): SqliteDatabase {
  * `target` has the id index (schema 6 and 7). In one transaction.
  */
 export function copyEntriesAsText(source: SqliteDatabase, target: SqliteDatabase): number {
-  const rows = source.prepare<[], Record<string, unknown>>(`SELECT ${ENTRY_ROW_AS_TEXT} FROM entries ORDER BY pos`).safeIntegers(true).all();
-  const columns = ENTRY_ROW_AS_TEXT.split(', ').map((c) => c.replace(/^.* AS /, ''));
+  const rows = source.prepare<[], Record<string, unknown>>(`SELECT ${entryRowAsText(source)} FROM entries ORDER BY pos`).safeIntegers(true).all();
+  const columns = ENTRY_ROW_COLUMNS;
   const insert = target.prepare(`INSERT INTO entries (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
   const insertText = target.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
   const hasIds = target.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'entry_ids'").get() !== undefined;

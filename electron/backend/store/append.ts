@@ -4,7 +4,7 @@ import { incidentIdFor } from '../../../shared/domain/incident.js';
 import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import { storageError } from '../errors.js';
 import type { SqliteDatabase } from './database.js';
-import { createEntryWriter } from './rows.js';
+import { AUTHOR_NO, createEntryWriter } from './rows.js';
 
 /**
  * An entry this device is about to write: its kind and body (already validated against the kind's
@@ -22,7 +22,7 @@ type EntryDraftOf<K extends EntryKind> = EntryContentOf<K> & { incident: string;
  */
 export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: EntryCrypto, clock: HlcClock, now: () => number) {
   const head = db.prepare<[string], { id: string; seq: number; t: number; c: number }>(
-    'SELECT lower(hex(id)) AS id, seq, hlc_t AS t, hlc_c AS c FROM entries WHERE author = unhex(?) ORDER BY seq DESC, entries.id LIMIT 1',
+    `SELECT lower(hex(id)) AS id, seq, hlc_t AS t, hlc_c AS c FROM entries WHERE author_no = ${AUTHOR_NO} ORDER BY seq DESC, entries.id LIMIT 1`,
   );
   // Its text goes into the search index with the next backlog run, not in this commit (migration 006).
   const write = createEntryWriter(db, { later: 'text-and-id' });

@@ -4,7 +4,7 @@ import type { Hlc } from '../../../shared/domain/hlc.js';
 import { mayOpen } from '../../../shared/domain/incident.js';
 import type { SqliteDatabase } from './database.js';
 import { KIND_INDEX_CONDITION, kindIndexIncident } from './kind-index.js';
-import { ID_LOOKUP, idParams, type IdParams } from './rows.js';
+import { AUTHOR_NO, authorKeyOf, ID_LOOKUP, idParams, type IdParams } from './rows.js';
 
 type Stamp = { id: string; hlc: Hlc };
 
@@ -19,9 +19,9 @@ export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 
   const stamp = db.prepare<[IdParams], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE ${ID_LOOKUP}`);
   // The entry before in the author's chain is found by (author, seq), a B-tree probe at a third of
   // the cost of the id index's full-text lookup; a page of 50 search hits makes 50 of them.
-  const previous = db.prepare<[string, number, string], { t: number; c: number }>('SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE author = unhex(?) AND seq = ? AND id = unhex(?)');
+  const previous = db.prepare<[string, number, string], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE author_no = ${AUTHOR_NO} AND seq = ? AND id = unhex(?)`);
   const openings = db.prepare<[string], { id: string; author: string; seq: number; incident: string; t: number; c: number }>(
-    `SELECT lower(hex(id)) AS id, lower(hex(author)) AS author, seq, lower(hex(incident)) AS incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`,
+    `SELECT lower(hex(id)) AS id, ${authorKeyOf()} AS author, seq, lower(hex(incident)) AS incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`,
   );
   return (entries: readonly AnyEntry[]): Map<string, Behind> => {
     const openingOf = new Map<string, Stamp | null>();

@@ -6,7 +6,7 @@ import { consecutiveRuns, REJECTED } from '../replica/checks.js';
 import type { IngestOptions, IngestReport } from '../replica/replica.js';
 import { createWaitingRoomGate, ingestSource, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from '../replica/waiting-room.js';
 import type { SqliteDatabase } from './database.js';
-import { createEntryWriter, ID_LOOKUP, idParams, trustedStoredEntry, type IdParams } from './rows.js';
+import { AUTHOR_NO, createEntryWriter, ID_LOOKUP, idParams, trustedStoredEntry, type IdParams } from './rows.js';
 
 /**
  * Takes entries from other devices. Nothing goes into the log unless its hash, signature and chain
@@ -17,11 +17,11 @@ import { createEntryWriter, ID_LOOKUP, idParams, trustedStoredEntry, type IdPara
 export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: HlcClock, now: () => number, caps: WaitingRoomCaps) {
   // By (author, seq, id), not by id alone: that index is written at each author's end and stays in
   // cache, where the id index is random. The id is the hash of author and seq among the rest.
-  const hasEntry = db.prepare<[string, number, string]>('SELECT 1 FROM entries WHERE author = unhex(?) AND seq = ? AND id = unhex(?)').pluck();
-  const storedIds = db.prepare<[string, number, number], string>('SELECT lower(hex(id)) FROM entries WHERE author = unhex(?) AND seq BETWEEN ? AND ?').pluck();
+  const hasEntry = db.prepare<[string, number, string]>(`SELECT 1 FROM entries WHERE author_no = ${AUTHOR_NO} AND seq = ? AND id = unhex(?)`).pluck();
+  const storedIds = db.prepare<[string, number, number], string>(`SELECT lower(hex(id)) FROM entries WHERE author_no = ${AUTHOR_NO} AND seq BETWEEN ? AND ?`).pluck();
   const hasId = db.prepare<[IdParams]>(`SELECT 1 FROM entries WHERE ${ID_LOOKUP}`).pluck();
-  const headSeq = db.prepare('SELECT max(seq) FROM entries WHERE author = unhex(?)').pluck();
-  const sameSeq = db.prepare('SELECT lower(hex(id)) FROM entries WHERE author = unhex(?) AND seq = ?').pluck();
+  const headSeq = db.prepare(`SELECT max(seq) FROM entries WHERE author_no = ${AUTHOR_NO}`).pluck();
+  const sameSeq = db.prepare(`SELECT lower(hex(id)) FROM entries WHERE author_no = ${AUTHOR_NO} AND seq = ?`).pluck();
   const pendingCount = db.prepare('SELECT count(*) FROM pending_entries').pluck();
   const hasPending = db.prepare('SELECT 1 FROM pending_entries WHERE id = ?').pluck();
   const addPending = db.prepare('INSERT OR IGNORE INTO pending_entries (id, author, seq, prev, entry, received_at, source, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');

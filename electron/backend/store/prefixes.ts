@@ -3,12 +3,15 @@ import type { SqliteDatabase } from './database.js';
 import { ENTRY_COLUMNS, idTerm, rowToEntry, type EntryRow } from './rows.js';
 
 /** The distinct values of an indexed byte column in [@low, @high], as hex: a loose index scan, one probe per value however many entries each has. */
-export function distinctInRange(column: 'incident' | 'author'): string {
+export function distinctInRange(column: 'incident'): string {
   return `WITH RECURSIVE found(value) AS (
       SELECT min(${column}) FROM entries WHERE ${column} >= @low AND ${column} <= @high
       UNION ALL SELECT (SELECT min(${column}) FROM entries WHERE ${column} > found.value AND ${column} <= @high) FROM found WHERE found.value IS NOT NULL
     ) SELECT lower(hex(value)) FROM found WHERE value IS NOT NULL LIMIT @limit`;
 }
+
+/** Numbered authors' keys in [@low, @high], as hex (migration 8 keeps each key once, in `authors`). */
+export const AUTHORS_IN_RANGE = 'SELECT lower(hex(key)) FROM authors WHERE key BETWEEN @low AND @high ORDER BY key LIMIT @limit';
 
 /**
  * The byte range of every stored value (of `bytes` bytes) whose hex starts with `prefix`: the
@@ -36,7 +39,7 @@ export function createPrefixQueries(db: SqliteDatabase) {
     `SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos IN (SELECT pos FROM search_backlog) AND substr(lower(hex(entries.id)), 1, @length) = @prefix`,
   );
   const incidents = db.prepare<[{ low: Buffer; high: Buffer; limit: number }], string>(distinctInRange('incident')).pluck();
-  const authors = db.prepare<[{ low: Buffer; high: Buffer; limit: number }], string>(distinctInRange('author')).pluck();
+  const authors = db.prepare<[{ low: Buffer; high: Buffer; limit: number }], string>(AUTHORS_IN_RANGE).pluck();
   const range = (prefix: string) => ({ low: prefix, high: `${prefix}g` });
   return {
     /** Entries whose id starts with `prefix`, at most `limit`, in id order. */

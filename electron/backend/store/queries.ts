@@ -6,7 +6,7 @@ import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
 import { KIND_INDEX_CONDITION, kindIndexIncident, kindIsIndexed } from './kind-index.js';
-import { ENTRY_COLUMNS, entryColumns, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type IdParams } from './rows.js';
+import { AUTHOR_NO, ENTRY_COLUMNS, entryColumns, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type IdParams } from './rows.js';
 
 export interface EntryFilter {
   incident?: string;
@@ -60,7 +60,7 @@ function filterSql(filter: EntryFilter, page: PageRequest, column: string): { wh
     eq('e.kind = ?', filter.kind);
     if (byKindIndex) where.push(`e.${KIND_INDEX_CONDITION}`);
   }
-  if (filter.author !== undefined) eq('e.author = unhex(?)', filter.author);
+  if (filter.author !== undefined) eq(`e.author_no = ${AUTHOR_NO}`, filter.author);
   if (filter.classification !== undefined) eq('e.classification = ?', filter.classification);
   if (filter.fromMs !== undefined) eq(`${column} >= ?`, positionAtMs(filter.fromMs));
   if (filter.toMs !== undefined) eq(`${column} < ?`, positionAtMs(filter.toMs + 1));
@@ -184,21 +184,19 @@ export function searchQuery(text: string): string | null {
 }
 
 export function createSyncQueries(db: SqliteDatabase) {
-  // A loose index scan: one index probe per author instead of reading every entry.
+  // One chain index probe per numbered author (migration 8), instead of reading every entry.
   const heads = db.prepare<[], { author: string; seq: number; head: string; total: number }>(`
-    WITH RECURSIVE authors(author) AS (
-      SELECT min(author) FROM entries
-      UNION ALL SELECT (SELECT min(author) FROM entries WHERE author > authors.author) FROM authors WHERE authors.author IS NOT NULL
-    ), tops AS (SELECT author, (SELECT max(seq) FROM entries WHERE author = authors.author) AS seq FROM authors WHERE author IS NOT NULL)
-    SELECT lower(hex(author)) AS author, seq, lower(hex((SELECT min(id) FROM entries WHERE entries.author = tops.author AND entries.seq = tops.seq))) AS head,
-      (SELECT count(*) FROM entries WHERE entries.author = tops.author) AS total FROM tops`);
+    WITH tops AS (SELECT no, key, (SELECT max(seq) FROM entries WHERE author_no = authors.no) AS seq FROM authors)
+    SELECT lower(hex(key)) AS author, seq, lower(hex((SELECT min(id) FROM entries WHERE author_no = tops.no AND entries.seq = tops.seq))) AS head,
+      (SELECT count(*) FROM entries WHERE author_no = tops.no) AS total FROM tops WHERE seq IS NOT NULL`);
   const after = db.prepare<[string, number, string, number], EntryRow>(
-    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE entries.author = unhex(?) AND (entries.seq, entries.id) > (?, unhex(?)) ORDER BY entries.seq, entries.id LIMIT ?`,
+    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author_no = ${AUTHOR_NO} AND (entries.seq, entries.id) > (?, unhex(?)) ORDER BY entries.seq, entries.id LIMIT ?`,
   );
-  const atSeq = db.prepare<[string, number], { id: string }>('SELECT lower(hex(id)) AS id FROM entries WHERE author = unhex(?) AND seq = ? ORDER BY entries.id');
+  const atSeq = db.prepare<[string, number], { id: string }>(`SELECT lower(hex(id)) AS id FROM entries WHERE author_no = ${AUTHOR_NO} AND seq = ? ORDER BY entries.id`);
   const oneHead = db.prepare<[{ author: string }], { seq: number; head: string; total: number }>(`
-    SELECT seq, lower(hex((SELECT min(id) FROM entries WHERE author = unhex(@author) AND seq = top.seq))) AS head, (SELECT count(*) FROM entries WHERE author = unhex(@author)) AS total
-    FROM (SELECT max(seq) AS seq FROM entries WHERE author = unhex(@author)) AS top WHERE top.seq IS NOT NULL`);
+    WITH author(no) AS (SELECT no FROM authors WHERE key = unhex(@author))
+    SELECT seq, lower(hex((SELECT min(id) FROM entries WHERE author_no = top.no AND seq = top.seq))) AS head, (SELECT count(*) FROM entries WHERE author_no = top.no) AS total
+    FROM (SELECT author.no AS no, (SELECT max(seq) FROM entries WHERE author_no = author.no) AS seq FROM author) AS top WHERE top.seq IS NOT NULL`);
   const toHead = (r: { seq: number; head: string; total: number }): AuthorHead => (r.total > r.seq ? { seq: r.seq, head: r.head, extra: r.total - r.seq } : { seq: r.seq, head: r.head });
   return {
     /** author → highest seq and head hash: what sync peers exchange to find what the other lacks. */

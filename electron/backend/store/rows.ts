@@ -59,7 +59,19 @@ export function idTerm(id: string): string {
 const COLUMN_NAMES = ['id', 'v', 'author', 'seq', 'prev', 'hlc_t', 'hlc_c', 'incident', 'kind', 'classification', 'body', 'sig', 'skew_ms'] as const;
 
 /** Stored as bytes since migration 8, read back as the lowercase hex the entry format has. */
-const BYTE_COLUMNS: ReadonlySet<string> = new Set(['id', 'author', 'prev', 'incident', 'sig']);
+const BYTE_COLUMNS: ReadonlySet<string> = new Set(['id', 'prev', 'incident', 'sig']);
+
+/**
+ * The number `authors` gives the author whose key is bound here as hex (migration 8), NULL for a key
+ * it does not hold: compare `author_no` with it. SQLite evaluates it once per statement, so the
+ * chain index is read as for a constant.
+ */
+export const AUTHOR_NO = '(SELECT no FROM authors WHERE key = unhex(?))';
+
+/** An entry's author key as hex, from its row's number (`table` qualifies the column; `authors` has no column of that name, so it is the entry's either way). */
+export function authorKeyOf(table?: string): string {
+  return `(SELECT lower(hex(key)) FROM authors WHERE no = ${table === undefined ? '' : `${table}.`}author_no)`;
+}
 
 /**
  * The SELECT list that reads an EntryRow, its columns qualified by `table` when given. Byte columns
@@ -69,6 +81,7 @@ const BYTE_COLUMNS: ReadonlySet<string> = new Set(['id', 'author', 'prev', 'inci
 export function entryColumns(table?: string): string {
   return COLUMN_NAMES.map((name) => {
     const column = table === undefined ? name : `${table}.${name}`;
+    if (name === 'author') return `${authorKeyOf(table)} AS author`;
     if (!BYTE_COLUMNS.has(name)) return column;
     return name === 'prev' ? `nullif(lower(hex(${column})), '') AS prev` : `lower(hex(${column})) AS ${name}`;
   }).join(', ');
@@ -117,15 +130,28 @@ export function searchTextOf(entry: AnyEntry): string {
 export function createEntryWriter(db: SqliteDatabase, { later = 'nothing' }: { later?: 'nothing' | 'text' | 'text-and-id' } = {}) {
   // Positional parameters (named ones cost more per row); the columns are spelled out here so their
   // order stays next to the values below.
-  const insertEntry = db.prepare(`INSERT INTO entries (pos, id, v, author, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms, received_at)
-    VALUES (?, unhex(?), ?, unhex(?), ?, unhex(?), ?, ?, unhex(?), ?, ?, ?, unhex(?), ?, ?)`);
+  const insertEntry = db.prepare(`INSERT INTO entries (pos, id, v, author_no, seq, prev, hlc_t, hlc_c, incident, kind, classification, body, sig, skew_ms, received_at)
+    VALUES (?, unhex(?), ?, ${AUTHOR_NO}, ?, unhex(?), ?, ?, unhex(?), ?, ?, ?, unhex(?), ?, ?)`);
+  const addAuthor = db.prepare('INSERT INTO authors (key) VALUES (unhex(?))');
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
   const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, substr(?, 1, 16))');
   const insertBacklog = later === 'text-and-id' ? db.prepare('INSERT INTO search_backlog (pos) VALUES (?)') : null;
   const insertTextBacklog = later === 'text' ? db.prepare('INSERT INTO text_backlog (pos) VALUES (?)') : null;
   const allocate = createPositionAllocator(db);
-  const insertAt = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
+  const insertRow = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
     insertEntry.run(pos, entry.id, entry.v, entry.author, entry.seq, entry.prev, entry.hlc.t, entry.hlc.c, entry.incident, entry.kind, entry.classification, bodyJson, entry.sig, skewMs, receivedAt);
+  // An author's first entry in this file finds no number (author_no NULL: the row is refused and
+  // nothing written); the author is numbered then and the row written again. Every later entry
+  // costs no extra statement, and nothing cached here can outlive a rolled-back transaction.
+  const insertAt = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) => {
+    try {
+      insertRow(pos, entry, bodyJson, receivedAt, skewMs);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_NOTNULL' || !/author_no/.test((error as Error).message)) throw error;
+      addAuthor.run(entry.author);
+      insertRow(pos, entry, bodyJson, receivedAt, skewMs);
+    }
+  };
   return (entry: AnyEntry, receivedAt: number, skewMs: number | null, bodyJson: string = canonicalJson(entry.body)): bigint => {
     let pos = basePosition(entry.hlc);
     try {

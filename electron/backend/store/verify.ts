@@ -52,7 +52,7 @@ export function verifyLog(db: SqliteDatabase, crypto: EntryCrypto): VerifyReport
     if (author !== null) checkChain(author, chain, problems, warnings);
     chain = [];
   };
-  const rows = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY entries.author, entries.seq, entries.id`);
+  const rows = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY author_no, entries.seq, entries.id`);
   try {
     for (const row of rows.iterate()) {
       total++;

@@ -13,9 +13,9 @@ import { openLogDatabase, type SqliteDatabase } from '../../../electron/backend/
 import { createLogStore } from '../../../electron/backend/store/index.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../electron/backend/store/migrations/index.js';
 import { createKnownPeers } from '../../../electron/backend/store/peers.js';
-import { createQueries, searchQuery } from '../../../electron/backend/store/queries.js';
+import { createQueries, createSyncQueries, searchQuery } from '../../../electron/backend/store/queries.js';
 import { createSearchBacklog } from '../../../electron/backend/store/search-backlog.js';
-import { createEntryWriter, ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow } from '../../../electron/backend/store/rows.js';
+import { AUTHOR_NO, createEntryWriter, ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow } from '../../../electron/backend/store/rows.js';
 import { createPrefixQueries } from '../../../electron/backend/store/prefixes.js';
 import { KIND_INDEX_CONDITION } from '../../../electron/backend/store/kind-index.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
@@ -23,7 +23,7 @@ import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { caught, sha256File, sqliteSideFiles } from '../../support/files.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
-import { copyEntriesAsText, ENTRY_ROW_AS_TEXT, scratchLog } from '../../support/text-schema.js';
+import { copyEntriesAsText, entryRowAsText, scratchLog } from '../../support/text-schema.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const MIGRATE_CHILD = fileURLToPath(new URL('../../support/migrate-child.ts', import.meta.url));
@@ -298,8 +298,8 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
     },
   },
   8: {
-    rebuilds: ['table:entries', 'index:entries_kind'],
-    adds: [],
+    rebuilds: ['table:entries', 'index:entries_kind', 'index:entries_author_seq'],
+    adds: ['table:authors', 'index:sqlite_autoindex_authors_1', 'trigger:authors_no_update', 'trigger:authors_no_delete'],
     works(db) {
       const plan = (sql: string, params: unknown = {}) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((p) => p.detail).join(' ');
       const incident = 'ab'.repeat(16);
@@ -307,20 +307,30 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       const chain = makeChain(signer, incident, 2, { t0: 1_790_000_100_000, text: () => 'Kade Maasbracht overstroomd' });
       const write = createEntryWriter(db, { later: 'text' });
       const positions = chain.map((entry) => write(entry, 1_790_000_100_000, null));
-      // Stored as bytes of the lengths the entry format has, read back as the entry itself.
-      expect(db.prepare('SELECT typeof(id), length(id), length(author), length(prev), length(incident), length(sig) FROM entries ORDER BY pos').raw().all()).toEqual([
-        ['blob', 32, 32, null, 16, 64],
-        ['blob', 32, 32, 32, 16, 64],
+      // Stored as bytes of the lengths the entry format has, the author by the number `authors` gave
+      // its key at its first entry; read back as the entry itself.
+      expect(db.prepare('SELECT typeof(id), length(id), author_no, length(prev), length(incident), length(sig) FROM entries ORDER BY pos').raw().all()).toEqual([
+        ['blob', 32, 1, null, 16, 64],
+        ['blob', 32, 1, 32, 16, 64],
       ]);
+      expect(db.prepare('SELECT no, lower(hex(key)) FROM authors').raw().all()).toEqual([[1, signer.publicKeyHex]]);
       expect(db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY pos`).all().map(rowToEntry)).toEqual(chain);
       expect(db.prepare(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`).safeIntegers(true).pluck().all(idParams(chain[1]!.id))).toEqual([positions[1]]);
       // Hex text, or bytes of another length, are refused in every byte column.
-      const row = (pos: number, changed: Record<string, unknown>) => ({
-        ...rawEntryRow(pos, ''), id: Buffer.alloc(32, pos), author: Buffer.alloc(32, 0xaa), incident: Buffer.alloc(16, 0xbb), sig: Buffer.alloc(64, 0xcc), ...changed,
-      });
-      const insert = db.prepare(INSERT_ENTRY);
+      db.prepare('INSERT INTO authors (key) VALUES (?)').run(Buffer.alloc(32, 0xaa));
+      const row = (pos: number, changed: Record<string, unknown>) => {
+        const { author: _key, ...rest } = rawEntryRow(pos, '');
+        return { ...rest, author_no: 2, id: Buffer.alloc(32, pos), incident: Buffer.alloc(16, 0xbb), sig: Buffer.alloc(64, 0xcc), ...changed };
+      };
+      const insert = db.prepare(INSERT_ENTRY.replace(/\bauthor\b/g, 'author_no'));
       insert.run(row(10, {}));
-      for (const [column, bytes] of [['id', 32], ['author', 32], ['incident', 16], ['sig', 64]] as const) {
+      expect(() => insert.run(row(11, { author_no: Buffer.alloc(32, 0xaa) }))).toThrow(/CHECK/);
+      // A number is given once: an author's key cannot be changed or removed under its entries.
+      expect(() => db.prepare('UPDATE authors SET key = ? WHERE no = 2').run(Buffer.alloc(32, 0xdd))).toThrow(/numbered once/);
+      expect(() => db.prepare('DELETE FROM authors WHERE no = 2').run()).toThrow(/numbered once/);
+      expect(() => db.prepare('INSERT INTO authors (key) VALUES (?)').run(Buffer.alloc(32, 0xaa))).toThrow(/UNIQUE/);
+      expect(() => db.prepare('INSERT INTO authors (key) VALUES (?)').run('aa'.repeat(32))).toThrow(/CHECK/);
+      for (const [column, bytes] of [['id', 32], ['incident', 16], ['sig', 64]] as const) {
         expect(() => insert.run(row(11, { [column]: 'ab'.repeat(bytes) })), column).toThrow(/CHECK/);
         expect(() => insert.run(row(11, { [column]: Buffer.alloc(bytes - 1) })), column).toThrow(/CHECK/);
       }
@@ -333,7 +343,7 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       expect(() => db.prepare('DELETE FROM entries WHERE pos = 10').run()).toThrow(/append-only/);
       // Lists and chains stay index scans in order, with hex bound through unhex().
       const params = { hex: incident };
-      expect(plan('SELECT body FROM entries WHERE author = unhex(@hex) ORDER BY seq DESC', params)).toMatch(/entries_author_seq/);
+      expect(plan(`SELECT body FROM entries WHERE author_no = ${AUTHOR_NO.replace('?', '@hex')} ORDER BY seq DESC`, params)).toMatch(/entries_author_seq \(author_no=\?\)/);
       // One kind of one incident: the kind index, keyed (kind, pos, incident), checks the incident in its key.
       for (const [where, index] of [['incident = unhex(@hex)', 'entries_incident'], [`kind = 'besluit' AND ${KIND_INDEX_CONDITION} AND +incident = unhex(@hex)`, 'entries_kind']]) {
         expect(plan(`SELECT body FROM entries WHERE ${where} ORDER BY pos DESC LIMIT 50`, params)).toMatch(`USING INDEX ${index}`);
@@ -347,6 +357,9 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       expect(prefixes.incidentIdsByPrefix('AB', 5)).toEqual([]);
       expect(prefixes.authorsByPrefix(signer.publicKeyHex.slice(0, 5), 5)).toEqual([signer.publicKeyHex]);
       expect(prefixes.authorsByPrefix('', 5)).toEqual(['aa'.repeat(32), signer.publicKeyHex].sort());
+      // A numbered author's entries are read with their key.
+      expect(createSyncQueries(db).authorHead('aa'.repeat(32))).toEqual({ seq: 1, head: Buffer.alloc(32, 10).toString('hex'), extra: 1 });
+      expect(createSyncQueries(db).authorHeads().get(signer.publicKeyHex)).toEqual({ seq: 2, head: chain[1]!.id });
     },
   },
 };
@@ -632,7 +645,7 @@ describe('migration 5 on a log written at schema 4', () => {
   function contents(db: SqliteDatabase) {
     const search = db.prepare("SELECT CASE typeof(e.id) WHEN 'blob' THEN lower(hex(e.id)) ELSE e.id END FROM entry_text t JOIN entries e ON e.pos = t.rowid WHERE entry_text MATCH ? ORDER BY t.rowid DESC LIMIT 50").pluck();
     return {
-      entries: db.prepare(`SELECT ${ENTRY_ROW_AS_TEXT} FROM entries ORDER BY pos`).safeIntegers(true).all(),
+      entries: db.prepare(`SELECT ${entryRowAsText(db)} FROM entries ORDER BY pos`).safeIntegers(true).all(),
       pending: db.prepare('SELECT id, author, seq, prev, entry, received_at FROM pending_entries ORDER BY id').all(),
       peers: db.prepare('SELECT * FROM known_peers ORDER BY address').all(),
       fts: QUERIES.map((q) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid').safeIntegers(true).pluck().all(`"${q}"*`)),
@@ -785,7 +798,7 @@ describe('migration 8 on a log written at schema 7', () => {
 
   /** Everything stored as text, and what the full-text and id indexes answer. */
   function contents(db: SqliteDatabase) {
-    const entries = db.prepare<[], { pos: bigint; id: string }>(`SELECT ${ENTRY_ROW_AS_TEXT} FROM entries ORDER BY pos`).safeIntegers(true).all();
+    const entries = db.prepare<[], { pos: bigint; id: string }>(`SELECT ${entryRowAsText(db)} FROM entries ORDER BY pos`).safeIntegers(true).all();
     return {
       entries,
       words: WORDS.map((w) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ? ORDER BY rowid').safeIntegers(true).pluck().all(`"${w}"*`)),
