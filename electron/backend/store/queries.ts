@@ -188,7 +188,7 @@ export function createSyncQueries(db: SqliteDatabase) {
   const heads = db.prepare<[], { author: string; seq: number; head: string; total: number }>(`
     WITH tops AS (SELECT no, key, (SELECT max(seq) FROM entries WHERE author_no = authors.no) AS seq FROM authors)
     SELECT lower(hex(key)) AS author, seq, lower(hex((SELECT min(id) FROM entries WHERE author_no = tops.no AND entries.seq = tops.seq))) AS head,
-      (SELECT count(*) FROM entries WHERE author_no = tops.no) AS total FROM tops WHERE seq IS NOT NULL`);
+      (SELECT count(*) FROM entries WHERE author_no = tops.no) AS total FROM tops WHERE seq IS NOT NULL ORDER BY key`);
   const after = db.prepare<[string, number, string, number], EntryRow>(
     `SELECT ${ENTRY_COLUMNS} FROM entries WHERE author_no = ${AUTHOR_NO} AND (entries.seq, entries.id) > (?, unhex(?)) ORDER BY entries.seq, entries.id LIMIT ?`,
   );
