@@ -24,8 +24,12 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
   const head = db.prepare<[string], { id: string; seq: number; t: number; c: number }>(
     `SELECT lower(hex(id)) AS id, seq, hlc_t AS t, hlc_c AS c FROM entries WHERE author_no = ${AUTHOR_NO} ORDER BY seq DESC, entries.id LIMIT 1`,
   );
-  // Its text goes into the search index with the next backlog run, not in this commit (migration 006).
+  // Its text and id go into the search indexes with the next pass, not in this commit (migration 6),
+  // which finds it above this device's search mark (migration 9). The mark is written once, by the
+  // first append that finds none (everything before it was indexed or waits in search_backlog);
+  // for every later append this is a lookup that writes nothing.
   const write = createEntryWriter(db, { later: 'text-and-id' });
+  const markOnce = db.prepare(`INSERT OR IGNORE INTO search_marks (author_no, seq) VALUES (${AUTHOR_NO}, ?)`);
   const appendInTransaction = db.transaction((draft: EntryDraft): SignedEntry => {
     const last = head.get(signer.publicKeyHex);
     // Another process on this data directory (the CLI beside `baken serve`) may have appended since
@@ -34,6 +38,7 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
     const header = { v: 1 as const, author: signer.publicKeyHex, seq: (last?.seq ?? 0) + 1, prev: last?.id ?? null, hlc: clock.tick() };
     const entry = signEntry(unsignedEntry(draft, header, crypto), signer, crypto);
     write(entry, now(), null);
+    markOnce.run(entry.author, entry.seq - 1);
     return entry;
   });
   return (draft: EntryDraft): SignedEntry => {

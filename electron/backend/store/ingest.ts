@@ -31,6 +31,10 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   const dropPending = db.prepare('DELETE FROM pending_entries WHERE id = ?');
   // Its text goes into the search index with the backlog's next pass, many batches at once (migration 007).
   const write = createEntryWriter(db, { later: 'text' });
+  // An entry of an author with a search mark (this device's key, arriving from a device that holds
+  // it too) above that mark is indexed when the pass moves the mark, as an append is (migration 9).
+  const writeAboveMark = createEntryWriter(db, { later: 'text-and-id' });
+  const searchMark = db.prepare<[string], number>(`SELECT seq FROM search_marks WHERE author_no = ${AUTHOR_NO}`).pluck();
 
   const ingestInTransaction = db.transaction((checked: CheckedBatch, source: string | null): IngestReport => {
     const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
@@ -78,13 +82,20 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       if (head === undefined) heads.set(author, (head = (headSeq.get(author) as number | null) ?? 0));
       return head;
     };
+    // Read once per author and batch: only the search index's pass moves a mark, never during an ingest.
+    const marks = new Map<string, number | undefined>();
+    const markOf = (author: string): number | undefined => {
+      if (!marks.has(author)) marks.set(author, searchMark.get(author));
+      return marks.get(author);
+    };
     const insertOne = (entry: AnyEntry): void => {
       if (entry.seq <= headOf(entry.author)) {
         const existing = sameSeq.all(entry.author, entry.seq) as string[];
         if (existing.length > 0) report.forks.push({ author: entry.author, seq: entry.seq, id: entry.id });
       }
       const skew = clock.observe(entry.hlc);
-      write(entry, now(), skew ? skew.aheadMs : null, bodyJsonOf.get(entry.id));
+      const mark = markOf(entry.author);
+      (mark !== undefined && entry.seq > mark ? writeAboveMark : write)(entry, now(), skew ? skew.aheadMs : null, bodyJsonOf.get(entry.id));
       if (skew) report.skewed.push({ id: entry.id, aheadMs: skew.aheadMs });
       report.added.push(entry.id);
       heads.set(entry.author, Math.max(headOf(entry.author), entry.seq));

@@ -1,6 +1,6 @@
 import type { AnyEntry } from '../../../shared/domain/entry.js';
 import type { SqliteDatabase } from './database.js';
-import { ENTRY_COLUMNS, idTerm, rowToEntry, type EntryRow } from './rows.js';
+import { ABOVE_SEARCH_MARKS, ENTRY_COLUMNS, idTerm, rowToEntry, type EntryRow } from './rows.js';
 
 /** The distinct values of an indexed byte column in [@low, @high], as hex: a loose index scan, one probe per value however many entries each has. */
 export function distinctInRange(column: 'incident'): string {
@@ -27,8 +27,8 @@ function byteRange(prefix: string, bytes: number): { low: Buffer; high: Buffer }
  * Finds ids by a start people typed (lowercase hex). Each lookup is a range on an index, reading
  * only what matches, at most `limit` of it. Entry ids are found in the id index's vocabulary (its
  * terms are the ids' first 16 hex characters, in order: everything that starts with a prefix sorts
- * between the prefix and the prefix followed by 'g'), then each term's entries; entries in the
- * search backlog are not in that index yet and are read apart. Incident ids and author keys are
+ * between the prefix and the prefix followed by 'g'), then each term's entries; appended entries
+ * not in that index yet (above the search marks, or in the old backlog) are read apart. Incident ids and author keys are
  * stored as bytes (migration 8), so their range is in bytes (byteRange).
  */
 export function createPrefixQueries(db: SqliteDatabase) {
@@ -36,7 +36,7 @@ export function createPrefixQueries(db: SqliteDatabase) {
   const idTerms = db.prepare<[{ low: string; high: string; limit: number }], string>('SELECT term FROM temp.entry_id_terms WHERE term >= @low AND term < @high LIMIT @limit').pluck();
   const withTerm = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH ?)`);
   const inBacklog = db.prepare<[{ prefix: string; length: number }], EntryRow>(
-    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos IN (SELECT pos FROM search_backlog) AND substr(lower(hex(entries.id)), 1, @length) = @prefix`,
+    `SELECT ${ENTRY_COLUMNS} FROM entries WHERE pos IN (SELECT pos FROM search_backlog UNION ALL ${ABOVE_SEARCH_MARKS}) AND substr(lower(hex(entries.id)), 1, @length) = @prefix`,
   );
   const incidents = db.prepare<[{ low: Buffer; high: Buffer; limit: number }], string>(distinctInRange('incident')).pluck();
   const authors = db.prepare<[{ low: Buffer; high: Buffer; limit: number }], string>(AUTHORS_IN_RANGE).pluck();

@@ -21,14 +21,20 @@ export interface EntryRow {
 }
 
 /**
+ * Entries whose text and id wait for the search index's pass above their author's search mark
+ * (migration 9): this device's appends, read from the chain index.
+ */
+export const ABOVE_SEARCH_MARKS = 'SELECT e.pos FROM search_marks m JOIN entries e ON e.author_no = m.author_no AND e.seq > m.seq';
+
+/**
  * Finds an entry by its id: bind `idParams(id)`. Ids are looked up through `entry_ids` (migration 6),
  * a full-text index whose one term per entry is the id's first 16 hex characters: FTS5 writes new
  * terms as sorted segments and merges them later, where a B-tree on random ids rewrote most of its
- * pages at every commit. Entries still in the search backlog are not in it yet, so those few rows
- * are read too. The full id is compared (as bytes, migration 8), because a 64-bit prefix collision
+ * pages at every commit. Appended entries are not in it until the search index's pass, so the few
+ * rows above the search marks (and in the old search backlog) are read too. The full id is compared (as bytes, migration 8), because a 64-bit prefix collision
  * can be made on purpose. Only what SQLite 3.31 has, so a person can run it in the sqlite3 shell.
  */
-export const ID_LOOKUP = 'pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH @term UNION ALL SELECT pos FROM search_backlog) AND id = @id';
+export const ID_LOOKUP = `pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH @term UNION ALL SELECT pos FROM search_backlog UNION ALL ${ABOVE_SEARCH_MARKS}) AND id = @id`;
 
 export interface IdParams {
   /** The id's bytes, as the table stores them. */
@@ -123,7 +129,8 @@ export function searchTextOf(entry: AnyEntry): string {
  *
  * `later` leaves full-text work to the search backlog's pass (store/search-backlog.ts):
  * - 'text-and-id', for this device's appends (migration 6): for a commit of one entry, FTS5's own
- *   writes cost more than the row and its indexes together.
+ *   writes cost more than the row and its indexes together. Nothing else is written: the entry is
+ *   above its author's search mark (migration 9), which the caller makes sure of.
  * - 'text', for received batches (migration 7): the id goes in at once, since the next batch's
  *   chain checks and every id lookup need it; the text goes in later, many batches in one segment.
  */
@@ -135,7 +142,6 @@ export function createEntryWriter(db: SqliteDatabase, { later = 'nothing' }: { l
   const addAuthor = db.prepare('INSERT INTO authors (key) VALUES (unhex(?))');
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
   const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, substr(?, 1, 16))');
-  const insertBacklog = later === 'text-and-id' ? db.prepare('INSERT INTO search_backlog (pos) VALUES (?)') : null;
   const insertTextBacklog = later === 'text' ? db.prepare('INSERT INTO text_backlog (pos) VALUES (?)') : null;
   const allocate = createPositionAllocator(db);
   const insertRow = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
@@ -161,12 +167,11 @@ export function createEntryWriter(db: SqliteDatabase, { later = 'nothing' }: { l
       pos = allocate(entry.hlc);
       insertAt(pos, entry, bodyJson, receivedAt, skewMs);
     }
-    if (insertBacklog) {
-      insertBacklog.run(pos);
-    } else if (insertTextBacklog) {
+    // 'text-and-id': indexed when the pass moves its author's search mark past it.
+    if (later === 'text') {
       insertId.run(pos, entry.id);
-      insertTextBacklog.run(pos);
-    } else {
+      insertTextBacklog!.run(pos);
+    } else if (later === 'nothing') {
       insertText.run(pos, searchTextOf(entry));
       insertId.run(pos, entry.id);
     }

@@ -1,5 +1,5 @@
 import type { SqliteDatabase } from './database.js';
-import { ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
+import { ABOVE_SEARCH_MARKS, ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
 
 /**
  * Most entries one pass indexes in one transaction. Larger passes write less (FTS5 writes one
@@ -12,14 +12,21 @@ type BacklogRow = EntryRow & { pos_text: string };
 
 /**
  * Puts entries that wait in the two backlogs into their full-text indexes:
- * - `search_backlog` (migration 6): this device's appends, neither text nor id indexed yet;
+ * - this device's appends above its search mark (migration 9), neither text nor id indexed yet, and
+ *   those in `search_backlog` (migration 6), where appends waited before;
  * - `text_backlog` (migration 7): received entries, whose ids went in with their batch.
  * Each pass is one IMMEDIATE transaction that indexes the oldest waiting positions and removes
  * exactly those, so an append or a sync batch that commits meanwhile waits for the next pass.
  */
 export function createSearchBacklog(db: SqliteDatabase) {
-  const anyWaiting = db.prepare('SELECT EXISTS (SELECT 1 FROM search_backlog) OR EXISTS (SELECT 1 FROM text_backlog)').pluck();
-  const size = db.prepare('SELECT (SELECT count(*) FROM search_backlog) + (SELECT count(*) FROM text_backlog)').pluck();
+  const anyWaiting = db.prepare(`SELECT EXISTS (SELECT 1 FROM search_backlog) OR EXISTS (SELECT 1 FROM text_backlog) OR EXISTS (${ABOVE_SEARCH_MARKS})`).pluck();
+  const size = db.prepare(`SELECT (SELECT count(*) FROM search_backlog) + (SELECT count(*) FROM text_backlog) + (SELECT count(*) FROM (${ABOVE_SEARCH_MARKS}))`).pluck();
+  const marks = db.prepare<[], { author_no: number; seq: number }>('SELECT author_no, seq FROM search_marks');
+  // Whole seqs up to a bound, so a fork's two entries at one seq are never split between passes.
+  const aboveMark = db.prepare<[number, number, number], BacklogRow>(
+    `SELECT CAST(pos AS TEXT) AS pos_text, ${ENTRY_COLUMNS} FROM entries WHERE author_no = ? AND seq > ? AND seq <= ? ORDER BY seq, entries.id`,
+  );
+  const moveMark = db.prepare('UPDATE search_marks SET seq = ? WHERE author_no = ?');
   // pos is 63 bits: it travels as text and is bound back as a BigInt.
   const appended = db.prepare<[number], BacklogRow>(
     `SELECT CAST(b.pos AS TEXT) AS pos_text, ${ENTRY_COLUMNS} FROM search_backlog b JOIN entries e ON e.pos = b.pos ORDER BY b.pos LIMIT ?`,
@@ -33,7 +40,20 @@ export function createSearchBacklog(db: SqliteDatabase) {
   const clearReceived = db.prepare('DELETE FROM text_backlog WHERE pos <= ?');
 
   const pass = db.transaction((limit: number): number => {
-    const own = appended.all(limit);
+    let marked = 0;
+    for (const mark of marks.all()) {
+      if (marked >= limit) break;
+      const rows = aboveMark.all(mark.author_no, mark.seq, mark.seq + (limit - marked));
+      for (const row of rows) {
+        const pos = BigInt(row.pos_text);
+        insertText.run(pos, searchTextOf(rowToEntry(row)));
+        insertId.run(pos, row.id);
+      }
+      if (rows.length > 0) moveMark.run(rows[rows.length - 1]!.seq, mark.author_no);
+      marked += rows.length;
+    }
+    limit -= Math.min(limit, marked);
+    const own = limit > 0 ? appended.all(limit) : [];
     for (const row of own) {
       const pos = BigInt(row.pos_text);
       insertText.run(pos, searchTextOf(rowToEntry(row)));
@@ -43,7 +63,7 @@ export function createSearchBacklog(db: SqliteDatabase) {
     const others = own.length < limit ? received.all(limit - own.length) : [];
     for (const row of others) insertText.run(BigInt(row.pos_text), searchTextOf(rowToEntry(row)));
     if (others.length > 0) clearReceived.run(BigInt(others[others.length - 1]!.pos_text));
-    return own.length + others.length;
+    return marked + own.length + others.length;
   });
 
   /** One pass over at most `limit` waiting entries; how many it indexed (0 without taking the write lock when none wait). */

@@ -15,7 +15,7 @@ import { migrate, MIGRATIONS, SCHEMA_VERSION, schemaVersion } from '../../../ele
 import { createKnownPeers } from '../../../electron/backend/store/peers.js';
 import { createQueries, createSyncQueries, searchQuery } from '../../../electron/backend/store/queries.js';
 import { createSearchBacklog } from '../../../electron/backend/store/search-backlog.js';
-import { AUTHOR_NO, createEntryWriter, ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow } from '../../../electron/backend/store/rows.js';
+import { AUTHOR_NO, createEntryWriter, ENTRY_COLUMNS, ID_LOOKUP, idParams, idTerm, rowToEntry, type EntryRow } from '../../../electron/backend/store/rows.js';
 import { createPrefixQueries } from '../../../electron/backend/store/prefixes.js';
 import { KIND_INDEX_CONDITION } from '../../../electron/backend/store/kind-index.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
@@ -225,19 +225,21 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
     adds: ['table:search_backlog', 'table:entry_ids', 'table:entry_ids_config', 'table:entry_ids_data', 'table:entry_ids_idx'],
     drops: ['index:entries_id_prefix'],
     works(db) {
+      // Today's writers, lookups and backlog speak today's schema (ids and keys as bytes since migration 8).
+      migrate(db);
       const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(idParams('x')) as { detail: string }[]).map((p) => p.detail).join(' ');
       expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/SEARCH entries USING INTEGER PRIMARY KEY/);
       expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/VIRTUAL TABLE INDEX/);
       expect(plan(`SELECT id FROM entries WHERE ${ID_LOOKUP}`)).not.toMatch(/SCAN entries/);
       const textHits = (word: string) => db.prepare('SELECT rowid FROM entry_text WHERE entry_text MATCH ?').safeIntegers(true).pluck().all(word);
       const backlogged = () => db.prepare('SELECT pos FROM search_backlog ORDER BY pos').safeIntegers(true).pluck().all();
-      // Today's writers and backlog speak today's schema (ids and keys as bytes since migration 8).
-      migrate(db);
-      // An append leaves its text to the backlog: the row is stored, the index does not have it yet.
-      const now = () => 1_790_000_000_000;
-      const append = createAppender(db, makeSigner(), nodeCrypto, createHlcClock(now), now);
-      const opened = append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak Lith', start: '2026-11-22T14:00:00.000Z' } });
-      append({ kind: 'melding', incident: opened.incident, classification: 'intern', body: { text: 'Coördinatie met de brandweer' } });
+      // An append left its text and id to the backlog, its position in search_backlog (until
+      // migration 9): the rows by today's writer, the positions by hand, as appends wrote them.
+      const texts = ['Dijkdoorbraak Lith', 'Coördinatie met de brandweer'];
+      const appended = makeChain(makeSigner(), 'cd'.repeat(16), 2, { t0: 1_790_000_000_000, text: (i) => texts[i]! });
+      const opened = appended[0]!;
+      const writeAppended = createEntryWriter(db, { later: 'text-and-id' });
+      for (const entry of appended) db.prepare('INSERT INTO search_backlog (pos) VALUES (?)').run(writeAppended(entry, 1_790_000_000_000, null));
       const positions = db.prepare('SELECT pos FROM entries ORDER BY pos').safeIntegers(true).pluck().all();
       expect(positions).toHaveLength(2);
       expect(backlogged()).toEqual(positions);
@@ -301,6 +303,8 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
     rebuilds: ['table:entries', 'index:entries_kind', 'index:entries_author_seq'],
     adds: ['table:authors', 'index:sqlite_autoindex_authors_1', 'trigger:authors_no_update', 'trigger:authors_no_delete'],
     works(db) {
+      // Today's id and prefix lookups also read migration 9's search marks; 9 changes nothing of 8's.
+      migrate(db, 9);
       const plan = (sql: string, params: unknown = {}) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((p) => p.detail).join(' ');
       const incident = 'ab'.repeat(16);
       const signer = makeSigner();
@@ -360,6 +364,64 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       // A numbered author's entries are read with their key.
       expect(createSyncQueries(db).authorHead('aa'.repeat(32))).toEqual({ seq: 1, head: Buffer.alloc(32, 10).toString('hex'), extra: 1 });
       expect(createSyncQueries(db).authorHeads().get(signer.publicKeyHex)).toEqual({ seq: 2, head: chain[1]!.id });
+    },
+  },
+  9: {
+    adds: ['table:search_marks'],
+    works(db) {
+      const now = () => 1_790_000_000_000;
+      const signer = makeSigner();
+      const append = createAppender(db, signer, nodeCrypto, createHlcClock(now), now);
+      const backlog = createSearchBacklog(db);
+      const lookup = db.prepare(`SELECT lower(hex(id)) FROM entries WHERE ${ID_LOOKUP}`).pluck();
+      const written: string[] = [];
+      // How many of the entries written here the id index holds.
+      const idTerms = () => written.filter((id) => db.prepare('SELECT count(*) FROM entry_ids WHERE entry_ids MATCH ?').pluck().get(idTerm(id)) as number > 0).length;
+      const textHits = (word: string) => db.prepare('SELECT count(*) FROM entry_text WHERE entry_text MATCH ?').pluck().get(word);
+      const mark = () => db.prepare('SELECT seq FROM search_marks').pluck().all();
+      const changes = () => db.prepare('SELECT total_changes()').pluck().get() as number;
+      // The first append marks its author at the seq before it; the backlog is what lies above.
+      const opened = append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak Lith', start: '2026-11-22T14:00:00.000Z' } });
+      written.push(opened.id);
+      expect(mark()).toEqual([0]);
+      // Every later append writes its row and nothing else.
+      const before = changes();
+      const second = append({ kind: 'melding', incident: opened.incident, classification: 'intern', body: { text: 'Coördinatie met de brandweer' } });
+      expect(changes() - before).toBe(1);
+      written.push(second.id);
+      expect(db.prepare('SELECT count(*) FROM search_backlog').pluck().get()).toBe(0);
+      expect(mark()).toEqual([0]);
+      expect(backlog.size()).toBe(2);
+      expect(idTerms()).toBe(0);
+      expect(lookup.all(idParams(second.id))).toEqual([second.id]);
+      expect(backlog.index()).toBe(2);
+      expect(mark()).toEqual([2]);
+      expect(backlog.size()).toBe(0);
+      expect(idTerms()).toBe(2);
+      expect(textHits('coordinatie')).toBe(1);
+      expect(lookup.all(idParams(second.id))).toEqual([second.id]);
+      // The same key on another device (a restored backup): above the mark, its entries wait for the
+      // pass like appends; at or below it (a fork at seq 2), they are indexed as received entries.
+      const twin = makeChain(signer, opened.incident, 2, { startSeq: 3, prev: second.id, t0: now() + 10, text: (i) => `tweeling ${i} dijkwacht` });
+      const fork = makeChain(signer, opened.incident, 1, { startSeq: 2, prev: opened.id, t0: now() + 20, text: () => 'vork dijkwacht' });
+      const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now });
+      written.push(...[...twin, ...fork].map((e) => e.id));
+      expect(store.ingest([...twin, ...fork]).added).toHaveLength(3);
+      expect(idTerms()).toBe(3);
+      expect(backlog.size()).toBe(3);
+      for (const entry of [...twin, ...fork]) expect(lookup.all(idParams(entry.id)), entry.id).toEqual([entry.id]);
+      expect(backlog.index()).toBe(3);
+      expect(mark()).toEqual([4]);
+      expect(idTerms()).toBe(5);
+      expect(textHits('dijkwacht')).toBe(3);
+      expect(backlog.index()).toBe(0);
+      // A pass takes whole seqs: two entries at one seq above the mark go in the same pass.
+      const forks = [5, 5].map((_, i) => makeChain(signer, opened.incident, 1, { startSeq: 5, prev: twin[1]!.id, t0: now() + 30 + i, text: () => `vork ${i}` })[0]!);
+      expect(store.ingest(forks).added).toHaveLength(2);
+      written.push(...forks.map((e) => e.id));
+      expect(backlog.indexSome(1)).toBe(2);
+      expect(mark()).toEqual([5]);
+      expect(idTerms()).toBe(7);
     },
   },
 };

@@ -7,11 +7,12 @@ import { migration005 } from './005-portable.js';
 import { migration006 } from './006-write-less.js';
 import { migration007 } from './007-text-later.js';
 import { migration008 } from './008-binary-keys.js';
+import { migration009 } from './009-search-marks.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {
