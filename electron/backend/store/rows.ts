@@ -22,9 +22,11 @@ export interface EntryRow {
 
 /**
  * Entries whose text and id wait for the search index's pass above their author's search mark
- * (migration 9): this device's appends, read from the chain index.
+ * (migration 9): this device's appends, read from the chain index. CROSS JOIN makes SQLite read the
+ * marks first: with a plain JOIN it read every entry's chain key and looked each author up among
+ * the marks (search 200 ms over 1M entries, measured).
  */
-export const ABOVE_SEARCH_MARKS = 'SELECT e.pos FROM search_marks m JOIN entries e ON e.author_no = m.author_no AND e.seq > m.seq';
+export const ABOVE_SEARCH_MARKS = 'SELECT e.pos FROM search_marks m CROSS JOIN entries e ON e.author_no = m.author_no AND e.seq > m.seq';
 
 /**
  * Finds an entry by its id: bind `idParams(id)`. Ids are looked up through `entry_ids` (migration 6),

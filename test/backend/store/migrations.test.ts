@@ -380,6 +380,10 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       const textHits = (word: string) => db.prepare('SELECT count(*) FROM entry_text WHERE entry_text MATCH ?').pluck().get(word);
       const mark = () => db.prepare('SELECT seq FROM search_marks').pluck().all();
       const changes = () => db.prepare('SELECT total_changes()').pluck().get() as number;
+      // What waits is read from the marks, then a range of the chain index each: never every entry.
+      const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(idParams('ab')) as { detail: string }[]).map((p) => p.detail).join(' | ');
+      expect(plan(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`)).toMatch(/SCAN m \| SEARCH e USING COVERING INDEX entries_author_seq \(author_no=\? AND seq>\?\)/);
+      expect(plan(`SELECT pos FROM entries WHERE ${ID_LOOKUP}`)).not.toMatch(/SCAN (e|entries)\b(?! VIRTUAL)/);
       // The first append marks its author at the seq before it; the backlog is what lies above.
       const opened = append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak Lith', start: '2026-11-22T14:00:00.000Z' } });
       written.push(opened.id);
