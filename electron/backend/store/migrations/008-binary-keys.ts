@@ -16,8 +16,8 @@ import type { Migration } from './migration.js';
  * bytes in each. Numbers are local to this file: everything that leaves it (entries, heads, ids
  * typed back) carries the key. The writer looks the number up in the same INSERT, and adds the
  * author first only when that finds none (store/rows.ts); triggers refuse changing or removing an
- * author, so no entry's number can come to mean another key. Measured the same way, with the other changes here: 1,734 bytes per
- * entry with keys in the rows, 1,549 with numbers.
+ * author, so no entry's number can come to mean another key. Measured the same way: 1,734 bytes
+ * per entry with keys in the rows, 1,549 with numbers.
  *
  * The kind index becomes (kind, pos, incident). Keyed (kind, incident), a batch of received entries
  * wrote a page at the end of every (kind, incident) range it touched, five kinds times the incidents;
