@@ -30,11 +30,30 @@ export function openLogDatabase(file: string, sqlite: SqliteModule = {}): Sqlite
     // Checkpoint less often (40 MB of WAL rather than 4 MB): each checkpoint rewrites pages that later
     // commits touch again. createBackend also checkpoints when the log has been idle for a moment.
     db.pragma('wal_autocheckpoint = 10000');
-    migrate(db);
+    upgrade(db, file);
     return db;
   } catch (error) {
     db?.close();
-    throw openError(error, file);
+    throw error instanceof BakenError ? error : openError(error, file);
+  }
+}
+
+/**
+ * Applies the missing migrations. A row the new schema refuses (one written by hand, or by a tool
+ * that is not Baken) stops the migration it is in; that migration is undone with its transaction,
+ * so the file stays at the schema before it, and the person is told so in plain words.
+ */
+function upgrade(db: SqliteDatabase, file: string): void {
+  try {
+    migrate(db);
+  } catch (error) {
+    if (!((error as { code?: string }).code ?? '').startsWith('SQLITE_CONSTRAINT')) throw error;
+    const at = schemaVersion(db);
+    throw new BakenError(
+      'corrupt-database',
+      `${file} holds a row this version cannot carry over to schema ${at + 1} (${(error as Error).message}); the upgrade was undone and the file left at schema ${at}`,
+      { cause: error },
+    );
   }
 }
 

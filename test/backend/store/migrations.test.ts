@@ -895,13 +895,22 @@ describe('migration 8 on a log written at schema 7', () => {
     expect(verifyLog(db, nodeCrypto).ok).toBe(true);
   });
 
-  it('a row that is not hex (written by hand) stops it part-way: the file stays exactly at schema 7', () => {
-    const db = schema7Log(join(tempDir(), DATABASE_FILE));
+  it('a row that is not hex (written by hand) stops it part-way: the file stays exactly at schema 7, and opening says so', async () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    const db = schema7Log(file);
     db.prepare(INSERT_ENTRY).run({ ...rawEntryRow(99, 'zz'.repeat(32)), received_at: T });
     const before = { schema: schemaSnapshot(db), contents: contents(db) };
     expect(() => migrate(db)).toThrow(/NOT NULL/);
     expect(schemaVersion(db)).toBe(7);
     expect({ schema: schemaSnapshot(db), contents: contents(db) }).toEqual(before);
+    db.close();
+    const error = await caught(() => keep(openLogDatabase(file)));
+    expect(error).toBeInstanceOf(BakenError);
+    expect((error as BakenError).code).toBe('corrupt-database');
+    expect((error as BakenError).message).toMatch(/holds a row this version cannot carry over to schema 8 \(NOT NULL constraint failed: .*\); the upgrade was undone and the file left at schema 7$/);
+    const after = keep(new Database(file));
+    expect(schemaVersion(after)).toBe(7);
+    expect({ schema: schemaSnapshot(after), contents: contents(after) }).toEqual(before);
   });
 });
 
