@@ -28,8 +28,8 @@ function byteRange(prefix: string, bytes: number): { low: Buffer; high: Buffer }
  * only what matches, at most `limit` of it. Entry ids are found in the id index's vocabulary (its
  * terms are the ids' first 16 hex characters, in order: everything that starts with a prefix sorts
  * between the prefix and the prefix followed by 'g'), then each term's entries; appended entries
- * not in that index yet (above the search marks, or in the old backlog) are read apart. Incident ids and author keys are
- * stored as bytes (migration 8), so their range is in bytes (byteRange).
+ * not in that index yet (above the search marks, or in the old backlog) are read apart. Incident
+ * ids and author keys are stored as bytes (migration 8), so their range is in bytes (byteRange).
  */
 export function createPrefixQueries(db: SqliteDatabase) {
   db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.entry_id_terms USING fts5vocab (main, entry_ids, row)');

@@ -33,8 +33,9 @@ export const ABOVE_SEARCH_MARKS = 'SELECT e.pos FROM search_marks m CROSS JOIN e
  * a full-text index whose one term per entry is the id's first 16 hex characters: FTS5 writes new
  * terms as sorted segments and merges them later, where a B-tree on random ids rewrote most of its
  * pages at every commit. Appended entries are not in it until the search index's pass, so the few
- * rows above the search marks (and in the old search backlog) are read too. The full id is compared (as bytes, migration 8), because a 64-bit prefix collision
- * can be made on purpose. Only what SQLite 3.31 has, so a person can run it in the sqlite3 shell.
+ * rows above the search marks (and in the old search backlog) are read too. The full id is
+ * compared (as bytes, migration 8), because a 64-bit prefix collision can be made on purpose. Only
+ * what SQLite 3.31 has, so a person can run it in the sqlite3 shell.
  */
 export const ID_LOOKUP = `pos IN (SELECT rowid FROM entry_ids WHERE entry_ids MATCH @term UNION ALL SELECT pos FROM search_backlog UNION ALL ${ABOVE_SEARCH_MARKS}) AND id = @id`;
 
@@ -76,7 +77,10 @@ const BYTE_COLUMNS: ReadonlySet<string> = new Set(['id', 'prev', 'incident', 'si
  */
 export const AUTHOR_NO = '(SELECT no FROM authors WHERE key = unhex(?))';
 
-/** An entry's author key as hex, from its row's number (`table` qualifies the column; `authors` has no column of that name, so it is the entry's either way). */
+/**
+ * An entry's author key as hex, from its row's number. `table` qualifies the column; `authors` has
+ * no column of that name, so unqualified it is still the entry's.
+ */
 export function authorKeyOf(table?: string): string {
   return `(SELECT lower(hex(key)) FROM authors WHERE no = ${table === undefined ? '' : `${table}.`}author_no)`;
 }
@@ -144,7 +148,7 @@ export function createEntryWriter(db: SqliteDatabase, { later = 'nothing' }: { l
   const addAuthor = db.prepare('INSERT INTO authors (key) VALUES (unhex(?))');
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
   const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, substr(?, 1, 16))');
-  const insertTextBacklog = later === 'text' ? db.prepare('INSERT INTO text_backlog (pos) VALUES (?)') : null;
+  const insertTextBacklog = db.prepare('INSERT INTO text_backlog (pos) VALUES (?)');
   const allocate = createPositionAllocator(db);
   const insertRow = (pos: bigint, entry: AnyEntry, bodyJson: string, receivedAt: number, skewMs: number | null) =>
     insertEntry.run(pos, entry.id, entry.v, entry.author, entry.seq, entry.prev, entry.hlc.t, entry.hlc.c, entry.incident, entry.kind, entry.classification, bodyJson, entry.sig, skewMs, receivedAt);
@@ -172,7 +176,7 @@ export function createEntryWriter(db: SqliteDatabase, { later = 'nothing' }: { l
     // 'text-and-id': indexed when the pass moves its author's search mark past it.
     if (later === 'text') {
       insertId.run(pos, entry.id);
-      insertTextBacklog!.run(pos);
+      insertTextBacklog.run(pos);
     } else if (later === 'nothing') {
       insertText.run(pos, searchTextOf(entry));
       insertId.run(pos, entry.id);

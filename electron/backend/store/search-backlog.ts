@@ -39,26 +39,27 @@ export function createSearchBacklog(db: SqliteDatabase) {
   const clearAppended = db.prepare('DELETE FROM search_backlog WHERE pos <= ?');
   const clearReceived = db.prepare('DELETE FROM text_backlog WHERE pos <= ?');
 
+  /** Appended entries: neither their text nor their id is in the indexes yet. */
+  const indexTextAndId = (rows: readonly BacklogRow[]): void => {
+    for (const row of rows) {
+      const pos = BigInt(row.pos_text);
+      insertText.run(pos, searchTextOf(rowToEntry(row)));
+      insertId.run(pos, row.id);
+    }
+  };
+
   const pass = db.transaction((limit: number): number => {
     let marked = 0;
     for (const mark of marks.all()) {
       if (marked >= limit) break;
       const rows = aboveMark.all(mark.author_no, mark.seq, mark.seq + (limit - marked));
-      for (const row of rows) {
-        const pos = BigInt(row.pos_text);
-        insertText.run(pos, searchTextOf(rowToEntry(row)));
-        insertId.run(pos, row.id);
-      }
+      indexTextAndId(rows);
       if (rows.length > 0) moveMark.run(rows[rows.length - 1]!.seq, mark.author_no);
       marked += rows.length;
     }
     limit -= Math.min(limit, marked);
     const own = limit > 0 ? appended.all(limit) : [];
-    for (const row of own) {
-      const pos = BigInt(row.pos_text);
-      insertText.run(pos, searchTextOf(rowToEntry(row)));
-      insertId.run(pos, row.id);
-    }
+    indexTextAndId(own);
     if (own.length > 0) clearAppended.run(BigInt(own[own.length - 1]!.pos_text));
     const others = own.length < limit ? received.all(limit - own.length) : [];
     for (const row of others) insertText.run(BigInt(row.pos_text), searchTextOf(rowToEntry(row)));
