@@ -40,6 +40,10 @@ export function createResolver({ store, crypto }: { store: ResolverStore; crypto
     return incident === undefined ? '' : `; ${ref} is the start of incident ${incident}`;
   };
 
+  // Incidents found to hold their opening entry. The log never loses an entry, so once found that
+  // stays true; remembering it spares every write two queries (about a tenth of a log.add's CPU).
+  const opened = new Set<string>();
+
   const resolver = {
     /** The whole id of the incident `ref` names. `device` lets it name the reserved device incident (a filter may). */
     incident(ref: string, field: string, options: { device?: boolean } = {}): string {
@@ -56,10 +60,12 @@ export function createResolver({ store, crypto }: { store: ResolverStore; crypto
 
     /** As incident(), and refuses an incident whose opening entry this log does not hold: entries are written only to an incident someone really opened. */
     openIncident(ref: string, field: string): string {
+      if (opened.has(ref)) return ref;
       const incident = resolver.incident(ref, field);
       if (!store.openingEntries(incident).some((e) => mayOpen(e, crypto.sha256))) {
         throw new BakenError('not-found', `incident ${incident} is not open in this log: its opening entry has not arrived (yet)`, { field });
       }
+      opened.add(incident);
       return incident;
     },
 
