@@ -3,25 +3,26 @@ import { isKnownEntry } from '../../../shared/domain/entry.js';
 import type { EntryContext } from '../../../shared/present/entry-line.js';
 import type { LogStore } from '../store/index.js';
 
-type Store = Pick<LogStore, 'entry' | 'list'>;
+type Store = Pick<LogStore, 'entry' | 'list' | 'correctionsIn'>;
 
 /**
  * What a list needs to show each entry in words, which the entry alone does not say: its
  * corrections (so the current text shows, marked), what it refers to (the action a status reports
- * on), and for a GRIP change the level before it. Read per incident of the page, by kind, through the
- * (kind, incident) index: a page costs a few queries, not one per entry.
+ * on), and for a GRIP change the level before it. Read through the kind index: the corrections of
+ * all the page's incidents in one query, GRIP changes per incident that has one on the page. A page
+ * costs a few queries, not one per entry.
  */
 export function entryContexts(store: Store, entries: readonly AnyEntry[]): Map<string, EntryContext> {
   const incidents = new Set(entries.map((e) => e.incident));
   const corrections = new Map<string, EntryContext['corrections']>();
   const gripBefore = new Map<string, number | null>();
+  for (const c of store.correctionsIn([...incidents])) {
+    if (!isKnownEntry(c) || c.kind !== 'correctie') continue;
+    const list = corrections.get(c.body.target) ?? [];
+    list.push({ id: c.id, author: c.author, t: c.hlc.t, text: c.body.text });
+    corrections.set(c.body.target, list);
+  }
   for (const incident of incidents) {
-    for (const c of allOf(store, incident, 'correctie')) {
-      if (!isKnownEntry(c) || c.kind !== 'correctie') continue;
-      const list = corrections.get(c.body.target) ?? [];
-      list.push({ id: c.id, author: c.author, t: c.hlc.t, text: c.body.text });
-      corrections.set(c.body.target, list);
-    }
     if (entries.some((e) => e.incident === incident && e.kind === 'grip')) {
       const levels = [...allOf(store, incident, 'incident'), ...allOf(store, incident, 'grip')]
         .filter(isKnownEntry)

@@ -15,7 +15,7 @@ import { loadDirectory } from './people.js';
 import type { Resolver } from './resolve.js';
 
 export interface LogHandlerDeps {
-  store: Pick<LogStore, 'incidentIds' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'searchMatch' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'activityByHour'>;
+  store: Pick<LogStore, 'incidentIds' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'searchMatch' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'correctionsIn' | 'activityByHour'>;
   writer: EntryWriter;
   resolve: Resolver;
   crypto: Pick<EntryCrypto, 'sha256'>;

@@ -3,7 +3,7 @@ import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import type { Hlc } from '../../../shared/domain/hlc.js';
 import { mayOpen } from '../../../shared/domain/incident.js';
 import type { SqliteDatabase } from './database.js';
-import { KIND_INDEX_CONDITION, kindIndexIncident } from './kind-index.js';
+import { IN_INCIDENTS, KIND_INDEX_CONDITION } from './kind-index.js';
 import { AUTHOR_NO, authorKeyOf, ID_LOOKUP, idParams, type IdParams } from './rows.js';
 
 type Stamp = { id: string; hlc: Hlc };
@@ -20,19 +20,19 @@ export function createBehindCheck(db: SqliteDatabase, crypto: Pick<EntryCrypto, 
   // The entry before in the author's chain is found by (author, seq), a B-tree probe at a third of
   // the cost of the id index's full-text lookup; a page of 50 search hits makes 50 of them.
   const previous = db.prepare<[string, number, string], { t: number; c: number }>(`SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE author_no = ${AUTHOR_NO} AND seq = ? AND id = unhex(?)`);
+  // The `incident` entries of all the incidents asked about (ids as a JSON array), in one read of the kind index.
   const openings = db.prepare<[string], { id: string; author: string; seq: number; incident: string; t: number; c: number }>(
-    `SELECT lower(hex(id)) AS id, ${authorKeyOf()} AS author, seq, lower(hex(incident)) AS incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`,
+    `SELECT lower(hex(id)) AS id, ${authorKeyOf()} AS author, seq, lower(hex(incident)) AS incident, hlc_t AS t, hlc_c AS c FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${IN_INCIDENTS} ORDER BY pos`,
   );
   return (entries: readonly AnyEntry[]): Map<string, Behind> => {
-    const openingOf = new Map<string, Stamp | null>();
-    const opening = (incident: string): Stamp | null => {
-      let found = openingOf.get(incident);
-      if (found === undefined) {
-        const row = openings.all(incident).find((e) => mayOpen(e, crypto.sha256));
-        openingOf.set(incident, (found = row ? { id: row.id, hlc: { t: row.t, c: row.c } } : null));
+    const openingOf = new Map<string, Stamp>();
+    const incidents = [...new Set(entries.map((e) => e.incident))];
+    if (incidents.length > 0) {
+      for (const row of openings.all(JSON.stringify(incidents))) {
+        if (!openingOf.has(row.incident) && mayOpen(row, crypto.sha256)) openingOf.set(row.incident, { id: row.id, hlc: { t: row.t, c: row.c } });
       }
-      return found;
-    };
+    }
+    const opening = (incident: string): Stamp | null => openingOf.get(incident) ?? null;
     const flags = new Map<string, Behind>();
     for (const entry of entries) {
       const followed: Stamp[] = [];

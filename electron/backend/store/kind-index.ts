@@ -23,3 +23,9 @@ const UNINDEXED_KINDS: ReadonlySet<string> = new Set(['melding', 'beeld']);
 export function kindIsIndexed(kind: string): boolean {
   return !UNINDEXED_KINDS.has(kind);
 }
+
+/**
+ * As kindIndexIncident(), for several incidents at once: bind their ids (hex) as one JSON array.
+ * The condition is checked in the kind index's key, which is read once for all of them.
+ */
+export const IN_INCIDENTS = '+incident IN (SELECT unhex(value) FROM json_each(?))';

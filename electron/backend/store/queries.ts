@@ -5,7 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
-import { KIND_INDEX_CONDITION, kindIndexIncident, kindIsIndexed } from './kind-index.js';
+import { IN_INCIDENTS, KIND_INDEX_CONDITION, kindIndexIncident, kindIsIndexed } from './kind-index.js';
 import { AUTHOR_NO, ENTRY_COLUMNS, entryColumns, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type IdParams } from './rows.js';
 
 export interface EntryFilter {
@@ -90,6 +90,9 @@ export function createQueries(db: SqliteDatabase) {
   const actionKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
   const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`);
+  // One read of the kind index for all the incidents of a page (their ids as a JSON array), where a
+  // query per incident read the same range of it once for each.
+  const corrections = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'correctie' AND ${KIND_INDEX_CONDITION} AND ${IN_INCIDENTS} ORDER BY pos`);
   const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = unhex(?) LIMIT 1').pluck();
   const activity = db.prepare<[string], { hour: number; kind: string; entries: number }>(
     'SELECT hlc_t / 3600000 AS hour, kind, count(*) AS entries FROM entries WHERE incident = unhex(?) GROUP BY hour, kind ORDER BY hour, kind',
@@ -129,6 +132,10 @@ export function createQueries(db: SqliteDatabase) {
     /** The profiles devices wrote about themselves, under the reserved device incident (for the people directory). */
     profileEntries(): AnyEntry[] {
       return profiles.all(DEVICE_INCIDENT).map(rowToEntry);
+    },
+    /** The corrections written in any of these incidents, in log position order. */
+    correctionsIn(incidentIds: readonly string[]): AnyEntry[] {
+      return incidentIds.length === 0 ? [] : corrections.all(JSON.stringify(incidentIds)).map(rowToEntry);
     },
     /** The incident's `incident` entries, in log position order: the one that opens it, and any others. */
     openingEntries(incident: string): AnyEntry[] {
