@@ -85,4 +85,20 @@ describe('an entry stamped before an entry it follows', () => {
     expect(seen.get(tooEarly!.id)?.behind).toEqual({ ms: 5 * MINUTE + 1, follows: opening.id });
     expect(seen.get(opening.id)?.behind).toBeNull();
   });
+
+  it('flags an entry stamped before the one before it in its author\'s chain, on a page of several authors', async () => {
+    const a = laptop(T);
+    const { id: incident, entry: opening } = await a.api['incident.create']({ title: 'Dijkdoorbraak' });
+    const openedAt = a.store.entry(opening.id)!.hlc.t;
+    const signer = makeSigner();
+    const [first] = makeNewerChain(signer, incident, [{ kind: 'melding', body: { text: 'eerste' } }], { t0: openedAt + DAY });
+    // The device's clock went back a day between its two entries: after the opening, before its own first.
+    const [second] = makeNewerChain(signer, incident, [{ kind: 'melding', body: { text: 'tweede' } }], { startSeq: 2, prev: first!.id, t0: openedAt + MINUTE });
+    const [other] = makeNewerChain(makeSigner(), incident, [{ kind: 'melding', body: { text: 'ander apparaat' } }], { t0: openedAt + 2 * MINUTE });
+    a.store.ingest([first!, second!, other!]);
+    const seen = await flags(a);
+    expect(seen.get(second!.id)?.behind).toEqual({ ms: DAY - MINUTE, follows: first!.id });
+    expect(seen.get(first!.id)?.behind).toBeNull();
+    expect(seen.get(other!.id)?.behind).toBeNull();
+  });
 });
