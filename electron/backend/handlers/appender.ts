@@ -42,11 +42,18 @@ export function createEntryWriter({ store, emit, now }: { store: Pick<LogStore, 
     });
     return { id: entry.id, seq: entry.seq, incident: entry.incident, classification: entry.classification };
   };
+  const prepare = <K extends Exclude<EntryKind, 'incident'>>(kind: K, body: Record<string, unknown>, who: WhoWhen = {}): EntryContentOf<K> => validBody(kind, withWhoWhen(body, who));
+  const appendPrepared = (incident: string, content: EntryContentOf<Exclude<EntryKind, 'incident'>>, classification: Classification): AppendedView =>
+    announce(store.append({ incident, ...content, classification }));
   return {
     validBody,
+    /** The kind and validated body an append would write, who and when included, for a handler that looks at it first (then appendPrepared). */
+    prepare,
+    /** Writes what prepare() returned into an existing incident, without validating it again. */
+    appendPrepared,
     /** Writes an entry into an existing incident (or, for a `profiel`, under the device incident). */
     append(incident: string, kind: Exclude<EntryKind, 'incident'>, body: Record<string, unknown>, classification: Classification, who: WhoWhen = {}): AppendedView {
-      return announce(store.append({ incident, ...validBody(kind, withWhoWhen(body, who)), classification }));
+      return appendPrepared(incident, prepare(kind, body, who), classification);
     },
     /** Opens a new incident; its id is derived from the opening entry (store/append.ts), and is the returned entry's `incident`. */
     open(body: Record<string, unknown>, classification: Classification, who: WhoWhen = {}): AppendedView {

@@ -96,13 +96,14 @@ export function createLogHandlers({ store, writer, resolve, crypto, now }: LogHa
         const ref = resolved[field];
         if (typeof ref === 'string' && /^[0-9a-fA-F]{6,63}$/.test(ref.trim())) resolved[field] = resolve.entry(ref.trim().toLowerCase(), `body.${field}`, 'entry').id;
       }
-      const content = writer.validBody(kind, resolved);
+      // Validated once, who and when included: the reference is checked on what will be written.
+      const content = writer.prepare(kind, resolved, { happenedAt, operator });
       const reference = referenceOf(content);
       if (reference) {
         const referenced = resolve.entry(reference.id, `body.${reference.field}`, reference.kind === 'actie' ? 'action' : (reference.kind ?? 'entry'), reference.kind ?? undefined);
         if (referenced.incident !== id) throw new BakenError('invalid-input', `incident: the referenced entry belongs to incident ${referenced.incident}`, { field: 'incident' });
       }
-      return writer.append(id, kind, resolved, classification, { happenedAt, operator });
+      return writer.appendPrepared(id, content, classification);
     },
     'log.list': (input) => pageView(store.list(filterOf(input), pageOf(input))),
     'log.get': ({ id }) => pageView({ entries: [resolve.entry(id, 'id', 'entry')], nextCursor: null }).entries[0]!,
