@@ -5,6 +5,7 @@
  */
 import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
 import { searchQuery } from '../../electron/backend/store/queries.js';
+import { isDeviceIncident } from '../../shared/domain/incident.js';
 import { nowMs } from '../lib/stats.js';
 
 export interface ProbeInput {
@@ -38,6 +39,8 @@ export interface ProbeResult {
   commonExact: QueryTimes;
   /** Each start of the common word through api.search, and as FTS5's own prefix query (searchQuery()) for comparison. */
   prefixes: { text: string; match: string; search: QueryTimes; expanded: QueryTimes; prefixQuery: QueryTimes }[];
+  /** Each start of the common word again, with an entry appended and indexed (untimed) before every query: the index changed each time. */
+  busy: { text: string; search: QueryTimes }[];
   list: QueryTimes;
 }
 
@@ -54,10 +57,11 @@ for (let i = 0; i < input.opens; i++) {
 const api = backend!.api;
 const rssAfterOpen = process.memoryUsage().rss;
 
-async function timeQueries(run: (i: number) => Promise<{ entries: unknown[] }>): Promise<QueryTimes> {
+async function timeQueries(run: (i: number) => Promise<{ entries: unknown[] }>, before: (i: number) => Promise<unknown> = async () => {}): Promise<QueryTimes> {
   const times: QueryTimes = { ms: [], hits: [] };
   for (let i = 0; i < 3; i++) await run(i);
   for (let i = 0; i < input.iterations; i++) {
+    await before(i);
     const start = nowMs();
     const page = await run(i);
     times.ms.push(nowMs() - start);
@@ -87,8 +91,20 @@ for (const text of input.prefixes) {
   const prefixQuery = await timeQueries(async () => backend!.store.search(searchQuery(text)!, {}, { limit: 50, order: 'newest' }));
   prefixes.push({ text, match: backend!.store.searchMatch(text)!, search, expanded, prefixQuery });
 }
+const entries = backend!.store.count();
+// A busy log: someone else's entry has arrived and been indexed since the last keystroke, so nothing
+// read from the index before may be reused.
+const [incident] = backend!.store.incidentIds().filter((id) => !isDeviceIncident(id));
+const busy: ProbeResult['busy'] = [];
+for (const text of [...input.prefixes, input.commonWord]) {
+  const arrive = async (i: number) => {
+    await api['log.add']({ incident: incident!, kind: 'melding', body: { text: `Stroomstoring gemeld, melding ${i}` } });
+    backend!.store.indexSearchBacklog();
+  };
+  busy.push({ text, search: await timeQueries(() => api.search({ text, limit: 50 }), arrive) });
+}
 const result: ProbeResult = {
-  entries: backend!.store.count(), openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, rareFirst, rareRepeat, common, commonExact, list, prefixes,
+  entries, openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, rareFirst, rareRepeat, common, commonExact, list, prefixes, busy,
 };
 backend!.close();
 process.stdout.write(JSON.stringify(result));

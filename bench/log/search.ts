@@ -41,6 +41,7 @@ export async function measureSearch(total: number, batchSize: number, iterations
         `open and memory measured in a fresh process; the page cache is warm from the build`,
         `a rare word's first query reads its pages into SQLite's cache (one read per full-text segment), so the p95 of ${iterations} queries over ${RARE_WORDS.length} words is a first query`,
         'api.search includes what the window gets with each page (labels, clock checks); store.* rows are the query alone',
+        'search remembers the vocabulary ranges it read until the index changes; "busy log" rows append and index an entry (untimed) before every query, so each query reads them again',
       ],
       figures: [
         { name: 'build (sign ‖ store.ingest)', value: `${(build.totalMs / 1000).toFixed(1)} s` },
@@ -59,6 +60,7 @@ export async function measureSearch(total: number, batchSize: number, iterations
           ...queryFigures(`  store.searchMatch + store.search`, p.expanded),
           ...queryFigures(`  store.search of FTS5's prefix query "${p.text}"*`, p.prefixQuery),
         ]),
+        ...probe.busy.flatMap((b) => queryFigures(`search "${b.text}" in a busy log (an entry indexed before each query)`, b.search)),
         ...queryFigures('log.list newest, limit 50', probe.list),
         { name: 'rss before open (tsx + modules)', value: formatMb(probe.rssBeforeOpen) },
         { name: 'rss after open', value: formatMb(probe.rssAfterOpen) },

@@ -77,6 +77,33 @@ describe('search as you type: prefixes expanded to exact terms', () => {
     expect(hits(log, log.searchMatch('zwa')!)).toHaveLength(65);
   });
 
+  it('reads a range of the vocabulary again once the index has changed: the same word typed again finds a new term', () => {
+    const { store: log, incident } = store();
+    fill(log, incident);
+    expect(log.searchMatch('stroomst')).toBe('("stroomstoring" OR "stroomsto" OR "stroomstoringen")');
+    expect(log.searchMatch('stroomst')).toBe('("stroomstoring" OR "stroomsto" OR "stroomstoringen")');
+    // Sorts after the frequent "stroomstoring", in the range read above.
+    log.append({ kind: 'melding', incident, classification: 'intern', body: { text: 'Stroomstoringsdienst Enexis ter plaatse' } });
+    expect(log.searchMatch('stroomst')).toBe('("stroomstoring" OR "stroomsto" OR "stroomstoringen" OR "stroomstoringsdienst")');
+    expect(hits(log, log.searchMatch('stroomst')!)).toEqual(hits(log, searchQuery('stroomst')!));
+  });
+
+  it('notices an index changed by another connection (the CLI beside the window) as well', () => {
+    const file = join(tempDir(), 'baken.db');
+    const first = openLogDatabase(file);
+    const second = openLogDatabase(file);
+    open.push(first, second);
+    const signer = makeSigner();
+    const window = createLogStore({ db: first, signer, crypto: nodeCrypto, now: () => T });
+    const cli = createLogStore({ db: second, signer, crypto: nodeCrypto, now: () => T });
+    const incident = window.append({ kind: 'incident', classification: 'intern', body: { title: 'Stroomstoring Eindhoven', start: '2026-11-22T14:00:00.000Z' } }).incident;
+    fill(window, incident);
+    expect(window.searchMatch('stroomst')).toBe('("stroomstoring" OR "stroomsto" OR "stroomstoringen")');
+    cli.append({ kind: 'melding', incident, classification: 'intern', body: { text: 'Stroomstoringsdienst Enexis ter plaatse' } });
+    expect(cli.indexSearchBacklog()).toBe(1);
+    expect(window.searchMatch('stroomst')).toContain('"stroomstoringsdienst"');
+  });
+
   it('keeps the prefix query for a word that starts more terms than it expands to', () => {
     const { store: log, incident } = store();
     for (let i = 0; i <= MAX_EXPANDED_TERMS; i++) log.append({ kind: 'melding', incident, classification: 'intern', body: { text: `Kelder k${i.toString(36)}x${i} onder water` } });
