@@ -27,8 +27,8 @@ export interface LogStoreDeps {
 export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom }: LogStoreDeps) {
   const clock = createHlcClock(now, latestTrustedHlc(db), maxSkewMs);
   const queries = createQueries(db);
-  const backlog = createSearchBacklog(db);
   const searchTerms = createSearchTerms(db, now);
+  const backlog = createSearchBacklog(db, searchTerms.passWatcher);
   const indexBacklogFirst = () => {
     try {
       backlog.index();

@@ -10,6 +10,12 @@ export const INDEX_PASS_ENTRIES = 20_000;
 
 type BacklogRow = EntryRow & { pos_text: string };
 
+/** Told of each pass: `before` in its transaction, before it writes; `after` once it has committed, with the texts it indexed. */
+export interface PassWatcher<Snapshot> {
+  before(): Snapshot;
+  after(snapshot: Snapshot, texts: readonly string[]): void;
+}
+
 /**
  * Puts entries that wait in the two backlogs into their full-text indexes:
  * - this device's appends above its search mark (migration 9), neither text nor id indexed yet, and
@@ -18,7 +24,7 @@ type BacklogRow = EntryRow & { pos_text: string };
  * Each pass is one IMMEDIATE transaction that indexes the oldest waiting positions and removes
  * exactly those, so an append or a sync batch that commits meanwhile waits for the next pass.
  */
-export function createSearchBacklog(db: SqliteDatabase) {
+export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: PassWatcher<Snapshot>) {
   const anyWaiting = db.prepare(`SELECT EXISTS (SELECT 1 FROM search_backlog) OR EXISTS (SELECT 1 FROM text_backlog) OR EXISTS (${ABOVE_SEARCH_MARKS})`).pluck();
   const size = db.prepare(`SELECT (SELECT count(*) FROM search_backlog) + (SELECT count(*) FROM text_backlog) + (SELECT count(*) FROM (${ABOVE_SEARCH_MARKS}))`).pluck();
   const marks = db.prepare<[], { author_no: number; seq: number }>('SELECT author_no, seq FROM search_marks');
@@ -40,35 +46,49 @@ export function createSearchBacklog(db: SqliteDatabase) {
   const clearReceived = db.prepare('DELETE FROM text_backlog WHERE pos <= ?');
 
   /** Appended entries: neither their text nor their id is in the indexes yet. */
-  const indexTextAndId = (rows: readonly BacklogRow[]): void => {
+  const indexTextAndId = (rows: readonly BacklogRow[], texts: string[]): void => {
     for (const row of rows) {
       const pos = BigInt(row.pos_text);
-      insertText.run(pos, searchTextOf(rowToEntry(row)));
+      const text = searchTextOf(rowToEntry(row));
+      insertText.run(pos, text);
       insertId.run(pos, row.id);
+      texts.push(text);
     }
   };
 
-  const pass = db.transaction((limit: number): number => {
+  const pass = db.transaction((limit: number, texts: string[], seen: { snapshot?: Snapshot }): number => {
+    if (watcher) seen.snapshot = watcher.before();
     let marked = 0;
     for (const mark of marks.all()) {
       if (marked >= limit) break;
       const rows = aboveMark.all(mark.author_no, mark.seq, mark.seq + (limit - marked));
-      indexTextAndId(rows);
+      indexTextAndId(rows, texts);
       if (rows.length > 0) moveMark.run(rows[rows.length - 1]!.seq, mark.author_no);
       marked += rows.length;
     }
     limit -= Math.min(limit, marked);
     const own = limit > 0 ? appended.all(limit) : [];
-    indexTextAndId(own);
+    indexTextAndId(own, texts);
     if (own.length > 0) clearAppended.run(BigInt(own[own.length - 1]!.pos_text));
     const others = own.length < limit ? received.all(limit - own.length) : [];
-    for (const row of others) insertText.run(BigInt(row.pos_text), searchTextOf(rowToEntry(row)));
+    for (const row of others) {
+      const text = searchTextOf(rowToEntry(row));
+      insertText.run(BigInt(row.pos_text), text);
+      texts.push(text);
+    }
     if (others.length > 0) clearReceived.run(BigInt(others[others.length - 1]!.pos_text));
     return marked + own.length + others.length;
   });
 
   /** One pass over at most `limit` waiting entries; how many it indexed (0 without taking the write lock when none wait). */
-  const indexSome = (limit = INDEX_PASS_ENTRIES): number => (anyWaiting.get() ? pass.immediate(limit) : 0);
+  const indexSome = (limit = INDEX_PASS_ENTRIES): number => {
+    if (!anyWaiting.get()) return 0;
+    const texts: string[] = [];
+    const seen: { snapshot?: Snapshot } = {};
+    const indexed = pass.immediate(limit, texts, seen);
+    if (watcher) watcher.after(seen.snapshot as Snapshot, texts);
+    return indexed;
+  };
 
   return {
     /** Entries whose text is not in the index yet. */

@@ -1,4 +1,5 @@
 import type { SqliteDatabase } from './database.js';
+import type { PassWatcher } from './search-backlog.js';
 import { ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
 
 /** A word expands to at most this many exact terms; beyond that, FTS5's own prefix query is used. */
@@ -15,6 +16,8 @@ const TOP = '\u{10FFFF}';
 const LOWEST = '0';
 /** Vocabulary ranges remembered while the index is unchanged; past this many, they are forgotten all at once. */
 const REMEMBERED_RANGES = 1024;
+/** A pass of more texts than this forgets every remembered range rather than tokenizing them again. */
+const MAX_WATCHED_TEXTS = 1000;
 /** FTS5's structure record (FTS5_STRUCTURE_ROWID): rewritten by every write to the index, by any connection. */
 const STRUCTURE_ROWID = 10;
 
@@ -68,7 +71,9 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
   const termsIn = db.prepare<[string, string, number], string>('SELECT term FROM temp.entry_terms WHERE term >= ? AND term <= ? LIMIT ?').pluck();
   const structure = db.prepare<[], Buffer | undefined>(`SELECT block FROM entry_text_data WHERE id = ${STRUCTURE_ROWID}`).pluck();
 
-  const ranges = new Map<string, readonly string[]>();
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+
+  const ranges = new Map<string, { low: Buffer; high: Buffer; terms: readonly string[] }>();
   let rangesOf: Buffer | null = null;
   /** Forgets the ranges read when the index has changed since. */
   const checkIndexUnchanged = () => {
@@ -80,11 +85,11 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
     const key = `${limit}\u0000${low}\u0000${high}`;
     let found = ranges.get(key);
     if (found === undefined) {
-      found = termsIn.all(low, high, limit);
+      found = { low: Buffer.from(low), high: Buffer.from(high), terms: termsIn.all(low, high, limit) };
       if (ranges.size >= REMEMBERED_RANGES) ranges.clear();
       ranges.set(key, found);
     }
-    return found;
+    return found.terms;
   };
 
   let frequent: string[] = [];
@@ -130,7 +135,33 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
     return terms;
   };
 
+  /**
+   * Watches the search backlog's passes (store/search-backlog.ts), so that a pass of a few entries
+   * does not make every search read all its vocabulary ranges again: when that pass is the only
+   * change to the index since the ranges were read (the structure record as remembered before it,
+   * and no other connection's commit up to after it: PRAGMA data_version), only the ranges one of
+   * its new terms falls in are forgotten. Anything else forgets them all.
+   */
+  const passWatcher: PassWatcher<{ structure: Buffer | null; dataVersion: number }> = {
+    before: () => ({ structure: structure.get() ?? null, dataVersion: dataVersion.get() as number }),
+    after(before, texts) {
+      const now = structure.get() ?? null;
+      const onlyThisPass = rangesOf !== null && before.structure !== null && before.structure.equals(rangesOf) && dataVersion.get() === before.dataVersion;
+      if (!onlyThisPass || texts.length > MAX_WATCHED_TEXTS) {
+        ranges.clear();
+      } else {
+        const added = [...new Set(tokenize(texts).flat())].map((term) => Buffer.from(term));
+        for (const [key, range] of ranges) {
+          // Byte order, as FTS5 compares terms (JavaScript's string order differs above U+FFFF).
+          if (added.some((term) => Buffer.compare(term, range.low) >= 0 && Buffer.compare(term, range.high) <= 0)) ranges.delete(key);
+        }
+      }
+      rangesOf = now;
+    },
+  };
+
   return {
+    passWatcher,
     /** The FTS5 query for `text`, or null when it holds no word. */
     match(text: string): string | null {
       const words = text.normalize('NFC').match(/[\p{L}\p{N}]+/gu);

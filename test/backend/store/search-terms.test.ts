@@ -88,6 +88,23 @@ describe('search as you type: prefixes expanded to exact terms', () => {
     expect(hits(log, log.searchMatch('stroomst')!)).toEqual(hits(log, searchQuery('stroomst')!));
   });
 
+  it('finds what the prefix query finds after every pass, while passes keep adding words between the frequent ones', () => {
+    const { store: log, incident } = store();
+    fill(log, incident);
+    // Words that sort among "stroomstoring", "stroomsto", "stroom" and each other, a few per pass.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const word = () => `stro${Array.from({ length: 1 + (next() % 6) }, () => 'mostrn'[next() % 6]).join('')}`;
+    const prefixes = ['s', 'st', 'str', 'stro', 'stroo', 'stroom', 'stroomst', 'stroomstoring', 'strom', 'stron'];
+    for (let round = 0; round < 12; round++) {
+      for (const prefix of prefixes) {
+        const expanded = log.searchMatch(prefix)!;
+        expect(hits(log, expanded), `round ${round}: ${prefix} → ${expanded}`).toEqual(hits(log, searchQuery(prefix)!));
+      }
+      for (let i = 0; i < 1 + (round % 3); i++) log.append({ kind: 'melding', incident, classification: 'intern', body: { text: `${word()} en ${word()} gemeld (${round}.${i})` } });
+    }
+  });
+
   it('notices an index changed by another connection (the CLI beside the window) as well', () => {
     const file = join(tempDir(), 'baken.db');
     const first = openLogDatabase(file);
