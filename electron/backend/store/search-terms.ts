@@ -57,6 +57,8 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
   db.exec(`
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_word_tokens USING fts5vocab (temp, search_words, instance);
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.pass_words USING fts5 (text, content = '', detail = none, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE IF NOT EXISTS temp.pass_word_terms USING fts5vocab (temp, pass_words, row);
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_sample USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_sample_counts USING fts5vocab (temp, search_sample, row);
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.entry_terms USING fts5vocab (main, entry_text, row);
@@ -67,6 +69,10 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
   const addSampled = db.prepare('INSERT INTO temp.search_sample (rowid, text) VALUES (?, ?)');
   const counts = db.prepare<[number], string>('SELECT term FROM temp.search_sample_counts WHERE doc >= ?').pluck();
   const clearSample = db.prepare('DELETE FROM temp.search_sample');
+  // Contentless, so 'delete-all' empties it at once (a DELETE leaves markers every later read walks).
+  const addPassText = db.prepare('INSERT INTO temp.pass_words (rowid, text) VALUES (?, ?)');
+  const passTerms = db.prepare<[], string>('SELECT term FROM temp.pass_word_terms').pluck();
+  const clearPass = db.prepare("INSERT INTO temp.pass_words (pass_words) VALUES ('delete-all')");
   const newest = db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY pos DESC LIMIT ?`);
   const termsIn = db.prepare<[string, string, number], string>('SELECT term FROM temp.entry_terms WHERE term >= ? AND term <= ? LIMIT ?').pluck();
   const structure = db.prepare<[], Buffer | undefined>(`SELECT block FROM entry_text_data WHERE id = ${STRUCTURE_ROWID}`).pluck();
@@ -103,6 +109,14 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
     for (const row of tokens.iterate()) found[row.doc - 1]!.push(row);
     clearWords.run();
     return found.map((list) => list.sort((a, b) => a.offset - b.offset).map((t) => t.term));
+  };
+
+  /** Every distinct term in the texts, as the index's tokenizer makes them. */
+  const termsOf = (texts: readonly string[]): string[] => {
+    texts.forEach((text, i) => addPassText.run(i + 1, text));
+    const terms = passTerms.all();
+    clearPass.run();
+    return terms;
   };
 
   const frequentTerms = (): string[] => {
@@ -150,7 +164,7 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
       if (!onlyThisPass || texts.length > MAX_WATCHED_TEXTS) {
         ranges.clear();
       } else {
-        const added = [...new Set(tokenize(texts).flat())].map((term) => Buffer.from(term));
+        const added = termsOf(texts).map((term) => Buffer.from(term));
         for (const [key, range] of ranges) {
           // Byte order, as FTS5 compares terms (JavaScript's string order differs above U+FFFF).
           if (added.some((term) => Buffer.compare(term, range.low) >= 0 && Buffer.compare(term, range.high) <= 0)) ranges.delete(key);
