@@ -6,6 +6,12 @@
 import { openTestBackend, type TestBackend } from '../../test/support/backend.js';
 import { searchQuery } from '../../electron/backend/store/queries.js';
 import { isDeviceIncident } from '../../shared/domain/incident.js';
+import { join } from 'node:path';
+import { DATABASE_FILE } from '../../electron/backend/device.js';
+import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
+import { openLogDatabase } from '../../electron/backend/store/database.js';
+import { createLogStore } from '../../electron/backend/store/index.js';
+import { makeSigner } from '../../test/support/entries.js';
 import { nowMs } from '../lib/stats.js';
 
 export interface ProbeInput {
@@ -41,6 +47,8 @@ export interface ProbeResult {
   prefixes: { text: string; match: string; search: QueryTimes; expanded: QueryTimes; prefixQuery: QueryTimes }[];
   /** Each start of the common word again, with an entry appended and indexed (untimed) before every query: the index changed each time. */
   busy: { text: string; search: QueryTimes }[];
+  /** The same, the entry appended and indexed by another connection to the file (as the CLI beside the window): nothing read before is reused. */
+  elsewhere: { text: string; search: QueryTimes }[];
   list: QueryTimes;
 }
 
@@ -103,8 +111,19 @@ for (const text of [...input.prefixes, input.commonWord]) {
   };
   busy.push({ text, search: await timeQueries(() => api.search({ text, limit: 50 }), arrive) });
 }
+const otherDb = openLogDatabase(join(input.dataDir, DATABASE_FILE));
+const other = createLogStore({ db: otherDb, signer: makeSigner(), crypto: createNodeEntryCrypto(), now: () => Date.now() });
+const elsewhere: ProbeResult['elsewhere'] = [];
+for (const text of [...input.prefixes, input.commonWord]) {
+  const arrive = async (i: number) => {
+    other.append({ kind: 'melding', incident: incident!, classification: 'intern', body: { text: `Stroomstoring gemeld via de CLI, melding ${i}` } });
+    other.indexSearchBacklog();
+  };
+  elsewhere.push({ text, search: await timeQueries(() => api.search({ text, limit: 50 }), arrive) });
+}
+otherDb.close();
 const result: ProbeResult = {
-  entries, openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, rareFirst, rareRepeat, common, commonExact, list, prefixes, busy,
+  entries, openMs, rssBeforeOpen, rssAfterOpen, rssAfterQueries: process.memoryUsage().rss, rare, rareFirst, rareRepeat, common, commonExact, list, prefixes, busy, elsewhere,
 };
 backend!.close();
 process.stdout.write(JSON.stringify(result));

@@ -41,7 +41,7 @@ export async function measureSearch(total: number, batchSize: number, iterations
         `open and memory measured in a fresh process; the page cache is warm from the build`,
         `a rare word's first query reads its pages into SQLite's cache (one read per full-text segment), so the p95 of ${iterations} queries over ${RARE_WORDS.length} words is a first query`,
         'api.search includes what the window gets with each page (labels, clock checks); store.* rows are the query alone',
-        'search remembers the vocabulary ranges it read until the index changes; "busy log" rows append and index an entry (untimed) before every query, so each query reads them again',
+        'search remembers the vocabulary ranges it read until the index changes; "busy log" rows append and index an entry (untimed) before every query, which forgets the ranges its new terms fall in; "another process" rows have a second connection do it, which forgets them all',
       ],
       figures: [
         { name: 'build (sign ‖ store.ingest)', value: `${(build.totalMs / 1000).toFixed(1)} s` },
@@ -61,6 +61,7 @@ export async function measureSearch(total: number, batchSize: number, iterations
           ...queryFigures(`  store.search of FTS5's prefix query "${p.text}"*`, p.prefixQuery),
         ]),
         ...probe.busy.flatMap((b) => queryFigures(`search "${b.text}" in a busy log (an entry indexed before each query)`, b.search)),
+        ...probe.elsewhere.flatMap((b) => queryFigures(`search "${b.text}", the entry indexed by another process (nothing reused)`, b.search)),
         ...queryFigures('log.list newest, limit 50', probe.list),
         { name: 'rss before open (tsx + modules)', value: formatMb(probe.rssBeforeOpen) },
         { name: 'rss after open', value: formatMb(probe.rssAfterOpen) },
