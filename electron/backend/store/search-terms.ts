@@ -42,18 +42,18 @@ const STRUCTURE_ROWID = 10;
  * 1M entries: the seek walks that term's doclist to the next term). What a range holds changes
  * only when the index does, so each range read is remembered until the index's structure record
  * changes, which every write to the index does, from this connection or another process. As
- * someone types "s", "st", "str", the ranges between frequent terms are read once; after an
- * entry is indexed they are read again.
+ * someone types "s", "st", "str", the ranges between frequent terms are read once; a search pass
+ * forgets only the ranges its new terms fall in (passWatcher).
  *
  * Words are tokenized by a temporary FTS5 table with the search index's own tokenizer, so case and
  * diacritics fold exactly as in the index ("Coör" → "coor"). A word that is several tokens to FTS5,
  * or a prefix of more than MAX_EXPANDED_TERMS terms (one or two letters), keeps the prefix query.
  */
 export function createSearchTerms(db: SqliteDatabase, now: () => number) {
-  // Two temporary tables with the index's tokenizer: one for what a person typed, one for counting the
-  // newest entries' words. One table for both made every query slower: FTS5 deletes by writing
-  // delete markers, and the 2,000 counted entries' markers were read again by each query's tokens
-  // (0.5 ms of a rare word's 0.8 ms).
+  // Temporary tables with the index's tokenizer: one for what a person typed, one for the terms of a
+  // search pass's texts, one for counting the newest entries' words. One table for all made every
+  // query slower: FTS5 deletes by writing delete markers, and the 2,000 counted entries' markers
+  // were read again by each query's tokens (0.5 ms of a rare word's 0.8 ms).
   db.exec(`
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');
     CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_word_tokens USING fts5vocab (temp, search_words, instance);
