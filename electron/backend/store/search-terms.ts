@@ -159,19 +159,26 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
   const passWatcher: PassWatcher<{ structure: Buffer | null; dataVersion: number }> = {
     before: () => ({ structure: structure.get() ?? null, dataVersion: dataVersion.get() as number }),
     after(before, texts) {
-      const now = structure.get() ?? null;
-      const onlyThisPass = rangesOf !== null && before.structure !== null && before.structure.equals(rangesOf) && dataVersion.get() === before.dataVersion;
-      if (!onlyThisPass || texts.length > MAX_WATCHED_TEXTS) {
-        ranges.clear();
-      } else if (ranges.size > 0) {
-        // Tokenizing costs about 40 µs a text: only when some range is remembered.
-        const added = termsOf(texts).map((term) => Buffer.from(term));
-        for (const [key, range] of ranges) {
-          // Byte order, as FTS5 compares terms (JavaScript's string order differs above U+FFFF).
-          if (added.some((term) => Buffer.compare(term, range.low) >= 0 && Buffer.compare(term, range.high) <= 0)) ranges.delete(key);
+      try {
+        const now = structure.get() ?? null;
+        const onlyThisPass = rangesOf !== null && before.structure !== null && before.structure.equals(rangesOf) && dataVersion.get() === before.dataVersion;
+        if (!onlyThisPass || texts.length > MAX_WATCHED_TEXTS) {
+          ranges.clear();
+        } else if (ranges.size > 0) {
+          // Tokenizing costs about 40 µs a text: only when some range is remembered.
+          const added = termsOf(texts).map((term) => Buffer.from(term));
+          for (const [key, range] of ranges) {
+            // Byte order, as FTS5 compares terms (JavaScript's string order differs above U+FFFF).
+            if (added.some((term) => Buffer.compare(term, range.low) >= 0 && Buffer.compare(term, range.high) <= 0)) ranges.delete(key);
+          }
         }
+        rangesOf = now;
+      } catch {
+        // The pass has committed and the index is whole; only what was remembered is in doubt, so
+        // it is all forgotten and the next search reads the vocabulary again.
+        ranges.clear();
+        rangesOf = null;
       }
-      rangesOf = now;
     },
   };
 

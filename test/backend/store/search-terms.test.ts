@@ -14,13 +14,13 @@ afterEach(() => {
   for (const db of open.splice(0)) db.close();
 });
 
-function store(): { store: LogStore; incident: string; setNow(ms: number): void } {
+function store(): { store: LogStore; incident: string; db: SqliteDatabase; setNow(ms: number): void } {
   const db = openLogDatabase(join(tempDir(), 'baken.db'));
   open.push(db);
   let now = T;
   const log = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => now });
   const incident = log.append({ kind: 'incident', classification: 'intern', body: { title: 'Stroomstoring Eindhoven', start: '2026-11-22T14:00:00.000Z' } }).incident;
-  return { store: log, incident, setNow: (ms) => void (now = ms) };
+  return { store: log, incident, db, setNow: (ms) => void (now = ms) };
 }
 
 /** Every hit, newest first, for an FTS5 query. */
@@ -103,6 +103,16 @@ describe('search as you type: prefixes expanded to exact terms', () => {
       }
       for (let i = 0; i < 1 + (round % 3); i++) log.append({ kind: 'melding', incident, classification: 'intern', body: { text: `${word()} en ${word()} gemeld (${round}.${i})` } });
     }
+  });
+
+  it('a pass whose new terms cannot be read still indexes, and search forgets what it remembered', () => {
+    const { store: log, incident, db } = store();
+    fill(log, incident);
+    expect(log.searchMatch('stroomst')).toBe('("stroomstoring" OR "stroomsto" OR "stroomstoringen")');
+    db.exec('DROP TABLE temp.pass_words');
+    log.append({ kind: 'melding', incident, classification: 'intern', body: { text: 'Stroomstoringsdienst Enexis ter plaatse' } });
+    expect(log.indexSearchBacklog()).toBe(1);
+    expect(log.searchMatch('stroomst')).toContain('"stroomstoringsdienst"');
   });
 
   it('notices an index changed by another connection (the CLI beside the window) as well', () => {
