@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../../electron/backend/device.js';
+import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES } from '../../../electron/backend/store/database.js';
+import { openTestBackend, type TestBackend } from '../../support/backend.js';
+import { makeChain, makeSigner } from '../../support/entries.js';
+import { closedAfterEach } from '../../support/opened-backends.js';
+import { useTempDirs } from '../../support/temp.js';
+
+const tempDir = useTempDirs();
+const opened = closedAfterEach();
+
+function open(): TestBackend {
+  const backend = openTestBackend({ dataDir: tempDir(), create: true });
+  opened.push(backend);
+  return backend;
+}
+
+const FRAME_BYTES = 4096 + 24;
+
+/** The WAL file's length in frames: the most the WAL ever held since it was created, as SQLite never shortens it here. */
+function walFileFrames(backend: TestBackend): number {
+  return Math.floor(statSync(join(backend.dataDir, `${DATABASE_FILE}-wal`)).size / FRAME_BYTES);
+}
+
+/** The frames in the WAL now, from another connection (which checkpoints them: call it last). */
+function walFramesNow(backend: TestBackend): number {
+  const other = new Database(join(backend.dataDir, DATABASE_FILE));
+  try {
+    const [row] = other.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    return row!.log;
+  } finally {
+    other.close();
+  }
+}
+
+describe('WAL checkpoints: appends reuse a short WAL, bulk writes let it grow', () => {
+  it('appends checkpoint at SQLite\'s default threshold, so the WAL starts over instead of growing', async () => {
+    const backend = open();
+    const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring Woensel' });
+    // Each append writes at least three pages (row, chain index, incident index): enough for twice the threshold.
+    for (let i = 0; i < (2 * APPEND_CHECKPOINT_PAGES) / 3; i++) {
+      await backend.api['log.add']({ incident, kind: 'melding', body: { text: `Melding ${i}: spanning weg in wijk ${i % 7}` } });
+    }
+    expect(walFileFrames(backend)).toBeLessThan(APPEND_CHECKPOINT_PAGES + 20);
+  });
+
+  it('received entries do not checkpoint below the bulk threshold; an append then checkpoints what they wrote', async () => {
+    const backend = open();
+    const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring Woensel' });
+    const other = makeSigner();
+    const text = (i: number) => `Ontvangen melding ${i}: ${'aggregaat, kabel en schakelkast '.repeat(12)}`;
+    const chain = makeChain(other, incident, 6000, { text });
+    for (let i = 0; i < chain.length; i += 500) expect(backend.store.ingest(chain.slice(i, i + 500)).added).toHaveLength(500);
+    const grown = walFileFrames(backend);
+    // Checkpointing at the append threshold would have kept it near that threshold plus one batch (about 130 frames).
+    expect(grown).toBeGreaterThan(APPEND_CHECKPOINT_PAGES + 300);
+    expect(grown).toBeLessThan(BULK_CHECKPOINT_PAGES);
+    // The append's commit checkpoints all of it, so the next batch writes the WAL from its start.
+    await backend.api['log.add']({ incident, kind: 'melding', body: { text: 'Aggregaat draait' } });
+    const afterAppend = walFileFrames(backend);
+    const more = makeChain(other, incident, 100, { startSeq: 6001, prev: chain.at(-1)!.id, t0: 1_790_000_100_000, text });
+    expect(backend.store.ingest(more).added).toHaveLength(100);
+    expect(walFramesNow(backend)).toBeLessThan(APPEND_CHECKPOINT_PAGES);
+    expect(walFileFrames(backend)).toBe(afterAppend);
+  });
+});
