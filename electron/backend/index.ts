@@ -226,7 +226,7 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
       try {
         stopParts = await startParts(
           [
-            createCheckpointer({ checkpoint: () => store.checkpoint(), clock }),
+            createCheckpointer({ checkpoint: () => store.checkpoint(), writes: () => store.writes(), clock }),
             createSearchIndexer({ backlog: { size: () => store.searchBacklogSize(), indexSome: () => store.indexSearchBacklogPass(), index: () => store.indexSearchBacklog() }, clock }),
             createExternalWritesWatcher({ replica: store, dataVersion: () => store.dataVersion(), emit: events.emit, on: events.on, clock }),
             ...(await networkParts()),

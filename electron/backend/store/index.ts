@@ -29,6 +29,7 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
   const queries = createQueries(db);
   const searchTerms = createSearchTerms(db, now);
   const backlog = createSearchBacklog(db, searchTerms.passWatcher);
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
   const indexBacklogFirst = () => {
     try {
       backlog.index();
@@ -53,6 +54,8 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     },
     /** Copies committed WAL pages into the database without waiting for readers (cheap when there is nothing to do). */
     checkpoint: () => void db.pragma('wal_checkpoint(PASSIVE)'),
+    /** Rows this connection has inserted, changed or deleted since it was opened (search passes and triggers included). */
+    writes: () => totalChanges.get() as number,
     /** Changes whenever another connection (another process) commits to the database. */
     dataVersion: () => db.pragma('data_version', { simple: true }) as number,
     ...queries,

@@ -3,9 +3,11 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
+import { createCheckpointer } from '../../../electron/backend/parts/checkpointer.js';
 import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES } from '../../../electron/backend/store/database.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
+import { manualClock } from '../../support/manual-clock.js';
 import { closedAfterEach } from '../../support/opened-backends.js';
 import { useTempDirs } from '../../support/temp.js';
 
@@ -65,5 +67,51 @@ describe('WAL checkpoints: appends reuse a short WAL, bulk writes let it grow', 
     expect(backend.store.ingest(more).added).toHaveLength(100);
     expect(walFramesNow(backend)).toBeLessThan(APPEND_CHECKPOINT_PAGES);
     expect(walFileFrames(backend)).toBe(afterAppend);
+  });
+});
+
+describe('the checkpointer: folds the WAL back while the log is quiet', () => {
+  it('checkpoints on a tick only when nothing was written since the tick before', async () => {
+    const clock = manualClock();
+    let writes = 0;
+    let checkpoints = 0;
+    const part = createCheckpointer({ checkpoint: () => void checkpoints++, writes: () => writes, clock, intervalMs: 5000 });
+    await part.start();
+    clock.advance(5000);
+    expect(checkpoints).toBe(1);
+    // A sync writing batch after batch: no tick in the middle of it checkpoints.
+    for (let tick = 0; tick < 4; tick++) {
+      writes += 1000;
+      clock.advance(5000);
+    }
+    expect(checkpoints).toBe(1);
+    clock.advance(5000);
+    expect(checkpoints).toBe(2);
+    await part.stop();
+    clock.advance(50_000);
+    expect(checkpoints).toBe(2);
+  });
+
+  it('keeps ticking after a checkpoint fails (another process holds the lock)', async () => {
+    const clock = manualClock();
+    let attempts = 0;
+    const part = createCheckpointer({ checkpoint: () => { attempts++; throw new Error('database is locked'); }, writes: () => 0, clock, intervalMs: 1000 });
+    await part.start();
+    clock.advance(3000);
+    expect(attempts).toBe(3);
+    await part.stop();
+  });
+
+  it('counts appends and received entries as writes', async () => {
+    const backend = open();
+    const before = backend.store.writes();
+    const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring Woensel' });
+    const afterAppend = backend.store.writes();
+    expect(afterAppend).toBeGreaterThan(before);
+    expect(backend.store.ingest(makeChain(makeSigner(), incident, 3)).added).toHaveLength(3);
+    expect(backend.store.writes()).toBeGreaterThan(afterAppend);
+    const quiet = backend.store.writes();
+    await backend.api['log.list']({ incident, limit: 10 });
+    expect(backend.store.writes()).toBe(quiet);
   });
 });
