@@ -5,6 +5,7 @@ import { measureLayouts } from './log/layouts.js';
 import { measurePipelinedIngest } from './log/ingest-pipeline.js';
 import { measureMigration } from './log/migrate.js';
 import { measureSearch } from './log/search.js';
+import { measureWriterParts } from './log/writer-parts.js';
 import { printSections } from './lib/report.js';
 
 const FULL = { appends: 2000, appendWarmup: 100, ingest: 100_000, ingestBatch: 1000, upgrade: 200_000, searchEntries: 1_000_000, buildBatch: 5000, queries: 100 };
@@ -18,6 +19,7 @@ const area: BenchArea = {
       await measureAppend(size.appends, size.appendWarmup),
       await measureIngest(size.ingest, size.ingestBatch),
       await measurePipelinedIngest(size.ingest, size.ingestBatch),
+      await measureWriterParts(size.ingest, size.ingestBatch),
       await measureLayouts(size.ingest, size.ingestBatch),
       await measureSearch(size.searchEntries, size.buildBatch, size.queries),
       measureMigration(size.upgrade, size.buildBatch),

@@ -1,5 +1,5 @@
 import type { BenchArea } from './lib/area.js';
-import { bytesWritten, countWrites } from './lib/io.js';
+import { bytesWritten, countWrites, ownCpuSeconds } from './lib/io.js';
 import { progress } from './lib/progress.js';
 import { makeRemoteDevices, prepareRemoteLog } from './lib/remote-log.js';
 import { printSections, type Section } from './lib/report.js';
@@ -59,11 +59,14 @@ const area: BenchArea = {
       const serving = await serveInChild(a);
       const initialStart = nowMs();
       const writesBefore = bytesWritten();
+      const cpuBefore = { a: serving.cpuSeconds(), b: ownCpuSeconds() };
       const bHoldsAll = storedFromPeers(b, total, 'initial sync');
       await goOnline(b, team, [serving.address]);
       await bHoldsAll;
       const initialS = (nowMs() - initialStart) / 1000;
       const writesAfter = bytesWritten();
+      const servingCpu = cpuDelta(cpuBefore.a, serving.cpuSeconds());
+      const receivingCpu = ownCpuSeconds() - cpuBefore.b;
       const initialWrites = writesBefore === null || writesAfter === null ? null : writesAfter - writesBefore;
       if (b.backend.store.count() !== total) throw new Error(`initial sync: B holds ${b.backend.store.count()} entries, not ${total}`);
       const initialBytes = b.node!.traffic().sent + b.node!.traffic().received;
@@ -130,6 +133,8 @@ const area: BenchArea = {
               target: `≥ ${INITIAL_SHARE_TARGET * 100} % of the faster`,
               met: total / initialS >= INITIAL_SHARE_TARGET * Math.max(ceilingRate, pipelinedRate),
             },
+            { name: 'CPU during the initial sync: A serving / B storing (main and check thread)', value: `${servingCpu === null ? 'n/a' : `${servingCpu.toFixed(2)} s`} / ${receivingCpu.toFixed(2)} s` },
+            { name: 'CPU used of the 2 cores during the initial sync', value: servingCpu === null ? 'n/a' : `${(((servingCpu + receivingCpu) / (2 * initialS)) * 100).toFixed(0)} %` },
             { name: 'serving process stopped cleanly (SIGTERM)', value: servedCleanly ? 'yes' : 'NO' },
           ],
         },
@@ -199,4 +204,8 @@ async function signLog(total: number): Promise<SignedEntry[][]> {
   } finally {
     await pool.close();
   }
+}
+
+function cpuDelta(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : after - before;
 }

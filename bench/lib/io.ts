@@ -25,3 +25,25 @@ export function formatBytes(bytes: number | null): string {
   if (bytes === null) return 'n/a';
   return bytes >= 10 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${Math.round(bytes)} B`;
 }
+
+/**
+ * CPU seconds (user + system, every thread) another process has used so far, from Linux
+ * /proc/<pid>/stat; null elsewhere or once it has exited. Clock ticks are 100 per second on Linux.
+ */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system, every thread) this process has used so far. */
+export function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}

@@ -9,6 +9,7 @@ import { decodeInvite, encodeInvite } from '../../electron/backend/sync/team/inv
 import { createTeam, joinTeam, loadTeam, type Team } from '../../electron/backend/sync/team/team.js';
 import type { AnyEntry } from '../../shared/domain/entry.js';
 import { sourceCli } from '../../test/support/cli.js';
+import { cpuSecondsOf } from '../lib/io.js';
 import { makeTempDir, removeTempDir } from '../lib/temp.js';
 
 export interface BenchPeer {
@@ -64,7 +65,7 @@ export function reopen(peer: BenchPeer): void {
  * Runs `baken serve` on a peer's data directory in a child process (a second laptop with its own CPU),
  * on 127.0.0.1 without mDNS. Resolves with its address once it is listening.
  */
-export async function serveInChild(peer: BenchPeer): Promise<{ address: string; stop(): Promise<number | null> }> {
+export async function serveInChild(peer: BenchPeer): Promise<{ address: string; cpuSeconds(): number | null; stop(): Promise<number | null> }> {
   peer.backend.close();
   const child = spawn(process.execPath, sourceCli('--data', peer.dir, 'serve', '--listen', '/ip4/127.0.0.1/tcp/0', '--no-mdns'), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -76,6 +77,7 @@ export async function serveInChild(peer: BenchPeer): Promise<{ address: string; 
   const address = (status as { listen: string[] }).listen[0]!.replace(/\/p2p\/.*/, '');
   return {
     address,
+    cpuSeconds: () => cpuSecondsOf(child.pid),
     async stop() {
       child.kill('SIGTERM');
       const code = await exited;
