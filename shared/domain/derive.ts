@@ -114,6 +114,30 @@ export type KnelpuntState = {
 const MAX_CORRECTION_DEPTH = 64;
 
 /**
+ * The entry this one points at as deriveIncidentState reads it, or null: a correction's target, a
+ * knelpunt status's knelpunt, an action's status, change or withdrawal's action. Of the entries
+ * that do nothing else in the state (meldingen, beelden: most of a log), the state reads only
+ * whether they are held, when one of these points at them, and whether two share an author's seq
+ * (forkedAuthors). A store can therefore hand it the other kinds, the entries these point at, and
+ * the entries at forked seqs, and get the same state (store/state-entries.ts; a test compares).
+ */
+export function stateReference(entry: AnyEntry): string | null {
+  if (!isKnownEntry(entry)) return null;
+  switch (entry.kind) {
+    case 'correctie':
+      return entry.body.target;
+    case 'knelpuntstatus':
+      return entry.body.knelpunt;
+    case 'actiestatus':
+    case 'actiewijziging':
+    case 'actieintrekking':
+      return entry.body.action;
+    default:
+      return null;
+  }
+}
+
+/**
  * `crypto.sha256` tells which `incident` entry may open the incident (its id is derived from the
  * opening entry; shared/domain/incident.ts); it is injected because `shared/` has no hashing of its own.
  */

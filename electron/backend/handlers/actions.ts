@@ -11,7 +11,7 @@ import { loadDirectory } from './people.js';
 import type { Resolver } from './resolve.js';
 
 export interface ActionHandlerDeps {
-  store: Pick<LogStore, 'incidentEntries' | 'actionStateEntries' | 'profileEntries'>;
+  store: Pick<LogStore, 'incidentStateEntries' | 'actionStateEntries' | 'profileEntries'>;
   writer: EntryWriter;
   resolve: Resolver;
   crypto: Pick<EntryCrypto, 'sha256'>;
@@ -21,7 +21,7 @@ export interface ActionHandlerDeps {
 /** Actions: issued with an owner, a priority and maybe a deadline; their status reported back; reassigned, given a new deadline or withdrawn, with why. */
 export function createActionHandlers({ store, writer, resolve, crypto, now }: ActionHandlerDeps): HandlersOf<typeof actionsArea> {
   const nowIso = () => new Date(now()).toISOString();
-  const stateOf = (incident: string, entries: Iterable<AnyEntry> = store.incidentEntries(incident)) => deriveIncidentState(incident, entries, nowIso(), crypto);
+  const stateOf = (incident: string, entries: Iterable<AnyEntry> = store.incidentStateEntries(incident)) => deriveIncidentState(incident, entries, nowIso(), crypto);
 
   /** The action `ref` names and its state now; refuses one that was withdrawn, which is no longer to be done. */
   const liveAction = (ref: string) => {

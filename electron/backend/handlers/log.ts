@@ -15,7 +15,7 @@ import { loadDirectory } from './people.js';
 import type { Resolver } from './resolve.js';
 
 export interface LogHandlerDeps {
-  store: Pick<LogStore, 'incidentIds' | 'incidentEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'searchMatch' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'correctionsIn' | 'activityByHour'>;
+  store: Pick<LogStore, 'incidentIds' | 'incidentStateEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'searchMatch' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'correctionsIn' | 'activityByHour'>;
   writer: EntryWriter;
   resolve: Resolver;
   crypto: Pick<EntryCrypto, 'sha256'>;
@@ -25,7 +25,7 @@ export interface LogHandlerDeps {
 /** Incidents and their log. */
 export function createLogHandlers({ store, writer, resolve, crypto, now }: LogHandlerDeps): HandlersOf<typeof logArea> {
   const nowIso = () => new Date(now()).toISOString();
-  const stateOf = (incident: string) => deriveIncidentState(incident, store.incidentEntries(incident), nowIso(), crypto);
+  const stateOf = (incident: string) => deriveIncidentState(incident, store.incidentStateEntries(incident), nowIso(), crypto);
 
   const pageView = (page: EntryPage): EntryPageView => {
     const behind = store.clockBehind(page.entries);
@@ -113,7 +113,7 @@ export function createLogHandlers({ store, writer, resolve, crypto, now }: LogHa
     },
     'grip.set': ({ incident, level, reason, classification, force, happenedAt, operator }) => {
       const id = resolve.openIncident(incident, 'incident');
-      if (!force && deriveIncidentState(id, store.incidentEntries(id), nowIso(), crypto).grip.level === level) {
+      if (!force && stateOf(id).grip.level === level) {
         throw new BakenError('conflict', `incident ${id} is at GRIP ${level} already; confirm (force) to record GRIP ${level} again`, { field: 'level' });
       }
       return writer.append(id, 'grip', { level, reason }, classification, { happenedAt, operator });

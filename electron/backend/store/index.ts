@@ -10,6 +10,7 @@ import { createPrefixQueries } from './prefixes.js';
 import { createQueries, createSyncQueries } from './queries.js';
 import { createSearchBacklog } from './search-backlog.js';
 import { createSearchTerms } from './search-terms.js';
+import { createStateEntries } from './state-entries.js';
 import { verifyLog } from './verify.js';
 
 export interface LogStoreDeps {
@@ -69,6 +70,8 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
       indexBacklogFirst();
       return queries.search(...args);
     },
+    /** An incident's entries that its derived state depends on (store/state-entries.ts): the same state as from all of them. */
+    incidentStateEntries: createStateEntries(db),
     ...createPrefixQueries(db),
     ...createSyncQueries(db),
   };
