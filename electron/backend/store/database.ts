@@ -8,17 +8,30 @@ import type { SqliteModule } from './sqlite-module.js';
 
 export type SqliteDatabase = Database.Database;
 
-/** WAL pages after which a commit of received entries or search passes checkpoints (see openLogDatabase). */
+/** WAL pages after which a commit of received entries or a large search pass checkpoints (see openLogDatabase). */
 export const BULK_CHECKPOINT_PAGES = 10_000;
 
 /**
- * WAL pages after which an append's commit checkpoints: SQLite's default. The next commit after a
- * checkpoint writes the WAL from its start again, over blocks the file already has; a commit that
- * makes the WAL longer also has the file system record its new size and blocks at the fsync. In a
- * burst of appends that took log.add's p50 from 0.48 to 0.36–0.41 ms, for 1.4 KB more written per
- * append by the more frequent checkpoints (bench/log/append.ts).
+ * WAL pages after which an append's commit checkpoints. The next commit after a checkpoint writes
+ * the WAL from its start again, over blocks the file already has; a commit that makes the WAL
+ * longer also has the file system record its new size and blocks at the fsync. In a burst of
+ * appends that took log.add's p50 from 0.48 to 0.36–0.41 ms, for 1.4 KB more written per append by
+ * the more frequent checkpoints (bench/log/append.ts).
  */
-export const APPEND_CHECKPOINT_PAGES = 1000;
+export const APPEND_CHECKPOINT_PAGES = 2000;
+
+/**
+ * WAL pages after which a small search pass (what follows appends: store/search-backlog.ts)
+ * checkpoints: below an append's threshold, so the background pass takes the checkpoint (about
+ * 2 ms) before a person's append has to.
+ */
+export const PASS_CHECKPOINT_PAGES = 1000;
+
+/** A statement that sets the connection's checkpoint threshold; cheaper to run than db.pragma() per commit. */
+export function checkpointThreshold(db: Database.Database, pages: number): { set(): void } {
+  const statement = db.prepare(`PRAGMA wal_autocheckpoint = ${Math.floor(pages)}`);
+  return { set: () => void statement.get() };
+}
 
 const SQLITE_HEADER = 'SQLite format 3\0';
 

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from './database.js';
+import { BULK_CHECKPOINT_PAGES, checkpointThreshold, PASS_CHECKPOINT_PAGES, type SqliteDatabase } from './database.js';
 import { ABOVE_SEARCH_MARKS, ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
 
 /**
@@ -7,6 +7,9 @@ import { ABOVE_SEARCH_MARKS, ENTRY_COLUMNS, rowToEntry, searchTextOf, type Entry
  * thread, longer: 20,000 entries take about half a second on a slow laptop.
  */
 export const INDEX_PASS_ENTRIES = 20_000;
+
+/** A pass of at most this many entries is background work after appends, not the indexing of a sync. */
+export const SMALL_PASS_ENTRIES = 1000;
 
 type BacklogRow = EntryRow & { pos_text: string };
 
@@ -56,6 +59,10 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
     }
   };
 
+  // A small pass (what appends left) checkpoints before an append would; a large one (after a sync)
+  // at the bulk threshold, as the ingest before it (store/database.ts).
+  const passThreshold = checkpointThreshold(db, PASS_CHECKPOINT_PAGES);
+  const bulkThreshold = checkpointThreshold(db, BULK_CHECKPOINT_PAGES);
   const pass = db.transaction((limit: number, texts: string[], seen: { snapshot?: Snapshot }): number => {
     if (watcher) seen.snapshot = watcher.before();
     let marked = 0;
@@ -77,7 +84,10 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
       texts.push(text);
     }
     if (others.length > 0) clearReceived.run(BigInt(others[others.length - 1]!.pos_text));
-    return marked + own.length + others.length;
+    const indexed = marked + own.length + others.length;
+    // Set before this transaction commits, so that commit takes the checkpoint appends would.
+    if (indexed <= SMALL_PASS_ENTRIES) passThreshold.set();
+    return indexed;
   });
 
   /** One pass over at most `limit` waiting entries; how many it indexed (0 without taking the write lock when none wait). */
@@ -85,7 +95,12 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
     if (!anyWaiting.get()) return 0;
     const texts: string[] = [];
     const seen: { snapshot?: Snapshot } = {};
-    const indexed = pass.immediate(limit, texts, seen);
+    let indexed: number;
+    try {
+      indexed = pass.immediate(limit, texts, seen);
+    } finally {
+      bulkThreshold.set();
+    }
     if (watcher) watcher.after(seen.snapshot as Snapshot, texts);
     return indexed;
   };

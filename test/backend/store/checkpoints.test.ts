@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { createCheckpointer } from '../../../electron/backend/parts/checkpointer.js';
-import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES } from '../../../electron/backend/store/database.js';
+import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES, PASS_CHECKPOINT_PAGES } from '../../../electron/backend/store/database.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
 import { manualClock } from '../../support/manual-clock.js';
@@ -49,12 +49,24 @@ describe('WAL checkpoints: appends reuse a short WAL, bulk writes let it grow', 
     expect(walFileFrames(backend)).toBeLessThan(APPEND_CHECKPOINT_PAGES + 20);
   });
 
+  it('a small search pass after appends takes the checkpoint before an append has to', async () => {
+    const backend = open();
+    const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring Woensel' });
+    // As the background indexer runs between appends; enough appends for more than the append threshold.
+    for (let i = 1; i <= (2 * APPEND_CHECKPOINT_PAGES) / 3; i++) {
+      await backend.api['log.add']({ incident, kind: 'melding', body: { text: `Melding ${i}: spanning weg in wijk ${i % 7}` } });
+      if (i % 16 === 0) backend.store.indexSearchBacklogPass();
+    }
+    // One pass's commit (about 20 frames) past the pass threshold at most, far below the append threshold.
+    expect(walFileFrames(backend)).toBeLessThan(PASS_CHECKPOINT_PAGES + 100);
+  });
+
   it('received entries do not checkpoint below the bulk threshold; an append then checkpoints what they wrote', async () => {
     const backend = open();
     const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring Woensel' });
     const other = makeSigner();
     const text = (i: number) => `Ontvangen melding ${i}: ${'aggregaat, kabel en schakelkast '.repeat(12)}`;
-    const chain = makeChain(other, incident, 6000, { text });
+    const chain = makeChain(other, incident, 10_000, { text });
     for (let i = 0; i < chain.length; i += 500) expect(backend.store.ingest(chain.slice(i, i + 500)).added).toHaveLength(500);
     const grown = walFileFrames(backend);
     // Checkpointing at the append threshold would have kept it near that threshold plus one batch (about 130 frames).
@@ -63,7 +75,7 @@ describe('WAL checkpoints: appends reuse a short WAL, bulk writes let it grow', 
     // The append's commit checkpoints all of it, so the next batch writes the WAL from its start.
     await backend.api['log.add']({ incident, kind: 'melding', body: { text: 'Aggregaat draait' } });
     const afterAppend = walFileFrames(backend);
-    const more = makeChain(other, incident, 100, { startSeq: 6001, prev: chain.at(-1)!.id, t0: 1_790_000_100_000, text });
+    const more = makeChain(other, incident, 100, { startSeq: 10_001, prev: chain.at(-1)!.id, t0: 1_790_000_100_000, text });
     expect(backend.store.ingest(more).added).toHaveLength(100);
     expect(walFramesNow(backend)).toBeLessThan(APPEND_CHECKPOINT_PAGES);
     expect(walFileFrames(backend)).toBe(afterAppend);
