@@ -5,6 +5,7 @@ import type { DeviceView, PersonView } from '../../../shared/contract/people.js'
 import type { OriginView } from '../../../shared/contract/device.js';
 import { LANGS, rememberLang, type UiLang } from '../i18n/index.js';
 import { makePresenter } from '../lib/presenter.js';
+import { gatedReload } from '../lib/reload-gate.js';
 import { LogScreen } from '../screens/Log.js';
 import { errorText, useBackend, useConnection, useEvent } from './backend.js';
 import { prefetchFirstPage } from './first-page.js';
@@ -105,13 +106,27 @@ export function App() {
   // read only for the screens that show it (GRIP history, overview), never for the log: the log,
   // the banner and the title come from the incident list and log pages, which stay fast.
   const needsState = screen === 'overview' || screen === 'incidents';
-  const reloadIncidentState = useCallback(() => {
-    if (incidentId === null || !needsState) {
-      setIncidentState(null);
-      return;
-    }
-    api['incident.state']({ incident: incidentId }).then(setIncidentState, () => setIncidentState(null));
-  }, [api, incidentId, needsState]);
+  // One state request at a time (lib/reload-gate.ts): a reload asked for meanwhile runs after it,
+  // with what is chosen then. Its identity changes with what it loads, so the effect below reloads
+  // for another incident or screen.
+  const stateTarget = useRef({ api, incidentId, needsState });
+  stateTarget.current = { api, incidentId, needsState };
+  const gatedStateLoad = useMemo(
+    () =>
+      gatedReload(async () => {
+        const { api: client, incidentId: incident, needsState: needed } = stateTarget.current;
+        if (incident === null || !needed) {
+          setIncidentState(null);
+          return;
+        }
+        const state = await client['incident.state']({ incident }).catch(() => null);
+        // Another incident chosen meanwhile has its own load after this one: not this state.
+        if (stateTarget.current.incidentId === incident) setIncidentState(state);
+      }),
+    [],
+  );
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const reloadIncidentState = useCallback(() => gatedStateLoad(), [gatedStateLoad, api, incidentId, needsState]);
   useEffect(() => {
     if (device?.person.name) reloadIncidentState();
   }, [device, reloadIncidentState]);

@@ -5,6 +5,7 @@ import { createApiClient } from '../../../shared/contract/client.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { BackendEventName, EventListener } from '../../../shared/contract/events.js';
 import type { ConnectionSource, ConnectionState } from '../bridge/index.js';
+import { createReloadGate, type ReloadGate } from '../lib/reload-gate.js';
 
 /** What every screen reaches the backend with: the typed client, events, and the saving tracker. */
 export interface Backend {
@@ -62,22 +63,37 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
-/** Loads something from the backend, again whenever `deps` change or reload() is called. */
+/**
+ * Loads something from the backend, again whenever `deps` change or reload() is called. Reloads
+ * asked for while a load runs become one more after it (lib/reload-gate.ts), so a screen that
+ * reloads on every arriving batch does not queue one request per batch during a sync.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  const gate = useRef<ReloadGate | null>(null);
+  gate.current ??= createReloadGate();
   useEffect(() => {
     let live = true;
+    const running = gate.current!;
+    running.started();
     setState((s) => ({ ...s, loading: true }));
-    load().then(
-      (data) => live && setState({ data, error: null, loading: false }),
-      (error: unknown) => live && setState((s) => ({ data: s.data, error: errorText(error), loading: false })),
-    );
+    load()
+      .then(
+        (data) => live && setState({ data, error: null, loading: false }),
+        (error: unknown) => live && setState((s) => ({ data: s.data, error: errorText(error), loading: false })),
+      )
+      .finally(() => {
+        // A load whose deps changed meanwhile was replaced; the one that replaced it settles the gate.
+        if (live && running.settled()) setTick((t) => t + 1);
+      });
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const reload = useCallback(() => {
+    if (gate.current!.request()) setTick((t) => t + 1);
+  }, []);
   return { ...state, reload };
 }
