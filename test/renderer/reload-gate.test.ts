@@ -1,54 +1,88 @@
 import { describe, expect, it } from 'vitest';
-import { gatedReload } from '../../renderer/src/lib/reload-gate.js';
+import { gatedReload, MAX_REST_MS, REST_FACTOR, type ReloadTimer } from '../../renderer/src/lib/reload-gate.js';
 
-/** A load whose every call waits until the test settles it. */
-function controlledLoad() {
+/** A load whose every call waits until the test settles it, and a clock and timers the test moves. */
+function controlled() {
   const pending: { settle: () => void; fail: () => void }[] = [];
   let calls = 0;
+  let now = 0;
+  const timers: { due: number; run: () => void }[] = [];
   const load = () => {
     calls++;
     return new Promise<void>((resolve, reject) => pending.push({ settle: resolve, fail: () => reject(new Error('backend gone')) }));
   };
-  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-  return { load, pending, calls: () => calls, tick };
+  const timer: ReloadTimer = { now: () => now, after: (ms, run) => void timers.push({ due: now + ms, run }) };
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const advance = (ms: number) => {
+    now += ms;
+    for (const t of timers.filter((t) => t.due <= now)) {
+      timers.splice(timers.indexOf(t), 1);
+      t.run();
+    }
+  };
+  return { load, timer, pending, calls: () => calls, flush, advance, waiting: () => timers.length };
 }
 
 describe('reloads while one runs', () => {
-  it('a burst of reloads while one runs becomes one more, after it', async () => {
-    const { load, pending, calls, tick } = controlledLoad();
-    const reload = gatedReload(load);
+  it('a burst of reloads while one runs becomes one more, after it and a rest', async () => {
+    const c = controlled();
+    const reload = gatedReload(c.load, c.timer);
     reload();
     for (let i = 0; i < 50; i++) reload();
-    expect(calls()).toBe(1);
-    pending.shift()!.settle();
-    await tick();
-    expect(calls()).toBe(2);
-    pending.shift()!.settle();
-    await tick();
-    expect(calls()).toBe(2);
+    expect(c.calls()).toBe(1);
+    c.advance(400);
+    c.pending.shift()!.settle();
+    await c.flush();
+    // The next load waits REST_FACTOR × 400 ms; reloads meanwhile do not start another.
+    expect(c.calls()).toBe(1);
+    reload();
+    c.advance(REST_FACTOR * 400 - 1);
+    expect(c.calls()).toBe(1);
+    c.advance(1);
+    expect(c.calls()).toBe(2);
+    c.pending.shift()!.settle();
+    await c.flush();
+    expect(c.calls()).toBe(2);
+    expect(c.waiting()).toBe(0);
   });
 
-  it('a reload after the last one settled runs at once', async () => {
-    const { load, pending, calls, tick } = controlledLoad();
-    const reload = gatedReload(load);
+  it('a reload after the last one settled, with none wanted meanwhile, runs at once', async () => {
+    const c = controlled();
+    const reload = gatedReload(c.load, c.timer);
     reload();
-    pending.shift()!.settle();
-    await tick();
+    c.advance(400);
+    c.pending.shift()!.settle();
+    await c.flush();
     reload();
-    expect(calls()).toBe(2);
+    expect(c.calls()).toBe(2);
   });
 
   it('a load that fails does not stop the next one', async () => {
-    const { load, pending, calls, tick } = controlledLoad();
-    const reload = gatedReload(load);
+    const c = controlled();
+    const reload = gatedReload(c.load, c.timer);
     reload();
     reload();
-    pending.shift()!.fail();
-    await tick();
-    expect(calls()).toBe(2);
-    pending.shift()!.settle();
-    await tick();
+    c.pending.shift()!.fail();
+    await c.flush();
+    c.advance(0);
+    expect(c.calls()).toBe(2);
+    c.pending.shift()!.settle();
+    await c.flush();
     reload();
-    expect(calls()).toBe(3);
+    expect(c.calls()).toBe(3);
+  });
+
+  it('never rests longer than MAX_REST_MS, however long the load took', async () => {
+    const c = controlled();
+    const reload = gatedReload(c.load, c.timer);
+    reload();
+    reload();
+    c.advance(10_000);
+    c.pending.shift()!.settle();
+    await c.flush();
+    c.advance(MAX_REST_MS - 1);
+    expect(c.calls()).toBe(1);
+    c.advance(1);
+    expect(c.calls()).toBe(2);
   });
 });

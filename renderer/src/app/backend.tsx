@@ -65,8 +65,8 @@ export function errorText(error: unknown): string {
 
 /**
  * Loads something from the backend, again whenever `deps` change or reload() is called. Reloads
- * asked for while a load runs become one more after it (lib/reload-gate.ts), so a screen that
- * reloads on every arriving batch does not queue one request per batch during a sync.
+ * asked for while a load runs become one more after it and a rest (lib/reload-gate.ts), so a
+ * screen that reloads on every arriving batch does not queue one request per batch during a sync.
  */
 export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; loading: boolean; reload: () => void } {
   const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
@@ -75,8 +75,10 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
   gate.current ??= createReloadGate();
   useEffect(() => {
     let live = true;
+    let resting: ReturnType<typeof setTimeout> | null = null;
     const running = gate.current!;
     running.started();
+    const start = performance.now();
     setState((s) => ({ ...s, loading: true }));
     load()
       .then(
@@ -85,10 +87,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
       )
       .finally(() => {
         // A load whose deps changed meanwhile was replaced; the one that replaced it settles the gate.
-        if (live && running.settled()) setTick((t) => t + 1);
+        if (!live) return;
+        const rest = running.settled(performance.now() - start);
+        if (rest !== null) resting = setTimeout(() => setTick((t) => t + 1), rest);
       });
     return () => {
       live = false;
+      if (resting !== null) clearTimeout(resting);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
