@@ -188,15 +188,23 @@ const area: BenchArea = {
       await b.backend.api['team.join']({ code });
       const status = await a.backend.api['sync.status']({});
       const address = status.listen.find((l) => l.includes('127.0.0.1')) ?? status.listen[0]!;
+      // B's window is on the incident's overview while it syncs, as an information manager's may be:
+      // the overview reloads the incident's state as entries of the incident arrive.
+      const windowB = await openWindow(browser, seeded.incident);
+      let stateRequests = 0;
+      windowB.page.on('websocket', (socket) => socket.on('framesent', (frame) => void (String(frame.payload).includes('"incident.state"') && stateRequests++)));
+      await windowB.page.goto(b.backend.windowUrl()!);
+      await windowB.page.getByRole('navigation').getByRole('button', { name: 'Overzicht' }).click();
+      await windowB.page.getByRole('heading', { name: /^Overzicht/ }).first().waitFor();
+      const requestsBefore = stateRequests;
       const syncStart = nowMs();
       await b.backend.api['peer.add']({ address });
       const total = a.device.store.count();
       await waitUntil(() => b.device.store.count() >= total, `B to hold A's ${formatCount(total)} entries`, quick ? 120_000 : 600_000);
       const syncMs = nowMs() - syncStart;
       const connected = (await b.backend.api['sync.status']({})).peers.filter((p) => p.connected).length;
-      notes.push(`B: fresh data dir, profile, team.join with A's invite, peer.add ${address}; B held A's ${formatCount(total)} entries ${(syncMs / 1000).toFixed(1)} s later (initial sync, not a figure); ${connected} peer connected`);
+      notes.push(`B: fresh data dir, profile, team.join with A's invite, peer.add ${address}; B held A's ${formatCount(total)} entries ${(syncMs / 1000).toFixed(1)} s later (initial sync, not a figure), its window on the incident's overview meanwhile, which asked for incident.state ${stateRequests - requestsBefore} times; ${connected} peer connected`);
 
-      const windowB = await openWindow(browser, seeded.incident);
       const bFirst = await timeFirstScreen(windowB.page, b.backend.windowUrl()!);
       notes.push(`B's window on the same incident: first row after ${formatMs(bFirst.shownMs)}`);
       const arrived = new Map<string, number>();
