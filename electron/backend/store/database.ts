@@ -15,8 +15,9 @@ export const BULK_CHECKPOINT_PAGES = 10_000;
  * WAL pages after which an append's commit checkpoints. The next commit after a checkpoint writes
  * the WAL from its start again, over blocks the file already has; a commit that makes the WAL
  * longer also has the file system record its new size and blocks at the fsync. In a burst of
- * appends that took log.add's p50 from 0.48 to 0.36–0.41 ms, for 1.4 KB more written per append by
- * the more frequent checkpoints (bench/log/append.ts).
+ * appends with a search pass every 16 (bench/log/append.ts), this and PASS_CHECKPOINT_PAGES took
+ * log.add's p50 from 0.48 to 0.35 ms, for 1.4 KB more written per append by the more frequent
+ * checkpoints, which the passes now take.
  */
 export const APPEND_CHECKPOINT_PAGES = 2000;
 
