@@ -27,15 +27,13 @@ export interface WalAnatomy {
 /**
  * Where the bytes of a WAL-mode database go. Every commit appends one frame (24-byte header + page)
  * per page it changed; a checkpoint copies the newest version of every page in the WAL back into
- * the database file. The tracker reads the WAL after each commit, counts frames per page number,
- * and runs the checkpoints itself (auto-checkpoint is switched off and replaced by the same rule:
- * a PASSIVE checkpoint after the commit that takes the WAL past `threshold` pages), so it knows
- * which pages each checkpoint writes. After each commit its pages are mapped to their table or
- * index with dbstat (a page freed by an FTS5 merge and reused later counts for whoever wrote it).
+ * the database file. The tracker reads the WAL after each commit and counts frames per page number.
+ * SQLite checkpoints where the store's own thresholds say (store/database.ts); the WAL starting
+ * over (new salts) shows that one ran, and the pages the WAL held then are what it wrote. After
+ * each commit its pages are mapped to their table or index with dbstat (a page freed by an FTS5
+ * merge and reused later counts for whoever wrote it).
  */
 export function trackWal(db: Database, file: string): WalAnatomy {
-  const threshold = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-  db.pragma('wal_autocheckpoint = 0');
   const pageSize = db.pragma('page_size', { simple: true }) as number;
   const owners = db.prepare<[], { name: string; pageno: number }>('SELECT name, pageno FROM dbstat');
   const byPart = new Map<string, PartWrites>();
@@ -49,9 +47,13 @@ export function trackWal(db: Database, file: string): WalAnatomy {
   let salts = '';
   /** Each page in the WAL since it last restarted, with its owner when last written: what the next checkpoint copies. */
   let inWal = new Map<number, string>();
-  let framesInWal = 0;
   const frame = Buffer.alloc(FRAME_HEADER);
   const header = Buffer.alloc(WAL_HEADER);
+
+  const countCheckpoint = () => {
+    for (const part of inWal.values()) count(part, 'checkpoint');
+    inWal = new Map();
+  };
 
   /** Page numbers of the frames appended since the last call, one per frame. */
   const readNewFrames = (): number[] => {
@@ -61,7 +63,9 @@ export function trackWal(db: Database, file: string): WalAnatomy {
       if (readSync(fd, header, 0, WAL_HEADER, 0) < WAL_HEADER) return pages;
       const headerSalts = header.subarray(16, 24).toString('hex');
       if (headerSalts !== salts) {
-        // A new WAL generation starts writing at the beginning again (and rewrites its header).
+        // A new WAL generation starts writing at the beginning again (and rewrites its header):
+        // SQLite checkpointed the one before, which nothing counted yet.
+        countCheckpoint();
         salts = headerSalts;
         offset = WAL_HEADER;
         overhead += WAL_HEADER;
@@ -91,16 +95,12 @@ export function trackWal(db: Database, file: string): WalAnatomy {
         const part = ownerOf.get(page) ?? 'free pages';
         count(part, 'wal');
         inWal.set(page, part);
-        framesInWal++;
       }
-      if (threshold > 0 && framesInWal >= threshold) this.checkpoint();
     },
     checkpoint() {
       const [result] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
       if (result!.checkpointed !== result!.log) throw new Error('checkpoint incomplete: the tracker assumes no other connection reads');
-      for (const part of inWal.values()) count(part, 'checkpoint');
-      inWal = new Map();
-      framesInWal = 0;
+      countCheckpoint();
     },
     parts: () => [...byPart.values()].sort((a, b) => b.wal + b.checkpoint - (a.wal + a.checkpoint)),
     overhead: () => overhead,

@@ -3,7 +3,7 @@ import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { incidentIdFor } from '../../../shared/domain/incident.js';
 import type { Classification, EntryContentOf, EntryKind } from '../../../shared/domain/kinds.js';
 import { storageError } from '../errors.js';
-import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES, checkpointThreshold, type SqliteDatabase } from './database.js';
+import type { SqliteDatabase } from './database.js';
 import { AUTHOR_NO, createEntryWriter } from './rows.js';
 
 /**
@@ -41,18 +41,10 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
     markOnce.run(entry.author, entry.seq - 1);
     return entry;
   });
-  // Bulk writes checkpoint rarely (fewer bytes); an append's commit does so sooner, so appends in a
-  // burst keep reusing the WAL's blocks instead of growing the file (database.ts).
-  const appendThreshold = checkpointThreshold(db, APPEND_CHECKPOINT_PAGES);
-  const bulkThreshold = checkpointThreshold(db, BULK_CHECKPOINT_PAGES);
+  // Commits under the connection's default checkpoint threshold, an append's (database.ts).
   return (draft: EntryDraft): SignedEntry => {
     try {
-      appendThreshold.set();
-      try {
-        return appendInTransaction.immediate(draft);
-      } finally {
-        bulkThreshold.set();
-      }
+      return appendInTransaction.immediate(draft);
     } catch (error) {
       throw storageError(error, 'saving the entry');
     }

@@ -8,30 +8,46 @@ import type { SqliteModule } from './sqlite-module.js';
 
 export type SqliteDatabase = Database.Database;
 
-/** WAL pages after which a commit of received entries or a large search pass checkpoints (see openLogDatabase). */
+/** WAL pages after which a commit of received entries, a large search pass or a migration checkpoints. */
 export const BULK_CHECKPOINT_PAGES = 10_000;
 
 /**
- * WAL pages after which an append's commit checkpoints. The next commit after a checkpoint writes
+ * WAL pages after which an append's commit checkpoints: the connection's default, so appends set
+ * nothing. The next commit after a checkpoint writes
  * the WAL from its start again, over blocks the file already has; a commit that makes the WAL
  * longer also has the file system record its new size and blocks at the fsync. In a burst of
  * appends with a search pass every 16 (bench/log/append.ts), this and PASS_CHECKPOINT_PAGES took
  * log.add's p50 from 0.48 to 0.35 ms, for 1.4 KB more written per append by the more frequent
  * checkpoints, which the passes now take.
  */
-export const APPEND_CHECKPOINT_PAGES = 2000;
+export const APPEND_CHECKPOINT_PAGES = 2_000;
 
 /**
  * WAL pages after which a small search pass (what follows appends: store/search-backlog.ts)
  * checkpoints: below an append's threshold, so the background pass takes the checkpoint (about
  * 2 ms) before a person's append has to.
  */
-export const PASS_CHECKPOINT_PAGES = 1000;
+export const PASS_CHECKPOINT_PAGES = 1_000;
 
-/** A statement that sets the connection's checkpoint threshold; cheaper to run than db.pragma() per commit. */
-export function checkpointThreshold(db: Database.Database, pages: number): { set(): void } {
-  const statement = db.prepare(`PRAGMA wal_autocheckpoint = ${Math.floor(pages)}`);
-  return { set: () => void statement.get() };
+export type BulkThreshold = typeof BULK_CHECKPOINT_PAGES | typeof PASS_CHECKPOINT_PAGES;
+
+/**
+ * Sets the checkpoint threshold for the commits of one bulk write and puts the connection's
+ * default (an append's) back after it, whatever happens: `run(raise)` calls raise() before its
+ * commit, with PASS_CHECKPOINT_PAGES or BULK_CHECKPOINT_PAGES. Appends, the hot path, set nothing.
+ * Each call prepares its PRAGMA afresh: SQLite applies this one when the statement is prepared, so
+ * a statement prepared once and run at each write did nothing the first time (measured; a test
+ * checks).
+ */
+export function checkpointThresholds(db: Database.Database) {
+  const set = (pages: number) => void db.pragma(`wal_autocheckpoint = ${Math.floor(pages)}`);
+  return <T>(run: (raise: (pages: BulkThreshold) => void) => T): T => {
+    try {
+      return run(set);
+    } finally {
+      set(APPEND_CHECKPOINT_PAGES);
+    }
+  };
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
@@ -54,11 +70,12 @@ export function openLogDatabase(file: string, sqlite: SqliteModule = {}): Sqlite
     // hit entries_no_delete. (A trigger on INSERT would do it too, but halves write throughput.)
     db.pragma('recursive_triggers = ON');
     db.pragma('busy_timeout = 5000');
-    // Checkpoint less often (40 MB of WAL rather than 4 MB): each checkpoint rewrites pages that later
-    // commits touch again. createBackend also checkpoints when the log has been idle for a moment;
-    // appends commit under a smaller threshold (APPEND_CHECKPOINT_PAGES).
+    // Migrations rewrite whole tables: they checkpoint as bulk writes do (each checkpoint rewrites
+    // pages that later commits touch again). Afterwards the connection's default is an append's
+    // threshold, and bulk writers raise it for their own commits (withBulkCheckpoints).
     db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
     upgrade(db, file);
+    db.pragma(`wal_autocheckpoint = ${APPEND_CHECKPOINT_PAGES}`);
     return db;
   } catch (error) {
     db?.close();

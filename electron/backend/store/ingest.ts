@@ -5,7 +5,7 @@ import { authenticRun, checkCandidates, isCheckedBatch, signatureVerdicts, type 
 import { consecutiveRuns, REJECTED } from '../replica/checks.js';
 import type { IngestOptions, IngestReport } from '../replica/replica.js';
 import { createWaitingRoomGate, ingestSource, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from '../replica/waiting-room.js';
-import type { SqliteDatabase } from './database.js';
+import { BULK_CHECKPOINT_PAGES, checkpointThresholds, type SqliteDatabase } from './database.js';
 import { AUTHOR_NO, createEntryWriter, ID_LOOKUP, idParams, trustedStoredEntry, type IdParams } from './rows.js';
 
 /**
@@ -35,6 +35,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
   // it too) above that mark is indexed when the pass moves the mark, as an append is (migration 9).
   const writeAboveMark = createEntryWriter(db, { later: 'text-and-id' });
   const searchMark = db.prepare<[string], number>(`SELECT seq FROM search_marks WHERE author_no = ${AUTHOR_NO}`).pluck();
+  const withThreshold = checkpointThresholds(db);
 
   const ingestInTransaction = db.transaction((checked: CheckedBatch, source: string | null): IngestReport => {
     const report: IngestReport = { added: [], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] };
@@ -187,7 +188,11 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     if (!isCheckedBatch(checked)) throw new Error('ingest takes checked entries only from the entry checks (replica/checked-batch.ts)');
     const source = ingestSource(options);
     try {
-      return ingestInTransaction.immediate(checked, source);
+      // Received batches checkpoint rarely: fewer rewrites of the pages the next batches touch again.
+      return withThreshold((raise) => {
+        raise(BULK_CHECKPOINT_PAGES);
+        return ingestInTransaction.immediate(checked, source);
+      });
     } catch (error) {
       throw storageError(error, 'storing received entries');
     }

@@ -1,4 +1,4 @@
-import { BULK_CHECKPOINT_PAGES, checkpointThreshold, PASS_CHECKPOINT_PAGES, type SqliteDatabase } from './database.js';
+import { BULK_CHECKPOINT_PAGES, checkpointThresholds, PASS_CHECKPOINT_PAGES, type BulkThreshold, type SqliteDatabase } from './database.js';
 import { ABOVE_SEARCH_MARKS, ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
 
 /**
@@ -61,9 +61,8 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
 
   // A small pass (what appends left) checkpoints before an append would; a large one (after a sync)
   // at the bulk threshold, as the ingest before it (store/database.ts).
-  const passThreshold = checkpointThreshold(db, PASS_CHECKPOINT_PAGES);
-  const bulkThreshold = checkpointThreshold(db, BULK_CHECKPOINT_PAGES);
-  const pass = db.transaction((limit: number, texts: string[], seen: { snapshot?: Snapshot }): number => {
+  const withThreshold = checkpointThresholds(db);
+  const pass = db.transaction((limit: number, texts: string[], seen: { snapshot?: Snapshot }, raise: (pages: BulkThreshold) => void): number => {
     if (watcher) seen.snapshot = watcher.before();
     let marked = 0;
     for (const mark of marks.all()) {
@@ -85,8 +84,8 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
     }
     if (others.length > 0) clearReceived.run(BigInt(others[others.length - 1]!.pos_text));
     const indexed = marked + own.length + others.length;
-    // Set before this transaction commits, so that commit takes the checkpoint appends would.
-    if (indexed <= SMALL_PASS_ENTRIES) passThreshold.set();
+    // Set before this transaction commits, so that commit uses it.
+    raise(indexed <= SMALL_PASS_ENTRIES ? PASS_CHECKPOINT_PAGES : BULK_CHECKPOINT_PAGES);
     return indexed;
   });
 
@@ -95,12 +94,7 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
     if (!anyWaiting.get()) return 0;
     const texts: string[] = [];
     const seen: { snapshot?: Snapshot } = {};
-    let indexed: number;
-    try {
-      indexed = pass.immediate(limit, texts, seen);
-    } finally {
-      bulkThreshold.set();
-    }
+    const indexed = withThreshold((raise) => pass.immediate(limit, texts, seen, raise));
     if (watcher) watcher.after(seen.snapshot as Snapshot, texts);
     return indexed;
   };

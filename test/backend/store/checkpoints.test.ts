@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { createCheckpointer } from '../../../electron/backend/parts/checkpointer.js';
-import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES, PASS_CHECKPOINT_PAGES } from '../../../electron/backend/store/database.js';
+import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES, checkpointThresholds, openLogDatabase, PASS_CHECKPOINT_PAGES } from '../../../electron/backend/store/database.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
 import { manualClock } from '../../support/manual-clock.js';
@@ -39,6 +39,24 @@ function walFramesNow(backend: TestBackend): number {
 }
 
 describe('WAL checkpoints: appends reuse a short WAL, bulk writes let it grow', () => {
+  it('an opened log commits at an append\'s threshold; a bulk write raises it for itself only, also when it fails', () => {
+    const db = openLogDatabase(join(tempDir(), DATABASE_FILE));
+    try {
+      const threshold = () => db.pragma('wal_autocheckpoint', { simple: true });
+      expect(threshold()).toBe(APPEND_CHECKPOINT_PAGES);
+      const withThreshold = checkpointThresholds(db);
+      expect(withThreshold((raise) => (raise(BULK_CHECKPOINT_PAGES), threshold()))).toBe(BULK_CHECKPOINT_PAGES);
+      expect(threshold()).toBe(APPEND_CHECKPOINT_PAGES);
+      expect(() => withThreshold((raise) => {
+        raise(PASS_CHECKPOINT_PAGES);
+        throw new Error('disk full');
+      })).toThrow('disk full');
+      expect(threshold()).toBe(APPEND_CHECKPOINT_PAGES);
+    } finally {
+      db.close();
+    }
+  });
+
   it('appends checkpoint at SQLite\'s default threshold, so the WAL starts over instead of growing', async () => {
     const backend = open();
     const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring Woensel' });
