@@ -107,11 +107,10 @@ export function App() {
   // the banner and the title come from the incident list and log pages, which stay fast.
   const needsState = screen === 'overview' || screen === 'incidents';
   // One state request at a time (lib/reload-gate.ts): a reload asked for meanwhile runs after it,
-  // with what is chosen then. Its identity changes with what it loads, so the effect below reloads
-  // for another incident or screen.
+  // with what is chosen then.
   const stateTarget = useRef({ api, incidentId, needsState });
   stateTarget.current = { api, incidentId, needsState };
-  const gatedStateLoad = useMemo(
+  const reloadIncidentState = useMemo(
     () =>
       gatedReload(async () => {
         const { api: client, incidentId: incident, needsState: needed } = stateTarget.current;
@@ -125,11 +124,10 @@ export function App() {
       }),
     [],
   );
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const reloadIncidentState = useCallback(() => gatedStateLoad(), [gatedStateLoad, api, incidentId, needsState]);
+  // Again for another incident or screen (the load reads them from stateTarget).
   useEffect(() => {
     if (device?.person.name) reloadIncidentState();
-  }, [device, reloadIncidentState]);
+  }, [device, reloadIncidentState, api, incidentId, needsState]);
 
   useEvent('entries.added', (e) => {
     if (e.entries.some((r) => r.kind === 'incident' || r.kind === 'incidentwijziging' || r.kind === 'incidentstatus' || r.kind === 'grip')) reloadIncidents();
