@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { openTestBackend } from '../../test/support/backend.js';
 import { createNodeEntryCrypto } from '../../electron/backend/node-crypto.js';
-import { BULK_CHECKPOINT_PAGES, openLogDatabase } from '../../electron/backend/store/database.js';
+import { BULK_CHECKPOINT_BYTES, checkpointPages, openLogDatabase } from '../../electron/backend/store/database.js';
 import { basePosition } from '../../electron/backend/store/positions.js';
 import { createEntryWriter } from '../../electron/backend/store/rows.js';
 import { INDEX_PASS_ENTRIES } from '../../electron/backend/store/search-backlog.js';
@@ -130,7 +130,7 @@ function timeCeiling(batches: readonly SignedEntry[][]): Timed {
   const dir = makeTempDir('ceiling');
   const db = openLogDatabase(join(dir, 'baken.db'));
   // Checkpoints as store.ingest has them for its batches.
-  db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+  db.pragma(`wal_autocheckpoint = ${checkpointPages(db, BULK_CHECKPOINT_BYTES)}`);
   try {
     const crypto = createNodeEntryCrypto();
     const write = createEntryWriter(db, { later: 'text' });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BULK_CHECKPOINT_PAGES, openLogDatabase, type SqliteDatabase } from '../../electron/backend/store/database.js';
+import { BULK_CHECKPOINT_BYTES, checkpointPages, openLogDatabase, type SqliteDatabase } from '../../electron/backend/store/database.js';
 import { createEntryWriter } from '../../electron/backend/store/rows.js';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import type { SignedEntry } from '../../shared/domain/entry.js';
@@ -62,7 +62,7 @@ function timeWriter(variant: Variant, batches: readonly SignedEntry[][], bodies:
   const dir = makeTempDir('writer-parts');
   const db: SqliteDatabase = openLogDatabase(join(dir, 'baken.db'));
   // Checkpoints as store.ingest has them for its batches.
-  db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
+  db.pragma(`wal_autocheckpoint = ${checkpointPages(db, BULK_CHECKPOINT_BYTES)}`);
   try {
     if (variant.without) db.exec(variant.without);
     const write = createEntryWriter(db, { later: variant.later });

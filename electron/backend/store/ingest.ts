@@ -5,7 +5,7 @@ import { authenticRun, checkCandidates, isCheckedBatch, signatureVerdicts, type 
 import { consecutiveRuns, REJECTED } from '../replica/checks.js';
 import type { IngestOptions, IngestReport } from '../replica/replica.js';
 import { createWaitingRoomGate, ingestSource, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from '../replica/waiting-room.js';
-import { BULK_CHECKPOINT_PAGES, checkpointThresholds, type SqliteDatabase } from './database.js';
+import { BULK_CHECKPOINT_BYTES, checkpointThresholds, type SqliteDatabase } from './database.js';
 import { AUTHOR_NO, createEntryWriter, ID_LOOKUP, idParams, trustedStoredEntry, type IdParams } from './rows.js';
 
 /**
@@ -190,7 +190,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
     try {
       // Received batches checkpoint rarely: fewer rewrites of the pages the next batches touch again.
       return withThreshold((raise) => {
-        raise(BULK_CHECKPOINT_PAGES);
+        raise(BULK_CHECKPOINT_BYTES);
         return ingestInTransaction.immediate(checked, source);
       });
     } catch (error) {

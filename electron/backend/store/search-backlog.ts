@@ -1,4 +1,4 @@
-import { BULK_CHECKPOINT_PAGES, checkpointThresholds, PASS_CHECKPOINT_PAGES, type BulkThreshold, type SqliteDatabase } from './database.js';
+import { BULK_CHECKPOINT_BYTES, checkpointThresholds, PASS_CHECKPOINT_BYTES, type BulkThreshold, type SqliteDatabase } from './database.js';
 import { ABOVE_SEARCH_MARKS, ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
 
 /**
@@ -85,7 +85,7 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
     if (others.length > 0) clearReceived.run(BigInt(others[others.length - 1]!.pos_text));
     const indexed = marked + own.length + others.length;
     // Set before this transaction commits, so that commit uses it.
-    raise(indexed <= SMALL_PASS_ENTRIES ? PASS_CHECKPOINT_PAGES : BULK_CHECKPOINT_PAGES);
+    raise(indexed <= SMALL_PASS_ENTRIES ? PASS_CHECKPOINT_BYTES : BULK_CHECKPOINT_BYTES);
     return indexed;
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { createCheckpointer } from '../../../electron/backend/parts/checkpointer.js';
-import { APPEND_CHECKPOINT_PAGES, BULK_CHECKPOINT_PAGES, checkpointThresholds, openLogDatabase, PASS_CHECKPOINT_PAGES } from '../../../electron/backend/store/database.js';
+import { APPEND_CHECKPOINT_BYTES, BULK_CHECKPOINT_BYTES, checkpointThresholds, NEW_LOG_PAGE_SIZE, openLogDatabase, PASS_CHECKPOINT_BYTES } from '../../../electron/backend/store/database.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
 import { manualClock } from '../../support/manual-clock.js';
@@ -20,7 +20,11 @@ function open(): TestBackend {
   return backend;
 }
 
-const FRAME_BYTES = 4096 + 24;
+const FRAME_BYTES = NEW_LOG_PAGE_SIZE + 24;
+/** The thresholds in pages of a log this version creates, as SQLite counts them. */
+const APPEND_CHECKPOINT_PAGES = APPEND_CHECKPOINT_BYTES / NEW_LOG_PAGE_SIZE;
+const PASS_CHECKPOINT_PAGES = PASS_CHECKPOINT_BYTES / NEW_LOG_PAGE_SIZE;
+const BULK_CHECKPOINT_PAGES = BULK_CHECKPOINT_BYTES / NEW_LOG_PAGE_SIZE;
 
 /** The WAL file's length in frames: the most the WAL ever held since it was created, as SQLite never shortens it here. */
 function walFileFrames(backend: TestBackend): number {
@@ -43,12 +47,13 @@ describe('WAL checkpoints: appends reuse a short WAL, bulk writes let it grow', 
     const db = openLogDatabase(join(tempDir(), DATABASE_FILE));
     try {
       const threshold = () => db.pragma('wal_autocheckpoint', { simple: true });
+      expect(db.pragma('page_size', { simple: true })).toBe(NEW_LOG_PAGE_SIZE);
       expect(threshold()).toBe(APPEND_CHECKPOINT_PAGES);
       const withThreshold = checkpointThresholds(db);
-      expect(withThreshold((raise) => (raise(BULK_CHECKPOINT_PAGES), threshold()))).toBe(BULK_CHECKPOINT_PAGES);
+      expect(withThreshold((raise) => (raise(BULK_CHECKPOINT_BYTES), threshold()))).toBe(BULK_CHECKPOINT_PAGES);
       expect(threshold()).toBe(APPEND_CHECKPOINT_PAGES);
       expect(() => withThreshold((raise) => {
-        raise(PASS_CHECKPOINT_PAGES);
+        raise(PASS_CHECKPOINT_BYTES);
         throw new Error('disk full');
       })).toThrow('disk full');
       expect(threshold()).toBe(APPEND_CHECKPOINT_PAGES);
@@ -57,7 +62,22 @@ describe('WAL checkpoints: appends reuse a short WAL, bulk writes let it grow', 
     }
   });
 
-  it('appends checkpoint at SQLite\'s default threshold, so the WAL starts over instead of growing', async () => {
+  it('a log created with 4 KB pages keeps them, and its thresholds are the same bytes in its own pages', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    old.close();
+    const db = openLogDatabase(file);
+    try {
+      expect(db.pragma('page_size', { simple: true })).toBe(4096);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(APPEND_CHECKPOINT_BYTES / 4096);
+      expect(checkpointThresholds(db)((raise) => (raise(BULK_CHECKPOINT_BYTES), db.pragma('wal_autocheckpoint', { simple: true })))).toBe(BULK_CHECKPOINT_BYTES / 4096);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('appends checkpoint at their own threshold, so the WAL starts over instead of growing', async () => {
     const backend = open();
     const { id: incident } = await backend.api['incident.create']({ title: 'Stroomstoring Woensel' });
     // Each append writes at least three pages (row, chain index, incident index): enough for twice the threshold.

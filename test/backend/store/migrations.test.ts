@@ -428,6 +428,29 @@ const EXPECTED: Record<number, { adds: string[]; drops?: string[]; rebuilds?: st
       expect(idTerms()).toBe(7);
     },
   },
+  10: {
+    adds: [],
+    works(db) {
+      const leafSize = (handle: SqliteDatabase, index: string) => handle.prepare(`SELECT v FROM ${index}_config WHERE k = 'pgsz'`).pluck().get() ?? null;
+      // A 4 KB file keeps FTS5's default leaves (4,050 bytes).
+      expect(leafSize(db, 'entry_text')).toBeNull();
+      expect(leafSize(db, 'entry_ids')).toBeNull();
+      // A 2 KB file gets leaves that fit its pages: no leaf of a search pass spills into an overflow page.
+      const small = keep(new Database(join(tempDir(), 'small-pages.db')));
+      small.pragma('page_size = 2048');
+      migrate(small, 9);
+      migrate(small, 10);
+      expect(leafSize(small, 'entry_text')).toBe(2000);
+      expect(leafSize(small, 'entry_ids')).toBe(2000);
+      const insert = small.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
+      small.transaction(() => {
+        for (let i = 1; i <= 400; i++) insert.run(i, `Melding ${i}: wateroverlast bij gemaal ${i % 13}, pomp ${i} draait, dijkwacht ${i % 7} ter plaatse`);
+      })();
+      const overflow = small.prepare("SELECT count(*) FROM dbstat WHERE name = 'entry_text_data' AND pagetype = 'overflow'").pluck().get();
+      expect(overflow).toBe(0);
+      expect(small.prepare('SELECT count(*) FROM entry_text WHERE entry_text MATCH ?').pluck().get('dijkwacht')).toBe(400);
+    },
+  },
 };
 
 /** A valid row of each table that was STRICT up to schema 4, to put wrongly typed values into. */

@@ -8,11 +8,12 @@ import { migration006 } from './006-write-less.js';
 import { migration007 } from './007-text-later.js';
 import { migration008 } from './008-binary-keys.js';
 import { migration009 } from './009-search-marks.js';
+import { migration010 } from './010-page-sized-leaves.js';
 import type { Migration } from './migration.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006, migration007, migration008, migration009, migration010];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database): number {
