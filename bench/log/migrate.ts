@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { openLogDatabase, type SqliteDatabase } from '../../electron/backend/store/database.js';
+import { NEW_LOG_PAGE_SIZE, openLogDatabase, type SqliteDatabase } from '../../electron/backend/store/database.js';
+import { PAGE_SIZE_REWRITE_MAX_BYTES } from '../../electron/backend/store/page-size.js';
 import { migrate, SCHEMA_VERSION } from '../../electron/backend/store/migrations/index.js';
 import { createEntryWriter } from '../../electron/backend/store/rows.js';
 import { countWrites, formatBytes } from '../lib/io.js';
@@ -20,14 +21,18 @@ import { makeTempDir, removeTempDir } from '../lib/temp.js';
  * only migration 8 runs. Each migration is one transaction. The rows are realistic (texts, several
  * devices); signatures are random, since nothing checks them.
  */
-export function measureMigration(total: number, batchSize: number): Section {
+export function measureMigration(total: number, batchSize: number, rewritten: number): Section {
   progress(`writing ${formatCount(total)} entries with this version's writer (not timed)`);
   const scratch = writeScratchLog(total, batchSize);
   try {
     const figures = [4, 7].flatMap((schema) => upgradeFigures(scratch, schema));
+    figures.push(...rewriteFigures(rewritten, batchSize));
     return {
-      title: `Upgrade: opening a log of ${formatCount(total)} entries written at schema 4, and at schema 7, with this version (schema ${SCHEMA_VERSION})`,
-      notes: ['one transaction per migration; the app starts only after them, so this is a one-time wait at the first start of the new version'],
+      title: `Upgrade: opening a log of ${formatCount(total)} entries written at schema 4, and at schema 7, with this version (schema ${SCHEMA_VERSION}); rewriting a smaller log with ${NEW_LOG_PAGE_SIZE}-byte pages`,
+      notes: [
+        'one transaction per migration; the app starts only after them, so this is a one-time wait at the first start of the new version',
+        `a log of at most ${formatMb(PAGE_SIZE_REWRITE_MAX_BYTES)} with other pages is rewritten with ${NEW_LOG_PAGE_SIZE}-byte pages at its first open (store/page-size.ts); the ${formatCount(total)}-entry logs are larger and keep 4 KB pages`,
+      ],
       figures,
     };
   } finally {
@@ -55,6 +60,47 @@ function upgradeFigures(scratch: SqliteDatabase, schema: number): Figure[] {
         { name: `from schema ${schema}: database file after (old pages kept free for reuse)`, value: formatMb(statSync(file).size) },
         { name: `from schema ${schema}: free pages after`, value: formatMb(free * pageSize) },
         { name: `from schema ${schema}: written (WAL + checkpoints)`, value: formatBytes(bytes) },
+      ];
+    } finally {
+      db.close();
+    }
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
+/** A log at schema 9 (the release before 2 KB pages) with 4 KB pages, every entry indexed, opened by this version. */
+function rewriteFigures(total: number, batchSize: number): Figure[] {
+  const dir = makeTempDir('rewrite');
+  try {
+    const file = join(dir, 'baken.db');
+    progress(`writing ${formatCount(total)} entries into a log with 4 KB pages at schema 9 (not timed)`);
+    const old = new Database(file);
+    try {
+      old.pragma('page_size = 4096');
+      old.pragma('journal_mode = WAL');
+      migrate(old, 9);
+      const write = createEntryWriter(old);
+      const random = createRandom(6);
+      const writeBatch = old.transaction((batch: PreparedEntry[]) => {
+        for (const { entry, id } of batch) write({ ...entry, id, sig: random.hex(128) }, Date.now(), null);
+      });
+      for (const batch of prepareRemoteLog({ seed: 6, entries: total, incidents: 4, devices: makeRemoteDevices(4), spanMs: 2 * 24 * 3600_000 }, batchSize)) writeBatch(batch);
+      old.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      old.close();
+    }
+    const sizeBefore = statSync(file).size;
+    const start = nowMs();
+    const { result: db, bytes } = countWrites(() => openLogDatabase(file));
+    const ms = nowMs() - start;
+    try {
+      const pageSize = db.pragma('page_size', { simple: true }) as number;
+      return [
+        { name: `${formatCount(total)} entries at schema 9, 4 KB pages: open + migrate + rewrite`, value: formatMs(ms) },
+        { name: `  page size after`, value: `${pageSize} B` },
+        { name: `  database file before / after`, value: `${formatMb(sizeBefore)} / ${formatMb(statSync(file).size)}` },
+        { name: `  written`, value: formatBytes(bytes) },
       ];
     } finally {
       db.close();

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { BakenError } from '../../../shared/contract/errors.js';
 import { storageError } from '../errors.js';
 import { migrate, SCHEMA_VERSION, schemaVersion } from './migrations/index.js';
+import { adoptPageSize } from './page-size.js';
 import type { SqliteModule } from './sqlite-module.js';
 
 export type SqliteDatabase = Database.Database;
@@ -15,8 +16,8 @@ export type SqliteDatabase = Database.Database;
  * pages an append writes about 40 % less, while entries of about 450 bytes still fill a page (1 KB
  * pages fit two and wasted a quarter: ingest wrote more, not less). Measured with bench/log (per
  * log.add with its search passes: 20.3 kB at 4 KB, 12.8 kB at 2 KB, 8.9 kB at 1 KB; per ingested
- * entry 1,992, 1,942 and 2,222 B). A log created with 4 KB pages keeps them: changing the page
- * size means rewriting the whole file (VACUUM).
+ * entry 1,992, 1,942 and 2,222 B). An older log is rewritten with these pages when opened, up to
+ * a size (store/page-size.ts); a larger one keeps its pages.
  */
 export const NEW_LOG_PAGE_SIZE = 2048;
 
@@ -95,6 +96,7 @@ export function openLogDatabase(file: string, sqlite: SqliteModule = {}): Sqlite
     // threshold, and bulk writers raise it for their own commits (withBulkCheckpoints).
     db.pragma(`wal_autocheckpoint = ${checkpointPages(db, BULK_CHECKPOINT_BYTES)}`);
     upgrade(db, file);
+    if (size) adoptPageSize(db, NEW_LOG_PAGE_SIZE, fileSize(file) ?? size);
     db.pragma(`wal_autocheckpoint = ${checkpointPages(db, APPEND_CHECKPOINT_BYTES)}`);
     return db;
   } catch (error) {

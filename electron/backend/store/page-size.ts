@@ -1,0 +1,58 @@
+import type { Database } from 'better-sqlite3';
+import { migration010 } from './migrations/010-page-sized-leaves.js';
+
+/**
+ * Logs up to this size that were created with another page size are rewritten with the new one
+ * when opened (at most a few seconds, once). A larger log keeps its pages: rewriting it would hold
+ * the app's start for longer than the bytes it saves are worth to a team in a crisis.
+ */
+export const PAGE_SIZE_REWRITE_MAX_BYTES = 64 * 1024 * 1024;
+
+export type PageSizeOutcome = 'already' | 'rewritten' | 'too-large' | 'in-use' | 'failed';
+
+/**
+ * Gives an existing log the page size a new one gets (store/database.ts), by VACUUM: SQLite copies
+ * every row into a fresh file of the new page size and puts it in place under its rollback journal,
+ * so a crash or power cut part-way leaves the old file whole; rowids of every table are kept, since
+ * each Baken table that is read by position has an INTEGER PRIMARY KEY. It also gives back the pages
+ * that migrations 5 and 8 freed. It needs the file to itself (WAL mode is left for the rewrite): with
+ * another process on it (the CLI beside the app), it is left for a later open. Runs after the
+ * migrations, then gives the full-text indexes leaves that fit the new page (migration 10 did it
+ * for the page size the file had).
+ */
+export function adoptPageSize(db: Database, pageSize: number, fileBytes: number): PageSizeOutcome {
+  if ((db.pragma('page_size', { simple: true }) as number) === pageSize) return 'already';
+  if (fileBytes > PAGE_SIZE_REWRITE_MAX_BYTES) return 'too-large';
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  // Another connection's lock means "not now": the open must not wait on it.
+  db.pragma('busy_timeout = 0');
+  try {
+    if (!leaveWal(db)) return 'in-use';
+    let rewritten = true;
+    try {
+      db.pragma(`page_size = ${pageSize}`);
+      db.exec('VACUUM');
+    } catch {
+      // No room for the copy, or anything else: the journal put the old file back, and the log
+      // opens as it was; the next open tries again.
+      rewritten = false;
+    } finally {
+      db.pragma('journal_mode = WAL');
+    }
+    if (!rewritten) return 'failed';
+    db.exec(migration010.up);
+    return 'rewritten';
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+}
+
+/** Switches the file out of WAL mode, which only a connection alone on it may do. */
+function leaveWal(db: Database): boolean {
+  try {
+    return db.pragma('journal_mode = DELETE', { simple: true }) === 'delete';
+  } catch (error) {
+    if (((error as { code?: string }).code ?? '').startsWith('SQLITE_BUSY')) return false;
+    throw error;
+  }
+}

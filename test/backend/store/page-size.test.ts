@@ -1,0 +1,139 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DATABASE_FILE } from '../../../electron/backend/device.js';
+import { NEW_LOG_PAGE_SIZE, openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
+import { createLogStore } from '../../../electron/backend/store/index.js';
+import { migrate } from '../../../electron/backend/store/migrations/index.js';
+import { adoptPageSize, PAGE_SIZE_REWRITE_MAX_BYTES } from '../../../electron/backend/store/page-size.js';
+import { verifyLog } from '../../../electron/backend/store/verify.js';
+import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
+import { useTmpfsMounts } from '../../support/mounts.js';
+import { useTempDirs } from '../../support/temp.js';
+
+const tempDir = useTempDirs();
+const mounts = useTmpfsMounts();
+const open: { close(): void }[] = [];
+afterEach(() => {
+  for (const handle of open.splice(0).reverse()) handle.close();
+});
+function keep<T extends { close(): void }>(handle: T): T {
+  open.push(handle);
+  return handle;
+}
+
+/** A log as a version before 2 KB pages wrote it: 4 KB pages, WAL, appends and received entries, partly indexed. */
+function fourKbLog(file: string, received = 600): void {
+  const db = new Database(file);
+  db.pragma('page_size = 4096');
+  db.pragma('journal_mode = WAL');
+  migrate(db);
+  const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => 1_790_000_000_000 });
+  const incident = store.append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak Lith', start: '2026-11-22T14:00:00.000Z' } }).incident;
+  for (let i = 0; i < 40; i++) store.append({ kind: 'melding', incident, classification: 'intern', body: { text: `Melding ${i}: kwelwater achter de dijk bij paal ${i}` } });
+  const chain = makeChain(makeSigner(), incident, received, { text: (i) => `Ontvangen ${i}: zandzakken bij gemaal ${i % 9}` });
+  for (let i = 0; i < chain.length; i += 200) store.ingest(chain.slice(i, i + 200));
+  store.indexSearchBacklogPass();
+  // These wait for the search index across the rewrite.
+  for (let i = 0; i < 5; i++) store.append({ kind: 'melding', incident, classification: 'intern', body: { text: `Na de pass ${i}: kwelwater stijgt` } });
+  db.close();
+}
+
+/** Everything a person or a peer could read back: every row by position, what search finds, what waits. */
+function contents(db: SqliteDatabase) {
+  const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => 1_790_000_000_000 });
+  return {
+    rows: db.prepare('SELECT CAST(pos AS TEXT) AS pos, lower(hex(id)) AS id, body FROM entries ORDER BY pos').all(),
+    waiting: store.searchBacklogSize(),
+    heads: [...store.authorHeads()],
+  };
+}
+
+function found(db: SqliteDatabase, words: readonly string[]) {
+  const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => 1_790_000_000_000 });
+  return words.map((w) => store.search(store.searchMatch(w)!, {}, { limit: 1000, order: 'newest' }).entries.map((e) => e.id));
+}
+
+const pageSize = (db: SqliteDatabase) => db.pragma('page_size', { simple: true }) as number;
+
+describe('an older log with 4 KB pages gets the new page size when opened', () => {
+  it('is rewritten with 2 KB pages: every row at its position, what waits still waits, search finds the same, no free pages left', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    fourKbLog(file);
+    const old = keep(new Database(file, { readonly: true }));
+    const before = contents(old);
+    old.close();
+    open.pop();
+
+    const db = keep(openLogDatabase(file));
+    expect(pageSize(db)).toBe(NEW_LOG_PAGE_SIZE);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    // The full-text indexes write leaves that fit the new page (migration 10 ran again).
+    expect(db.prepare("SELECT v FROM entry_text_config WHERE k = 'pgsz'").pluck().get()).toBe(NEW_LOG_PAGE_SIZE - 48);
+    expect(db.prepare("SELECT v FROM entry_ids_config WHERE k = 'pgsz'").pluck().get()).toBe(NEW_LOG_PAGE_SIZE - 48);
+    expect(contents(db)).toEqual(before);
+    expect(verifyLog(db, nodeCrypto).ok).toBe(true);
+    expect(before.waiting).toBe(5);
+    const [kwel, zand] = found(db, ['kwelwater', 'zandzakken']);
+    expect(kwel).toHaveLength(45);
+    expect(zand).toHaveLength(600);
+  });
+
+  it('stays as it is while another connection has it open, and opens; the next open alone rewrites it', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    fourKbLog(file);
+    const other = new Database(file);
+    other.prepare('SELECT count(*) FROM entries').get();
+    try {
+      const db = openLogDatabase(file);
+      expect(pageSize(db)).toBe(4096);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.prepare('SELECT count(*) FROM entries').pluck().get()).toBe(646);
+      db.close();
+    } finally {
+      other.close();
+    }
+    const db = keep(openLogDatabase(file));
+    expect(pageSize(db)).toBe(NEW_LOG_PAGE_SIZE);
+  });
+
+  it('a log larger than the limit keeps its pages', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    fourKbLog(file, 10);
+    const db = keep(new Database(file));
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, PAGE_SIZE_REWRITE_MAX_BYTES + 1)).toBe('too-large');
+    expect(pageSize(db)).toBe(4096);
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, statSync(file).size)).toBe('rewritten');
+    expect(pageSize(db)).toBe(NEW_LOG_PAGE_SIZE);
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, statSync(file).size)).toBe('already');
+  });
+
+  it('on a disk with no room for the copy, the log opens as it was, whole; with room, the next open rewrites it', () => {
+    const built = join(tempDir(), DATABASE_FILE);
+    fourKbLog(built, 4000);
+    const size = statSync(built).size;
+    const reference = keep(new Database(built, { readonly: true }));
+    const before = contents(reference);
+    // Room for the log and a little more, not for the rewrite's journal of the whole file.
+    const mnt = mounts.mount(`${Math.ceil((size * 1.3) / 1024)}k`);
+    const file = join(mnt, DATABASE_FILE);
+    copyFileSync(built, file);
+
+    const db = openLogDatabase(file);
+    mounts.beforeUnmount(() => db.open && db.close());
+    expect(pageSize(db)).toBe(4096);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(contents(db)).toEqual(before);
+    db.close();
+
+    mounts.remount(mnt, `size=${Math.ceil((size * 4) / 1024)}k`);
+    const reopened = openLogDatabase(file);
+    mounts.beforeUnmount(() => reopened.open && reopened.close());
+    expect(pageSize(reopened)).toBe(NEW_LOG_PAGE_SIZE);
+    expect(contents(reopened)).toEqual(before);
+  });
+});
