@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { NEW_LOG_PAGE_SIZE, openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
@@ -12,6 +14,8 @@ import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
 
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const OPEN_CHILD = fileURLToPath(new URL('../../support/migrate-child.ts', import.meta.url));
 const tempDir = useTempDirs();
 const mounts = useTmpfsMounts();
 const open: { close(): void }[] = [];
@@ -136,4 +140,51 @@ describe('an older log with 4 KB pages gets the new page size when opened', () =
     expect(pageSize(reopened)).toBe(NEW_LOG_PAGE_SIZE);
     expect(contents(reopened)).toEqual(before);
   });
+
+  it('a process killed in the middle of the rewrite leaves the old log whole; the next open rewrites it', async () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    fourKbLog(file, 6000);
+    const reference = keep(new Database(file, { readonly: true }));
+    const before = contents(reference);
+    reference.close();
+    open.pop();
+
+    const journal = await openAndKillDuringRewrite(file);
+    // Killed with the rewrite's rollback journal on disk: SQLite must put the old pages back.
+    expect(journal).toBeGreaterThan(0);
+    expect(existsSync(`${file}-journal`)).toBe(true);
+
+    const db = keep(openLogDatabase(file));
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(pageSize(db)).toBe(NEW_LOG_PAGE_SIZE);
+    expect(contents(db)).toEqual(before);
+    expect(existsSync(`${file}-journal`)).toBe(false);
+  });
 });
+
+/** Opens `file` in a child process as Baken does and kills it (SIGKILL) once the rewrite's journal holds data; the journal's size then. */
+function openAndKillDuringRewrite(file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', OPEN_CHILD, file], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
+    let journal = 0;
+    let stderr = '';
+    const poll = setInterval(() => {
+      try {
+        journal = statSync(`${file}-journal`).size;
+      } catch {
+        return; // not started yet
+      }
+      if (journal > 64 * 1024) child.kill('SIGKILL');
+    }, 1);
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearInterval(poll);
+      clearTimeout(watchdog);
+      if (signal !== 'SIGKILL') reject(new Error(`the child finished the rewrite before it could be killed (exit ${code}): ${stderr}`));
+      else resolve(journal);
+    });
+  });
+}
