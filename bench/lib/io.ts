@@ -23,6 +23,7 @@ export function countWrites<T>(run: () => T): { result: T; bytes: number | null 
 
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return 'n/a';
+  if (bytes >= 10 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   return bytes >= 10 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${Math.round(bytes)} B`;
 }
 
