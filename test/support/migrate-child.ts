@@ -1,5 +1,5 @@
 /**
- * Child process for the interrupted-migration test (test/backend/store/migrations.test.ts), run as
+ * Child process for the interrupted-migration and interrupted-rewrite tests (test/support/killed-open.ts), run as
  *   node --import tsx test/support/migrate-child.ts DATABASE_FILE
  * Opens the log as Baken does, which applies any missing migration; the parent kills it part-way.
  */

@@ -1,8 +1,6 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHlcClock } from '../../../shared/domain/hlc.js';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
@@ -21,12 +19,11 @@ import { KIND_INDEX_CONDITION } from '../../../electron/backend/store/kind-index
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { caught, sha256File, sqliteSideFiles } from '../../support/files.js';
+import { openAndKillWhenGrown } from '../../support/killed-open.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
 import { copyEntriesAsText, entryRowAsText, scratchLog } from '../../support/text-schema.js';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const MIGRATE_CHILD = fileURLToPath(new URL('../../support/migrate-child.ts', import.meta.url));
 
 const tempDir = useTempDirs();
 const open: { close(): void }[] = [];
@@ -844,7 +841,7 @@ describe('migration 5 on a log written at schema 4', () => {
     // Enough rows that the copy spills pages into the WAL long before it commits.
     const before = bulkSchema4Log(file, 20_000);
 
-    const { signal, walBytes } = await openAndKillWhenWalGrows(file, 1_000_000);
+    const { signal, bytes: walBytes } = await openAndKillWhenGrown(file, '-wal', 1_000_000);
     expect(signal).toBe('SIGKILL');
     expect(walBytes).toBeGreaterThan(1_000_000);
     const after = keep(new Database(file));
@@ -936,34 +933,3 @@ describe('migration 8 on a log written at schema 7', () => {
     expect({ schema: schemaSnapshot(after), contents: contents(after) }).toEqual(before);
   });
 });
-
-/**
- * Opens `file` with openLogDatabase in a child process (which migrates it) and kills the child
- * with SIGKILL as soon as its WAL holds more than `threshold` bytes, i.e. in the middle of the
- * migration's one transaction.
- */
-function openAndKillWhenWalGrows(file: string, threshold: number): Promise<{ signal: NodeJS.Signals | null; walBytes: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MIGRATE_CHILD, file], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
-    let walBytes = 0;
-    let stderr = '';
-    const poll = setInterval(() => {
-      try {
-        walBytes = statSync(`${file}-wal`).size;
-      } catch {
-        return; // not created yet
-      }
-      if (walBytes > threshold) child.kill('SIGKILL');
-    }, 1);
-    const watchdog = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearInterval(poll);
-      clearTimeout(watchdog);
-      if (code !== null && code !== 0) reject(new Error(`migrate child exited with ${code}: ${stderr}`));
-      else resolve({ signal, walBytes });
-    });
-  });
-}

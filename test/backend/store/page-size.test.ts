@@ -1,8 +1,6 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
 import { NEW_LOG_PAGE_SIZE, openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
@@ -11,11 +9,10 @@ import { migrate } from '../../../electron/backend/store/migrations/index.js';
 import { adoptPageSize, PAGE_SIZE_REWRITE_MAX_BYTES } from '../../../electron/backend/store/page-size.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
+import { openAndKillWhenGrown } from '../../support/killed-open.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
 import { useTempDirs } from '../../support/temp.js';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const OPEN_CHILD = fileURLToPath(new URL('../../support/migrate-child.ts', import.meta.url));
 const tempDir = useTempDirs();
 const mounts = useTmpfsMounts();
 const open: { close(): void }[] = [];
@@ -149,9 +146,10 @@ describe('an older log with 4 KB pages gets the new page size when opened', () =
     reference.close();
     open.pop();
 
-    const journal = await openAndKillDuringRewrite(file);
+    const { signal, bytes: journal } = await openAndKillWhenGrown(file, '-journal', 64 * 1024);
     // Killed with the rewrite's rollback journal on disk: SQLite must put the old pages back.
-    expect(journal).toBeGreaterThan(0);
+    expect(signal, 'the child finished the rewrite before it was killed: make the log larger').toBe('SIGKILL');
+    expect(journal).toBeGreaterThan(64 * 1024);
     expect(existsSync(`${file}-journal`)).toBe(true);
 
     const db = keep(openLogDatabase(file));
@@ -161,30 +159,3 @@ describe('an older log with 4 KB pages gets the new page size when opened', () =
     expect(existsSync(`${file}-journal`)).toBe(false);
   });
 });
-
-/** Opens `file` in a child process as Baken does and kills it (SIGKILL) once the rewrite's journal holds data; the journal's size then. */
-function openAndKillDuringRewrite(file: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', OPEN_CHILD, file], { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'] });
-    let journal = 0;
-    let stderr = '';
-    const poll = setInterval(() => {
-      try {
-        journal = statSync(`${file}-journal`).size;
-      } catch {
-        return; // not started yet
-      }
-      if (journal > 64 * 1024) child.kill('SIGKILL');
-    }, 1);
-    const watchdog = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearInterval(poll);
-      clearTimeout(watchdog);
-      if (signal !== 'SIGKILL') reject(new Error(`the child finished the rewrite before it could be killed (exit ${code}): ${stderr}`));
-      else resolve(journal);
-    });
-  });
-}
