@@ -96,7 +96,7 @@ export function openLogDatabase(file: string, sqlite: SqliteModule = {}): Sqlite
     // threshold, and bulk writers raise it for their own commits (withBulkCheckpoints).
     db.pragma(`wal_autocheckpoint = ${checkpointPages(db, BULK_CHECKPOINT_BYTES)}`);
     upgrade(db, file);
-    if (size) adoptPageSize(db, NEW_LOG_PAGE_SIZE, fileSize(file) ?? size);
+    if (size) adoptPageSize(db, NEW_LOG_PAGE_SIZE);
     db.pragma(`wal_autocheckpoint = ${checkpointPages(db, APPEND_CHECKPOINT_BYTES)}`);
     return db;
   } catch (error) {

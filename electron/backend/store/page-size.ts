@@ -20,31 +20,37 @@ export type PageSizeOutcome = 'already' | 'rewritten' | 'too-large' | 'in-use' |
  * migrations, then gives the full-text indexes leaves that fit the new page (migration 10 did it
  * for the page size the file had).
  */
-export function adoptPageSize(db: Database, pageSize: number, fileBytes: number): PageSizeOutcome {
-  if ((db.pragma('page_size', { simple: true }) as number) === pageSize) return 'already';
-  if (fileBytes > PAGE_SIZE_REWRITE_MAX_BYTES) return 'too-large';
+export function adoptPageSize(db: Database, pageSize: number, maxBytes = PAGE_SIZE_REWRITE_MAX_BYTES): PageSizeOutcome {
+  const current = db.pragma('page_size', { simple: true }) as number;
+  if (current === pageSize) return 'already';
+  // Pages in the WAL count too: the file alone can be far smaller than the log.
+  if ((db.pragma('page_count', { simple: true }) as number) * current > maxBytes) return 'too-large';
   const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
   // Another connection's lock means "not now": the open must not wait on it.
   db.pragma('busy_timeout = 0');
+  let alone: boolean;
   try {
-    if (!leaveWal(db)) return 'in-use';
-    let rewritten = true;
-    try {
-      db.pragma(`page_size = ${pageSize}`);
-      db.exec('VACUUM');
-    } catch {
-      // No room for the copy, or anything else: the journal put the old file back, and the log
-      // opens as it was; the next open tries again.
-      rewritten = false;
-    } finally {
-      db.pragma('journal_mode = WAL');
-    }
-    if (!rewritten) return 'failed';
-    db.exec(migration010.up);
-    return 'rewritten';
+    alone = leaveWal(db);
   } finally {
+    // From here on the usual wait: a process that opens the file meanwhile only reads briefly, and
+    // going back to WAL must not fail on it.
     db.pragma(`busy_timeout = ${busyTimeout}`);
   }
+  if (!alone) return 'in-use';
+  let rewritten = true;
+  try {
+    db.pragma(`page_size = ${pageSize}`);
+    db.exec('VACUUM');
+  } catch {
+    // No room for the copy, or anything else: the journal put the old file back, and the log
+    // opens as it was; the next open tries again.
+    rewritten = false;
+  } finally {
+    db.pragma('journal_mode = WAL');
+  }
+  if (!rewritten) return 'failed';
+  db.exec(migration010.up);
+  return 'rewritten';
 }
 
 /** Switches the file out of WAL mode, which only a connection alone on it may do. */

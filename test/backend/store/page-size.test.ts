@@ -105,11 +105,30 @@ describe('an older log with 4 KB pages gets the new page size when opened', () =
     const file = join(tempDir(), DATABASE_FILE);
     fourKbLog(file, 10);
     const db = keep(new Database(file));
-    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, PAGE_SIZE_REWRITE_MAX_BYTES + 1)).toBe('too-large');
+    const bytes = (db.pragma('page_count', { simple: true }) as number) * 4096;
+    expect(PAGE_SIZE_REWRITE_MAX_BYTES).toBe(64 * 1024 * 1024);
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, bytes - 1)).toBe('too-large');
     expect(pageSize(db)).toBe(4096);
-    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, statSync(file).size)).toBe('rewritten');
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, bytes)).toBe('rewritten');
     expect(pageSize(db)).toBe(NEW_LOG_PAGE_SIZE);
-    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, statSync(file).size)).toBe('already');
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, bytes)).toBe('already');
+  });
+
+  it('the limit counts the pages still in the WAL, not only the file', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    const db = keep(new Database(file));
+    db.pragma('page_size = 4096');
+    db.pragma('journal_mode = WAL');
+    db.pragma('wal_autocheckpoint = 0');
+    migrate(db);
+    const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => 1_790_000_000_000 });
+    const incident = store.append({ kind: 'incident', classification: 'intern', body: { title: 'Dijkdoorbraak Lith', start: '2026-11-22T14:00:00.000Z' } }).incident;
+    store.ingest(makeChain(makeSigner(), incident, 500, { text: (i) => `Ontvangen ${i}: zandzakken bij gemaal ${i % 9}` }));
+    const inFile = statSync(file).size;
+    const inLog = (db.pragma('page_count', { simple: true }) as number) * 4096;
+    expect(inLog).toBeGreaterThan(4 * inFile);
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, 2 * inFile)).toBe('too-large');
+    expect(pageSize(db)).toBe(4096);
   });
 
   it('on a disk with no room for the copy, the log opens as it was, whole; with room, the next open rewrites it', () => {
