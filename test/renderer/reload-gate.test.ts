@@ -11,7 +11,14 @@ function controlled() {
     calls++;
     return new Promise<void>((resolve, reject) => pending.push({ settle: resolve, fail: () => reject(new Error('backend gone')) }));
   };
-  const timer: ReloadTimer = { now: () => now, after: (ms, run) => void timers.push({ due: now + ms, run }) };
+  const timer: ReloadTimer = {
+    now: () => now,
+    after: (ms, run) => {
+      const t = { due: now + ms, run };
+      timers.push(t);
+      return () => void (timers.includes(t) && timers.splice(timers.indexOf(t), 1));
+    },
+  };
   const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
   const advance = (ms: number) => {
     now += ms;
@@ -84,5 +91,45 @@ describe('reloads while one runs', () => {
     expect(c.calls()).toBe(1);
     c.advance(1);
     expect(c.calls()).toBe(2);
+  });
+
+  it('an urgent reload (the person\'s own change) while one runs follows it without a rest', async () => {
+    const c = controlled();
+    const reload = gatedReload(c.load, c.timer);
+    reload();
+    reload();
+    reload(true);
+    reload();
+    expect(c.calls()).toBe(1);
+    c.advance(600);
+    c.pending.shift()!.settle();
+    await c.flush();
+    c.advance(0);
+    expect(c.calls()).toBe(2);
+    c.pending.shift()!.settle();
+    await c.flush();
+    expect(c.waiting()).toBe(0);
+  });
+
+  it('an urgent reload during a rest starts at once, and the rest does not start another', async () => {
+    const c = controlled();
+    const reload = gatedReload(c.load, c.timer);
+    reload();
+    reload();
+    c.advance(500);
+    c.pending.shift()!.settle();
+    await c.flush();
+    // Resting for REST_FACTOR × 500 ms; a background reload waits, the person's does not.
+    reload();
+    expect(c.calls()).toBe(1);
+    reload(true);
+    expect(c.calls()).toBe(2);
+    expect(c.waiting()).toBe(0);
+    c.advance(REST_FACTOR * 500);
+    expect(c.calls()).toBe(2);
+    c.pending.shift()!.settle();
+    await c.flush();
+    reload();
+    expect(c.calls()).toBe(3);
   });
 });

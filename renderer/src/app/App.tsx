@@ -7,7 +7,7 @@ import { LANGS, rememberLang, type UiLang } from '../i18n/index.js';
 import { makePresenter } from '../lib/presenter.js';
 import { gatedReload } from '../lib/reload-gate.js';
 import { LogScreen } from '../screens/Log.js';
-import { errorText, useBackend, useConnection, useEvent } from './backend.js';
+import { byThisDevice, errorText, useBackend, useConnection, useEvent } from './backend.js';
 import { prefetchFirstPage } from './first-page.js';
 import { ActionsScreen, FirstRun, IncidentsScreen, MovedDevice, NetworkScreen, OverviewScreen, preloadScreen, ReportScreen, ScreenSlot, type LazyScreen } from './lazy-screens.js';
 import { SessionContext, type Screen, type Session } from './session.js';
@@ -124,15 +124,18 @@ export function App() {
       }),
     [],
   );
-  // Again for another incident or screen (the load reads them from stateTarget).
+  // Again for another incident or screen (the load reads them from stateTarget): the person chose
+  // it, so it does not wait for a rest.
   useEffect(() => {
-    if (device?.person.name) reloadIncidentState();
+    if (device?.person.name) reloadIncidentState(true);
   }, [device, reloadIncidentState, api, incidentId, needsState]);
+  // What the screens call after the person changed something.
+  const reloadStateNow = useCallback(() => reloadIncidentState(true), [reloadIncidentState]);
 
   useEvent('entries.added', (e) => {
     if (e.entries.some((r) => r.kind === 'incident' || r.kind === 'incidentwijziging' || r.kind === 'incidentstatus' || r.kind === 'grip')) reloadIncidents();
     if (e.entries.some((r) => r.kind === 'profiel')) api['people.list']({}).then(setPeople, () => {});
-    if (needsState && incidentId !== null && e.incidents.includes(incidentId)) reloadIncidentState();
+    if (needsState && incidentId !== null && e.incidents.includes(incidentId)) reloadIncidentState(byThisDevice(e));
   });
 
   const labels = useMemo(() => {
@@ -173,7 +176,7 @@ export function App() {
   if (device.person.name === null) return <ScreenSlot><FirstRun onDone={() => setTick((n) => n + 1)} /></ScreenSlot>;
 
   const session: Session = {
-    lang, presenter, device, incidents, reloadIncidents, incidentId, chooseIncident, incidentState, reloadIncidentState, go: setScreen,
+    lang, presenter, device, incidents, reloadIncidents, incidentId, chooseIncident, incidentState, reloadIncidentState: reloadStateNow, go: setScreen,
   };
   const listed = incidents.find((i) => i.id === incidentId);
   const current = listed ?? (closedChoice?.id === incidentId ? closedChoice : undefined);

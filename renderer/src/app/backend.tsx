@@ -3,7 +3,7 @@ import type { ApiClient } from '../../../shared/contract/api.js';
 import type { BakenBridge } from '../../../shared/contract/bridge.js';
 import { createApiClient } from '../../../shared/contract/client.js';
 import { BakenError } from '../../../shared/contract/errors.js';
-import type { BackendEventName, EventListener } from '../../../shared/contract/events.js';
+import type { BackendEventName, EntrySource, EventListener } from '../../../shared/contract/events.js';
 import type { ConnectionSource, ConnectionState } from '../bridge/index.js';
 import { createReloadGate, type ReloadGate } from '../lib/reload-gate.js';
 
@@ -63,12 +63,18 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
+/** Whether arriving entries are this person's own (written here): a reload that shows them should not wait for a rest. */
+export function byThisDevice(event: { source: EntrySource }): boolean {
+  return event.source.type === 'this-device';
+}
+
 /**
  * Loads something from the backend, again whenever `deps` change or reload() is called. Reloads
  * asked for while a load runs become one more after it and a rest (lib/reload-gate.ts), so a
- * screen that reloads on every arriving batch does not queue one request per batch during a sync.
+ * screen that reloads on every arriving batch does not queue one request per batch during a sync;
+ * reload(true), for what the person just did, skips the rest.
  */
-export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; loading: boolean; reload: () => void } {
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { data: T | null; error: string | null; loading: boolean; reload: (urgent?: boolean) => void } {
   const [state, setState] = useState<{ data: T | null; error: string | null; loading: boolean }>({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);
   const gate = useRef<ReloadGate | null>(null);
@@ -97,8 +103,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): { 
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, tick]);
-  const reload = useCallback(() => {
-    if (gate.current!.request()) setTick((t) => t + 1);
+  // An urgent reload during a rest starts now: the new tick's effect cancels the rest's timer.
+  const reload = useCallback((urgent = false) => {
+    if (gate.current!.request(urgent)) setTick((t) => t + 1);
   }, []);
   return { ...state, reload };
 }

@@ -17,6 +17,7 @@ export interface Session {
   incidentId: string | null;
   chooseIncident(id: string | null): void;
   incidentState: IncidentStateView | null;
+  /** After the person changed something: waits for a running load, never for a rest (lib/reload-gate.ts). */
   reloadIncidentState(): void;
   go(screen: Screen): void;
 }

@@ -2,7 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActionView } from '../../../shared/contract/actions.js';
 import { PRIORITY_WORDS, STATUS_WORDS } from '../../../shared/present/words.js';
-import { useBackend, useEvent, useLoad } from '../app/backend.js';
+import { byThisDevice, useBackend, useEvent, useLoad } from '../app/backend.js';
 import { useSession } from '../app/session.js';
 import { byPriorityAndDeadline } from '../lib/order.js';
 import { timeText } from '../lib/presenter.js';
@@ -37,7 +37,7 @@ function ActionList({ incident }: { incident: string }) {
   const [editing, setEditing] = useState<string | null>(null);
   const { data, error, reload } = useLoad(() => api['action.list']({ incident }), [api, incident]);
   useEvent('entries.added', (e) => {
-    if (e.incidents.includes(incident) && e.entries.some((r) => r.kind.startsWith('actie'))) reload();
+    if (e.incidents.includes(incident) && e.entries.some((r) => r.kind.startsWith('actie'))) reload(byThisDevice(e));
   });
   const actions = useMemo(
     () => (data ?? []).filter((a) => listed(a.status, onlyOpen)).sort(byPriorityAndDeadline),
@@ -99,7 +99,7 @@ function ActionList({ incident }: { incident: string }) {
           </tbody>
         </table>
       )}
-      {target && <ActionChange key={target.id} action={target} onClose={(status) => { closeForm(target.id, status); reload(); }} />}
+      {target && <ActionChange key={target.id} action={target} onClose={(status) => { closeForm(target.id, status); reload(true); }} />}
     </>
   );
 }

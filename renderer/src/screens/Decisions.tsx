@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { useBackend, useEvent, useLoad } from '../app/backend.js';
+import { byThisDevice, useBackend, useEvent, useLoad } from '../app/backend.js';
 import { useSession } from '../app/session.js';
 import { rowText } from '../lib/entry-text.js';
 import { ErrorLine } from './common.js';
@@ -17,7 +17,7 @@ export function DecisionList({ incident }: { incident: string }) {
   const { presenter } = useSession();
   const { data, error, reload } = useLoad(() => api['log.list']({ incident, kind: 'besluit', limit: SHOWN }), [api, incident]);
   useEvent('entries.added', (e) => {
-    if (e.incidents.includes(incident) && e.entries.some((r) => r.kind === 'besluit' || r.kind === 'correctie')) reload();
+    if (e.incidents.includes(incident) && e.entries.some((r) => r.kind === 'besluit' || r.kind === 'correctie')) reload(byThisDevice(e));
   });
   return (
     <section className="card" aria-labelledby="decisions-title">

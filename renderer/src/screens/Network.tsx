@@ -36,7 +36,7 @@ export function NetworkScreen() {
       const r = await write(() => api['peer.add']({ address }));
       setAdded(r.address);
       setAddress('');
-      reload();
+      reload(true);
     } catch (err) {
       setAddError(errorText(err));
     }

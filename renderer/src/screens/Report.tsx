@@ -6,7 +6,7 @@ import { CLASSIFICATIONS, type Classification } from '../../../shared/domain/kin
 import { CLASSIFICATION_WORDS, PRIORITY_WORDS, STATUS_WORDS } from '../../../shared/present/words.js';
 import { fieldHtml, fieldsOf, type FieldContent } from '../../../shared/report/html-field.js';
 import type { ItemChange, ReportSection } from '../../../shared/report/model.js';
-import { errorText, useBackend, useEvent, useLoad } from '../app/backend.js';
+import { byThisDevice, errorText, useBackend, useEvent, useLoad } from '../app/backend.js';
 import { useSession } from '../app/session.js';
 import { exportBytes, offerDownload } from '../lib/download.js';
 import { fieldPlainText } from '../lib/field-text.js';
@@ -46,8 +46,8 @@ function Report({ incident }: { incident: string }) {
   );
   useEvent('entries.added', (e) => {
     if (!e.incidents.includes(incident)) return;
-    reload();
-    reloadReports();
+    reload(byThisDevice(e));
+    reloadReports(byThisDevice(e));
   });
 
   const approve = async () => {
@@ -57,8 +57,8 @@ function Report({ incident }: { incident: string }) {
     try {
       const done = await write(() => api['sitrep.approve']({ incident }));
       setMessage(t('report.approved', { label: done.label }));
-      reload();
-      reloadReports();
+      reload(true);
+      reloadReports(true);
     } catch (err) {
       setError(errorText(err));
     }
@@ -92,7 +92,7 @@ function Report({ incident }: { incident: string }) {
             {(reports ?? []).slice().reverse().map((r) => <option key={r.id} value={r.id}>{t('report.whichApproved', { label: r.label })}</option>)}
           </select>
         </label>
-        <button type="button" onClick={reload} disabled={loading}>{t('report.refresh')}</button>
+        <button type="button" onClick={() => reload(true)} disabled={loading}>{t('report.refresh')}</button>
         <button type="button" onClick={() => window.print()} disabled={!doc}>{t('report.print')}</button>
         {which === 'draft' && <button type="button" className="primary" onClick={() => void approve()} disabled={!doc}>{t('report.approve')}</button>}
       </div>
