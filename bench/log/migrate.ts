@@ -47,9 +47,7 @@ function upgradeFigures(scratch: SqliteDatabase, schema: number): Figure[] {
     progress(`copying them into a log at schema ${schema} (not timed)`);
     writeOldLog(file, scratch, schema);
     const sizeBefore = statSync(file).size;
-    const start = nowMs();
-    const { result: db, bytes } = countWrites(() => openLogDatabase(file));
-    const ms = nowMs() - start;
+    const { db, ms, bytes } = openTimed(file);
     try {
       const free = db.pragma('freelist_count', { simple: true }) as number;
       const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -91,9 +89,7 @@ function rewriteFigures(total: number, batchSize: number): Figure[] {
       old.close();
     }
     const sizeBefore = statSync(file).size;
-    const start = nowMs();
-    const { result: db, bytes } = countWrites(() => openLogDatabase(file));
-    const ms = nowMs() - start;
+    const { db, ms, bytes } = openTimed(file);
     try {
       const pageSize = db.pragma('page_size', { simple: true }) as number;
       return [
@@ -108,6 +104,13 @@ function rewriteFigures(total: number, batchSize: number): Figure[] {
   } finally {
     removeTempDir(dir);
   }
+}
+
+/** Opens an older log as the app does (migrations, and a rewrite where it applies): how long it took and what it wrote. */
+function openTimed(file: string): { db: SqliteDatabase; ms: number; bytes: number | null } {
+  const start = nowMs();
+  const { result: db, bytes } = countWrites(() => openLogDatabase(file));
+  return { db, ms: nowMs() - start, bytes };
 }
 
 /** The log, written by today's writer into a scratch database (today's schema, in memory). */

@@ -15,8 +15,8 @@ export type SqliteDatabase = Database.Database;
  * 4 KB pages made each append write three times a raw one-row commit at SQLite's default. With 2 KB
  * pages an append writes about 40 % less, while entries of about 450 bytes still fill a page (1 KB
  * pages fit two and wasted a quarter: ingest wrote more, not less). Measured with bench/log (per
- * log.add with its search passes: 20.3 kB at 4 KB, 12.8 kB at 2 KB, 8.9 kB at 1 KB; per ingested
- * entry 1,992, 1,942 and 2,222 B). An older log is rewritten with these pages when opened, up to
+ * log.add with its search passes: 20.3 kB at 4 KB, 12.0 kB at 2 KB, 8.6 kB at 1 KB; per ingested
+ * entry 1,992, 1,942 and 2,125 B). An older log is rewritten with these pages when opened, up to
  * a size (store/page-size.ts); a larger one keeps its pages.
  */
 export const NEW_LOG_PAGE_SIZE = 2048;
