@@ -82,6 +82,8 @@ export async function measureAppend(count: number, warmup: number): Promise<Sect
           ? { name: 'written per log.add (with backlog runs) / raw', value: 'n/a' }
           : { name: 'written per log.add (with backlog runs) / raw', value: `${bytesRatio.toFixed(2)}×`, target: `≤ ${APPEND_BYTES_VS_RAW_TARGET}×`, met: bytesRatio <= APPEND_BYTES_VS_RAW_TARGET },
         { name: `commits writing > ${SPIKE_BYTES / 1000} KB: log.add / raw`, value: `${spikeShare(appends)} / ${spikeShare(rawCommits)}` },
+        { name: 'CPU per call (user + kernel, writes and fsync included), median: log.add / raw commit', value: `${formatMs(percentile(appends.map((c) => c.cpuMs), 50))} / ${formatMs(percentile(rawCommits.map((c) => c.cpuMs), 50))}` },
+        { name: 'off the CPU per call (time − CPU: the disk, the scheduler), median: log.add / raw commit', value: `${formatMs(percentile(appends.map((c) => c.ms - c.cpuMs), 50))} / ${formatMs(percentile(rawCommits.map((c) => c.ms - c.cpuMs), 50))}` },
         { name: 'log.add p99 / raw p99', value: `${ratio.toFixed(2)}×`, target: `≤ ${APPEND_VS_RAW_TARGET}×`, met: ratio <= APPEND_VS_RAW_TARGET },
         { name: 'log.add p50 / raw p50', value: `${ratio50.toFixed(2)}×`, target: `≤ ${APPEND_P50_VS_RAW_TARGET}×`, met: ratio50 <= APPEND_P50_VS_RAW_TARGET },
         ...anatomyFigures('per store.append', anatomy),
@@ -97,6 +99,8 @@ export async function measureAppend(count: number, warmup: number): Promise<Sect
 
 interface Commit {
   ms: number;
+  /** CPU time this process spent meanwhile (user + system, every thread), in ms. */
+  cpuMs: number;
   /** Bytes written during the commit, null where the OS does not say. */
   bytes: number | null;
 }
@@ -104,11 +108,13 @@ interface Commit {
 // Both sides go through the same await, so its microtask costs them alike.
 async function measure(commit: () => unknown): Promise<Commit> {
   const before = bytesWritten();
+  const cpuBefore = process.cpuUsage();
   const start = nowMs();
   await commit();
   const ms = nowMs() - start;
+  const cpu = process.cpuUsage(cpuBefore);
   const after = bytesWritten();
-  return { ms, bytes: before === null || after === null ? null : after - before };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes: before === null || after === null ? null : after - before };
 }
 
 function meanBytes(commits: readonly Commit[]): number | null {
