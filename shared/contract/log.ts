@@ -67,7 +67,30 @@ export const logArea = {
   'knelpunt.reopen': method(z.strictObject({ knelpunt: entryRef, reason: text, ...whoWhen })).returns<AppendedView>(),
   search: method(entryFilterSchema.extend({ text: z.string().trim().min(1, 'must not be empty').max(500) })).returns<EntryPageView>(),
   verify: method(z.strictObject({})).returns<VerifyView>(),
+  /**
+   * Rewrites the log file with the page size a new log gets and without the pages nothing uses any
+   * more (a log too large to be rewritten when opened keeps its old pages until then). Needs the file
+   * to itself: refused (conflict) while another program has it open, and nothing changes when there
+   * is no room for the copy (storage).
+   */
+  'log.compact': method(z.strictObject({})).returns<CompactView>(),
 };
+
+/** The log file's size as SQLite counts it: pages of `pageSize` bytes, `freePages` of them unused. */
+export interface LogFileView {
+  pageSize: number;
+  pages: number;
+  freePages: number;
+}
+
+export interface CompactView {
+  /** 'already': the log had the page size and no free page, and was left as it was. */
+  outcome: 'rewritten' | 'already';
+  before: LogFileView;
+  after: LogFileView;
+  /** How long the rewrite held the log. */
+  ms: number;
+}
 
 /**
  * An entry as the log shows it. It may be of a kind this version does not know (written by a newer

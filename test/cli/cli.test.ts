@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +134,28 @@ describe('baken CLI', () => {
     const uninitialised = await run(['--data', join(tempDir(), 'nieuw'), 'incident', 'list']);
     expect(uninitialised.code).toBe(1);
     expect(uninitialised.stderr).toMatch(/run: baken --data .* init/);
+  });
+
+  it('compacts the log when asked: the unused pages given back, refused while another program has it open', async () => {
+    const { data, cli } = await initialised();
+    const file = join(data, 'baken.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE scratch (x); INSERT INTO scratch WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) SELECT randomblob(1500) FROM n; DROP TABLE scratch');
+    db.close();
+    const entries = (await cli('verify', '--json')).json().entries as number;
+    const other = new Database(file);
+    other.prepare('SELECT count(*) FROM entries').get();
+    const refused = await cli('compact');
+    other.close();
+    expect(refused).toMatchObject({ code: 1, stdout: '' });
+    expect(refused.stderr).toMatch(/^baken: another program has this log open .*nothing was changed\n$/);
+
+    const done = await cli('compact');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^Log rewritten in \d+\.\d s: \d+\.\d MB → 0\.\d MB\n  pages   2048 → 2048 bytes\n  unused  \d{4} → 0 pages\n$/);
+    const again = await cli('compact', '--json');
+    expect(again.json()).toMatchObject({ outcome: 'already', after: { pageSize: 2048, freePages: 0 } });
+    expect((await cli('verify', '--json')).json()).toMatchObject({ ok: true, entries });
   });
 
   it('takes the data directory from --data, else BAKEN_DATA, else the per-user folder', async () => {

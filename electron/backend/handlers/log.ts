@@ -1,4 +1,4 @@
-import type { EntryPageView, IncidentSummary, LogEntryView, logArea } from '../../../shared/contract/log.js';
+import type { CompactView, EntryPageView, IncidentSummary, LogEntryView, logArea } from '../../../shared/contract/log.js';
 import type { EntryFilterInput } from '../../../shared/contract/fields.js';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
@@ -15,7 +15,7 @@ import { loadDirectory } from './people.js';
 import type { Resolver } from './resolve.js';
 
 export interface LogHandlerDeps {
-  store: Pick<LogStore, 'incidentIds' | 'incidentStateEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'searchMatch' | 'verify' | 'clockBehind' | 'profileEntries' | 'entry' | 'correctionsIn' | 'activityByHour'>;
+  store: Pick<LogStore, 'incidentIds' | 'incidentStateEntries' | 'incidentHeaderEntries' | 'list' | 'search' | 'searchMatch' | 'verify' | 'compact' | 'clockBehind' | 'profileEntries' | 'entry' | 'correctionsIn' | 'activityByHour'>;
   writer: EntryWriter;
   resolve: Resolver;
   crypto: Pick<EntryCrypto, 'sha256'>;
@@ -126,6 +126,18 @@ export function createLogHandlers({ store, writer, resolve, crypto, now }: LogHa
       return pageView(store.search(match, filterOf(input), pageOf(input)));
     },
     verify: () => store.verify(),
+    'log.compact': () => {
+      const { outcome, before, after, ms } = store.compact();
+      if (outcome === 'in-use') {
+        throw new BakenError('conflict', 'another program has this log open (the Baken window, baken serve or another baken command): close it and try again; nothing was changed');
+      }
+      if (outcome === 'failed') {
+        const mb = Math.ceil((before.pages * before.pageSize) / 1_000_000);
+        throw new BakenError('storage', `the log could not be rewritten, most likely for lack of room: the copy needs up to ${mb} MB free beside it; nothing was changed`);
+      }
+      const view: CompactView = { outcome, before, after, ms };
+      return view;
+    },
   };
 }
 

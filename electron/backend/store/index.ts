@@ -3,8 +3,9 @@ import { createHlcClock, DEFAULT_MAX_SKEW_MS, type HlcClock } from '../../../sha
 import { WAITING_ROOM_CAPS, type WaitingRoomCaps } from '../replica/waiting-room.js';
 import { createAppender } from './append.js';
 import { createBehindCheck } from './behind.js';
-import type { SqliteDatabase } from './database.js';
+import { NEW_LOG_PAGE_SIZE, type SqliteDatabase } from './database.js';
 import { createIngester } from './ingest.js';
+import { compactLog, logFileShape } from './page-size.js';
 import { createKnownPeers } from './peers.js';
 import { createPrefixQueries } from './prefixes.js';
 import { createQueries, createSyncQueries } from './queries.js';
@@ -45,6 +46,16 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     append: createAppender(db, signer, crypto, clock, now),
     ingest: createIngester(db, crypto, clock, now, { ...WAITING_ROOM_CAPS, ...waitingRoom }),
     verify: () => verifyLog(db, crypto),
+    /**
+     * Rewrites the file with a new log's page size and without free pages, when a person asks
+     * (store/page-size.ts); only a connection alone on the file can ('in-use' otherwise).
+     */
+    compact() {
+      const before = logFileShape(db);
+      const start = now();
+      const outcome = compactLog(db, NEW_LOG_PAGE_SIZE);
+      return { outcome, before, after: logFileShape(db), ms: now() - start };
+    },
     /** Which of these entries are stamped too far before an entry they follow (store/behind.ts). */
     clockBehind: createBehindCheck(db, crypto, maxSkewMs ?? DEFAULT_MAX_SKEW_MS),
     knownPeers: createKnownPeers(db, now),

@@ -25,6 +25,39 @@ export function adoptPageSize(db: Database, pageSize: number, maxBytes = PAGE_SI
   if (current === pageSize) return 'already';
   // Pages in the WAL count too: the file alone can be far smaller than the log.
   if ((db.pragma('page_count', { simple: true }) as number) * current > maxBytes) return 'too-large';
+  return rewrite(db, pageSize);
+}
+
+export type CompactOutcome = 'already' | 'rewritten' | 'in-use' | 'failed';
+
+/** The log's size as SQLite counts it (the pages still in the WAL included). */
+export interface LogFileShape {
+  pageSize: number;
+  pages: number;
+  /** Pages no table or index uses, which SQLite fills before the file grows. */
+  freePages: number;
+}
+
+export function logFileShape(db: Database): LogFileShape {
+  return {
+    pageSize: db.pragma('page_size', { simple: true }) as number,
+    pages: db.pragma('page_count', { simple: true }) as number,
+    freePages: db.pragma('freelist_count', { simple: true }) as number,
+  };
+}
+
+/**
+ * The same rewrite when a person asks for it (`baken compact`), whatever the log's size: for a log
+ * too large to be rewritten when opened, and for the pages a log's own life has freed. Nothing to
+ * do ('already') when the log has the page size and no free page.
+ */
+export function compactLog(db: Database, pageSize: number): CompactOutcome {
+  const current = db.pragma('page_size', { simple: true }) as number;
+  if (current === pageSize && (db.pragma('freelist_count', { simple: true }) as number) === 0) return 'already';
+  return rewrite(db, pageSize);
+}
+
+function rewrite(db: Database, pageSize: number): 'rewritten' | 'in-use' | 'failed' {
   const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
   // Another connection's lock means "not now": the open must not wait on it.
   db.pragma('busy_timeout = 0');

@@ -63,3 +63,23 @@ export const verifyCommand = defineCommand({
   },
   exitCode: (r) => ((r.file ? r.file.ok : r.log!.ok) ? 0 : 1),
 });
+
+export const compactCommand = defineCommand({
+  path: ['compact'],
+  summary: 'Rewrite the log file with 2 KB pages and without unused pages (a log over 64 MB is not rewritten when opened); needs the log to itself',
+  examples: ['baken compact'],
+  run: (ctx) => ctx.backend().api['log.compact']({}),
+  human: (r) => {
+    const size = (shape: typeof r.before) => megabytes(shape.pages * shape.pageSize);
+    if (r.outcome === 'already') return `Nothing to do: the log has ${r.after.pageSize}-byte pages and no unused page (${size(r.after)})`;
+    return [
+      `Log rewritten in ${(r.ms / 1000).toFixed(1)} s: ${size(r.before)} → ${size(r.after)}`,
+      `  pages   ${r.before.pageSize} → ${r.after.pageSize} bytes`,
+      `  unused  ${r.before.freePages} → ${r.after.freePages} pages`,
+    ].join('\n');
+  },
+});
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0)} MB`;
+}

@@ -178,3 +178,65 @@ describe('an older log with 4 KB pages gets the new page size when opened', () =
     expect(existsSync(`${file}-journal`)).toBe(false);
   });
 });
+
+describe('compacting when a person asks (baken compact)', () => {
+  const storeOn = (db: SqliteDatabase) => createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => 1_790_000_000_000 });
+
+  it('rewrites a log that kept its 4 KB pages for being too large: every row kept, no free pages left', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    fourKbLog(file);
+    const db = keep(new Database(file));
+    db.pragma('journal_mode = WAL');
+    const before = contents(db);
+    expect(adoptPageSize(db, NEW_LOG_PAGE_SIZE, 1)).toBe('too-large');
+
+    const report = storeOn(db).compact();
+    expect(report.outcome).toBe('rewritten');
+    expect(report.before.pageSize).toBe(4096);
+    expect(report.after).toEqual({ pageSize: NEW_LOG_PAGE_SIZE, pages: expect.any(Number), freePages: 0 });
+    expect(pageSize(db)).toBe(NEW_LOG_PAGE_SIZE);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(contents(db)).toEqual(before);
+    expect(verifyLog(db, nodeCrypto).ok).toBe(true);
+    expect(found(db, ['zandzakken'])[0]).toHaveLength(600);
+  });
+
+  it('gives back the pages a log with the new page size no longer uses, and then has nothing to do', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    fourKbLog(file);
+    const db = keep(openLogDatabase(file));
+    // Pages freed as full-text merges and migrations free them.
+    db.exec("CREATE TABLE scratch (x); INSERT INTO scratch SELECT randomblob(1500) FROM entries; DROP TABLE scratch");
+    const freed = db.pragma('freelist_count', { simple: true }) as number;
+    expect(freed).toBeGreaterThan(100);
+    const before = contents(db);
+
+    const first = storeOn(db).compact();
+    expect(first.outcome).toBe('rewritten');
+    expect(first.before.freePages).toBe(freed);
+    expect(first.after.freePages).toBe(0);
+    expect(first.after.pages).toBeLessThan(first.before.pages - freed / 2);
+    expect(contents(db)).toEqual(before);
+
+    const second = storeOn(db).compact();
+    expect(second.outcome).toBe('already');
+    expect(second.after).toEqual(first.after);
+  });
+
+  it('leaves the log as it was while another connection has it open', () => {
+    const file = join(tempDir(), DATABASE_FILE);
+    fourKbLog(file);
+    const db = keep(openLogDatabase(file));
+    db.exec("CREATE TABLE scratch (x); INSERT INTO scratch SELECT randomblob(1500) FROM entries; DROP TABLE scratch");
+    const other = keep(new Database(file));
+    other.prepare('SELECT count(*) FROM entries').get();
+    const before = { pages: db.pragma('page_count', { simple: true }), free: db.pragma('freelist_count', { simple: true }) };
+
+    expect(storeOn(db).compact().outcome).toBe('in-use');
+    expect({ pages: db.pragma('page_count', { simple: true }), free: db.pragma('freelist_count', { simple: true }) }).toEqual(before);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // Still a working log.
+    storeOn(db).append({ kind: 'incident', classification: 'intern', body: { title: 'Nog open', start: '2026-11-22T14:00:00.000Z' } });
+  });
+});
