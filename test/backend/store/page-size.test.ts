@@ -8,6 +8,7 @@ import { createLogStore } from '../../../electron/backend/store/index.js';
 import { migrate } from '../../../electron/backend/store/migrations/index.js';
 import { adoptPageSize, PAGE_SIZE_REWRITE_MAX_BYTES } from '../../../electron/backend/store/page-size.js';
 import { verifyLog } from '../../../electron/backend/store/verify.js';
+import { openTestBackend } from '../../support/backend.js';
 import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { openAndKillWhenGrown } from '../../support/killed-open.js';
 import { useTmpfsMounts } from '../../support/mounts.js';
@@ -222,6 +223,28 @@ describe('compacting when a person asks (baken compact)', () => {
     const second = storeOn(db).compact();
     expect(second.outcome).toBe('already');
     expect(second.after).toEqual(first.after);
+  });
+
+  it('through the API, on a disk with no room for the copy: a storage error in plain words, the log as it was', async () => {
+    const built = join(tempDir(), DATABASE_FILE);
+    fourKbLog(built, 4000);
+    const size = statSync(built).size;
+    const reference = keep(new Database(built, { readonly: true }));
+    const before = contents(reference);
+    const mnt = mounts.mount(`${Math.ceil((size * 1.3) / 1024)}k`);
+    copyFileSync(built, join(mnt, DATABASE_FILE));
+
+    const backend = openTestBackend({ dataDir: mnt });
+    mounts.beforeUnmount(() => backend.close());
+    await expect(backend.api['log.compact']({})).rejects.toMatchObject({
+      code: 'storage',
+      message: expect.stringMatching(/^the log could not be rewritten, most likely for lack of room: the copy needs up to \d+ MB free beside it; nothing was changed$/),
+    });
+    backend.close();
+    const db = keep(new Database(join(mnt, DATABASE_FILE)));
+    expect(pageSize(db)).toBe(4096);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(contents(db)).toEqual(before);
   });
 
   it('leaves the log as it was while another connection has it open', () => {
