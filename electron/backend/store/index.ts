@@ -4,6 +4,7 @@ import { WAITING_ROOM_CAPS, type WaitingRoomCaps } from '../replica/waiting-room
 import { createAppender } from './append.js';
 import { createBehindCheck } from './behind.js';
 import { NEW_LOG_PAGE_SIZE, type SqliteDatabase } from './database.js';
+import { createForkedSeats } from './forked-seats.js';
 import { createIngester } from './ingest.js';
 import { compactLog, logFileShape } from './page-size.js';
 import { createKnownPeers } from './peers.js';
@@ -32,6 +33,13 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
   const searchTerms = createSearchTerms(db, now);
   const backlog = createSearchBacklog(db, searchTerms.passWatcher);
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  const forkedSeats = createForkedSeats(db);
+  const ingester = createIngester(db, crypto, clock, now, { ...WAITING_ROOM_CAPS, ...waitingRoom });
+  // Every fork this connection stores is noted for the incident state's reads.
+  const noted = <R extends { forks: readonly { author: string; seq: number }[] }>(report: R): R => {
+    forkedSeats.note(report.forks);
+    return report;
+  };
   const indexBacklogFirst = () => {
     try {
       backlog.index();
@@ -44,7 +52,9 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
     author: signer.publicKeyHex,
     clock: clock as HlcClock,
     append: createAppender(db, signer, crypto, clock, now),
-    ingest: createIngester(db, crypto, clock, now, { ...WAITING_ROOM_CAPS, ...waitingRoom }),
+    ingest: Object.assign((...args: Parameters<typeof ingester>) => noted(ingester(...args)), {
+      checked: (...args: Parameters<typeof ingester.checked>) => noted(ingester.checked(...args)),
+    }),
     verify: () => verifyLog(db, crypto),
     /**
      * Rewrites the file with a new log's page size and without free pages, when a person asks
@@ -82,7 +92,7 @@ export function createLogStore({ db, signer, crypto, now, maxSkewMs, waitingRoom
       return queries.search(...args);
     },
     /** An incident's entries that its derived state depends on (store/state-entries.ts): the same state as from all of them. */
-    incidentStateEntries: createStateEntries(db),
+    incidentStateEntries: createStateEntries(db, forkedSeats),
     ...createPrefixQueries(db),
     ...createSyncQueries(db),
   };

@@ -2,7 +2,8 @@ import { stateReference } from '../../../shared/domain/derive.js';
 import type { AnyEntry } from '../../../shared/domain/entry.js';
 import type { SqliteDatabase } from './database.js';
 import { KIND_INDEX_CONDITION, kindIndexIncident } from './kind-index.js';
-import { ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type IdParams } from './rows.js';
+import type { ForkedSeats } from './forked-seats.js';
+import { AUTHOR_NO, ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type IdParams } from './rows.js';
 
 /**
  * What an incident's derived state is computed from (shared/domain/derive.ts, stateReference): its
@@ -11,22 +12,19 @@ import { ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type IdP
  * else in the state, so a large incident's state no longer reads and parses all of them: at 100k
  * entries (80 % of them meldingen and beelden) this took incident.state from 1.3 s to about a third.
  */
-export function createStateEntries(db: SqliteDatabase) {
+export function createStateEntries(db: SqliteDatabase, forkedSeats: Pick<ForkedSeats, 'all'>) {
   // Every key of the kind index, the incident checked in the key. In no order (the state sorts):
   // asked for them in pos order, SQLite read the whole table in that order instead (measured, 100k
   // rows for 20k entries), and INDEXED BY keeps it from choosing that again.
   const indexedKinds = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries INDEXED BY entries_kind WHERE ${KIND_INDEX_CONDITION} AND ${kindIndexIncident()}`);
-  // Forks are rare; finding them reads the incident's rows (not their bodies), about 1 µs each.
-  const forkedSeats = db.prepare<[string], { author_no: number; seq: number }>(
-    'SELECT author_no, seq FROM entries WHERE incident = unhex(?) GROUP BY author_no, seq HAVING count(*) > 1',
-  );
-  const atSeat = db.prepare<[number, number, string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author_no = ? AND seq = ? AND +incident = unhex(?)`);
+  // Forks are rare, and known in memory (store/forked-seats.ts); a seat may be another incident's.
+  const atSeat = db.prepare<[string, number, string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author_no = ${AUTHOR_NO} AND seq = ? AND +incident = unhex(?)`);
   const byId = db.prepare<[IdParams], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
 
   return (incident: string): AnyEntry[] => {
     const held = new Map<string, AnyEntry>();
     for (const row of indexedKinds.all(incident)) held.set(row.id, rowToEntry(row));
-    for (const { author_no: author, seq } of forkedSeats.all(incident)) {
+    for (const { author, seq } of forkedSeats.all()) {
       for (const row of atSeat.all(author, seq, incident)) if (!held.has(row.id)) held.set(row.id, rowToEntry(row));
     }
     for (const entry of [...held.values()]) {

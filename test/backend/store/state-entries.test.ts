@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE } from '../../../electron/backend/device.js';
+import { createForkedSeats } from '../../../electron/backend/store/forked-seats.js';
 import { createStateEntries } from '../../../electron/backend/store/state-entries.js';
 import { deriveIncidentState } from '../../../shared/domain/derive.js';
 import { signEntry, type AnyEntry, type EntrySigner, type UnsignedEntry } from '../../../shared/domain/entry.js';
@@ -115,6 +116,41 @@ describe('an incident\'s state from the entries it depends on', () => {
     }
   });
 
+  it('sees forks that arrive after it was first read, through this backend or another process', async () => {
+    const { backend, incidents } = await backendWithIncidents();
+    const other = openTestBackend({ dataDir: backend.dataDir });
+    opened.push(other);
+    const [incident] = incidents;
+    const log = randomLog(7, incidents, 400);
+    let forks = 0;
+    // Every entry of the incident at a seat that holds two is read, forks of meldingen included.
+    const forkedEntriesRead = (reader: TestBackend) => {
+      const all = reader.store.incidentEntries(incident);
+      const perSeat = new Map<string, number>();
+      for (const e of all) perSeat.set(`${e.author}:${e.seq}`, (perSeat.get(`${e.author}:${e.seq}`) ?? 0) + 1);
+      const forked = all.filter((e) => perSeat.get(`${e.author}:${e.seq}`)! > 1).map((e) => e.id);
+      const read = new Set(reader.store.incidentStateEntries(incident).map((e) => e.id));
+      return { forked: forked.length, missing: forked.filter((id) => !read.has(id)) };
+    };
+    for (let i = 0; i < 4; i++) {
+      // Before each part arrives the state has been read, so what it knows of forks is in memory.
+      expect(forkedEntriesRead(backend).missing, `before part ${i}`).toEqual([]);
+      // Half of the parts come in through another process on the same log.
+      const report = (i % 2 === 0 ? backend : other).store.ingest(log.slice(i * 100, (i + 1) * 100));
+      expect(report.added.length).toBe(100);
+      forks += report.forks.length;
+    }
+    const all = backend.store.incidentEntries(incident);
+    const full = deriveIncidentState(incident, all, NOW, nodeCrypto);
+    expect(forks, 'the parts hold forks').toBeGreaterThan(2);
+    expect(full.forkedAuthors.length).toBeGreaterThan(0);
+    const final = forkedEntriesRead(backend);
+    expect(final.missing).toEqual([]);
+    expect(final.forked).toBeGreaterThan(4);
+    expect(deriveIncidentState(incident, backend.store.incidentStateEntries(incident), NOW, nodeCrypto)).toEqual(full);
+    expect(deriveIncidentState(incident, other.store.incidentStateEntries(incident), NOW, nodeCrypto)).toEqual(full);
+  });
+
   it('is what incident.state and the writes that check it use', async () => {
     const { backend, incidents } = await backendWithIncidents();
     const [incident] = incidents;
@@ -131,19 +167,22 @@ describe('an incident\'s state from the entries it depends on', () => {
     const db = new Database(join(backend.dataDir, DATABASE_FILE), { readonly: true, fileMustExist: true });
     try {
       const sources: string[] = [];
-      createStateEntries(new Proxy(db, {
+      const recording = new Proxy(db, {
         get(target, key) {
           if (key === 'prepare') return (sql: string) => { sources.push(sql); return target.prepare(sql); };
           const value = Reflect.get(target, key) as unknown;
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
-      }));
+      });
+      // The forked seats' scan reads the chain index only, once per process and per other process's commit.
+      createStateEntries(recording, createForkedSeats(recording));
       expect(sources.length).toBe(4);
       // The id lookup binds by name (store/rows.ts, ID_LOOKUP), the others by position.
       const params = (sql: string) => (sql.includes('@id') ? [{ id: Buffer.alloc(32), term: '"0"' }] : Array.from(sql.matchAll(/\?/g), () => 'x'));
       const plans = sources.map((sql) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params(sql)) as { detail: string }[]).map((p) => p.detail).join(' | '));
       for (const [i, plan] of plans.entries()) expect(plan, sources[i]).not.toMatch(/SCAN entries\b(?! USING)/);
-      expect(plans[0]).toContain('entries_kind');
+      expect(plans[sources.findIndex((sql) => sql.includes('INDEXED BY entries_kind'))]).toContain('USING INDEX entries_kind');
+      expect(plans[sources.findIndex((sql) => sql.includes('GROUP BY author_no, seq'))]).toContain('COVERING INDEX entries_author_seq');
     } finally {
       db.close();
     }
