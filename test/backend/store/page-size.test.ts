@@ -42,6 +42,21 @@ function fourKbLog(file: string, received = 600): void {
   db.close();
 }
 
+/**
+ * A 4 KB log on a disk with room for it and a little more, not for a rewrite's journal of the whole
+ * file: the mount, the log's size and its contents.
+ */
+function fourKbLogWithoutRoom() {
+  const built = join(tempDir(), DATABASE_FILE);
+  fourKbLog(built, 4000);
+  const size = statSync(built).size;
+  const reference = keep(new Database(built, { readonly: true }));
+  const before = contents(reference);
+  const mnt = mounts.mount(`${Math.ceil((size * 1.3) / 1024)}k`);
+  copyFileSync(built, join(mnt, DATABASE_FILE));
+  return { mnt, size, before };
+}
+
 /** Everything a person or a peer could read back: every row by position, what search finds, what waits. */
 function contents(db: SqliteDatabase) {
   const store = createLogStore({ db, signer: makeSigner(), crypto: nodeCrypto, now: () => 1_790_000_000_000 });
@@ -133,15 +148,8 @@ describe('an older log with 4 KB pages gets the new page size when opened', () =
   });
 
   it('on a disk with no room for the copy, the log opens as it was, whole; with room, the next open rewrites it', () => {
-    const built = join(tempDir(), DATABASE_FILE);
-    fourKbLog(built, 4000);
-    const size = statSync(built).size;
-    const reference = keep(new Database(built, { readonly: true }));
-    const before = contents(reference);
-    // Room for the log and a little more, not for the rewrite's journal of the whole file.
-    const mnt = mounts.mount(`${Math.ceil((size * 1.3) / 1024)}k`);
+    const { mnt, size, before } = fourKbLogWithoutRoom();
     const file = join(mnt, DATABASE_FILE);
-    copyFileSync(built, file);
 
     const db = openLogDatabase(file);
     mounts.beforeUnmount(() => db.open && db.close());
@@ -226,13 +234,7 @@ describe('compacting when a person asks (baken compact)', () => {
   });
 
   it('through the API, on a disk with no room for the copy: a storage error in plain words, the log as it was', async () => {
-    const built = join(tempDir(), DATABASE_FILE);
-    fourKbLog(built, 4000);
-    const size = statSync(built).size;
-    const reference = keep(new Database(built, { readonly: true }));
-    const before = contents(reference);
-    const mnt = mounts.mount(`${Math.ceil((size * 1.3) / 1024)}k`);
-    copyFileSync(built, join(mnt, DATABASE_FILE));
+    const { mnt, before } = fourKbLogWithoutRoom();
 
     const backend = openTestBackend({ dataDir: mnt });
     mounts.beforeUnmount(() => backend.close());
