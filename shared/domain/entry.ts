@@ -148,9 +148,14 @@ export function entryCanonicalBytes(entry: EncodableEntry): Uint8Array {
 }
 
 export function signEntry<K extends EntryKind>(entry: UnsignedEntryOf<K>, signer: EntrySigner, crypto: EntryCrypto): SignedEntryOf<K> {
+  return signEntryEncoded(entry, signer, crypto).entry;
+}
+
+/** signEntry, with the body's canonical JSON it encoded on the way, which a store writes as the row's body. */
+export function signEntryEncoded<K extends EntryKind>(entry: UnsignedEntryOf<K>, signer: EntrySigner, crypto: EntryCrypto): { entry: SignedEntryOf<K>; bodyJson: string } {
   if (entry.author !== signer.publicKeyHex) throw new Error('entry author is not the signing device');
-  const bytes = entryCanonicalBytes(entry);
-  return { ...entry, id: toHex(crypto.sha256(bytes)), sig: toHex(signer.sign(bytes)) };
+  const { bytes, bodyJson } = canonicalEntry(entry);
+  return { entry: { ...entry, id: toHex(crypto.sha256(bytes)), sig: toHex(signer.sign(bytes)) }, bodyJson };
 }
 
 // The same schemas, typed so that indexing with a generic K gives K's body type (indexing

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cpSync } from 'node:fs';
 import { openTestBackend } from '../../support/backend.js';
 import { compareHlc } from '../../../shared/domain/hlc.js';
 import { useTempDirs } from '../../support/temp.js';
@@ -20,6 +21,33 @@ describe('two processes appending on one data directory', () => {
     } finally {
       behind.close();
       ahead.close();
+    }
+  });
+});
+
+describe('an append after this device\'s own chain forked', () => {
+  const dirs = useTempDirs();
+  it('follows the entry with the lowest id at the highest seq, whichever arrived first', () => {
+    const dir = dirs();
+    const original = openTestBackend({ dataDir: dir, create: true });
+    let copy: ReturnType<typeof openTestBackend> | undefined;
+    try {
+      const incident = original.store.append({ kind: 'incident', classification: 'intern', body: { title: 'Kopie van de map', start: '2026-12-03T08:00:00.000Z' } }).incident;
+      // A copy of the data directory (the same key) that goes on writing elsewhere: two entries at seq 2.
+      const copyDir = dirs();
+      original.store.checkpoint();
+      cpSync(dir, copyDir, { recursive: true });
+      copy = openTestBackend({ dataDir: copyDir });
+      const elsewhere = copy.store.append({ kind: 'melding', incident, classification: 'intern', body: { text: 'op de kopie' } });
+      const here = original.store.append({ kind: 'melding', incident, classification: 'intern', body: { text: 'op het origineel' } });
+      expect([elsewhere.seq, here.seq]).toEqual([2, 2]);
+      original.store.ingest([elsewhere]);
+      const next = original.store.append({ kind: 'melding', incident, classification: 'intern', body: { text: 'na de splitsing' } });
+      expect(next.seq).toBe(3);
+      expect(next.prev).toBe([elsewhere.id, here.id].sort()[0]);
+    } finally {
+      copy?.close();
+      original.close();
     }
   });
 });
