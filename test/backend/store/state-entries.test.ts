@@ -112,6 +112,9 @@ describe('an incident\'s state from the entries it depends on', () => {
           expect(full.ignored.some((i) => i.reason === 'not-a-knelpunt' || i.reason === 'not-an-action'), `seed ${seed}: an update naming a melding`).toBe(true);
         }
         expect(deriveIncidentState(incident, needed, NOW, nodeCrypto), `seed ${seed}, incident ${incident}`).toEqual(full);
+        // Each entry read is the entry as it was signed, every field (the state reads rows as arrays).
+        const signed = new Map(log.map((e) => [e.id, e]));
+        for (const entry of needed) expect(entry, `seed ${seed}: entry ${entry.id}`).toEqual(signed.get(entry.id) ?? all.find((e) => e.id === entry.id));
       }
     }
   });
