@@ -58,7 +58,10 @@ const area: BenchArea = {
       const ceilingRate = total / (ceilingMs / 1000);
       await closePeer(ceilingPeer);
       progress('local ingest with the checks on a second thread, from sync frames');
+      const pipelinedCpuBefore = ownCpuSeconds();
       const pipelinedRate = total / ((await timePipelinedIngest(batches)) / 1000);
+      // Both threads' CPU, with opening and closing its backend and check thread: a little over the ingest's own.
+      const pipelinedCpu = ownCpuSeconds() - pipelinedCpuBefore;
 
       progress('initial sync A→B (A is `baken serve` in its own process)');
       const serving = await serveInChild(a);
@@ -141,6 +144,8 @@ const area: BenchArea = {
             },
             { name: 'CPU during the initial sync: A serving / B storing (main and check thread)', value: `${servingCpu === null ? 'n/a' : `${servingCpu.toFixed(2)} s`} / ${receivingCpu.toFixed(2)} s` },
             { name: 'CPU used of the 2 cores during the initial sync', value: servingCpu === null ? 'n/a' : `${(((servingCpu + receivingCpu) / (2 * initialS)) * 100).toFixed(0)} %` },
+            // What B would need on its own 2 cores, A elsewhere: its sync CPU against the local pipelined ingest's.
+            { name: 'B\'s CPU per entry (main and check thread): initial sync / local ingest with the checks on a second thread', value: `${microsPerEntry(receivingCpu, total)} / ${microsPerEntry(pipelinedCpu, total)}` },
             { name: 'serving process stopped cleanly (SIGTERM)', value: servedCleanly ? 'yes' : 'NO' },
           ],
         },
@@ -194,6 +199,10 @@ async function timePipelinedIngest(batches: readonly SignedEntry[][]): Promise<n
     await checks.stop();
     await closePeer(peer);
   }
+}
+
+function microsPerEntry(cpuSeconds: number, entries: number): string {
+  return `${((cpuSeconds * 1e6) / entries).toFixed(1)} µs`;
 }
 
 function perEntry(bytes: number | null, entries: number): string {
