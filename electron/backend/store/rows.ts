@@ -1,6 +1,6 @@
 import { canonicalJson } from '../../../shared/domain/canonical.js';
 import { isKnownEntry, type AnyEntry } from '../../../shared/domain/entry.js';
-import { entryText, foreignBodyText } from '../../../shared/domain/kinds.js';
+import { entryText, foreignBodyText, isEntryKind, type EntryContent } from '../../../shared/domain/kinds.js';
 import type { SqliteDatabase } from './database.js';
 import { basePosition, createPositionAllocator } from './positions.js';
 
@@ -137,6 +137,17 @@ export function trustedStoredEntry(entry: unknown): AnyEntry {
 /** The text the search index holds for an entry: what a person wrote in it, whatever its kind. */
 export function searchTextOf(entry: AnyEntry): string {
   return isKnownEntry(entry) ? entryText(entry) : foreignBodyText(entry.body);
+}
+
+/**
+ * searchTextOf from a stored row's kind and body alone, for the search passes and the term sample:
+ * reading only those two columns instead of a whole entry (its hex columns, its author) took the
+ * passes over 100k received entries from about 1.95 s to 1.25 s.
+ */
+export function storedSearchText(kind: string, bodyJson: string): string {
+  const body: unknown = JSON.parse(bodyJson);
+  // A stored row was validated for its kind when it was written (see trustedStoredEntry).
+  return isEntryKind(kind) ? entryText({ kind, body } as EntryContent) : foreignBodyText(body);
 }
 
 /**

@@ -1,5 +1,8 @@
 import { BULK_CHECKPOINT_BYTES, checkpointThresholds, PASS_CHECKPOINT_BYTES, type BulkThreshold, type SqliteDatabase } from './database.js';
-import { ABOVE_SEARCH_MARKS, ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
+import { ABOVE_SEARCH_MARKS, storedSearchText } from './rows.js';
+
+/** The id index's one term for an entry: its id's first 16 hex characters (rows.ts, ID_LOOKUP). */
+const ID_TERM = 'substr(lower(hex(id)), 1, 16)';
 
 /**
  * Most entries one pass indexes in one transaction. Larger passes write less (FTS5 writes one
@@ -11,7 +14,13 @@ export const INDEX_PASS_ENTRIES = 20_000;
 /** A pass of at most this many entries is background work after appends, not the indexing of a sync. */
 export const SMALL_PASS_ENTRIES = 1000;
 
-type BacklogRow = EntryRow & { pos_text: string };
+/** What a pass reads of a waiting entry: where it is, the id term appended entries still need, and what its text is made of. */
+interface BacklogRow {
+  pos_text: string;
+  id_term: string;
+  kind: string;
+  body: string;
+}
 
 /** Told of each pass: `before` in its transaction, before it writes; `after` once it has committed, with the texts it indexed. */
 export interface PassWatcher<Snapshot> {
@@ -32,19 +41,19 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
   const size = db.prepare(`SELECT (SELECT count(*) FROM search_backlog) + (SELECT count(*) FROM text_backlog) + (SELECT count(*) FROM (${ABOVE_SEARCH_MARKS}))`).pluck();
   const marks = db.prepare<[], { author_no: number; seq: number }>('SELECT author_no, seq FROM search_marks');
   // Whole seqs up to a bound, so a fork's two entries at one seq are never split between passes.
-  const aboveMark = db.prepare<[number, number, number], BacklogRow>(
-    `SELECT CAST(pos AS TEXT) AS pos_text, ${ENTRY_COLUMNS} FROM entries WHERE author_no = ? AND seq > ? AND seq <= ? ORDER BY seq, entries.id`,
+  const aboveMark = db.prepare<[number, number, number], BacklogRow & { seq: number }>(
+    `SELECT CAST(pos AS TEXT) AS pos_text, ${ID_TERM} AS id_term, seq, kind, body FROM entries WHERE author_no = ? AND seq > ? AND seq <= ? ORDER BY seq, entries.id`,
   );
   const moveMark = db.prepare('UPDATE search_marks SET seq = ? WHERE author_no = ?');
   // pos is 63 bits: it travels as text and is bound back as a BigInt.
   const appended = db.prepare<[number], BacklogRow>(
-    `SELECT CAST(b.pos AS TEXT) AS pos_text, ${ENTRY_COLUMNS} FROM search_backlog b JOIN entries e ON e.pos = b.pos ORDER BY b.pos LIMIT ?`,
+    `SELECT CAST(b.pos AS TEXT) AS pos_text, ${ID_TERM} AS id_term, kind, body FROM search_backlog b JOIN entries e ON e.pos = b.pos ORDER BY b.pos LIMIT ?`,
   );
-  const received = db.prepare<[number], BacklogRow>(
-    `SELECT CAST(b.pos AS TEXT) AS pos_text, ${ENTRY_COLUMNS} FROM text_backlog b JOIN entries e ON e.pos = b.pos ORDER BY b.pos LIMIT ?`,
+  const received = db.prepare<[number], Omit<BacklogRow, 'id_term'>>(
+    `SELECT CAST(b.pos AS TEXT) AS pos_text, kind, body FROM text_backlog b JOIN entries e ON e.pos = b.pos ORDER BY b.pos LIMIT ?`,
   );
   const insertText = db.prepare('INSERT INTO entry_text (rowid, text) VALUES (?, ?)');
-  const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, substr(?, 1, 16))');
+  const insertId = db.prepare('INSERT INTO entry_ids (rowid, id) VALUES (?, ?)');
   const clearAppended = db.prepare('DELETE FROM search_backlog WHERE pos <= ?');
   const clearReceived = db.prepare('DELETE FROM text_backlog WHERE pos <= ?');
 
@@ -52,9 +61,9 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
   const indexTextAndId = (rows: readonly BacklogRow[], texts: string[]): void => {
     for (const row of rows) {
       const pos = BigInt(row.pos_text);
-      const text = searchTextOf(rowToEntry(row));
+      const text = storedSearchText(row.kind, row.body);
       insertText.run(pos, text);
-      insertId.run(pos, row.id);
+      insertId.run(pos, row.id_term);
       texts.push(text);
     }
   };
@@ -78,7 +87,7 @@ export function createSearchBacklog<Snapshot>(db: SqliteDatabase, watcher?: Pass
     if (own.length > 0) clearAppended.run(BigInt(own[own.length - 1]!.pos_text));
     const others = own.length < limit ? received.all(limit - own.length) : [];
     for (const row of others) {
-      const text = searchTextOf(rowToEntry(row));
+      const text = storedSearchText(row.kind, row.body);
       insertText.run(BigInt(row.pos_text), text);
       texts.push(text);
     }

@@ -1,6 +1,6 @@
 import type { SqliteDatabase } from './database.js';
 import type { PassWatcher } from './search-backlog.js';
-import { ENTRY_COLUMNS, rowToEntry, searchTextOf, type EntryRow } from './rows.js';
+import { storedSearchText } from './rows.js';
 
 /** A word expands to at most this many exact terms; beyond that, FTS5's own prefix query is used. */
 export const MAX_EXPANDED_TERMS = 64;
@@ -73,7 +73,7 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
   const addPassText = db.prepare('INSERT INTO temp.pass_words (rowid, text) VALUES (?, ?)');
   const passTerms = db.prepare<[], string>('SELECT term FROM temp.pass_word_terms').pluck();
   const clearPass = db.prepare("INSERT INTO temp.pass_words (pass_words) VALUES ('delete-all')");
-  const newest = db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY pos DESC LIMIT ?`);
+  const newest = db.prepare<[number], { kind: string; body: string }>('SELECT kind, body FROM entries ORDER BY pos DESC LIMIT ?');
   const termsIn = db.prepare<[string, string, number], string>('SELECT term FROM temp.entry_terms WHERE term >= ? AND term <= ? LIMIT ?').pluck();
   const structure = db.prepare<[], Buffer | undefined>(`SELECT block FROM entry_text_data WHERE id = ${STRUCTURE_ROWID}`).pluck();
 
@@ -123,7 +123,7 @@ export function createSearchTerms(db: SqliteDatabase, now: () => number) {
     if (now() - countedAt < FREQUENT_TTL_MS) return frequent;
     const rows = newest.all(SAMPLE_ENTRIES);
     clearSample.run();
-    rows.forEach((row, i) => addSampled.run(i + 1, searchTextOf(rowToEntry(row))));
+    rows.forEach((row, i) => addSampled.run(i + 1, storedSearchText(row.kind, row.body)));
     frequent = counts.all(Math.max(2, Math.ceil(rows.length * FREQUENT_SHARE))).sort(compareTerms);
     clearSample.run();
     countedAt = now();
