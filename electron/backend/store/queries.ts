@@ -6,7 +6,7 @@ import type { AuthorHead } from '../replica/replica.js';
 import type { SqliteDatabase } from './database.js';
 import { parsePositionCursor, positionAtMs } from './positions.js';
 import { IN_INCIDENTS, KIND_INDEX_CONDITION, kindIndexIncident, kindIsIndexed } from './kind-index.js';
-import { AUTHOR_NO, ENTRY_COLUMNS, entryColumns, ID_LOOKUP, idParams, rowToEntry, trustedStoredEntry, type EntryRow, type IdParams } from './rows.js';
+import { arrayToEntry, AUTHOR_NO, ENTRY_COLUMNS, entryColumns, ID_LOOKUP, idParams, prepareEntryArrays, rowToEntry, trustedStoredEntry, type EntryRow, type IdParams } from './rows.js';
 
 export interface EntryFilter {
   incident?: string;
@@ -83,16 +83,17 @@ function toPage(rows: PosRow[], limit: number): EntryPage {
 
 export function createQueries(db: SqliteDatabase) {
   const byId = db.prepare<[IdParams], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
-  const ofIncident = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE incident = unhex(?) ORDER BY pos`);
+  // Readers of many entries get them as arrays (rows.ts, arrayToEntry).
+  const ofIncident = prepareEntryArrays<[string]>(db, 'FROM entries WHERE incident = unhex(?) ORDER BY pos');
   const incidentMark = db.prepare<[string], number | null>('SELECT max(pos) FROM entries WHERE incident = unhex(?)').pluck();
-  const ofKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
-  const profiles = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'profiel' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`);
-  const actionKinds = db.prepare<[], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
+  const ofKinds = prepareEntryArrays(db, `FROM entries WHERE kind IN ('incident', 'incidentwijziging', 'incidentstatus', 'grip', 'correctie') AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
+  const profiles = prepareEntryArrays<[string]>(db, `FROM entries WHERE kind = 'profiel' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`);
+  const actionKinds = prepareEntryArrays(db, `FROM entries WHERE kind IN (${ACTION_STATE_KINDS.map((k) => `'${k}'`).join(', ')}) AND ${KIND_INDEX_CONDITION} ORDER BY pos`);
   const count = db.prepare('SELECT count(*) FROM entries').pluck();
   const openings = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'incident' AND ${KIND_INDEX_CONDITION} AND ${kindIndexIncident('entries')} ORDER BY pos`);
   // One read of the kind index for all the incidents of a page (their ids as a JSON array), where a
   // query per incident read the same range of it once for each.
-  const corrections = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE kind = 'correctie' AND ${KIND_INDEX_CONDITION} AND ${IN_INCIDENTS} ORDER BY pos`);
+  const corrections = prepareEntryArrays<[string]>(db, `FROM entries WHERE kind = 'correctie' AND ${KIND_INDEX_CONDITION} AND ${IN_INCIDENTS} ORDER BY pos`);
   const anyOf = db.prepare<[string]>('SELECT 1 FROM entries WHERE incident = unhex(?) LIMIT 1').pluck();
   const activity = db.prepare<[string], { hour: number; kind: string; entries: number }>(
     'SELECT hlc_t / 3600000 AS hour, kind, count(*) AS entries FROM entries WHERE incident = unhex(?) GROUP BY hour, kind ORDER BY hour, kind',
@@ -119,23 +120,23 @@ export function createQueries(db: SqliteDatabase) {
       return row ? { ...rowToEntry(row), skewMs: row.skew_ms } : null;
     },
     incidentEntries(incident: string): AnyEntry[] {
-      return ofIncident.all(incident).map(rowToEntry);
+      return ofIncident.all(incident).map(arrayToEntry);
     },
     /** The entries that decide incidents' titles, GRIP levels and whether they are closed (for the incident list). */
     incidentHeaderEntries(): AnyEntry[] {
-      return ofKinds.all().map(rowToEntry);
+      return ofKinds.all().map(arrayToEntry);
     },
     /** Every incident's entries that its actions' state and title are derived from (for actions across incidents). */
     actionStateEntries(): AnyEntry[] {
-      return actionKinds.all().map(rowToEntry);
+      return actionKinds.all().map(arrayToEntry);
     },
     /** The profiles devices wrote about themselves, under the reserved device incident (for the people directory). */
     profileEntries(): AnyEntry[] {
-      return profiles.all(DEVICE_INCIDENT).map(rowToEntry);
+      return profiles.all(DEVICE_INCIDENT).map(arrayToEntry);
     },
     /** The corrections written in any of these incidents, in log position order. */
     correctionsIn(incidentIds: readonly string[]): AnyEntry[] {
-      return incidentIds.length === 0 ? [] : corrections.all(JSON.stringify(incidentIds)).map(rowToEntry);
+      return incidentIds.length === 0 ? [] : corrections.all(JSON.stringify(incidentIds)).map(arrayToEntry);
     },
     /** The incident's `incident` entries, in log position order: the one that opens it, and any others. */
     openingEntries(incident: string): AnyEntry[] {

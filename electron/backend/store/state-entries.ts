@@ -1,10 +1,9 @@
 import { stateReference } from '../../../shared/domain/derive.js';
 import type { AnyEntry } from '../../../shared/domain/entry.js';
-import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 import { KIND_INDEX_CONDITION, kindIndexIncident } from './kind-index.js';
 import type { ForkedSeats } from './forked-seats.js';
-import { arrayToEntry, AUTHOR_NO, ENTRY_COLUMNS, ID_LOOKUP, idParams, rowToEntry, type EntryRow, type EntryRowArray, type IdParams } from './rows.js';
+import { arrayToEntry, AUTHOR_NO, ENTRY_COLUMNS, ID_LOOKUP, idParams, prepareEntryArrays, rowToEntry, type EntryRow, type IdParams } from './rows.js';
 
 /**
  * What an incident's derived state is computed from (shared/domain/derive.ts, stateReference): its
@@ -18,8 +17,7 @@ export function createStateEntries(db: SqliteDatabase, forkedSeats: Pick<ForkedS
   // asked for them in pos order, SQLite read the whole table in that order instead (measured, 100k
   // rows for 20k entries), and INDEXED BY keeps it from choosing that again.
   // Thousands of rows for a large incident: read as arrays (rows.ts, arrayToEntry).
-  const indexedKinds = db.prepare<[string], EntryRowArray>(`SELECT ${ENTRY_COLUMNS} FROM entries INDEXED BY entries_kind WHERE ${KIND_INDEX_CONDITION} AND ${kindIndexIncident()}`)
-    .raw(true) as unknown as Statement<[string], EntryRowArray>;
+  const indexedKinds = prepareEntryArrays<[string]>(db, `FROM entries INDEXED BY entries_kind WHERE ${KIND_INDEX_CONDITION} AND ${kindIndexIncident()}`);
   // Forks are rare, and known in memory (store/forked-seats.ts); a seat may be another incident's.
   const atSeat = db.prepare<[string, number, string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE author_no = ${AUTHOR_NO} AND seq = ? AND +incident = unhex(?)`);
   const byId = db.prepare<[IdParams], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE ${ID_LOOKUP}`);
