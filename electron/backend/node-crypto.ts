@@ -23,6 +23,8 @@ export function createNodeEntryCrypto(): EntryCrypto {
   return {
     // One-shot hash(): half the cost of createHash() per call, which ingest and clock fingerprints pay per entry or author.
     sha256: (bytes) => hash('sha256', bytes, 'buffer'),
+    // The text is hashed as UTF-8 without a byte array made for it first (entryTextHash).
+    sha256Utf8: (text) => hash('sha256', text, 'buffer'),
     verify(publicKeyHex, message, signatureHex) {
       const key = keyFor(publicKeyHex);
       if (!key || signatureHex.length !== 128) return false;

@@ -112,6 +112,8 @@ export type EncodableEntry = EntryEnvelope & { kind: string; body: unknown };
 /** The few primitives entries need; Node and the browser each supply their own. */
 export interface EntryCrypto {
   sha256(bytes: Uint8Array): Uint8Array;
+  /** SHA-256 of a text's UTF-8 bytes, where the platform hashes text without encoding it first (Node does). */
+  sha256Utf8?(text: string): Uint8Array;
   verify(publicKeyHex: string, message: Uint8Array, signatureHex: string): boolean;
 }
 
@@ -129,18 +131,32 @@ const utf8 = new TextEncoder();
  * result is the same as canonicalJson() of those fields.
  */
 export function canonicalEntry(entry: EncodableEntry): { bytes: Uint8Array; bodyJson: string } {
+  const { json, bodyJson } = canonicalEntryText(entry);
+  return { bytes: utf8.encode(json), bodyJson };
+}
+
+/** canonicalEntry as text (the bytes are its UTF-8), for a hash that takes text: see entryTextHash. */
+export function canonicalEntryText(entry: EncodableEntry): { json: string; bodyJson: string } {
   const { v, author, seq, prev, hlc, incident, kind, body, classification } = entry;
   const c = canonicalJson;
   try {
     const bodyJson = c(body);
     const json = `{"author":${c(author)},"body":${bodyJson},"classification":${c(classification)},"hlc":{"c":${c(hlc.c)},"t":${c(hlc.t)}},"incident":${c(incident)},"kind":${c(kind)},"prev":${c(prev)},"seq":${c(seq)},"v":${c(v)}}`;
-    return { bytes: utf8.encode(json), bodyJson };
+    return { json, bodyJson };
   } catch (error) {
     if (!(error instanceof CanonicalEncodingError)) throw error;
     // Encoded as one object, the error names the field ("seq: ...", "body.items[1]: ...").
     const json = canonicalJson({ v, author, seq, prev, hlc: { t: hlc.t, c: hlc.c }, incident, kind, body, classification });
-    return { bytes: utf8.encode(json), bodyJson: canonicalJson(body) };
+    return { json, bodyJson: canonicalJson(body) };
   }
+}
+
+/**
+ * An entry's id from its canonical text: hashed as text where the platform can (no copy into a byte
+ * array first: about 1 µs less per received entry in Node), else as its UTF-8 bytes.
+ */
+export function entryTextHash(json: string, crypto: EntryCrypto): string {
+  return toHex(crypto.sha256Utf8 ? crypto.sha256Utf8(json) : crypto.sha256(utf8.encode(json)));
 }
 
 export function entryCanonicalBytes(entry: EncodableEntry): Uint8Array {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../shared/domain/canonical.js';
 import { checkEntry, checkRunByLastSignature } from '../../shared/domain/chain.js';
 import { deriveIncidentState } from '../../shared/domain/derive.js';
-import { entryCanonicalBytes, parseBody, parseSignedEntry, signedEntrySchema, signEntry, type SignedEntryOf, type UnsignedEntryOf } from '../../shared/domain/entry.js';
+import { canonicalEntryText, entryCanonicalBytes, entryTextHash, parseBody, parseSignedEntry, signedEntrySchema, signEntry, type SignedEntryOf, type UnsignedEntryOf } from '../../shared/domain/entry.js';
 import type { EntryKind } from '../../shared/domain/kinds.js';
 import { nodeCrypto } from '../support/entries.js';
 
@@ -83,6 +83,14 @@ describe('golden vectors', () => {
         const digest = createHash('sha256').update(Buffer.from(vector.canonicalHex, 'hex')).digest('hex');
         expect(digest).toBe(vector.id);
         expect(vector.entry.id).toBe(vector.id);
+      });
+
+      it('gets the same id hashed from its canonical text, with and without a platform hash of text', () => {
+        const { json } = canonicalEntryText(unsigned);
+        expect(json).toBe(vector.canonicalText);
+        expect(nodeCrypto.sha256Utf8).toBeDefined();
+        expect(entryTextHash(json, nodeCrypto)).toBe(vector.id);
+        expect(entryTextHash(json, { sha256: nodeCrypto.sha256, verify: nodeCrypto.verify })).toBe(vector.id);
       });
 
       it('carries the deterministic Ed25519 signature of the canonical bytes', () => {

@@ -1,7 +1,6 @@
 import { checkEntry, checkRunByLastSignature } from '../../../shared/domain/chain.js';
 import { CanonicalEncodingError } from '../../../shared/domain/canonical.js';
-import { canonicalEntry, parseSignedEntry, type AnyEntry, type EntryCrypto } from '../../../shared/domain/entry.js';
-import { toHex } from '../../../shared/domain/hex.js';
+import { canonicalEntryText, entryTextHash, parseSignedEntry, type AnyEntry, type EntryCrypto } from '../../../shared/domain/entry.js';
 import type { IngestReport } from './replica.js';
 
 /**
@@ -34,17 +33,17 @@ export function parseCandidate(candidate: unknown, report: Pick<IngestReport, 'r
     return null;
   }
   const { entry } = parsed;
-  let bytes: Uint8Array;
+  let json: string;
   let bodyJson: string;
   try {
-    ({ bytes, bodyJson } = canonicalEntry(entry));
+    ({ json, bodyJson } = canonicalEntryText(entry));
   } catch (error) {
     if (!(error instanceof CanonicalEncodingError)) throw error;
     report.rejected.push({ id: entry.id, reason: `malformed: ${error.message}` });
     return null;
   }
   // Checked before anything is looked up by id: a forged copy must not pass for (or hide) the real entry.
-  if (toHex(crypto.sha256(bytes)) !== entry.id) {
+  if (entryTextHash(json, crypto) !== entry.id) {
     report.rejected.push({ id: entry.id, reason: REJECTED.hashMismatch });
     return null;
   }
