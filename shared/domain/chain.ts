@@ -1,4 +1,4 @@
-import { entryCanonicalBytes, type AnyEntry, type EntryCrypto } from './entry.js';
+import { canonicalEntryText, entryCanonicalBytes, entryTextHash, type AnyEntry, type EntryCrypto } from './entry.js';
 import { toHex } from './hex.js';
 
 /** Why an entry could not be accepted as authentic. */
@@ -9,7 +9,7 @@ export type EntryProblem =
   | 'broken-chain';
 
 export function entryHashMatches(entry: AnyEntry, crypto: EntryCrypto): boolean {
-  return toHex(crypto.sha256(entryCanonicalBytes(entry))) === entry.id;
+  return entryTextHash(canonicalEntryText(entry).json, crypto) === entry.id;
 }
 
 export function entrySignatureValid(entry: AnyEntry, crypto: EntryCrypto): boolean {
