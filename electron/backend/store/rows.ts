@@ -87,14 +87,15 @@ export function authorKeyOf(table?: string): string {
 }
 
 /**
- * The SELECT list that reads an EntryRow, its columns qualified by `table` when given. Byte columns
+ * The SELECT list that reads an EntryRow, its columns qualified by `table` when given, the author
+ * by `author` when the caller knows it (a bound parameter) instead of a lookup per row. Byte columns
  * come back under their own names as lowercase hex (hex() of NULL is '', hence nullif for prev), so
  * a query that sorts or filters on one must name the table's column (`entries.id`), not the alias.
  */
-export function entryColumns(table?: string): string {
+export function entryColumns(table?: string, author = authorKeyOf(table)): string {
   return COLUMN_NAMES.map((name) => {
     const column = table === undefined ? name : `${table}.${name}`;
-    if (name === 'author') return `${authorKeyOf(table)} AS author`;
+    if (name === 'author') return `${author} AS author`;
     if (!BYTE_COLUMNS.has(name)) return column;
     return name === 'prev' ? `nullif(lower(hex(${column})), '') AS prev` : `lower(hex(${column})) AS ${name}`;
   }).join(', ');
