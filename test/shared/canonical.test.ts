@@ -371,6 +371,19 @@ describe('canonicalEntry (the field-by-field writer used for hashing and signing
     );
   });
 
+  it('writes envelope strings near the plain ones (hex, kind names) as the generic encoder does', () => {
+    // The writer quotes strings of [0-9a-z-] directly: one character outside that must not slip through.
+    const nearPlain = fc.string({ unit: fc.constantFrom('a', 'f', '0', '-', '"', '\\', '\n', '\u007f', 'É', '\u2028', 'A', ' '), maxLength: 8 });
+    const base = { v: 1, author: 'a', seq: 1, prev: null, hlc: { t: 1, c: 0 }, incident: 'i', kind: 'melding', body: {}, classification: 'intern' };
+    fc.assert(
+      fc.property(fc.constantFrom('author', 'prev', 'incident', 'kind', 'classification'), nearPlain, (field, value) => {
+        const e = { ...base, [field]: value };
+        expect(text(canonicalEntry(e as unknown as UnsignedEntry).bytes)).toBe(canonicalJson(e));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('refuses what the generic encoder refuses, naming the field', () => {
     const base = { v: 1, author: 'a', seq: 1, prev: null, hlc: { t: 1, c: 0 }, incident: 'i', kind: 'melding', body: { text: 'x' }, classification: 'intern' };
     const bad = (patch: Record<string, unknown>) => () => canonicalEntry({ ...base, ...patch } as unknown as UnsignedEntry);
