@@ -5,7 +5,7 @@ import { WAITING_ROOM_CAPS } from '../../../electron/backend/replica/waiting-roo
 import type { Replica } from '../../../electron/backend/replica/replica.js';
 import { openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
 import { createLogStore } from '../../../electron/backend/store/index.js';
-import { makeChain, makeSigner, nodeCrypto } from '../../support/entries.js';
+import { makeChain, makeNewerChain, makeSigner, nodeCrypto } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
 import { describeReplica } from './replica-suite.js';
 
@@ -62,5 +62,19 @@ describe('SQLite store: entries checked ahead', () => {
     expect(store.count()).toBe(0);
     expect(store.ingest.checked(checkedAhead([forged])).rejected).toEqual([{ id: entry!.id, reason: expect.stringMatching(/^hash-mismatch: /) }]);
     expect(store.count()).toBe(0);
+  });
+
+  it('carries a checked batch between threads unchanged: entries of known and unknown kinds, verdicts where made, refusals', () => {
+    const author = makeSigner();
+    const chain = makeChain(author, INCIDENT, 3);
+    const newer = makeNewerChain(author, INCIDENT, [{ kind: 'nieuw-soort', body: { z: 1, a: { lijst: ['é', null, true] } } }], { startSeq: 4, prev: chain[2]!.id });
+    const candidates = [...chain, ...newer, { ...chain[0]!, seq: 'een' }, { ...chain[1]!, body: { text: 'vervalst' } }];
+    const batch = checkCandidates(candidates, nodeCrypto, { signatures: true });
+    expect(batch.items.filter((item) => 'entry' in item && item.signature === undefined)).toHaveLength(3);
+    const carried = decodeCheckedBatch(encodeCheckedBatch(batch), candidates.length);
+    expect(carried.items).toEqual(batch.items);
+    // Absent verdicts stay absent (the store verifies those itself), not false.
+    expect(carried.items.map((item) => 'signature' in item)).toEqual(batch.items.map((item) => 'signature' in item));
+    expect(() => decodeCheckedBatch(encodeCheckedBatch(batch), candidates.length + 1)).toThrow(/answered for 6 entries instead of 7/);
   });
 });
