@@ -1,3 +1,4 @@
+import { performance as nodePerformance } from 'node:perf_hooks';
 import type { BenchArea } from './lib/area.js';
 import { bytesWritten, countWrites, ownCpuSeconds } from './lib/io.js';
 import { progress } from './lib/progress.js';
@@ -71,12 +72,14 @@ const area: BenchArea = {
       const initialStart = nowMs();
       const writesBefore = bytesWritten();
       const cpuBefore = { a: serving.cpuSeconds(), b: ownCpuSeconds() };
+      const mainLoopBefore = nodePerformance.eventLoopUtilization();
       const bHoldsAll = storedFromPeers(b, total, 'initial sync');
       await goOnline(b, team, [serving.address]);
       await bHoldsAll;
       const initialS = (nowMs() - initialStart) / 1000;
       const servingCpu = cpuDelta(cpuBefore.a, serving.cpuSeconds());
       const receivingCpu = ownCpuSeconds() - cpuBefore.b;
+      const mainBusy = nodePerformance.eventLoopUtilization(mainLoopBefore).utilization;
       b.backend.store.checkpoint();
       const writesAfter = bytesWritten();
       const initialWrites = writesBefore === null || writesAfter === null ? null : writesAfter - writesBefore;
@@ -149,6 +152,8 @@ const area: BenchArea = {
             { name: 'CPU used of the 2 cores during the initial sync', value: servingCpu === null ? 'n/a' : `${(((servingCpu + receivingCpu) / (2 * initialS)) * 100).toFixed(0)} %` },
             // What B would need on its own 2 cores, A elsewhere: its sync CPU against the local pipelined ingest's.
             { name: 'B\'s CPU per entry (main and check thread): initial sync / local ingest with the checks on a second thread', value: `${microsPerEntry(receivingCpu, total)} / ${microsPerEntry(pipelinedCpu, total)}` },
+            // Near 100 %, B's main thread (reading frames, storing) sets the pace, with the others' CPU taken from the same 2 cores.
+            { name: 'B\'s main thread busy during the initial sync (event-loop utilisation)', value: `${(mainBusy * 100).toFixed(0)} %` },
             { name: 'B\'s entry check thread start (before the figures above)', value: formatMs(checksStartMs) },
             { name: 'serving process stopped cleanly (SIGTERM)', value: servedCleanly ? 'yes' : 'NO' },
           ],
