@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyEntry } from '../../../shared/domain/entry.js';
+import { encodeMessage, LIMITS, type SyncMessage } from '../../../electron/backend/sync/protocol.js';
+import { ENVELOPE_FRAME_BYTES } from '../../../electron/backend/sync/session.js';
 import { makeChain, makeSigner } from '../../support/entries.js';
 import { useTempDirs } from '../../support/temp.js';
 import { seededRandom, Simulator } from './simulator.js';
@@ -40,5 +42,33 @@ describe('what a sync session sends', () => {
       lastSeq.set(entry.author, entry.seq);
     }
     sim.close();
+  });
+
+  // Frames are packed to a target size and must never pass the 1 MiB a frame may have: counted in
+  // UTF-16 characters, text in another script (2-4 bytes a character in UTF-8) overshot it and the
+  // sync stopped at the same frame every time.
+  it.each([
+    ['Cyrillic', 'Евакуація мешканців району триває; ', 700],
+    ['Chinese', '疏散工作正在进行，道路封闭。', 1000],
+    ['emoji', '🚒🚑🚓 ', 1000],
+  ])('fits entries written in %s into frames the peer accepts, whatever their size in bytes', (_script, phrase, length) => {
+    const sim = new Simulator(seededRandom(5), { now: T0 + 3_600_000 });
+    const a = sim.addPeer('a', tempDir());
+    const b = sim.addPeer('b', tempDir());
+    const text = (i: number) => Array.from(`${i} ${phrase.repeat(length)}`).slice(0, length).join('');
+    const chain = makeChain(makeSigner(), INCIDENT, 1500, { t0: T0, text });
+    expect(a.backend.store.ingest(chain).added).toHaveLength(1500);
+    sim.connect('a', 'b');
+    sim.runUntilQuiet();
+    expect(sim.traffic.largestFrame).toBeLessThanOrEqual(LIMITS.maxFrameBytes);
+    expect(b.backend.store.count()).toBe(1500);
+    sim.close();
+  });
+
+  it('counts no entry\'s envelope at more than ENVELOPE_FRAME_BYTES in a frame, at its longest', () => {
+    const longest = { id: 'f'.repeat(64), v: 1, author: 'f'.repeat(64), seq: Number.MAX_SAFE_INTEGER, prev: 'f'.repeat(64), hlc: { t: 2 ** 43 - 1, c: 0xffff }, incident: 'f'.repeat(32), kind: 'k'.repeat(40), body: {}, classification: 'openbaar', sig: 'f'.repeat(128) };
+    const frame = (entries: unknown[]) => encodeMessage({ type: 'entries', entries } as SyncMessage).length;
+    // What one more entry adds to a frame, with an empty body ({}, 2 bytes, counted with the body).
+    expect(frame([longest, longest]) - frame([longest]) - 2).toBeLessThanOrEqual(ENVELOPE_FRAME_BYTES);
   });
 });
