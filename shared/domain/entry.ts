@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { canonicalJson, CanonicalEncodingError } from './canonical.js';
 import { compareHlc, MAX_COUNTER, type Hlc } from './hlc.js';
 import { plainEnvelope, type EnvelopeFields } from './envelope-fast-path.js';
-import { toHex } from './hex.js';
+import { HEX_16_BYTES, HEX_32_BYTES, HEX_64_BYTES, toHex } from './hex.js';
 import { bodySchemas, classificationSchema, entryIdSchema, isEntryKind, kindNameSchema, receivedBodySchemas, unknownBodyFields, type Classification, type EntryBody, type EntryKind } from './kinds.js';
 
 export const ENTRY_FORMAT_VERSION = 1;
 
-export const authorSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (an Ed25519 public key)');
+export const authorSchema = z.string().regex(HEX_32_BYTES, 'must be 64 lowercase hex characters (an Ed25519 public key)');
 export const hlcSchema = z.strictObject({
   t: z.number().int().min(0).max(2 ** 43 - 1, 'lies beyond the year 2248'),
   c: z.number().int().min(0).max(MAX_COUNTER),
@@ -19,7 +19,7 @@ const entryFields = {
   seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   prev: entryIdSchema.nullable(),
   hlc: hlcSchema,
-  incident: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters (an incident id)'),
+  incident: z.string().regex(HEX_16_BYTES, 'must be 32 lowercase hex characters (an incident id)'),
   kind: kindNameSchema,
   body: z.record(z.string(), z.unknown()),
   classification: classificationSchema,
@@ -33,7 +33,7 @@ const entryFields = {
 export const signedEntrySchema = z.strictObject({
   id: entryIdSchema,
   ...entryFields,
-  sig: z.string().regex(/^[0-9a-f]{128}$/, 'must be 128 lowercase hex characters (an Ed25519 signature)'),
+  sig: z.string().regex(HEX_64_BYTES, 'must be 128 lowercase hex characters (an Ed25519 signature)'),
 });
 
 type SignedEntryFields = z.output<typeof signedEntrySchema>;

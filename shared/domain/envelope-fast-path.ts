@@ -1,5 +1,6 @@
 import { MAX_COUNTER } from './hlc.js';
-import { CLASSIFICATIONS, type Classification } from './kinds.js';
+import { HEX_16_BYTES, HEX_32_BYTES, HEX_64_BYTES } from './hex.js';
+import { CLASSIFICATIONS, KIND_NAME, type Classification } from './kinds.js';
 
 /**
  * The signed entry's fields as signedEntrySchema (entry.ts) outputs them. Declared here, not
@@ -19,10 +20,6 @@ export interface EnvelopeFields {
   sig: string;
 }
 
-const HEX_32 = /^[0-9a-f]{32}$/;
-const HEX_64 = /^[0-9a-f]{64}$/;
-const HEX_128 = /^[0-9a-f]{128}$/;
-const KIND_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 const ENVELOPE_KEYS = new Set(['id', 'v', 'author', 'seq', 'prev', 'hlc', 'incident', 'kind', 'body', 'classification', 'sig']);
 const MAX_HLC_TIME = 2 ** 43 - 1;
 
@@ -43,8 +40,8 @@ export function plainEnvelope(input: unknown): EnvelopeFields | null {
   for (const key of keys) if (!ENVELOPE_KEYS.has(key)) return null;
   const { id, v, author, seq, prev, hlc, incident, kind, body, classification, sig } = input;
   if (v !== 1) return null;
-  if (!isText(id, HEX_64) || !isText(author, HEX_64) || !isText(incident, HEX_32) || !isText(kind, KIND_NAME) || !isText(sig, HEX_128)) return null;
-  if (prev !== null && !isText(prev, HEX_64)) return null;
+  if (!isText(id, HEX_32_BYTES) || !isText(author, HEX_32_BYTES) || !isText(incident, HEX_16_BYTES) || !isText(kind, KIND_NAME) || !isText(sig, HEX_64_BYTES)) return null;
+  if (prev !== null && !isText(prev, HEX_32_BYTES)) return null;
   if (!isIntegerIn(seq, 1, Number.MAX_SAFE_INTEGER)) return null;
   if (!CLASSIFICATIONS.includes(classification as Classification)) return null;
   if (!isPlainObject(hlc)) return null;

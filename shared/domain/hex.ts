@@ -1,3 +1,8 @@
+/** Lowercase hex of 16, 32 and 64 bytes: incident ids; device keys and entry ids; signatures. */
+export const HEX_16_BYTES = /^[0-9a-f]{32}$/;
+export const HEX_32_BYTES = /^[0-9a-f]{64}$/;
+export const HEX_64_BYTES = /^[0-9a-f]{128}$/;
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function toHex(bytes: Uint8Array): string {

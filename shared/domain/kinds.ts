@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HEX_16_BYTES, HEX_32_BYTES } from './hex.js';
 
 /** Entry kinds, in the Dutch the crisis staff use (see docs/DATA-MODEL.md for each body). */
 export const ENTRY_KINDS = [
@@ -12,7 +13,9 @@ export type EntryKind = (typeof ENTRY_KINDS)[number];
  * version does not know are still verified, stored and relayed (docs/DATA-MODEL.md, "Forward
  * compatibility"), so the envelope accepts every name of this form and not only ENTRY_KINDS.
  */
-export const kindNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a kind name: a lowercase letter, then up to 39 lowercase letters, digits or -');
+/** A kind's name: what any version, this one or a newer, may call a kind. */
+export const KIND_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+export const kindNameSchema = z.string().regex(KIND_NAME, 'must be a kind name: a lowercase letter, then up to 39 lowercase letters, digits or -');
 
 export function isEntryKind(kind: string): kind is EntryKind {
   return (ENTRY_KINDS as readonly string[]).includes(kind);
@@ -48,8 +51,8 @@ export type Discipline = (typeof DISCIPLINES)[number];
 export const MAX_TEXT = 20_000;
 export const MAX_LINE = 500;
 
-export const entryIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (an entry id)');
-export const incidentIdSchema = z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 lowercase hex characters (an incident id)');
+export const entryIdSchema = z.string().regex(HEX_32_BYTES, 'must be 64 lowercase hex characters (an entry id)');
+export const incidentIdSchema = z.string().regex(HEX_16_BYTES, 'must be 32 lowercase hex characters (an incident id)');
 
 /** UTC instants are stored as ISO 8601 strings in the one form toISOString() gives, so they sort and compare as text. */
 export const isoInstantSchema = z
@@ -66,7 +69,7 @@ const MIN_GRIP = Math.min(...GRIP_LEVELS);
 const MAX_GRIP = Math.max(...GRIP_LEVELS);
 const gripLevel = z.number().int('must be a whole number').min(MIN_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`).max(MAX_GRIP, `must be ${MIN_GRIP} to ${MAX_GRIP}`);
 
-const authorKey = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters (a device key)');
+const authorKey = z.string().regex(HEX_32_BYTES, 'must be 64 lowercase hex characters (a device key)');
 /** Any LCMS-style code a newer version may add; this version writes only DISCIPLINES. */
 const disciplineCode = z.string().regex(/^[A-Z]{2,12}$/, 'must be a discipline code of 2 to 12 capital letters');
 const knownDiscipline = disciplineCode.refine((d) => (DISCIPLINES as readonly string[]).includes(d), `must be one of ${DISCIPLINES.join(', ')}`);
