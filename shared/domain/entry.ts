@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { canonicalJson, CanonicalEncodingError } from './canonical.js';
-import { compareHlc, MAX_COUNTER, type Hlc } from './hlc.js';
+import { compareHlc, MAX_COUNTER, MAX_HLC_TIME, type Hlc } from './hlc.js';
 import { plainEnvelope, type EnvelopeFields } from './envelope-fast-path.js';
 import { HEX_16_BYTES, HEX_32_BYTES, HEX_64_BYTES, toHex } from './hex.js';
 import { bodySchemas, classificationSchema, entryIdSchema, isEntryKind, kindNameSchema, receivedBodySchemas, unknownBodyFields, type Classification, type EntryBody, type EntryKind } from './kinds.js';
@@ -9,7 +9,7 @@ export const ENTRY_FORMAT_VERSION = 1;
 
 export const authorSchema = z.string().regex(HEX_32_BYTES, 'must be 64 lowercase hex characters (an Ed25519 public key)');
 export const hlcSchema = z.strictObject({
-  t: z.number().int().min(0).max(2 ** 43 - 1, 'lies beyond the year 2248'),
+  t: z.number().int().min(0).max(MAX_HLC_TIME, 'lies beyond the year 2248'),
   c: z.number().int().min(0).max(MAX_COUNTER),
 });
 

@@ -1,4 +1,4 @@
-import { MAX_COUNTER } from './hlc.js';
+import { MAX_COUNTER, MAX_HLC_TIME } from './hlc.js';
 import { HEX_16_BYTES, HEX_32_BYTES, HEX_64_BYTES } from './hex.js';
 import { CLASSIFICATIONS, KIND_NAME, type Classification } from './kinds.js';
 
@@ -21,7 +21,6 @@ export interface EnvelopeFields {
 }
 
 const ENVELOPE_KEYS = new Set(['id', 'v', 'author', 'seq', 'prev', 'hlc', 'incident', 'kind', 'body', 'classification', 'sig']);
-const MAX_HLC_TIME = 2 ** 43 - 1;
 
 /**
  * The common case of signedEntrySchema.safeParse, checked by hand: every received entry goes

@@ -17,6 +17,8 @@ export interface Hlc {
 export const DEFAULT_MAX_SKEW_MS = 5 * 60 * 1000;
 export const HLC_ZERO: Hlc = { t: 0, c: 0 };
 export const MAX_COUNTER = 0xffff;
+/** The latest time an HLC may hold (43 bits of milliseconds: the year 2248), which lets the store keep time, counter and a slot in one 63-bit position. */
+export const MAX_HLC_TIME = 2 ** 43 - 1;
 
 export function compareHlc(a: Hlc, b: Hlc): number {
   return a.t !== b.t ? (a.t < b.t ? -1 : 1) : a.c !== b.c ? (a.c < b.c ? -1 : 1) : 0;

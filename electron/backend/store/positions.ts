@@ -1,4 +1,4 @@
-import type { Hlc } from '../../../shared/domain/hlc.js';
+import { MAX_HLC_TIME, type Hlc } from '../../../shared/domain/hlc.js';
 import type { SqliteDatabase } from './database.js';
 
 /**
@@ -12,7 +12,7 @@ import type { SqliteDatabase } from './database.js';
 const COUNTER_BITS = 12n;
 const SLOT_BITS = 8n;
 const SLOTS = 1n << SLOT_BITS;
-export const MAX_POSITION_MS = 2 ** 43 - 1;
+export const MAX_POSITION_MS = MAX_HLC_TIME;
 
 export function basePosition(hlc: Hlc): bigint {
   const counter = BigInt(Math.min(hlc.c, 2 ** Number(COUNTER_BITS) - 1));
