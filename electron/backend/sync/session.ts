@@ -60,6 +60,7 @@ export function createSyncSession(options: SessionOptions) {
   const wanted = new Set<string>();
   let framesSent = 0;
   let framesAcked = 0;
+  let repliesReceived = 0;
   let framesReceived = 0;
   let caughtUp = false;
   const status = { lastSyncAt: null as number | null, sentEntries: 0, receivedEntries: 0, rejectedEntries: 0, waitingRoomRefused: 0 };
@@ -175,6 +176,7 @@ export function createSyncSession(options: SessionOptions) {
         case 'clock-reply': {
           requireHello('clock-reply');
           apply(reconciler!.onReply(message.parts));
+          repliesReceived++;
           pumpQueries();
           pump();
           return;
@@ -240,6 +242,15 @@ export function createSyncSession(options: SessionOptions) {
     /** Frames sent and not yet answered: entries not acknowledged, clock queries not replied to (the shell times these out). */
     unacknowledged(): number {
       return framesSent - framesAcked + (reconciler?.outstanding() ?? 0);
+    },
+
+    /**
+     * How many frames the peer has answered so far (entries frames acknowledged, clock replies): it
+     * grows whenever the peer makes progress. The count of unanswered frames cannot show that while
+     * there is more to send, since each ack lets the next frame out at once and the window stays full.
+     */
+    answered(): number {
+      return framesAcked + repliesReceived;
     },
 
     helloReceived(): boolean {

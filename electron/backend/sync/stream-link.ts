@@ -110,16 +110,19 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
     end(problemOf(error), closeWithError(error));
   }
 
-  // Timeouts: the peer's hello must come soon; frames we sent must be answered in time.
+  // Timeouts: the peer's hello must come soon; frames we sent must be answered in time. Any answer
+  // counts as progress: a sync longer than the limit keeps its window full, each ack letting the
+  // next frame out, and was cut off as if the peer had stopped answering.
   let answeredAt = clock.now();
-  let lastOutstanding = 0;
+  let lastAnswered = 0;
   const openedAt = clock.now();
   stopWatchdog = clock.every(Math.min(1000, limits.helloTimeoutMs / 4), () => {
     const session = link.session;
     if (!session.helloReceived() && clock.now() - openedAt > limits.helloTimeoutMs) violation(new ProtocolError('timeout', 'no hello within the time limit'));
     const outstanding = session.unacknowledged();
-    if (outstanding < lastOutstanding || outstanding === 0) answeredAt = clock.now();
-    lastOutstanding = outstanding;
+    const answered = session.answered();
+    if (answered !== lastAnswered || outstanding === 0) answeredAt = clock.now();
+    lastAnswered = answered;
     if (outstanding > 0 && clock.now() - answeredAt > limits.ackTimeoutMs) violation(new ProtocolError('timeout', 'frames not answered within the time limit'));
   });
 

@@ -105,6 +105,30 @@ describe('sync that no teammate, stranger or newer version can break (real libp2
     expect(errors).toBe(6);
   });
 
+  it('keeps sending to a peer that answers every frame, however long the whole sync takes', async () => {
+    const team = teamKey();
+    // Scaled down: a 1.5 s reply limit, 5 entries a frame, a receiver that takes 100 ms a frame,
+    // so sending lasts about 3 s with the window of 4 frames full at every look of the watchdog.
+    const sender = await nodes.start(team, { limits: { ackTimeoutMs: 1500, maxEntriesPerFrame: 5 } });
+    sender.backend.store.ingest(makeChain(makeSigner(), INCIDENT, 150));
+    const o = await raw(team);
+    const peer = await o.open(sender.address);
+    await peer.send(emptyHello(o.device, Date.now()));
+    let frames = 0;
+    let entries = 0;
+    while (entries < 150) {
+      const message = await peer.next(5000);
+      expect(message.type).not.toBe('error');
+      if (message.type !== 'entries') continue;
+      frames++;
+      entries += message.entries.length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await peer.send({ type: 'ack', frames, added: message.entries.length, known: 0, rejected: 0 });
+    }
+    expect(entries).toBe(150);
+    expect(sender.node.status().peers.find((p) => p.id === o.host.peerId.toString())?.problem ?? null).toBeNull();
+  });
+
   it('cuts a frame that stops arriving halfway, and says why', async () => {
     const team = teamKey();
     const victim = await nodes.start(team, { limits: { frameTimeoutMs: 600 } });
