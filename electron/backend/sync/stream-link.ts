@@ -38,13 +38,20 @@ const CHECKED_AHEAD = 2;
  * encoded, a failed write) closes this stream only, and says why in plain words in the peer's status.
  * An error frame is flushed before the stream closes, so the peer learns why.
  */
-export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
+/** How a conversation ended: `againLater` is false when trying again cannot help (the two speak no common revision). */
+export interface StreamLinkEnd {
+  problem: string | null;
+  againLater: boolean;
+}
+
+export async function runStreamLink(options: StreamLinkOptions): Promise<StreamLinkEnd> {
   const { hub, stream, peer, remoteDevice, clock, onViolation, onTraffic } = options;
   const limits: Limits = { ...LIMITS, ...options.limits };
   const io = createFrameIo(stream, { maxFrameBytes: limits.maxFrameBytes, bufferBytes: limits.readBufferBytes, frameTimeoutMs: limits.frameTimeoutMs, clock });
   let writes: Promise<void> = Promise.resolve();
   let queued = 0;
   let closed = false;
+  const ending: StreamLinkEnd = { problem: null, againLater: true };
 
   const write = (payload: Uint8Array) => {
     queued++;
@@ -85,6 +92,7 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
   function end(problem: string | null, closeStream: () => void): void {
     if (closed) return;
     closed = true;
+    ending.problem = problem;
     stopWatchdog();
     link.close(problem ?? undefined);
     if (problem) options.onProblem?.(peer, problem);
@@ -107,6 +115,7 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
     if (closed) return;
     // Speaking another version is no offence: the peer is refused for now but not counted against.
     if (error.code !== 'unsupported-version') onViolation?.(peer, error);
+    else ending.againLater = false;
     end(problemOf(error), closeWithError(error));
   }
 
@@ -129,8 +138,10 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
   /** Why handling a message failed, in the peer's status (and, for a violation, counted against it). */
   const failed = (error: unknown) => {
     if (error instanceof ProtocolError) violation(error);
-    else if (error instanceof PeerReportedError) end(`the peer ended the sync: ${error.message.replace(/^peer reported /, '')}`, () => stream.abort(error));
-    else end(`sync failed on this laptop (${(error as Error).message}); it starts again when the peer reconnects`, () => stream.abort(error as Error));
+    else if (error instanceof PeerReportedError) {
+      if (error.code === 'unsupported-version') ending.againLater = false;
+      end(`the peer ended the sync: ${error.message.replace(/^peer reported /, '')}`, () => stream.abort(error));
+    } else end(`sync failed on this laptop (${(error as Error).message}); it starts again shortly`, () => stream.abort(error as Error));
   };
 
   // Messages are handled strictly in the order received. An entries frame's checks start as it is
@@ -194,6 +205,7 @@ export async function runStreamLink(options: StreamLinkOptions): Promise<void> {
   } finally {
     end(null, () => undefined);
   }
+  return ending;
 }
 
 /** What a violation means to the person reading `status`. */

@@ -27,8 +27,9 @@ describe('sync over real libp2p on 127.0.0.1', () => {
     }
   });
 
-  async function laptop(team: ReturnType<typeof teamKey>, peers: string[] = []) {
+  async function laptop(team: ReturnType<typeof teamKey>, peers: string[] = [], prepare?: (backend: TestBackend) => void) {
     const backend = openTestBackend({ dataDir: tempDir(), create: true });
+    prepare?.(backend);
     const node = await createSyncNode({
       replica: backend.store, knownPeers: backend.store.knownPeers, signer: backend.identity, sha256: nodeCrypto.sha256, events: backend.events, clock: systemClock,
       team, listen: ['/ip4/127.0.0.1/tcp/0'], mdns: false, peers,
@@ -70,6 +71,27 @@ describe('sync over real libp2p on 127.0.0.1', () => {
       source: { type: 'peer', peer: a.node.libp2p.peerId.toString(), device: a.backend.identity.publicKeyHex },
     });
     await until(() => peers.some((p) => p.peers.some((x) => x.connected && x.id === a.node.libp2p.peerId.toString())), 'peers changed at B');
+  });
+
+  it('a conversation that fails while the connection stays up starts again by itself, and the rest of the log and later entries arrive', async () => {
+    const team = teamKey();
+    const a = await laptop(team);
+    a.backend.store.ingest(makeChain(makeSigner(), '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e', 300));
+    // B's store fails once, as a full disk would: B ends the conversation; the connection stays up.
+    let failures = 0;
+    const b = await laptop(team, [a.address], (backend) => {
+      const ingest = backend.store.ingest;
+      backend.store.ingest = Object.assign((...args: Parameters<typeof ingest>) => {
+        if (failures++ === 0) throw new Error('disk full');
+        return ingest(...args);
+      }, { checked: ingest.checked });
+    });
+    await until(() => b.node.status().peers.some((p) => /sync failed on this laptop \(disk full\)/.test(p.problem ?? '')), 'B to end the conversation', 10_000);
+    expect(b.node.libp2p.getConnections()).toHaveLength(1);
+    await until(() => b.backend.store.count() === 300, 'the rest of the log', 15_000);
+    await a.backend.api['incident.create']({ title: 'Na de vloed' });
+    await until(() => b.backend.store.count() === 301, 'the later entry', 10_000);
+    expect(failures).toBeGreaterThan(1);
   });
 
   it('three laptops in a line converge; A and C never connect', async () => {

@@ -27,7 +27,7 @@ describe('docs/PROTOCOL.md', () => {
     expect(DOC).toContain(`| frames waiting to be written to a peer that does not read | ${LIMITS.maxQueuedFrames} |`);
     expect(DOC).toContain(`| a frame, from its first byte to its last | ${LIMITS.frameTimeoutMs / 1000} s |`);
     expect(DOC).toContain(`within ${LIMITS.helloTimeoutMs / 1000} s of the stream opening`);
-    expect(DOC).toContain(`within ${LIMITS.ackTimeoutMs / 1000} s while frames are unanswered`);
+    expect(DOC).toContain(`within ${LIMITS.ackTimeoutMs / 1000} s of the last one while frames are unanswered`);
   });
 
   it('gives fingerprints and frames exactly as the code makes them', () => {
