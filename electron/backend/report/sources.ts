@@ -7,30 +7,43 @@ import type { Generator } from '../../../shared/report/model.js';
 import { checkZone, systemZone } from '../../../shared/time/local-time.js';
 import type { LogStore } from '../store/index.js';
 
-export type ReportStore = Pick<LogStore, 'author' | 'incidentEntries' | 'profileEntries' | 'authorHeads' | 'incidentMark'>;
+export type ReportStore = Pick<LogStore, 'author' | 'incidentEntries' | 'profileEntries' | 'authorHeads' | 'incidentMark' | 'writes' | 'dataVersion'>;
 
 /**
  * The report inputs of the incidents asked for last, kept while neither the incident's entries nor
  * the device incident's (profiles, the team's template) change: a window previewing one report in
  * several formats, or a person exporting them one after the other, reads the log once. The time is
  * set fresh on every call.
+ *
+ * Whether they changed is asked in two steps. While neither this connection's changes (writes())
+ * nor PRAGMA data_version (a commit by another connection: the CLI appending or syncing beside the
+ * app) moved, nothing was stored anywhere: a few µs. Once either moved, the incidents' marks tell
+ * whether the write was theirs; those read the incident's index range (about 6 ms at 100k entries),
+ * too slow for every call, while reloading (0.5 s at 100k) after every search pass, dial attempt or
+ * entry of another incident would lose the cache to writes that are not its own. Both are read
+ * before the entries: a commit landing in between makes the next call look again, never hides it.
  */
 export function createReportInputsCache(store: ReportStore, crypto: Pick<EntryCrypto, 'sha256'>, size = 4) {
-  const kept = new Map<string, { mark: string; inputs: ReportInputs }>();
+  const kept = new Map<string, { written: string; mark: string; inputs: ReportInputs }>();
   return (incidentId: string, nowIso: string): ReportInputs => {
-    const mark = `${store.incidentMark(incidentId)}:${store.incidentMark(DEVICE_INCIDENT)}`;
+    const written = `${store.writes()}:${store.dataVersion()}`;
     const hit = kept.get(incidentId);
-    if (hit && hit.mark === mark) return { ...hit.inputs, nowIso };
+    if (hit && hit.written === written) return { ...hit.inputs, nowIso };
+    const mark = `${store.incidentMark(incidentId)}/${store.incidentMark(DEVICE_INCIDENT)}`;
+    if (hit && hit.mark === mark) {
+      hit.written = written;
+      return { ...hit.inputs, nowIso };
+    }
     const inputs = loadReportInputs(store, incidentId, nowIso, crypto);
     kept.delete(incidentId);
-    kept.set(incidentId, { mark, inputs });
+    kept.set(incidentId, { written, mark, inputs });
     if (kept.size > size) kept.delete(kept.keys().next().value!);
     return inputs;
   };
 }
 
 /** What composing a report of one incident reads from the log. */
-export function loadReportInputs(store: Omit<ReportStore, 'incidentMark'>, incidentId: string, nowIso: string, crypto: Pick<EntryCrypto, 'sha256'>): ReportInputs {
+export function loadReportInputs(store: Omit<ReportStore, 'incidentMark' | 'writes' | 'dataVersion'>, incidentId: string, nowIso: string, crypto: Pick<EntryCrypto, 'sha256'>): ReportInputs {
   const entries = store.incidentEntries(incidentId);
   const templates: AnyEntry[] = [
     ...store.incidentEntries(DEVICE_INCIDENT).filter((e) => e.kind === 'rapportsjabloon'),
