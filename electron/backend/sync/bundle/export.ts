@@ -68,7 +68,8 @@ export async function exportBundle(store: BundleSource, options: ExportBundleOpt
     version: BUNDLE_VERSION,
     created: new Date(options.now()).toISOString(),
     device: options.device,
-    team: options.team ?? null,
+    // Only the fields the format names (the header schema would let others through).
+    team: options.team ? { id: options.team.id, name: options.team.name } : null,
     entries: total,
     clock: Object.fromEntries(heads) as SyncClock,
   };

@@ -24,9 +24,16 @@ export const MAX_LINE_BYTES = 1024 * 1024;
 export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 
 export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters');
-export const teamSchema = z.strictObject({ id: z.string().min(1).max(200), name: z.string().min(1).max(200) });
+/** Longest team id or name a header carries. */
+export const MAX_TEAM_TEXT = 200;
+export const teamSchema = z.object({ id: z.string().min(1).max(MAX_TEAM_TEXT), name: z.string().min(1).max(MAX_TEAM_TEXT) });
 
-export const bundleHeaderSchema = z.strictObject({
+/**
+ * The version 1 header. Fields this version does not know (a later Baken may add some without a new
+ * version) are ignored: z.object drops them from what it parses, so they are neither stored nor
+ * passed on. A known field of the wrong shape still makes the header damaged.
+ */
+export const bundleHeaderSchema = z.object({
   format: z.literal(BUNDLE_FORMAT),
   version: z.literal(BUNDLE_VERSION),
   created: isoInstantSchema,
@@ -40,7 +47,8 @@ export const bundleHeaderSchema = z.strictObject({
 });
 export type BundleHeader = z.infer<typeof bundleHeaderSchema>;
 
-export const bundleTrailerSchema = z.strictObject({
+/** The end marker; like the header's, fields this version does not know are ignored. */
+export const bundleTrailerSchema = z.object({
   end: z.literal(BUNDLE_FORMAT),
   entries: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
   /** SHA-256 of every byte before the end marker's line (header and entry lines with their newlines). */

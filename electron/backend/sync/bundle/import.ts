@@ -8,7 +8,7 @@ import type { EntryChecker } from '../../entry-checks/pool.js';
 import { storageError } from '../../errors.js';
 import type { IngestReport } from '../../replica/replica.js';
 import { IngestBatches, type BundleTarget } from './batches.js';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeaderSchema, bundleTrailerSchema, MAX_HEADER_BYTES, MAX_LINE_BYTES, type BundleHeader } from './format.js';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, bundleHeaderSchema, bundleTrailerSchema, MAX_HEADER_BYTES, MAX_LINE_BYTES, MAX_TEAM_TEXT, type BundleHeader } from './format.js';
 import { readLines, type Line } from './lines.js';
 
 export interface ImportBundleOptions {
@@ -17,7 +17,8 @@ export interface ImportBundleOptions {
   onIngested?(report: IngestReport, batch: readonly unknown[]): void;
   /**
    * This device's team. A bundle written in another team is refused before anything is stored
-   * (two teams' logs should not mix by accident), unless `anyTeam` is set.
+   * (two teams' logs should not mix by accident), unless `anyTeam` is set; so is one whose header is
+   * damaged where it names the team (a damaged header whose team id is readable is checked by it).
    */
   team?: { id: string; name: string } | null;
   anyTeam?: boolean;
@@ -34,7 +35,10 @@ export interface ImportReport extends BundleImportView {
   forks: number;
   /** Entries stored with a clock-skew flag (stamped too far ahead of this device). */
   skewed: number;
-  /** The bundle's header, or null when it is damaged (the entries are imported all the same). */
+  /**
+   * The bundle's header (only the fields this version knows), or null when it is damaged (the entries
+   * are imported all the same, after the team check).
+   */
   header: BundleHeader | null;
 }
 
@@ -50,6 +54,41 @@ export async function importBundle(store: BundleTarget, file: string, options: I
 
 const isJsonSpace = (byte: number): boolean => byte === 0x20 || byte === 0x09 || byte === 0x0d;
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The CLI has the option to import another team's bundle; the window has none, so the message names the command. */
+const ANY_TEAM_HINT = 'To import it anyway, add --any-team to baken bundle import';
+
+/**
+ * What a header says about the team it was written in, read also from a damaged header: its id (and
+ * name, null when that is not text), null when it says it has no team, or undefined when it cannot be
+ * read (no `team`, or one without a text `id`).
+ */
+function headerTeam(header: Record<string, unknown>): { id: string; name: string | null } | null | undefined {
+  const team = Object.hasOwn(header, 'team') ? header.team : undefined;
+  if (team === null) return null;
+  if (!isPlainObject(team) || typeof team.id !== 'string') return undefined;
+  return { id: team.id, name: typeof team.name === 'string' ? team.name : null };
+}
+
+/** A team's id or name from a file, cut short (a damaged header's may be any length). */
+const shown = (text: string): string => (text.length > MAX_TEAM_TEXT ? `${text.slice(0, MAX_TEAM_TEXT)}…` : text);
+
+/**
+ * Refuses a bundle written in another team than `ours`, or one whose team cannot be read (its header
+ * is damaged there), so two teams' logs do not mix by accident. A bundle without a team passes.
+ */
+function checkTeam(file: string, header: Record<string, unknown>, ours: { id: string; name: string }): void {
+  const theirs = headerTeam(header);
+  const ourTeam = `this device's team "${ours.name}" (${ours.id})`;
+  if (theirs === undefined) {
+    const what = Object.hasOwn(header, 'team') ? 'its "team" is not {"id", "name"}' : 'it has no "team"';
+    throw new BakenError('invalid-input', `${file} has a damaged header: the team it comes from cannot be read (${what}), so it cannot be checked against ${ourTeam}; nothing was imported. ${ANY_TEAM_HINT}`);
+  }
+  if (theirs !== null && theirs.id !== ours.id) {
+    const theirTeam = theirs.name === null ? `with id "${shown(theirs.id)}"` : `"${shown(theirs.name)}" (${shown(theirs.id)})`;
+    throw new BakenError('invalid-input', `${file} comes from team ${theirTeam}, not from ${ourTeam}; nothing was imported. ${ANY_TEAM_HINT}`);
+  }
+}
 
 /**
  * One pass over one bundle file: the header first, then entry lines (to IngestBatches) until the
@@ -128,12 +167,10 @@ class BundleImport {
       throw new BakenError('invalid-input', `${file} was written by a newer Baken (bundle version ${value.version}; this Baken reads version ${BUNDLE_VERSION}); update Baken to import it`);
     }
     if (value.version !== BUNDLE_VERSION) throw new BakenError('invalid-input', `${file} is not a Baken bundle (unknown version ${JSON.stringify(value.version)})`);
+    // Before anything is stored, and from a damaged header too: the team is read from the file as it is.
+    if (options.team && !options.anyTeam) checkTeam(file, value, options.team);
     const parsed = bundleHeaderSchema.safeParse(value);
     if (parsed.success) {
-      const theirs = parsed.data.team;
-      if (theirs && options.team && theirs.id !== options.team.id && !options.anyTeam) {
-        throw new BakenError('invalid-input', `${file} comes from team "${theirs.name}" (${theirs.id}), not from this device's team "${options.team.name}" (${options.team.id}); nothing was imported. To import it anyway, add --any-team`);
-      }
       this.header = parsed.data;
       this.announced = parsed.data.entries;
     } else {
