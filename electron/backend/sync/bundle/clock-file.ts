@@ -19,7 +19,8 @@ export const CLOCK_FILE_VERSION = 1;
 /** Largest clock file read: the same room as a bundle header's clock (over 400 000 authors). */
 export const MAX_CLOCK_FILE_BYTES = 64 * 1024 * 1024;
 
-export const clockFileSchema = z.strictObject({
+/** Fields a later version may add without a new version number are ignored (dropped from what is read). */
+export const clockFileSchema = z.object({
   format: z.literal(CLOCK_FILE_FORMAT),
   version: z.literal(CLOCK_FILE_VERSION),
   device: hex64,
