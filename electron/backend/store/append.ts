@@ -23,10 +23,16 @@ type EntryDraftOf<K extends EntryKind> = EntryContentOf<K> & { incident: string;
 export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: EntryCrypto, clock: HlcClock, now: () => number) {
   // The highest seq first, then the lowest id at it: two seeks in the chain index (author_no, seq, id).
   // "ORDER BY seq DESC, id" read the same rows but sorted the last term in a temporary B-tree,
-  // a third of this query's time on every append (measured: 17 → 11 µs).
-  const head = db.prepare<[string, string], { id: string; seq: number; t: number; c: number }>(
-    `SELECT lower(hex(id)) AS id, seq, hlc_t AS t, hlc_c AS c FROM entries
+  // a third of this query's time on every append (measured: 17 → 11 µs). skew_ms comes from the
+  // row this reads anyway, for free.
+  const head = db.prepare<[string, string], { id: string; seq: number; t: number; c: number; skewed: number }>(
+    `SELECT lower(hex(id)) AS id, seq, hlc_t AS t, hlc_c AS c, skew_ms IS NOT NULL AS skewed FROM entries
       WHERE author_no = ${AUTHOR_NO} AND seq = (SELECT max(seq) FROM entries WHERE author_no = ${AUTHOR_NO}) ORDER BY entries.id LIMIT 1`,
+  );
+  // Only when the head is flagged: down the chain index from it to the first unflagged entry. Paid
+  // once per flagged run, since the append that follows becomes an unflagged head.
+  const lastUnflagged = db.prepare<[string, number], { t: number; c: number }>(
+    `SELECT hlc_t AS t, hlc_c AS c FROM entries WHERE author_no = ${AUTHOR_NO} AND seq <= ? AND skew_ms IS NULL ORDER BY seq DESC LIMIT 1`,
   );
   // Its text and id go into the search indexes with the next pass, not in this commit (migration 6),
   // which finds it above this device's search mark (migration 9). The mark is written once, by the
@@ -37,8 +43,13 @@ export function createAppender(db: SqliteDatabase, signer: EntrySigner, crypto: 
   const appendInTransaction = db.transaction((draft: EntryDraft): SignedEntry => {
     const last = head.get(signer.publicKeyHex, signer.publicKeyHex);
     // Another process on this data directory (the CLI beside `baken serve`) may have appended since
-    // this clock last ticked: this device's entries must still get increasing timestamps.
-    if (last) clock.witness({ t: last.t, c: last.c });
+    // this clock last ticked: this device's entries must still get increasing timestamps. But an
+    // entry flagged as skewed came from another holder of this key (a restored backup) with a clock
+    // too far ahead: witnessing it would stamp this append just as far ahead, unflagged, and
+    // latestTrustedHlc would keep the clock there after a restart. The append is then stamped
+    // before its predecessor, which the chain rules allow and clockBehind shows (store/behind.ts).
+    const witnessed = !last ? undefined : !last.skewed ? last : lastUnflagged.get(signer.publicKeyHex, last.seq);
+    if (witnessed) clock.witness({ t: witnessed.t, c: witnessed.c });
     const header = { v: 1 as const, author: signer.publicKeyHex, seq: (last?.seq ?? 0) + 1, prev: last?.id ?? null, hlc: clock.tick() };
     // The body is encoded once, for the signature and for the row.
     const { entry, bodyJson } = signEntryEncoded(unsignedEntry(draft, header, crypto), signer, crypto);
