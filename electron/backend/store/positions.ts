@@ -13,6 +13,8 @@ const COUNTER_BITS = 12n;
 const SLOT_BITS = 8n;
 const SLOTS = 1n << SLOT_BITS;
 export const MAX_POSITION_MS = MAX_HLC_TIME;
+/** SQLite's largest integer. */
+const MAX_POSITION = (1n << 63n) - 1n;
 
 export function basePosition(hlc: Hlc): bigint {
   const counter = BigInt(Math.min(hlc.c, 2 ** Number(COUNTER_BITS) - 1));
@@ -31,6 +33,22 @@ export function parsePositionCursor(cursor: string): bigint | null {
 export function createPositionAllocator(db: SqliteDatabase): (hlc: Hlc) => bigint {
   const taken = db.prepare('SELECT 1 FROM entries WHERE pos = ?').pluck();
   const highest = db.prepare('SELECT max(pos) FROM entries WHERE pos BETWEEN ? AND ?').pluck().safeIntegers(true);
+  const lowest = db.prepare('SELECT min(pos) FROM entries WHERE pos BETWEEN ? AND ?').pluck().safeIntegers(true);
+  // Above the top HLC's slots there is no next position: binding one makes SQLite refuse the
+  // statement, which rolled back a whole received batch (a peer's entries stamped there blocked
+  // the sync for good). Those take the slot before the lowest one in use below their base instead,
+  // looked up as the slots above are: they sort a little before entries stamped just under them,
+  // an order slightly off only at the year 2248 end of the range.
+  const freeBelow = (base: bigint): bigint => {
+    let from = base;
+    for (;;) {
+      const bottom = (lowest.get(from - SLOTS + 1n, from) as bigint | null) ?? from + 1n;
+      const candidate = bottom - 1n;
+      if (candidate < 0n) throw new Error('no free position left in the log');
+      if (!taken.get(candidate)) return candidate;
+      from = candidate;
+    }
+  };
   return (hlc) => {
     const base = basePosition(hlc);
     if (!taken.get(base)) return base;
@@ -39,6 +57,7 @@ export function createPositionAllocator(db: SqliteDatabase): (hlc: Hlc) => bigin
     for (;;) {
       const top = (highest.get(from, from + SLOTS - 1n) as bigint | null) ?? from - 1n;
       const candidate = top + 1n;
+      if (candidate > MAX_POSITION) return freeBelow(base);
       if (!taken.get(candidate)) return candidate;
       from = candidate;
     }
