@@ -20,6 +20,8 @@ export type CheckedItem =
     }
   | { rejected: IngestReport['rejected'][number] };
 
+export type CheckedEntryItem = Extract<CheckedItem, { entry: AnyEntry }>;
+
 export interface CheckedBatch {
   /** In candidate order, one per candidate. */
   readonly items: readonly CheckedItem[];
@@ -55,11 +57,22 @@ export function checkCandidates(candidates: readonly unknown[], crypto: EntryCry
 }
 
 function checkRunSignatures(items: CheckedItem[], crypto: EntryCrypto): void {
-  const byAuthor = new Map<string, Extract<CheckedItem, { entry: AnyEntry }>[]>();
-  const seen = new Set<string>();
+  const byAuthor = new Map<string, CheckedEntryItem[]>();
+  const firstCopy = new Map<string, CheckedEntryItem>();
+  let contested: CheckedEntryItem[] | undefined;
   for (const item of items) {
-    if (!('entry' in item) || seen.has(item.entry.id)) continue;
-    seen.add(item.entry.id);
+    if (!('entry' in item)) continue;
+    const first = firstCopy.get(item.entry.id);
+    if (first) {
+      // The store picks among copies with different signatures by each one's own (keepSignedCopies):
+      // checked here, so that the main thread verifies none of them.
+      if (first.entry.sig !== item.entry.sig) {
+        item.signature = entrySignatureValid(item.entry, crypto);
+        (contested ??= []).push(first);
+      }
+      continue;
+    }
+    firstCopy.set(item.entry.id, item);
     let list = byAuthor.get(item.entry.author);
     if (!list) byAuthor.set(item.entry.author, (list = []));
     list.push(item);
@@ -73,6 +86,7 @@ function checkRunSignatures(items: CheckedItem[], crypto: EntryCrypto): void {
       if (!last.signature) for (const entry of run) itemOf.get(entry)!.signature ??= entrySignatureValid(entry, crypto);
     }
   }
+  if (contested) for (const first of contested) first.signature ??= entrySignatureValid(first.entry, crypto);
 }
 
 /**
@@ -113,6 +127,42 @@ export function signatureVerdicts(batch: CheckedBatch): WeakMap<AnyEntry, boolea
   const verdicts = new WeakMap<AnyEntry, boolean>();
   for (const item of batch.items) if ('entry' in item && item.signature !== undefined) verdicts.set(item.entry, item.signature);
   return verdicts;
+}
+
+/**
+ * Copies of one id differ in their signature alone (the id is the hash of everything else), so a
+ * damaged copy that came first would have the entry rejected, or stored with a signature that fails,
+ * while a good copy followed it in the same batch. Where the first copy of an id in `lists` (each
+ * author's entries to store) does not carry its author's signature, the first copy that does takes
+ * its place there and in `firstCopy`. Only for ids sent with several signatures (`otherCopies`, the
+ * later ones in batch order), and each signature checked at most once, recorded in `verdicts`.
+ */
+export function keepSignedCopies(lists: ReadonlyMap<string, AnyEntry[]>, firstCopy: Map<string, CheckedEntryItem>, otherCopies: readonly CheckedEntryItem[], verdicts: WeakMap<AnyEntry, boolean>, crypto: EntryCrypto): void {
+  const signed = (entry: AnyEntry): boolean => {
+    let valid = verdicts.get(entry);
+    if (valid === undefined) verdicts.set(entry, (valid = entrySignatureValid(entry, crypto)));
+    return valid;
+  };
+  const copiesOf = new Map<string, CheckedEntryItem[]>();
+  for (const item of otherCopies) {
+    const copies = copiesOf.get(item.entry.id);
+    if (copies) copies.push(item);
+    else copiesOf.set(item.entry.id, [item]);
+  }
+  const authors = new Set(otherCopies.map((item) => item.entry.author));
+  for (const author of authors) {
+    // Absent when the log holds all of the author's entries here, or they wait already.
+    const list = lists.get(author);
+    if (!list) continue;
+    for (let i = 0; i < list.length; i++) {
+      const copies = copiesOf.get(list[i]!.id);
+      if (!copies || signed(list[i]!)) continue;
+      const better = copies.find((copy) => signed(copy.entry));
+      if (!better) continue;
+      list[i] = better.entry;
+      firstCopy.set(better.entry.id, better);
+    }
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import type { HlcClock } from '../../../shared/domain/hlc.js';
 import { storageError } from '../errors.js';
-import { authenticRun, checkCandidates, isCheckedBatch, signatureVerdicts, type CheckedBatch } from '../replica/checked-batch.js';
+import { authenticRun, checkCandidates, isCheckedBatch, keepSignedCopies, signatureVerdicts, type CheckedBatch, type CheckedEntryItem } from '../replica/checked-batch.js';
 import { consecutiveRuns, REJECTED } from '../replica/checks.js';
 import type { IngestOptions, IngestReport } from '../replica/replica.js';
 import { createWaitingRoomGate, ingestSource, WAITING_ROOM_FULL, waitingForm, type WaitingRoomCaps } from '../replica/waiting-room.js';
@@ -46,17 +46,24 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       ofSource: (from) => pendingOfSource.get(from)!,
     });
     const byAuthor = new Map<string, AnyEntry[]>();
-    // The body's canonical JSON, by id: computed once for the hash and stored as the row's body.
-    const bodyJsonOf = new Map<string, string>();
+    // The first copy of each id, with its body's canonical JSON (computed once for the hash and
+    // stored as the row's body).
+    const firstCopy = new Map<string, CheckedEntryItem>();
+    /** Later copies of an id with another signature than its first; undefined while there are none. */
+    let otherCopies: CheckedEntryItem[] | undefined;
     const verdicts = signatureVerdicts(checked);
     for (const item of checked.items) {
       if ('rejected' in item) {
         report.rejected.push(item.rejected);
         continue;
       }
-      const { entry, bodyJson } = item;
-      if (bodyJsonOf.has(entry.id)) continue;
-      bodyJsonOf.set(entry.id, bodyJson);
+      const { entry } = item;
+      const first = firstCopy.get(entry.id);
+      if (first) {
+        if (first.entry.sig !== entry.sig) (otherCopies ??= []).push(item);
+        continue;
+      }
+      firstCopy.set(entry.id, item);
       if (pendingRows > 0 && hasPending.get(entry.id)) {
         report.known++;
         continue;
@@ -72,6 +79,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       if (fresh.length > 0) byAuthor.set(author, fresh);
       else byAuthor.delete(author);
     }
+    if (otherCopies) keepSignedCopies(byAuthor, firstCopy, otherCopies, verdicts, crypto);
 
     /** Ids parked by this batch and still waiting at its end. */
     const parkedNow = new Set<string>();
@@ -96,7 +104,7 @@ export function createIngester(db: SqliteDatabase, crypto: EntryCrypto, clock: H
       }
       const skew = clock.observe(entry.hlc);
       const mark = markOf(entry.author);
-      (mark !== undefined && entry.seq > mark ? writeAboveMark : write)(entry, now(), skew ? skew.aheadMs : null, bodyJsonOf.get(entry.id));
+      (mark !== undefined && entry.seq > mark ? writeAboveMark : write)(entry, now(), skew ? skew.aheadMs : null, firstCopy.get(entry.id)?.bodyJson);
       if (skew) report.skewed.push({ id: entry.id, aheadMs: skew.aheadMs });
       report.added.push(entry.id);
       heads.set(entry.author, Math.max(headOf(entry.author), entry.seq));

@@ -85,6 +85,20 @@ describe('pipelined ingest', () => {
     expect(store.count()).toBe(added(0) + added(2));
   });
 
+  it('stores the signed copy of an id sent with a damaged signature too, whichever copy comes first, as store.ingest does', async () => {
+    const { pool } = await startedPool();
+    const chain = makeChain(makeSigner(), INCIDENT, 3);
+    const damaged = (i: number) => ({ ...chain[i]!, sig: chain[i]!.sig.replace(/^./, (c) => (c === '0' ? '1' : '0')) });
+    const batches = [[chain[0], damaged(1), chain[1]], [damaged(2), chain[2], damaged(0), chain[0]]];
+    const today = openStore();
+    const expected = batches.map((batch) => today.ingest(batch));
+    expect(expected[0]!.added).toEqual([chain[0]!.id, chain[1]!.id]);
+    const store = openStore();
+    const pipeline = createPipelinedIngest(pool, store);
+    expect(await Promise.all(batches.map((batch) => pipeline.ingest({ candidates: batch })))).toEqual(expected);
+    expect(chain.map((e) => store.entry(e.id)?.sig)).toEqual(chain.map((e) => e.sig));
+  });
+
   it('lets a replica that checks everything itself take the candidates, in order', async () => {
     const { pool } = await startedPool();
     const signer = makeSigner();

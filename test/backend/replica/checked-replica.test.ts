@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCandidates, decodeCheckedBatch, encodeCheckedBatch, type CheckedBatch } from '../../../electron/backend/replica/checked-batch.js';
 import { WAITING_ROOM_CAPS } from '../../../electron/backend/replica/waiting-room.js';
-import type { Replica } from '../../../electron/backend/replica/replica.js';
+import { AFTER_ALL, type Replica } from '../../../electron/backend/replica/replica.js';
 import { openLogDatabase, type SqliteDatabase } from '../../../electron/backend/store/database.js';
 import { createLogStore } from '../../../electron/backend/store/index.js';
 import { makeChain, makeNewerChain, makeSigner, nodeCrypto } from '../../support/entries.js';
@@ -51,6 +51,32 @@ describe('SQLite store: entries checked ahead', () => {
     }
     expect(ahead.count()).toBe(2);
     expect(ahead.count()).toBe(today.count());
+  });
+
+  it('stores the signed copy of an id sent twice with different signatures, as store.ingest does, verifying none of them again', () => {
+    const author = makeSigner();
+    const [e1, e2, e3] = makeChain(author, INCIDENT, 3);
+    const damaged = (entry: typeof e1) => ({ ...entry!, sig: entry!.sig.replace(/^./, (c) => (c === '0' ? '1' : '0')) });
+    const batches = [
+      [e1, damaged(e2), e2],
+      [e1, e2, damaged(e2)],
+      [e1, damaged(e2), e2, e3],
+      [e1, damaged(e2), { ...e2!, sig: e1!.sig }],
+      [damaged(e3), e3],
+    ];
+    for (const batch of batches) {
+      const today = openStore(setup());
+      let verified = 0;
+      const counting = { ...nodeCrypto, verify: (...args: Parameters<typeof nodeCrypto.verify>) => (verified++, nodeCrypto.verify(...args)) };
+      const db = openLogDatabase(join(tempDir(), 'log.db'));
+      opened.push(db);
+      const ahead = createLogStore({ db, signer: makeSigner(), crypto: counting, now: setup().now, maxSkewMs: 300_000 });
+      const expected = today.ingest(batch);
+      expect(ahead.ingest.checked(checkedAhead(batch))).toEqual(expected);
+      expect(verified).toBe(0);
+      expect(ahead.chainAfter(author.publicKeyHex, 0, AFTER_ALL, 10)).toEqual(today.chainAfter(author.publicKeyHex, 0, AFTER_ALL, 10));
+      if (expected.added.includes(e2!.id)) expect(ahead.entry(e2!.id)!.sig).toBe(e2!.sig);
+    }
   });
 
   it('takes no batch that the entry checks did not make, and stores nothing of it', () => {

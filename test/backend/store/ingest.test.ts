@@ -630,3 +630,33 @@ describe('forged copies', () => {
     expect(again.rejected).toHaveLength(1);
   });
 });
+
+describe('copies of one id in one batch whose signatures differ', () => {
+  // The id is the hash of everything but the signature: a copy with a damaged one has the genuine id.
+  const damaged = (entry: SignedEntry): SignedEntry => ({ ...entry, sig: entry.sig.replace(/^./, (c) => (c === '0' ? '1' : '0')) });
+
+  it('store the copy whose signature checks, whichever comes first; the other is dropped as a repeat', () => {
+    const chain = makeChain(makeSigner(), INCIDENT, 3);
+    const [e1, e2, e3] = chain as [SignedEntry, SignedEntry, SignedEntry];
+    for (const batch of [[e1, damaged(e2), e2], [e1, e2, damaged(e2)]]) {
+      const store = laptop().backend.store;
+      expect(store.ingest(batch)).toEqual({ added: [e1.id, e2.id], known: 0, pending: [], forks: [], rejected: [], skewed: [], waitingRoomFull: [] });
+      expect(store.entry(e2.id)!.sig).toBe(e2.sig);
+    }
+    // Inside a run that a later signature covers, the damaged copy would pass too: the genuine one is kept all the same.
+    const store = laptop().backend.store;
+    expect(store.ingest([e1, damaged(e2), e2, e3]).added).toEqual([e1.id, e2.id, e3.id]);
+    expect(store.entry(e2.id)!.sig).toBe(e2.sig);
+    expect(store.verify()).toMatchObject({ ok: true, warnings: [] });
+  });
+
+  it('reject the entry once when no copy is signed, and find it known when the log holds it', () => {
+    const [e1, e2] = makeChain(makeSigner(), INCIDENT, 2) as [SignedEntry, SignedEntry];
+    const store = laptop().backend.store;
+    const otherDamage = { ...e2, sig: e1.sig };
+    expect(store.ingest([e1, damaged(e2), otherDamage])).toMatchObject({ added: [e1.id], rejected: [{ id: e2.id, reason: expect.stringMatching(/^bad-signature: /) }] });
+    expect(store.ingest([damaged(e2), e2])).toMatchObject({ added: [e2.id], rejected: [] });
+    expect(store.ingest([damaged(e2), e2, damaged(e1), e1])).toMatchObject({ added: [], known: 2, rejected: [] });
+    expect(store.entry(e2.id)!.sig).toBe(e2.sig);
+  });
+});
