@@ -1,3 +1,4 @@
+import { entrySignatureValid } from '../../../shared/domain/chain.js';
 import type { AnyEntry, EntryCrypto } from '../../../shared/domain/entry.js';
 import { DEFAULT_MAX_SKEW_MS, skewOf } from '../../../shared/domain/hlc.js';
 import { authenticEntries, consecutiveRuns, parseCandidate, REJECTED } from './checks.js';
@@ -44,13 +45,24 @@ export function createMemoryReplica(options: MemoryReplicaOptions): Replica {
         return { entries: of.length, bytes: of.reduce((sum, w) => sum + w.bytes, 0) };
       },
     });
-    const seen = new Set<string>();
+    const firstOf = new Map<string, AnyEntry>();
     const byAuthor = new Map<string, AnyEntry[]>();
     for (const candidate of candidates) {
       const entry = parseCandidate(candidate, report, crypto)?.entry;
-      // A second copy of an id in one batch is ignored, as the store does: the first one decides.
-      if (!entry || seen.has(entry.id)) continue;
-      seen.add(entry.id);
+      if (!entry) continue;
+      const first = firstOf.get(entry.id);
+      if (first) {
+        // A second copy of an id in one batch is ignored, as the store does, unless the first lacks
+        // the signature it carries (copies of an id differ in nothing else).
+        if (first.sig !== entry.sig && !entrySignatureValid(first, crypto) && entrySignatureValid(entry, crypto)) {
+          firstOf.set(entry.id, entry);
+          const list = byAuthor.get(entry.author);
+          const at = list?.indexOf(first) ?? -1;
+          if (at !== -1) list![at] = entry;
+        }
+        continue;
+      }
+      firstOf.set(entry.id, entry);
       if (byId.has(entry.id) || waiting.has(entry.id)) {
         report.known++;
         continue;

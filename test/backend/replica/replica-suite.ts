@@ -201,6 +201,17 @@ export function describeReplica(name: string, create: (setup: ReplicaSetup) => R
       expect(r.chainAfter(entry!.author, 0, AFTER_ALL, 10)).toEqual([entry]);
     });
 
+    it('stores the copy whose signature checks when one batch holds an id with several signatures, whichever comes first', () => {
+      const [e1, e2] = makeChain(makeSigner(), INCIDENT, 2) as [SignedEntry, SignedEntry];
+      // The id is the hash of everything but the signature: a copy with a damaged one has the genuine id.
+      const damaged = { ...e2, sig: e2.sig.replace(/^./, (c) => (c === '0' ? '1' : '0')) };
+      for (const batch of [[e1, damaged, e2], [e1, e2, damaged]]) {
+        const r = replica();
+        expect(r.ingest(batch)).toEqual({ ...EMPTY, added: [e1.id, e2.id] });
+        expect(r.chainAfter(e1.author, 0, AFTER_ALL, 10)).toEqual([e1, e2]);
+      }
+    });
+
     it('takes an entry whose own signature fails when a later signed entry links to it; else rejects it, and what follows waits', () => {
       const signer = makeSigner();
       const chain = makeChain(signer, INCIDENT, 4);
