@@ -1,6 +1,7 @@
 import type { Invoke } from '../../shared/contract/api.js';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/contract/bridge.js';
 import type { CallResult } from '../../shared/contract/errors.js';
+import { windowInvoke } from '../../shared/contract/window.js';
 import { BACKEND_EVENT_NAMES, type BackendEventName, type Subscribe } from '../../shared/contract/events.js';
 import { isTrustedSender, type FrameLike } from './security.js';
 
@@ -24,10 +25,12 @@ export interface InvokeEventLike {
 export type InvokeHandler = (event: InvokeEventLike, method: unknown, input: unknown) => Promise<CallResult<unknown>>;
 
 export function createInvokeHandler(deps: { invoke: Invoke; mainFrame: () => FrameLike | null | undefined }): InvokeHandler {
+  // A window: calls that name files by path are the command line's (shared/contract/window.ts).
+  const invoke = windowInvoke(deps.invoke);
   return async (event, method, input) => {
     if (!isTrustedSender(event?.senderFrame, deps.mainFrame())) return { ok: false, error: { code: 'invalid-input', message: REFUSED_SENDER_MESSAGE } };
     if (typeof method !== 'string') return { ok: false, error: { code: 'invalid-input', message: `unknown method ${JSON.stringify(method) ?? String(method)}` } };
-    return deps.invoke(method, input);
+    return invoke(method, input);
   };
 }
 

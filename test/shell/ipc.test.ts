@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBackendHost, type BackendHost } from '../../electron/main/backend-host.js';
 import { REFUSED_SENDER_MESSAGE, registerIpc, type InvokeEventLike, type WindowLike } from '../../electron/main/ipc.js';
@@ -76,6 +78,30 @@ describe('IPC between the window and the backend', () => {
     const { call, win } = await setUp();
     await call('incident.create', { title: 'from a subframe' }, { url: 'app://baken/index.html', parent: win.mainFrame });
     await expect(call('incident.list', {})).resolves.toEqual({ ok: true, value: [] });
+  });
+
+  it('refuses every call that names a file by its path, which only the command line may make, and writes nothing', async () => {
+    const dataDir = tempDir();
+    const host = createBackendHost({ dataDir });
+    hosts.push(host);
+    await host.start();
+    const ipcMain = fakeIpcMain();
+    const win = fakeWindow();
+    registerIpc({ ipcMain, window: win.window, backend: host });
+    const call = (method: string, input: unknown) => ipcMain.handlers.get(IPC_INVOKE)!({ senderFrame: win.mainFrame }, method, input);
+    const db = join(dataDir, 'baken.db');
+    const before = readFileSync(db);
+    for (const [method, input] of [
+      ['bundle.clock', { out: db }],
+      ['bundle.export', { out: db, force: true }],
+      ['export.write', { format: 'csv', incident: '5e'.repeat(16), out: db, force: true }],
+      ['import.cap', { file: '/etc/passwd' }],
+      ['verify.file', { file: '/etc/passwd' }],
+      ['bundle.import', { file: '/etc/passwd' }],
+    ] as const) {
+      await expect(call(method, input), method).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/command line/) } });
+    }
+    expect(readFileSync(db)).toEqual(before);
   });
 
   it('invalid input comes back as the contract\'s invalid-input error data, with the field', async () => {

@@ -2,6 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Invoke } from '../../../shared/contract/api.js';
 import { callFrameSchema, type HostFrame } from '../../../shared/contract/bridge.js';
 import { BACKEND_EVENT_NAMES, type Subscribe } from '../../../shared/contract/events.js';
+import { windowInvoke } from '../../../shared/contract/window.js';
 import { formatZodIssues } from '../../../shared/domain/entry.js';
 
 /**
@@ -36,6 +37,8 @@ export function createSocketBridge({ surface, log, maxBufferedBytes = MAX_BUFFER
 }): SocketBridge {
   const sockets = new Set<BridgeSocket>();
   const closed = new Map<BridgeSocket, Promise<void>>();
+  // A window: calls that name files by path are the command line's (shared/contract/window.ts).
+  const invoke = windowInvoke(surface.invoke);
 
   const send = (socket: BridgeSocket, text: string): void => {
     // 1: OPEN. A socket closing or closed gets nothing more (ws would only report an error).
@@ -69,7 +72,7 @@ export function createSocketBridge({ surface, log, maxBufferedBytes = MAX_BUFFER
       return sendFrame(socket, { type: 'error', message: `not a call: a frame is { type: 'call', id, method, input } (${formatZodIssues(parsed.error)})` });
     }
     const { id, method, input } = parsed.data;
-    const result = await surface.invoke(method, input);
+    const result = await invoke(method, input);
     let text: string;
     try {
       text = JSON.stringify({ type: 'result', id, result } satisfies HostFrame);

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WIRE_MAX_FRAME_BYTES, WS_PATH } from '../../../shared/contract/bridge.js';
@@ -150,6 +150,31 @@ describe('the headless host (baken serve --ui)', () => {
     ws.socket.send(JSON.stringify({ type: 'call', id: 4, method: 'constructor', input: {} }));
     expect(await ws.next()).toMatchObject({ id: 4, result: { ok: false, error: { code: 'invalid-input' } } });
     expect((await backend.api['incident.list']({})).length).toBe(0);
+  });
+
+  it('refuses every call that names a file by its path: the page cannot write over the log or the device key, nor read a file', async () => {
+    const { backend, ws } = await window();
+    const db = join(backend.dataDir, 'baken.db');
+    const key = join(backend.dataDir, 'device-key.pem');
+    const before = [readFileSync(db), readFileSync(key)];
+    const incident = (await backend.api['incident.create']({ title: 'Uitval NAFIN' })).id;
+    const calls: [string, unknown][] = [
+      ['bundle.clock', { out: db }],
+      ['bundle.clock', { out: key }],
+      ['bundle.export', { out: key, force: true, operation: 'op-1' }],
+      ['export.write', { format: 'csv', incident, out: db, force: true }],
+      ['import.cap', { file: '/etc/passwd' }],
+      ['verify.file', { file: '/etc/passwd' }],
+      ['bundle.import', { file: '/etc/passwd', operation: 'op-2' }],
+    ];
+    for (const [i, [method, input]] of calls.entries()) {
+      ws.socket.send(JSON.stringify({ type: 'call', id: i + 1, method, input }));
+      expect(await ws.next((frame) => frame.type === 'result' && frame.id === i + 1), method).toMatchObject({ id: i + 1, result: { ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/command line/) } } });
+    }
+    expect([readFileSync(db), readFileSync(key)]).toEqual(before);
+    // What the window does use still goes through.
+    ws.socket.send(JSON.stringify({ type: 'call', id: 99, method: 'incident.list', input: {} }));
+    expect(await ws.next((frame) => frame.type === 'result' && frame.id === 99)).toMatchObject({ id: 99, result: { ok: true } });
   });
 
   it('answers garbage with an error frame and stays usable', async () => {
