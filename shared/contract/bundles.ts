@@ -20,7 +20,8 @@ export const bundlesArea = {
    * with progress under the operation id. The window cannot say where to write; it saves the pieces.
    */
   'bundle.prepare': method(z.strictObject({ operation: operationId })).returns<BundlePrepareView>(),
-  'bundle.clock': method(z.strictObject({ out: z.string().min(1) })).returns<{ file: string; authors: number }>(),
+  /** Replaces an existing clock file (the receiver refreshes its clock on the stick); any other existing file only with `force`. */
+  'bundle.clock': method(z.strictObject({ out: z.string().min(1), force: z.boolean().default(false) })).returns<{ file: string; authors: number }>(),
 };
 
 export interface BundleExportView { file: string; entries: number; bytes: number }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { bundlesArea } from '../../../shared/contract/bundles.js';
 import { BakenError, toErrorData } from '../../../shared/contract/errors.js';
 import type { ProgressTask } from '../../../shared/contract/events.js';
@@ -63,6 +64,7 @@ export function createBundleHandlers({ replica, dataDir, now, emit, transfers, l
 
   return {
     'bundle.export': ({ out, since, force, operation = newOperationId() }) => {
+      refuseDataDirectory(out, dataDir);
       if (!force && existsSync(out)) throw new BakenError('conflict', `${out} already exists; nothing was written. To replace it, add --force`, { field: 'out' });
       return tracked('bundle.export', operation, (onProgress) =>
         exportBundle(replica, { out, since: since === undefined ? undefined : readClockFile(since), device: replica.author, team: teamView(), onProgress, now }),
@@ -93,8 +95,43 @@ export function createBundleHandlers({ replica, dataDir, now, emit, transfers, l
       );
       return { transfer: prepared.id, entries: prepared.result.entries, bytes: prepared.bytes };
     },
-    'bundle.clock': ({ out }) => exportClock(replica, out),
+    'bundle.clock': ({ out, force }) => {
+      refuseDataDirectory(out, dataDir);
+      if (!force && existsSync(out) && !isClockFile(out)) {
+        throw new BakenError('conflict', `${out} already exists and is not a Baken clock file; nothing was written. To replace it, add --force`, { field: 'out' });
+      }
+      return exportClock(replica, out);
+    },
   };
+}
+
+/**
+ * Files written for another laptop never go into the data directory: it holds the log, its WAL and
+ * the device's keys, which a mistyped path (or --force) would replace.
+ */
+function refuseDataDirectory(out: string, dataDir: string): void {
+  const folder = realFolder(dirname(resolve(out)));
+  if (folder !== null && folder === realFolder(resolve(dataDir))) {
+    throw new BakenError('invalid-input', `${out} is in Baken's data directory, which holds the log and the device's keys; write it elsewhere (a USB stick, your documents). Nothing was written`, { field: 'out' });
+  }
+}
+
+function realFolder(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `path` holds a clock file (readClockFile reads it): one the receiver wrote before may be replaced. */
+function isClockFile(path: string): boolean {
+  try {
+    readClockFile(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The file's size, or 0 when it cannot be read (importBundle then says why). */

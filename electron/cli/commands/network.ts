@@ -205,11 +205,14 @@ export const bundleImport = defineCommand({
 export const bundleClock = defineCommand({
   path: ['bundle', 'clock'],
   summary: 'Write this device\'s clock (what it has) so a sender can export only what is missing',
-  flags: { out: { type: 'string', value: 'FILE', description: 'the clock file to write', required: true } },
+  flags: {
+    out: { type: 'string', value: 'FILE', description: 'the clock file to write', required: true },
+    force: { type: 'boolean', description: 'replace FILE when it exists and is not a clock file (an older clock file is always replaced)' },
+  },
   async run(ctx) {
     const out = ctx.flags.out;
     if (typeof out !== 'string') throw new UsageError('--out is required');
-    return ctx.backend().api['bundle.clock']({ out: pathArgument(out) });
+    return ctx.backend().api['bundle.clock']({ out: pathArgument(out), force: ctx.flags.force === true });
   },
   human: (r) => `clock of ${r.authors} author(s) written to ${r.file}`,
 });
