@@ -5,7 +5,7 @@ import { resolveDataDir } from './data-dir.js';
 import { chooseLang, outputView } from './presenter.js';
 import type { PersonView } from '../../shared/contract/people.js';
 import { exitCodeFor, toErrorData } from '../../shared/contract/errors.js';
-import { printable } from '../../shared/present/safe-text.js';
+import { printable, terminalJson } from '../../shared/present/safe-text.js';
 import { choicesText, UsageError, type Command, type CommandContext, type FlagSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { createProgressDisplay } from './progress.js';
@@ -66,7 +66,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // strike) goes to stderr, each line marked as the node's. One-shot commands stay quiet.
       backend: (options) => (backend ??= createBackend({
         dataDir, create: options?.create ?? false, network: options?.network, window: options?.window,
-        ...(options?.network ? { log: (line: string) => io.err(`baken serve: ${line}\n`) } : {}),
+        // A line may quote a peer (its error frame's message): escaped like any text from another device.
+        ...(options?.network ? { log: (line: string) => io.err(`baken serve: ${printable(line)}\n`) } : {}),
       })),
     };
     const expected = command.positionals?.length ?? 0;
@@ -74,7 +75,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // Loaded only now that a command runs: --help, --version and argument errors never load SQLite or libp2p.
     const { createBackend } = await import('../backend/index.js');
     const result = await command.run(ctx);
-    if (values.json) io.out(`${JSON.stringify(command.json ? command.json(result as never) : result)}\n`);
+    if (values.json) io.out(`${terminalJson(command.json ? command.json(result as never) : result)}\n`);
     else io.out(`${command.human(result as never, outputView(time, chooseLang(io.env), await peopleOf(backend)))}\n`);
     return command.exitCode ? command.exitCode(result as never) : 0;
   } catch (error) {

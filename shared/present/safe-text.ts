@@ -23,3 +23,14 @@ export function block(text: string): string {
 export function printable(text: string): string {
   return text.replace(UNSAFE, escape);
 }
+
+/**
+ * JSON for a terminal (--json): the exact values, with the characters JSON.stringify leaves raw but a
+ * terminal may act on (C1 controls such as U+009B, which some take for ESC [, and the invisible
+ * format characters) written as \u escapes. Such characters only ever stand inside JSON strings, so
+ * the text parses back to the same values.
+ */
+export function terminalJson(value: unknown): string {
+  // Per UTF-16 unit: an astral format character (a tag) becomes its surrogate pair's two escapes.
+  return (JSON.stringify(value) ?? 'null').replace(UNSAFE, (c) => Array.from({ length: c.length }, (_, i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
+}

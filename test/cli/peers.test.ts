@@ -110,6 +110,13 @@ describe('baken peer list / peer remove, and what team invite carries', () => {
     expect(shown).toContain('/dns4/evil\\u{1b}[2J.local/tcp/4100');
     expect(shown).toContain('refused\\u{202e}');
     expect(shown).not.toMatch(/[\u001b\u202e]/);
+    // status too, where a peer's problem may quote its error frame; and --json keeps the text exact but escaped.
+    const status = (await run(data, 'status')).stdout;
+    expect(status).toContain('refused\\u{202e}');
+    expect(status).not.toMatch(/[\u001b\u202e]/);
+    const json = (await run(data, 'status', '--json')).stdout;
+    expect(json).not.toMatch(/[\u001b\u202e]/);
+    expect(JSON.stringify(JSON.parse(json))).toContain('refused\u202e');
   });
 
   it('an invite while serve listens only on 127.0.0.1 carries the key and no address, and says plainly what to do; after serve stops it still names that port', async () => {

@@ -117,7 +117,7 @@ function peerStatusLine(p: PeerView, view: OutputView): string {
   return `${name ? `${name} (${where})` : where}  ${p.connected ? 'connected' : 'not connected'}` +
     `${p.lastSync ? `, last sync ${view.at(p.lastSync, { seconds: true })}` : ''}${p.behind !== null ? `, behind ${p.behind}, ahead ${p.ahead}` : ''}` +
     `${p.skewMs !== null && Math.abs(p.skewMs) > 2000 ? `, clock ${p.skewMs > 0 ? '+' : '-'}${view.duration(Math.abs(p.skewMs))}` : ''}` +
-    `${p.waitingRoomRefused ? `, ${p.waitingRoomRefused} entries refused (waiting room full)` : ''}${p.problem ? ` — ${p.problem}` : ''}`;
+    `${p.waitingRoomRefused ? `, ${p.waitingRoomRefused} entries refused (waiting room full)` : ''}${p.problem ? ` — ${oneLine(p.problem, 300)}` : ''}`;
 }
 
 export const serveCommand = defineCommand({
@@ -143,7 +143,7 @@ export const serveCommand = defineCommand({
     const backend = ctx.backend({ network: { listen: listen.length ? listen : [`0.0.0.0:${DEFAULT_PORT}`], mdns: !ctx.flags['no-mdns'], peers: listFlag(ctx, 'peer') }, window });
     await backend.start();
     const status = await backend.api['sync.status']({});
-    if (status.serving) ctx.note(`baken serving ${status.team?.name ?? ''} as ${status.peerId} on ${status.listen.join(' ')}`);
+    if (status.serving) ctx.note(`baken serving ${printable(status.team?.name ?? '')} as ${status.peerId} on ${status.listen.join(' ')}`);
     else ctx.note('this device is in no team yet: it starts syncing once the team is created or joined in the window');
     const windowUrl = backend.windowUrl();
     if (window && windowUrl) {
