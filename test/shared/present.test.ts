@@ -4,7 +4,7 @@ import type { ActionState } from '../../shared/domain/derive.js';
 import { signEntry, type AnyEntry } from '../../shared/domain/entry.js';
 import { actionLine, entryCard } from '../../shared/present/cards.js';
 import { describeEntry, entryRow, type EntryContext, type Presenter } from '../../shared/present/entry-line.js';
-import { block, oneLine } from '../../shared/present/safe-text.js';
+import { block, oneLine, terminalJson } from '../../shared/present/safe-text.js';
 import { makeNewerChain, makeSigner, nodeCrypto } from '../support/entries.js';
 
 const INCIDENT = '5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e';
@@ -76,5 +76,18 @@ describe('cards', () => {
     expect(card).toContain(`    T500  dddddddddddd  device eeeeeeee: Noodstroom en brandstof regelen`);
     expect(card).toContain('    T900  niet gedaan: aggregaat kapot  (device eeeeeeee)');
     expect(actionLine(action, EN)).toBe(`${entry.id.slice(0, 12)}  [not done] Noodstroom en brandstof regelen  (owner BRW, urgent): aggregaat kapot`);
+  });
+});
+
+describe('terminalJson (--json)', () => {
+  it('writes what a terminal may act on as \\u escapes and parses back to the same values', () => {
+    const value = { text: 'a\u009b31mb\u202eomgekeerd\u{e0041}\u2028\u0007\u00e9 🚒', nested: [{ name: '\u200bAnna' }], n: 3 };
+    const text = terminalJson(value);
+    expect(text).not.toMatch(/[\u0080-\u009f\u200b\u202e\u2028\u{e0041}]/u);
+    expect(text).toContain('\\u009b');
+    expect(text).toContain('\\udb40\\udc41');
+    expect(text).toContain('é 🚒');
+    expect(JSON.parse(text)).toEqual(value);
+    expect(terminalJson(undefined)).toBe('null');
   });
 });
