@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { DEFAULT_MAX_SKEW_MS } from '../../../shared/domain/hlc.js';
 import { MAX_TEXT } from '../../../shared/domain/kinds.js';
 import { instantFlag, optionalFlag, UsageError, type CommandContext, type FlagSpec } from '../command.js';
@@ -77,8 +77,8 @@ function fitting(text: string | null, from: string): string {
 
 function readText(file: string): string | null {
   try {
-    if (statSync(file).size > MAX_BYTES) return null;
-    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(file));
+    const bytes = readFileAtMost(file, MAX_BYTES);
+    return bytes && new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new UsageError(`--text-file: there is no file ${file}`);
@@ -86,5 +86,26 @@ function readText(file: string): string | null {
     if (code === 'EACCES') throw new UsageError(`--text-file: ${file} may not be read (permissions)`);
     if (error instanceof TypeError) throw new UsageError(`--text-file: ${file} is not UTF-8 text`);
     throw new UsageError(`--text-file: ${file} cannot be read: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The file's bytes, or null once it holds more than `maxBytes`. Read, not sized up front: a FIFO,
+ * `<(command)` or a device such as /dev/zero has size 0 and may never end, so only reading at most
+ * one byte past the limit keeps a wrong --text-file from filling the memory.
+ */
+function readFileAtMost(file: string, maxBytes: number): Buffer | null {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    let size = 0;
+    while (size < buffer.length) {
+      const read = readSync(fd, buffer, size, buffer.length - size, null);
+      if (read === 0) return buffer.subarray(0, size);
+      size += read;
+    }
+    return null;
+  } finally {
+    closeSync(fd);
   }
 }
