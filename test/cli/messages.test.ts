@@ -217,8 +217,9 @@ describe('baken CLI and time zones', () => {
     expect(await cli(['--tz', 'Europe/Amsterdm', 'log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x'])).toMatchObject({
       code: 2, stdout: '', stderr: 'baken: --tz: "Europe/Amsterdm" is not a time zone this system knows; give a name like Europe/Amsterdam, UTC or America/New_York\n',
     });
-    expect(await cli(['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x'], { TZ: 'CET-1CEST,M3.5.0,M10.5.0/3' })).toMatchObject({
-      code: 2, stderr: 'baken: the time zone in $TZ: "CET-1CEST,M3.5.0,M10.5.0/3" is not a time zone this system knows; give a name like Europe/Amsterdam, UTC or America/New_York; or give --tz ZONE\n',
+    // A POSIX rule or a file in $TZ is no mistake (test/cli/tz.test.ts); a name no zone has is.
+    expect(await cli(['log', 'add', '--incident', incident, '--kind', 'melding', '--text', 'x'], { TZ: 'Europe/Amsterdm' })).toMatchObject({
+      code: 2, stderr: 'baken: the time zone in $TZ: "Europe/Amsterdm" is not a time zone this system knows; give a name like Europe/Amsterdam, UTC or America/New_York; or give --tz ZONE\n',
     });
     expect((await cli(['log', 'list', '--json'])).json()).toHaveLength(1);
     // A bad $TZ is overruled by --tz.
