@@ -7,11 +7,13 @@ export const DEFAULT_SYNC_PORT = 4100;
 /** The team and the network: membership, peers, live sync state. */
 export const syncArea = {
   'team.create': method(z.strictObject({ name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters') })).returns<TeamView>(),
-  /** `out`: also write the code to this file (private, mode 0600), for carrying it on a stick. */
-  'team.invite': method(z.strictObject({ out: z.string().min(1).optional() })).returns<InviteView>(),
-  'team.join': method(z.strictObject({ code: z.string().trim().min(1, 'must not be empty').max(4000, 'is far too long for an invite code') })).returns<
-    TeamView & { peersAdded: number }
-  >(),
+  /**
+   * `out`: also write the code to this file (private, mode 0600), for carrying it on a stick. An
+   * existing file there is replaced when it holds an invite code (an older one); anything else only
+   * with `force` (else conflict, nothing written). Never into the data directory.
+   */
+  'team.invite': method(z.strictObject({ out: z.string().min(1).optional(), force: z.boolean().default(false) })).returns<InviteView>(),
+  'team.join': method(z.strictObject({ code: z.string().trim().min(1, 'must not be empty').max(4000, 'is far too long for an invite code') })).returns<TeamJoinView>(),
   'peer.add': method(z.strictObject({ address: z.string().trim().min(1, 'must not be empty').max(300) })).returns<{ address: string }>(),
   'sync.status': method(z.strictObject({})).returns<SyncStatusView>(),
   /** Every remembered peer address: how it was added, whether and when it was reached, the last error. */
@@ -21,6 +23,20 @@ export const syncArea = {
 };
 
 export interface TeamView { id: string; name: string }
+export interface TeamJoinView extends TeamView {
+  /** The invite's addresses newly remembered as peers (0 when they were known already, or it carried none this version can dial). */
+  peersAdded: number;
+  /**
+   * The invite's addresses this version cannot dial (a newer Baken may add QUIC and other
+   * transports), each with why; they are left out and the join goes ahead. Absent when none were.
+   */
+  skippedAddresses?: SkippedAddressView[];
+}
+export interface SkippedAddressView {
+  address: string;
+  /** In plain words. */
+  problem: string;
+}
 export interface PeerView {
   id: string | null;
   address: string | null;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import type { bundlesArea } from '../../../shared/contract/bundles.js';
 import { BakenError, toErrorData } from '../../../shared/contract/errors.js';
 import type { ProgressTask } from '../../../shared/contract/events.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import type { EntryChecker } from '../entry-checks/pool.js';
 import type { EmitEvent } from '../events.js';
+import { refuseDataDirectory } from '../files/data-directory.js';
 import { announceIngest } from '../ingest-events.js';
 import type { Replica } from '../replica/replica.js';
 import type { LogStore } from '../store/index.js';
@@ -103,25 +103,6 @@ export function createBundleHandlers({ replica, dataDir, now, emit, transfers, l
       return exportClock(replica, out);
     },
   };
-}
-
-/**
- * Files written for another laptop never go into the data directory: it holds the log, its WAL and
- * the device's keys, which a mistyped path (or --force) would replace.
- */
-function refuseDataDirectory(out: string, dataDir: string): void {
-  const folder = realFolder(dirname(resolve(out)));
-  if (folder !== null && folder === realFolder(resolve(dataDir))) {
-    throw new BakenError('invalid-input', `${out} is in Baken's data directory, which holds the log and the device's keys; write it elsewhere (a USB stick, your documents). Nothing was written`, { field: 'out' });
-  }
-}
-
-function realFolder(path: string): string | null {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
 }
 
 /** Whether `path` holds a clock file (readClockFile reads it): one the receiver wrote before may be replaced. */

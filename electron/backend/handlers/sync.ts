@@ -1,11 +1,13 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import { DEFAULT_SYNC_PORT, type InviteView, type KnownPeerView, type SyncStatusView, type syncArea } from '../../../shared/contract/sync.js';
 import { INVITE_MAX_ADDRESSES } from '../../../shared/team/invite.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
+import { refuseDataDirectory } from '../files/data-directory.js';
 import type { LogStore } from '../store/index.js';
-import { parsePeerAddress } from '../sync/addresses.js';
+import { parsePeerAddress, sortInviteAddresses } from '../sync/addresses.js';
 import type { NodeStatus } from '../sync/node.js';
 import { lastListen, listenPoints, reachableAddresses, type Interfaces } from '../sync/reach.js';
 import { readStatusFile } from '../sync/status-file.js';
@@ -53,8 +55,15 @@ export function createSyncHandlers({ store, dataDir, now, liveNode, interfaces =
 
   return {
     'team.create': ({ name }) => createTeam(dataDir, name, now),
-    'team.invite': ({ out }) => {
+    'team.invite': ({ out, force }) => {
       const team = requireTeam();
+      if (out !== undefined) {
+        refuseDataDirectory(out, dataDir);
+        // Refreshing the code on a stick is routine; any other file there may be someone's only copy.
+        if (!force && occupied(out) && !holdsInvite(out)) {
+          throw new BakenError('conflict', `${out} already exists and is not an invite; nothing was written. To replace it, add --force`, { field: 'out' });
+        }
+      }
       const { from, addresses, ports, problem } = inviteReach();
       const code = encodeInvite(team, addresses);
       // The code carries the team key: as private as team.key itself.
@@ -63,10 +72,13 @@ export function createSyncHandlers({ store, dataDir, now, liveNode, interfaces =
     },
     'team.join': ({ code }) => {
       const invite = decodeInvite(code);
+      // Sorted before team.key is written: once it is, the join must not fail over an address. A
+      // newer Baken may put transports this one cannot dial into its invites; those are only skipped.
+      const { dialable, skipped } = sortInviteAddresses(invite.addresses);
       const info = joinTeam(dataDir, invite, now);
       let peersAdded = 0;
-      for (const address of invite.addresses) if (store.knownPeers.add(parsePeerAddress(address).toString(), 'invite')) peersAdded++;
-      return { ...info, peersAdded };
+      for (const address of dialable) if (store.knownPeers.add(address, 'invite')) peersAdded++;
+      return { ...info, peersAdded, ...(skipped.length > 0 ? { skippedAddresses: skipped } : {}) };
     },
     'peer.add': ({ address }) => {
       const running = liveNode();
@@ -103,5 +115,37 @@ export function createSyncHandlers({ store, dataDir, now, liveNode, interfaces =
     const points = live ? listenPoints(live.listen, live.listen) : (last ?? [{ family: 4, host: '0.0.0.0', port: DEFAULT_SYNC_PORT }]);
     const reach = reachableAddresses(points, interfaces());
     return { from, ...reach, addresses: reach.addresses.slice(0, INVITE_MAX_ADDRESSES) };
+  }
+}
+
+/** Whether anything is at `path`, a dangling link included (existsSync says no to one, yet someone made it). */
+function occupied(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Far more than the longest invite code with a line break; a larger file is something else. */
+const MAX_INVITE_FILE_BYTES = 4096;
+
+/** Whether `path` is a regular file holding an invite code (decodeInvite reads it), which may be refreshed. */
+function holdsInvite(path: string): boolean {
+  let fd: number | null = null;
+  try {
+    // Opened without blocking, so a named pipe or device at `out` cannot hang the call.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const stat = fstatSync(fd);
+    if (!stat.isFile() || stat.size > MAX_INVITE_FILE_BYTES) return false;
+    const buffer = Buffer.alloc(stat.size);
+    const read = readSync(fd, buffer, 0, stat.size, 0);
+    decodeInvite(buffer.subarray(0, read).toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }

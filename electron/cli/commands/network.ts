@@ -1,4 +1,4 @@
-import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView, type PeerView } from '../../../shared/contract/sync.js';
+import { DEFAULT_SYNC_PORT as DEFAULT_PORT, type InviteView, type KnownPeerView, type PeerView, type TeamJoinView } from '../../../shared/contract/sync.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand, followProgress, intFlag, listFlag, pathArgument, positional, requiredFlag, UsageError } from '../command.js';
@@ -19,10 +19,14 @@ export const teamCreate = defineCommand({
 export const teamInvite = defineCommand({
   path: ['team', 'invite'],
   summary: 'Print an invite code (team key and this laptop\'s addresses) to read out or paste',
-  flags: { out: { type: 'string', value: 'FILE', description: 'also write the code to this file (mode 0600)' } },
+  flags: {
+    out: { type: 'string', value: 'FILE', description: 'also write the code to this file (mode 0600); an older invite file there is replaced' },
+    force: { type: 'boolean', description: 'replace FILE when it exists and is not an invite file (default: refuse and write nothing)' },
+  },
   async run(ctx) {
     const out = ctx.flags.out;
-    return ctx.backend().api['team.invite']({ out: typeof out === 'string' ? pathArgument(out) : undefined });
+    if (ctx.flags.force === true && typeof out !== 'string') throw new UsageError('--force needs --out (it allows replacing that file)');
+    return ctx.backend().api['team.invite']({ out: typeof out === 'string' ? pathArgument(out) : undefined, force: ctx.flags.force === true });
   },
   human: (r) => `${r.code}\n\nTeam "${printable(r.team.name)}". ${inviteReach(r)}\nThe code carries the team key: treat it like a password.`,
 });
@@ -55,8 +59,20 @@ export const teamJoin = defineCommand({
   async run(ctx) {
     return ctx.backend().api['team.join']({ code: ctx.positionals.join('') || positional(ctx, 0, 'CODE') });
   },
-  human: (r) => `Joined team "${printable(r.name)}" (id ${r.id}); ${r.peersAdded} peer address(es) added.`,
+  human: (r) => [`Joined team "${printable(r.name)}" (id ${r.id}); ${r.peersAdded} peer address(es) added.`, ...skippedNote(r)].join('\n'),
 });
+
+/** The invite's addresses this version cannot dial, and what to do when no address was added. */
+function skippedNote({ peersAdded, skippedAddresses: skipped = [] }: TeamJoinView): string[] {
+  if (skipped.length === 0) return [];
+  const lines = [
+    `Skipped ${skipped.length} address(es) in the invite that this version of Baken cannot dial (made by a newer version?):`,
+    ...skipped.map((s) => `  ${printable(s.address)}: ${printable(s.problem)}`),
+  ];
+  // peersAdded is 0 on a rejoin too, when the invite's TCP addresses are known already: hence "if".
+  if (peersAdded === 0) lines.push(`If baken peer list shows no teammate yet, add one by hand: baken peer add ADDRESS:${DEFAULT_PORT} (their laptop's address on the LAN)`);
+  return lines;
+}
 
 export const peerAdd = defineCommand({
   path: ['peer', 'add'],
