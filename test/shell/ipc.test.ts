@@ -98,6 +98,7 @@ describe('IPC between the window and the backend', () => {
       ['import.cap', { file: '/etc/passwd' }],
       ['verify.file', { file: '/etc/passwd' }],
       ['bundle.import', { file: '/etc/passwd' }],
+      ['team.invite', { out: db, force: true }],
     ] as const) {
       await expect(call(method, input), method).resolves.toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/command line/) } });
     }

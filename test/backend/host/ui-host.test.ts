@@ -166,6 +166,7 @@ describe('the headless host (baken serve --ui)', () => {
       ['import.cap', { file: '/etc/passwd' }],
       ['verify.file', { file: '/etc/passwd' }],
       ['bundle.import', { file: '/etc/passwd', operation: 'op-2' }],
+      ['team.invite', { out: key, force: true }],
     ];
     for (const [i, [method, input]] of calls.entries()) {
       ws.socket.send(JSON.stringify({ type: 'call', id: i + 1, method, input }));
