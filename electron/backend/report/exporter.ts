@@ -2,8 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { ParsedInputOf } from '../../../shared/contract/method.js';
 import type { RenderedExport, WrittenExport, reportsArea } from '../../../shared/contract/reports.js';
-import { isKnownEntry } from '../../../shared/domain/entry.js';
-import { approvedReports, composeApproved, composeDraft, type ComposedReport, type ReportInputs } from '../../../shared/report/compose.js';
+import { approvedReports, composeApproved, composeDraft, type ApprovedReport, type ComposedReport, type ReportInputs } from '../../../shared/report/compose.js';
 import { reportDocument } from '../../../shared/report/document.js';
 import { logExtract } from '../../../shared/report/log-extract.js';
 import { visibleTo, type Generator, type LogExtract, type ReportDocument, type ReportItem } from '../../../shared/report/model.js';
@@ -28,6 +27,21 @@ export interface ExportContext {
 
 type ExportInput = ParsedInputOf<(typeof reportsArea)['export.render']>;
 interface RenderContext { generator: Generator; author: string; entry: StoredEntry | undefined }
+
+/** Whether report `r` comes before `than`: a lower number, or the same number in a lower version. */
+function before(r: { number: number; version: number }, than: { number: number; version: number }): boolean {
+  return r.number < than.number || (r.number === than.number && r.version < than.version);
+}
+
+/**
+ * The text twin beside the paste file: X.html gives X.txt, but X.txt would give X.txt again and the
+ * twin would overwrite the HTML, so then X.paste.txt. Compared without case, as Windows and macOS
+ * disks take X.TXT and X.txt for one file.
+ */
+export function twinOf(out: string): string {
+  const plain = out.replace(/(\.[a-z]+)?$/i, '.txt');
+  return plain.toLowerCase() === out.toLowerCase() ? out.replace(/(\.[a-z]+)$/i, '.paste.txt') : plain;
+}
 
 /**
  * Every export format from one place: which report (the one asked for, else the latest approved,
@@ -88,38 +102,46 @@ export function createExporter() {
     }
   }
 
-  /** CAP from the report, or from one entry the audience may see (`--entry`). */
+  /** CAP from the report, or from one entry of it the audience may see (`--entry`). */
   function capOf(input: ExportInput, doc: ReportDocument, inputs: ReportInputs, ctx: RenderContext): string {
-    let entry: ReportItem | undefined;
-    if (ctx.entry) {
-      const e = ctx.entry;
-      if (e.incident !== inputs.incidentId) throw new BakenError('invalid-input', `entry: ${e.id.slice(0, 12)} belongs to another incident`, { field: 'entry' });
-      if (!visibleTo(e.classification, input.audience)) throw new BakenError('invalid-input', `entry: ${e.id.slice(0, 12)} is classified ${e.classification}; it cannot go to ${input.audience}`, { field: 'entry' });
-      const own = isKnownEntry(e) && 'text' in e.body && typeof e.body.text === 'string' ? e.body.text : e.kind;
-      entry = {
-        entryId: e.id, kind: e.kind, text: own, at: new Date(e.hlc.t).toISOString(), happenedAt: isKnownEntry(e) ? (e.body.happenedAt ?? null) : null,
-        who: ctx.generator.device, classification: e.classification, change: 'new', corrected: false, discipline: null,
-      };
-    }
+    const entry = ctx.entry ? entryItem(ctx.entry, doc, inputs, input.audience) : undefined;
     const reports = approvedReports(inputs.entries);
-    const earlier = reports.filter((r) => r.id !== doc.report.id && (doc.report.id === null || r.number < doc.report.number || (r.number === doc.report.number && r.version < doc.report.version)));
+    const earlier = reports.filter((r) => r.id !== doc.report.id && (doc.report.id === null || before(r, doc.report)));
     const msgType = input.msgType ?? (earlier.length > 0 && !entry ? 'Update' : 'Alert');
     if (msgType !== 'Alert' && earlier.length === 0) throw new BakenError('invalid-input', `msgType: an ${msgType} refers to an earlier alert, and this incident has no earlier approved report`, { field: 'msgType' });
-    // The alert of the report just before, as Baken issues it: Alert for the first, Update after.
-    const previous = earlier.at(-1);
-    const references = msgType === 'Alert' || !previous ? [] : [
-      [senderAddress(ctx.generator.deviceKey, ctx.generator.team), `baken-${previous.id}${reports.indexOf(previous) > 0 ? '-update' : ''}`, offsetDateTime(new Date(previous.entry.hlc.t).toISOString(), ctx.generator.timeZone)].join(','),
-    ];
+    // Reports approved at once on two laptops share a number and are all current until the next
+    // one, so an Update has to supersede each of them; a recipient holding only one still matches.
+    const previousNumber = Math.max(...earlier.map((r) => r.number));
+    const previous = msgType === 'Alert' ? [] : earlier.filter((r) => r.number === previousNumber);
+    // The identifier each was issued with, by the very rule that picks a report's own msgType
+    // above: a suffix guessed any other way names an alert that was never sent.
+    const issuedAs = (p: ApprovedReport) => `baken-${p.id}${reports.some((r) => r.id !== p.id && before(r, p)) ? '-update' : ''}`;
+    const references = previous.map((p) =>
+      [senderAddress(ctx.generator.deviceKey, ctx.generator.team), issuedAs(p), offsetDateTime(new Date(p.entry.hlc.t).toISOString(), ctx.generator.timeZone)].join(','));
     return buildCapAlert(doc, {
       msgType, references, scope: input.audience === 'openbaar' ? 'Public' : input.audience === 'partner' ? 'Restricted' : 'Private',
       restriction: input.audience === 'partner' ? `Partners of ${ctx.generator.team ?? 'the team'}` : undefined, languages: [...new Set(input.capLanguages ?? [input.lang])], areaDesc: input.areaDesc, entry,
     });
   }
 
+  /**
+   * The entry as the report shows it to this audience: its text after corrections, its writer's
+   * name. The raw entry would send the text as first logged, even when the report was corrected.
+   */
+  function entryItem(e: StoredEntry, doc: ReportDocument, inputs: ReportInputs, audience: ExportInput['audience']): ReportItem {
+    const short = e.id.slice(0, 12);
+    if (e.incident !== inputs.incidentId) throw new BakenError('invalid-input', `entry: ${short} belongs to another incident`, { field: 'entry' });
+    const item = doc.sections.flatMap((s) => s.items).find((i) => i.entryId === e.id);
+    if (item) return item;
+    if (!visibleTo(e.classification, audience)) throw new BakenError('invalid-input', `entry: ${short} is classified ${e.classification}; it cannot go to ${audience}`, { field: 'entry' });
+    const report = `report ${doc.report.label}${doc.report.state === 'draft' ? ' (draft)' : ''}`;
+    throw new BakenError('invalid-input', `entry: ${short} is not in ${report} as ${audience} sees it, so it cannot go out as part of it; choose an entry the report shows, or the report that has it (--sitrep)`, { field: 'entry' });
+  }
+
   async function write(input: ParsedInputOf<(typeof reportsArea)['export.write']>, inputs: ReportInputs, ctx: RenderContext): Promise<WrittenExport> {
     const rendered = await render(input, inputs, ctx);
     const files = [{ path: input.out, content: rendered }];
-    const twinPath = rendered.twin ? input.out.replace(/(\.[a-z]+)?$/i, '.txt') : null;
+    const twinPath = rendered.twin ? twinOf(input.out) : null;
     const targets = twinPath ? [input.out, twinPath] : [input.out];
     for (const path of targets) {
       if (existsSync(path) && statSync(path).isDirectory()) throw new BakenError('invalid-input', `out: ${path} is a folder; give a file name`, { field: 'out' });
