@@ -176,6 +176,14 @@ export function openBackend(options: BackendOptions): { backend: Backend; device
     if (!team) throw new BakenError('not-found', 'this device is in no team yet; run: baken team create --name NAME, or baken team join CODE');
     // Before libp2p loads or anything listens: a second node on this directory is refused at once.
     const lock = acquireNodeLock(dataDir, { machine, now: clock.now });
+    // The key was loaded when this backend opened; `device new-identity` may have retired it since,
+    // before this lock was taken. A node must not announce itself with a retired key.
+    try {
+      device.identity.assertCurrent();
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
     // Received entries are checked on a second thread while the batch before is stored.
     const entryChecks = createEntryCheckPool({ crypto: device.crypto, clock, warn: log });
     let node: SyncNode;

@@ -1,8 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type Io } from '../../electron/cli/baken.js';
+import { thisMachine } from '../../electron/backend/machine.js';
+import { acquireNodeLock } from '../../electron/backend/node-lock.js';
 import { ORIGIN_FILE } from '../../electron/backend/origin.js';
+import { DEVICE_KEY_FILE, RETIRED_KEYS_FOLDER } from '../../electron/backend/store/identity.js';
 import { useTempDirs } from '../support/temp.js';
 
 async function run(data: string, ...args: string[]) {
@@ -71,5 +74,27 @@ describe('a data directory copied to another computer, from the CLI', () => {
     const authors = (await run(data, 'log', 'list', '--json')).json().map((e: { author: string }) => e.author);
     expect(authors).toEqual([now, author]);
     expect((await run(data, 'verify', '--json')).json()).toMatchObject({ ok: true, entries: 2 });
+  });
+});
+
+describe('baken device new-identity beside a running node', () => {
+  const tempDir = useTempDirs();
+
+  it('is refused while baken serve (a sync node) runs on the data directory, changing nothing', async () => {
+    const data = tempDir();
+    const author = (await run(data, 'init', '--json')).json().author as string;
+    const key = readFileSync(join(data, DEVICE_KEY_FILE), 'utf8');
+    // A lock as `baken serve` holds it: this computer, a process that runs (this test's parent).
+    const serve = acquireNodeLock(data, { machine: thisMachine(), now: Date.now, pid: process.ppid });
+    const renewed = await run(data, 'device', 'new-identity');
+    expect(renewed).toMatchObject({ code: 1, stdout: '' });
+    expect(renewed.stderr).toBe(
+      `baken: a Baken sync node runs on ${data} (pid ${process.ppid}) and signs with the current device key, so no new key was made; nothing was changed. ` +
+        'Stop it first (close the Baken window, or stop baken serve), then run baken device new-identity again\n',
+    );
+    expect(readFileSync(join(data, DEVICE_KEY_FILE), 'utf8')).toBe(key);
+    expect(existsSync(join(data, RETIRED_KEYS_FOLDER))).toBe(false);
+    serve.release();
+    expect((await run(data, 'device', 'new-identity', '--json')).json().previous).toBe(author);
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -18,6 +18,7 @@ import { SCHEMAS, xmllint } from '../../report/xml-support.js';
 const T = Date.UTC(2026, 11, 1, 12, 0);
 const tempDir = useTempDirs();
 const scratch = mkdtempSync(join(tmpdir(), 'baken-exports-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'baken-exports-data-'));
 let a: TestBackend;
 let incident: string;
 let reportId: string;
@@ -30,7 +31,9 @@ const validate = { activity: lcmsSchema('Activity'), view: lcmsSchema('View'), f
 
 beforeAll(async () => {
   let now = T;
-  a = openTestBackend({ dataDir: tempDir(), create: true, clock: () => (now += 60_000) });
+  // Its own folder for the whole file: useTempDirs removes its folders after each test, and a backend
+  // whose device key file is gone refuses to sign (store/identity.ts).
+  a = openTestBackend({ dataDir: dataDir, create: true, clock: () => (now += 60_000) });
   const api = a.api;
   await api['device.set']({ name: 'Anna de Vries', function: 'IM', team: 'ROT Brabant-Noord', discipline: 'MULTI' });
   ({ id: incident } = await api['incident.create']({ title: 'Uitval netwerk PARTNERTITEL', location: 'Eindhoven', grip: 1, classification: 'partner' }));
@@ -51,7 +54,10 @@ beforeAll(async () => {
   await api['sitrep.edit']({ incident, section: 'summary', text: 'PARTNERSAMENVATTING netwerk plat', textClassification: 'partner' });
   reportId = (await api['sitrep.approve']({ incident })).id;
 });
-afterAll(() => a?.close());
+afterAll(() => {
+  a?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 /** What a person could read in an export: the text itself, the PDF's text, and the text of a PDF inside an envelope. */
 function readable(out: RenderedExport): string {
