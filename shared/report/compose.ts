@@ -83,6 +83,59 @@ function citesOf(body: EntryBody<'rapport'>): string[] {
   return [...body.sections.flatMap((s) => s.items), ...body.actions, ...body.also];
 }
 
+/** Same cap as deriveIncidentState's textOf, so a chain is followed exactly as far as the state's texts are. */
+const MAX_CORRECTION_DEPTH = 64;
+
+/**
+ * The corrections that make an entry's effective text: its latest correction, that correction's
+ * latest correction, and so on (docs/DATA-MODEL.md, "Corrections"; deriveIncidentState's textOf
+ * follows the same chain). `usable` leaves out corrections an audience may not see.
+ */
+export function correctionChain(corrections: Readonly<Record<string, readonly string[]>>, id: string, usable: (id: string) => boolean = () => true): string[] {
+  const chain: string[] = [];
+  let at = id;
+  while (chain.length < MAX_CORRECTION_DEPTH) {
+    const latest = (corrections[at] ?? []).filter(usable).at(-1);
+    if (latest === undefined || chain.includes(latest)) break;
+    chain.push(latest);
+    at = latest;
+  }
+  return chain;
+}
+
+/**
+ * Every entry that changed what an item or action says: its correction chain, an action's status
+ * changes, reassignments and withdrawal, a knelpunt's status changes. A draft and an approved report
+ * both mark an item changed by these, so it reads the same before and after approval.
+ */
+function updatesIn(state: IncidentState): (id: string) => string[] {
+  const actions = new Map(state.actions.map((a) => [a.entryId, a]));
+  const knelpunten = new Map(state.knelpunten.map((k) => [k.entryId, k]));
+  return (id) => [
+    ...correctionChain(state.corrections, id),
+    ...(actions.get(id)?.history.map((h) => h.entryId) ?? []),
+    ...(knelpunten.get(id)?.statusHistory.map((h) => h.entryId) ?? []),
+  ];
+}
+
+/**
+ * The approved reports a report of `number`/`version` follows: every lower number, and the earlier
+ * versions of the same report (the one it revises, and so on back). A concurrent report with the same
+ * number is not one of them: its laptop never saw it, and its arrival must not change what an
+ * approved report says.
+ */
+function reportsBefore(approved: readonly ApprovedReport[], number: number, version: number, revises: string | undefined): ApprovedReport[] {
+  const byId = new Map(approved.map((r) => [r.id, r]));
+  const same = new Set<string>();
+  let r = revises === undefined ? undefined : byId.get(revises);
+  while (r && r.number === number && r.version < version && !same.has(r.id)) {
+    same.add(r.id);
+    version = r.version;
+    r = r.entry.body.revises === undefined ? undefined : byId.get(r.entry.body.revises);
+  }
+  return approved.filter((x) => x.number < number || same.has(x.id));
+}
+
 /**
  * The next report's draft as this device sees it: what the log holds that no approved report
  * cites yet (new), what a report cited but was corrected or changed since (changed), open
@@ -93,7 +146,13 @@ function citesOf(body: EntryBody<'rapport'>): string[] {
 export function composeDraft(inputs: ReportInputs, authorKey: string, revises: ApprovedReport | null = null): ComposedReport {
   const known = knownEntries(inputs.entries);
   const approved = approvedReports(inputs.entries);
-  const cited = new Set(approved.flatMap((r) => citesOf(r.entry.body)));
+  const version = revises ? nextVersion(approved, revises.number) : 1;
+  // A revision is judged against the reports it follows, so it marks what changed since the version it revises.
+  const before = revises ? reportsBefore(approved, revises.number, version, revises.id) : approved;
+  const cited = new Set(before.flatMap((r) => citesOf(r.entry.body)));
+  // A revision re-issues the revised report: its items and actions, as they read now. What no report
+  // cites yet belongs to the next report, not to an earlier one.
+  const revisedItems = revises ? new Set([...revises.entry.body.sections.flatMap((s) => s.items), ...revises.entry.body.actions]) : null;
   const consumed = new Set(approved.flatMap((r) => r.entry.body.edits));
   const allEdits = [...known.values()].filter((e): e is SignedEntryOf<'rapportbewerking'> => e.kind === 'rapportbewerking').sort(compareEntries);
   const edits = allEdits.filter((e) => !consumed.has(e.id));
@@ -127,12 +186,12 @@ export function composeDraft(inputs: ReportInputs, authorKey: string, revises: A
     nextDue ??= revises.entry.body.nextDue ?? null;
   }
 
-  const latestCorrection = (id: string) => state.corrections[id]?.at(-1) ?? null;
+  const updatesOf = updatesIn(state);
   const also = new Set<string>();
   const changeOf = (id: string, updates: readonly string[], stillOpen: boolean): ItemChange | null => {
     if (!cited.has(id)) return 'new';
     if (updates.some((u) => !cited.has(u))) return 'changed';
-    return stillOpen ? 'unchanged' : null;
+    return stillOpen || revisedItems !== null ? 'unchanged' : null;
   };
 
   const template = activeTemplate(inputs.incidentId, inputs.templates).sections;
@@ -143,13 +202,12 @@ export function composeDraft(inputs: ReportInputs, authorKey: string, revises: A
   const knelpunten = new Map(state.knelpunten.map((k) => [k.entryId, k]));
   for (const e of [...known.values()].sort(compareEntries)) {
     let source = SOURCE_OF_KIND[e.kind];
-    if (source === undefined || dropped.has(e.id)) continue;
+    if (source === undefined || dropped.has(e.id) || (revisedItems !== null && !revisedItems.has(e.id))) continue;
     const discipline = disciplineOf.get(e.author) ?? null;
     if (source === 'picture' && e.kind === 'beeld' && discipline !== null && discipline !== 'MULTI' && sources.has('disciplines')) source = 'disciplines';
     if (!sources.has(source)) continue;
-    const correction = latestCorrection(e.id);
     const knelpunt = knelpunten.get(e.id);
-    const updates = [...(correction ? [correction] : []), ...(knelpunt?.statusHistory.map((h) => h.entryId) ?? [])];
+    const updates = updatesOf(e.id);
     const change = changeOf(e.id, updates, knelpunt?.status === 'open');
     if (change === null) continue;
     updates.forEach((u) => also.add(u));
@@ -160,9 +218,8 @@ export function composeDraft(inputs: ReportInputs, authorKey: string, revises: A
   const actions: ComposedItem[] = [];
   if (sources.has('actions')) {
     for (const a of state.actions) {
-      if (dropped.has(a.entryId)) continue;
-      const correction = latestCorrection(a.entryId);
-      const updates = [...a.history.map((h) => h.entryId), ...(correction ? [correction] : [])];
+      if (dropped.has(a.entryId) || (revisedItems !== null && !revisedItems.has(a.entryId))) continue;
+      const updates = updatesOf(a.entryId);
       const change = changeOf(a.entryId, updates, isOpen(a.status));
       if (change === null) continue;
       updates.forEach((u) => also.add(u));
@@ -171,24 +228,31 @@ export function composeDraft(inputs: ReportInputs, authorKey: string, revises: A
   }
   for (const g of state.grip.history) if (g.entryId !== state.incident?.entryId) also.add(g.entryId);
   for (const c of state.incident?.changes ?? []) also.add(c.entryId);
+  // The title is the opening entry's text as corrected: without its corrections an approved report shows the old title.
+  if (state.incident) for (const c of correctionChain(state.corrections, state.incident.entryId)) also.add(c);
 
   const sections: ComposedSection[] = [];
+  // Two sections of one source (a team's template may repeat one) would cite every entry twice; the
+  // first is filled, a later one keeps its heading and own text.
+  const filled = new Set<string>();
   for (const t of template) {
     const own = (key: string, discipline: string | null, items: ComposedItem[]): ComposedSection => {
       const text = texts.get(key);
       return { key, template: discipline === null ? t : null, frozenTitle: null, discipline, text: text?.text ?? null, textClassification: text?.classification ?? 'intern', textChanged: text?.edited ?? false, items };
     };
-    if (t.source === 'disciplines' && byDiscipline.size > 0) {
+    const first = !filled.has(t.source);
+    filled.add(t.source);
+    if (t.source === 'disciplines' && byDiscipline.size > 0 && first) {
       for (const code of [...byDiscipline.keys()].sort()) sections.push(own(`discipline-${code.toLowerCase()}`, code, byDiscipline.get(code)!));
     } else {
-      sections.push(own(t.key, null, bySource.get(t.source) ?? []));
+      sections.push(own(t.key, null, first ? (bySource.get(t.source) ?? []) : []));
     }
   }
-  const previous = approved.at(-1) ?? null;
+  const previous = before.at(-1) ?? null;
   return {
     incidentId: inputs.incidentId, state: 'draft', id: null,
-    number: revises ? revises.number : nextNumber(approved), version: revises ? nextVersion(approved, revises.number) : 1,
-    label: revises ? `${revises.number} v${nextVersion(approved, revises.number)}` : String(nextNumber(approved)),
+    number: revises ? revises.number : nextNumber(approved), version,
+    label: revises ? `${revises.number} v${version}` : String(nextNumber(approved)),
     revises: revises?.id ?? null, previous: previous?.label ?? null, pictureAt: inputs.nowIso, nextDue, grip: state.grip.level,
     authorKey, operator: null, approvedAt: null, sections, actions, also: [...also].sort(), edits: edits.map((e) => e.id), incidentState: state, entries: known,
     stateOf: (keep) => deriveIncidentState(inputs.incidentId, [...known.values()].filter(keep), inputs.nowIso, inputs.crypto),
@@ -223,9 +287,9 @@ export function approvalBody(draft: ComposedReport): EntryBody<'rapport'> {
 export function composeApproved(inputs: ReportInputs, report: ApprovedReport): ComposedReport {
   const known = knownEntries(inputs.entries);
   const approved = approvedReports(inputs.entries);
-  const before = approved.filter((r) => compareReports(r, report) < 0);
-  const citedBefore = new Set(before.flatMap((r) => citesOf(r.entry.body)));
   const body = report.entry.body;
+  const before = reportsBefore(approved, body.number, body.version, body.revises);
+  const citedBefore = new Set(before.flatMap((r) => citesOf(r.entry.body)));
   const subset = new Map<string, SignedEntry>();
   for (const id of citesOf(body)) {
     const e = known.get(id);
@@ -236,10 +300,10 @@ export function composeApproved(inputs: ReportInputs, report: ApprovedReport): C
   const openingEntry = fullState.incident ? known.get(fullState.incident.entryId) : opening;
   if (openingEntry) subset.set(openingEntry.id, openingEntry);
   const state = deriveIncidentState(inputs.incidentId, subset.values(), inputs.nowIso, inputs.crypto);
+  const updatesOf = updatesIn(state);
   const changeOf = (id: string): ItemChange => {
     if (!citedBefore.has(id)) return 'new';
-    const fixes = state.corrections[id] ?? [];
-    return fixes.some((f) => !citedBefore.has(f)) ? 'changed' : 'unchanged';
+    return updatesOf(id).some((u) => !citedBefore.has(u)) ? 'changed' : 'unchanged';
   };
   const template = activeTemplate(inputs.incidentId, inputs.templates).sections;
   const sections = body.sections.map((s): ComposedSection => {

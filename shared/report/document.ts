@@ -3,7 +3,7 @@ import type { SignedEntry } from '../domain/entry.js';
 import type { Classification, Party } from '../domain/kinds.js';
 import { directoryOf, type Directory, type Person } from '../domain/people.js';
 import type { Lang } from '../present/words.js';
-import type { ComposedReport, ComposedSection } from './compose.js';
+import { correctionChain, type ComposedReport, type ComposedSection } from './compose.js';
 import { visibleTo, type Generator, type PartyView, type ReportAction, type ReportDocument, type ReportIncident, type ReportItem, type ReportSection } from './model.js';
 import { DISCIPLINE_NAMES, sectionTitle } from './template.js';
 
@@ -27,9 +27,8 @@ export function reportDocument(c: ComposedReport, options: DocumentOptions): Rep
   const visible = (e: SignedEntry | undefined): e is SignedEntry => e !== undefined && visibleTo(e.classification, audience);
   const state = audience === 'intern' ? c.incidentState : c.stateOf(visible);
   const currentText = (e: SignedEntry): { text: string; corrected: boolean } => {
-    const fixes = (state.corrections[e.id] ?? []).map((id) => c.entries.get(id)).filter(visible);
-    const latest = fixes.at(-1);
-    return { text: latest && 'text' in latest.body ? String(latest.body.text) : ownText(e), corrected: latest !== undefined };
+    const latest = effectiveCorrection(c, state, visible, e.id);
+    return { text: latest ? ownText(latest) : ownText(e), corrected: latest !== undefined };
   };
   const knelpunten = new Map(state.knelpunten.map((k) => [k.entryId, k]));
   const item = (id: string, change: ReportItem['change']): ReportItem | null => {
@@ -83,9 +82,8 @@ function incidentOf(c: ComposedReport, state: IncidentState, visible: (e: Signed
   let title: string | null = null;
   let location: string | null = null;
   if (header && visible(opening) && opening.kind === 'incident') {
-    const corrections = (state.corrections[opening.id] ?? []).map((id) => c.entries.get(id)).filter(visible);
-    const corrected = corrections.at(-1);
-    title = corrected && 'text' in corrected.body ? String(corrected.body.text) : opening.body.title;
+    const corrected = effectiveCorrection(c, state, visible, opening.id);
+    title = corrected ? ownText(corrected) : opening.body.title;
     location = opening.body.location ?? null;
     for (const change of header.changes) {
       if (!visible(c.entries.get(change.entryId))) continue;
@@ -100,6 +98,12 @@ function incidentOf(c: ComposedReport, state: IncidentState, visible: (e: Signed
     id: c.incidentId, title, location, start: header?.start ?? c.pictureAt, status: state.status,
     gripLevel: gripHistory.at(-1)?.level ?? null, gripHistory,
   };
+}
+
+/** The correction whose text an entry shows: the end of its chain of corrections the audience may see (a correction may itself be corrected). */
+function effectiveCorrection(c: ComposedReport, state: IncidentState, visible: (e: SignedEntry | undefined) => e is SignedEntry, id: string): SignedEntry | undefined {
+  const last = correctionChain(state.corrections, id, (f) => visible(c.entries.get(f))).at(-1);
+  return last === undefined ? undefined : c.entries.get(last);
 }
 
 function isExercise(c: ComposedReport): boolean {

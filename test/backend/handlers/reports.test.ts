@@ -158,3 +158,139 @@ describe('sitrep draft and approval', () => {
     expect((await a.api['sitrep.draft']({ incident: id })).sections[2]!.text).toBe('Storm');
   });
 });
+
+describe('revisions, correction chains and what an approved report marks changed', () => {
+  const itemsOf = (sections: readonly { key: string; items: readonly { text: string; change: string }[] }[]) =>
+    sections.filter((s) => s.items.length > 0).map((s) => [s.key, s.items.map((i) => [i.text, i.change])]);
+
+  it('revises a report from its own items as they read now, and leaves what no report cites yet to the next report', async () => {
+    const a = laptop('Anna de Vries');
+    const api = a.api;
+    const { id } = await api['incident.create']({ title: 'Uitval', grip: 1, classification: 'partner' });
+    const melding = await api['log.add']({ incident: id, kind: 'melding', body: { text: 'Meldkamer onbereikbaar' } });
+    await api['log.add']({ incident: id, kind: 'besluit', body: { text: 'Opschalen' } });
+    await api['sitrep.edit']({ incident: id, section: 'summary', text: 'Samenvatting 1' });
+    await api['sitrep.approve']({ incident: id });
+    await api['log.correct']({ target: melding.id, text: 'Meldkamer deels bereikbaar' });
+    const expected = [['picture', [['Meldkamer deels bereikbaar', 'changed']]], ['decisions', [['Opschalen', 'unchanged']]]];
+    const draft = await api['sitrep.draft']({ incident: id, revises: '1' });
+    expect(draft.report).toMatchObject({ label: '1 v2', previous: '1' });
+    expect(itemsOf(draft.sections)).toEqual(expected);
+    expect(draft.sections.find((s) => s.key === 'summary')!.text).toBe('Samenvatting 1');
+    const revision = await api['sitrep.approve']({ incident: id, revises: '1' });
+    const shown = await api['sitrep.show']({ report: revision.id });
+    expect(shown.document.report).toMatchObject({ label: '1 v2', previous: '1' });
+    expect(itemsOf(shown.document.sections)).toEqual(expected);
+
+    // With report 2 approved, an entry written after it goes to report 3, not into a revision of 1.
+    await api['log.add']({ incident: id, kind: 'melding', body: { text: 'M2' } });
+    await api['sitrep.approve']({ incident: id });
+    await api['log.add']({ incident: id, kind: 'besluit', body: { text: 'Laat besluit' } });
+    const again = await api['sitrep.approve']({ incident: id, revises: '1' });
+    expect(again.label).toBe('1 v3');
+    // '1' names version 1, so the correction is a change against the version this one revises.
+    expect(itemsOf((await api['sitrep.show']({ report: again.id })).document.sections)).toEqual(expected);
+    const next = await api['sitrep.draft']({ incident: id });
+    expect(next.report).toMatchObject({ label: '3', previous: '2' });
+    expect(itemsOf(next.sections)).toEqual([['decisions', [['Laat besluit', 'new']]]]);
+  });
+
+  it('follows a correction of a correction, in the draft, the approved report and the next draft', async () => {
+    const a = laptop('Anna de Vries');
+    const api = a.api;
+    const { id } = await api['incident.create']({ title: 'Uitval', grip: 1 });
+    const melding = await api['log.add']({ incident: id, kind: 'melding', body: { text: '12 gewonden' } });
+    const first = await api['log.correct']({ target: melding.id, text: '21 gewonden' });
+    await api['log.correct']({ target: first.id, text: '2 gewonden' });
+    const draft = await api['sitrep.draft']({ incident: id });
+    expect(draft.sections.flatMap((s) => s.items.map((i) => [i.text, i.corrected]))).toEqual([['2 gewonden', true]]);
+    const report = await api['sitrep.approve']({ incident: id });
+    await api['log.correct']({ target: first.id, text: '3 gewonden' });
+    expect(itemsOf((await api['sitrep.draft']({ incident: id })).sections)).toEqual([['picture', [['3 gewonden', 'changed']]]]);
+    expect(itemsOf((await api['sitrep.show']({ report: report.id })).document.sections)).toEqual([['picture', [['2 gewonden', 'new']]]]);
+  });
+
+  it('shows a partner the end of the correction chain it may see, never an intern correction of a correction', async () => {
+    const a = laptop('Anna de Vries');
+    const api = a.api;
+    const { id } = await api['incident.create']({ title: 'Uitval', grip: 1, classification: 'partner' });
+    const melding = await api['log.add']({ incident: id, kind: 'melding', body: { text: '12 gewonden' }, classification: 'partner' });
+    const first = await api['log.correct']({ target: melding.id, text: '21 gewonden', classification: 'partner' });
+    await api['log.correct']({ target: first.id, text: 'GEHEIM 2 gewonden', classification: 'intern' });
+    const textFor = async (audience: 'intern' | 'partner') => (await api['sitrep.draft']({ incident: id, audience })).sections.flatMap((s) => s.items.map((i) => i.text));
+    expect(await textFor('intern')).toEqual(['GEHEIM 2 gewonden']);
+    expect(await textFor('partner')).toEqual(['21 gewonden']);
+  });
+
+  it('keeps a corrected title in the approved report and its CAP event', async () => {
+    const a = laptop('Anna de Vries');
+    const api = a.api;
+    const { id } = await api['incident.create']({ title: 'Brand Veldhoven chemiefabriek', grip: 2, classification: 'partner' });
+    const opening = a.store.list({}, { limit: 10, order: 'oldest' }).entries.find((e) => e.kind === 'incident')!;
+    const first = await api['log.correct']({ target: opening.id, text: 'Brand Eindhoven chemiefabrik' });
+    await api['log.add']({ incident: id, kind: 'melding', body: { text: 'm' } });
+    expect((await api['sitrep.draft']({ incident: id })).incident.title).toBe('Brand Eindhoven chemiefabrik');
+    const report = await api['sitrep.approve']({ incident: id });
+    expect((await api['sitrep.show']({ report: report.id })).document.incident.title).toBe('Brand Eindhoven chemiefabrik');
+    expect((await api['export.render']({ incident: id, format: 'cap', audience: 'partner' })).content).toContain('<event>Brand Eindhoven chemiefabrik</event>');
+    // A correction of that correction: the next report's title follows the chain.
+    await api['log.correct']({ target: first.id, text: 'Brand Eindhoven chemiefabriek' });
+    const next = await api['sitrep.approve']({ incident: id });
+    expect((await api['sitrep.show']({ report: next.id })).document.incident.title).toBe('Brand Eindhoven chemiefabriek');
+    expect((await api['sitrep.show']({ report: report.id })).document.incident.title).toBe('Brand Eindhoven chemiefabrik');
+  });
+
+  it('marks an action set to done and a resolved knelpunt changed in the approved report as in its draft', async () => {
+    const a = laptop('Anna de Vries');
+    const api = a.api;
+    const { id } = await api['incident.create']({ title: 'Uitval', grip: 1 });
+    const action = await api['action.add']({ incident: id, text: 'Noodstroom regelen', owner: 'Enexis', priority: 'HIGH' });
+    const knelpunt = await api['log.add']({ incident: id, kind: 'knelpunt', body: { text: 'Geen C2000' } });
+    await api['sitrep.approve']({ incident: id });
+    await api['action.status']({ action: action.id, status: 'done' });
+    await api['knelpunt.resolve']({ knelpunt: knelpunt.id, reason: 'C2000 terug' });
+    const said = (doc: { actions: readonly { change: string }[]; sections: readonly { key: string; changed: boolean; items: readonly { text: string; change: string }[] }[] }) => ({
+      actions: doc.actions.map((x) => x.change), items: itemsOf(doc.sections), changed: doc.sections.filter((s) => s.changed).map((s) => s.key),
+    });
+    const draft = said(await api['sitrep.draft']({ incident: id }));
+    expect(draft).toEqual({ actions: ['changed'], items: [['judgement', [['Geen C2000 [opgelost]', 'changed']]]], changed: ['judgement'] });
+    const report = await api['sitrep.approve']({ incident: id });
+    expect(said((await api['sitrep.show']({ report: report.id })).document)).toEqual(draft);
+  });
+
+  it('does not let a concurrent report with the same number change what an approved report says', async () => {
+    const a = laptop('Anna de Vries');
+    const b = laptop('Bram Jansen');
+    const { id } = await a.api['incident.create']({ title: 'Uitval', grip: 1 });
+    await a.api['log.add']({ incident: id, kind: 'melding', body: { text: 'm1' } });
+    exchange(a, b);
+    await a.api['sitrep.approve']({ incident: id });
+    await b.api['log.add']({ incident: id, kind: 'melding', body: { text: 'm2' } });
+    const onB = await b.api['sitrep.approve']({ incident: id });
+    const before = (await b.api['sitrep.show']({ report: onB.id })).document;
+    exchange(a, b);
+    const after = (await b.api['sitrep.show']({ report: onB.id })).document;
+    expect(after.report.label).toBe('1B');
+    expect(after.report.previous).toBeNull();
+    expect(itemsOf(after.sections)).toEqual(itemsOf(before.sections));
+    expect(itemsOf(after.sections)).toEqual([['picture', [['m1', 'new'], ['m2', 'new']]]]);
+  });
+
+  it('fills only the first of two sections with the same source, so nothing is cited twice', async () => {
+    const a = laptop('Anna de Vries');
+    const api = a.api;
+    const { id } = await api['incident.create']({ title: 'Uitval', grip: 1 });
+    await api['sitrep.template.set']({ incident: id, sections: [
+      { key: 'incident', title: 'Beeld incident', source: 'picture' },
+      { key: 'hulpverlening', title: 'Beeld hulpverlening', source: 'picture' },
+      { key: 'disciplines', title: 'Per discipline', source: 'disciplines' },
+      { key: 'disciplines2', title: 'Nogmaals per discipline', source: 'disciplines' },
+    ] });
+    await api['log.add']({ incident: id, kind: 'melding', body: { text: 'Meldkamer onbereikbaar' } });
+    const draft = await api['sitrep.draft']({ incident: id });
+    expect(draft.sections.map((s) => [s.key, s.items.length])).toEqual([['incident', 1], ['hulpverlening', 0], ['disciplines', 0], ['disciplines2', 0]]);
+    const report = await api['sitrep.approve']({ incident: id });
+    const body = a.store.entry(report.id)!.body as { sections: { key: string; items: string[] }[] };
+    expect(body.sections.map((s) => [s.key, s.items.length])).toEqual([['incident', 1], ['hulpverlening', 0], ['disciplines', 0], ['disciplines2', 0]]);
+  });
+});
