@@ -2,7 +2,7 @@ import type { Content, TDocumentDefinitions, TableCell } from 'pdfmake/interface
 import { KIND_LABELS } from '../present/words.js';
 import type { LogExtract, LogRow } from './model.js';
 import { PDF_LABELS, type PdfLabels } from './pdf-labels.js';
-import { asArray, pageFrame, timeFormat, type TimeFormat } from './pdf-definition.js';
+import { asArray, pageFrame, restWidth, timeFormat, type TimeFormat } from './pdf-definition.js';
 import { pdfText } from './pdf-runs.js';
 
 /**
@@ -46,7 +46,7 @@ export function logPdfDefinition(extract: LogExtract): TDocumentDefinitions {
           headerRows: 1,
           // A row whole on one page, unless one is longer than a page could hold (pdfmake cannot place it then).
           dontBreakRows: extract.rows.every((row) => row.text.length + row.corrections.reduce((n, c) => n + c.text.length, 0) < 1500),
-          widths: [70, 90, 55, '*'],
+          widths: [70, 90, 55, restWidth([70, 90, 55])],
           body: [head, ...extract.rows.map((row) => rowCells(row, extract.lang, labels, time))],
         },
         layout: 'lightHorizontalLines',

@@ -5,7 +5,7 @@ import type { Classification } from '../domain/kinds.js';
 import type { Lang } from '../present/words.js';
 import type { Generator, ItemChange, ReportAction, ReportDocument, ReportItem, ReportSection } from './model.js';
 import { PDF_LABELS, type PdfLabels } from './pdf-labels.js';
-import { PDF_FONT, pdfText } from './pdf-runs.js';
+import { PDF_FONT, oneLine, pdfText } from './pdf-runs.js';
 
 /**
  * The printed situation report as a pdfmake document definition: a pure object (plus page
@@ -14,6 +14,20 @@ import { PDF_FONT, pdfText } from './pdf-runs.js';
 
 /** Room for the header (classification, exercise banner) and the footer (page, id, QR code). */
 export const PAGE_MARGINS: [number, number, number, number] = [40, 68, 40, 92];
+/** A4's width inside the margins. */
+export const CONTENT_WIDTH = 595.28 - PAGE_MARGINS[0] - PAGE_MARGINS[2];
+/** pdfmake's 'lightHorizontalLines' pads each cell 8 pt on its inner sides. */
+export const CELL_PADDING = 8;
+/**
+ * The width left for a table's one wide column: given, not '*', because pdfmake widens a '*'
+ * column to its longest unbreakable word and pushes the other columns off the page; a column of
+ * given width has its too long words split instead.
+ */
+export function restWidth(others: number[]): number {
+  return Math.floor(CONTENT_WIDTH - others.reduce((a, b) => a + b, 0) - 2 * CELL_PADDING * others.length);
+}
+const CLASSIFICATION_WIDTH = 90;
+const HEADER_TITLE_SIZE = 8;
 const QR_SIZE = 66; // 33 modules (77 bytes at level L) of 2 pt: pdfmake rounds modules down to whole points
 const GREY = '#555555';
 const RED = '#b00000';
@@ -52,23 +66,27 @@ export function pageFrame(frame: PageFrame): Pick<TDocumentDefinitions, 'header'
     defaultStyle: { font: PDF_FONT.sans, fontSize: 9.5, lineHeight: 1.15 },
     // A heading in the last seventh of a page starts the next one, so it is not parted from its content.
     pageBreakBefore: (node) => node.headlineLevel === 1 && node.startPosition.verticalRatio > 0.85,
+    // pdfmake drops what does not fit the top margin without a word. So the exercise band comes
+    // first, and the title is cut to one line: an exercise must never pass for the real thing.
     header: () => ({
       margin: [40, 22, 40, 0],
       stack: [
+        // A band, not a watermark: a watermark's letters end up between the words of copied text.
+        ...(frame.exercise
+          ? [
+              {
+                table: { widths: ['*'], body: [[{ text: `${labels.exercise} · ${labels.exercise} · ${labels.exercise}`, alignment: 'center', bold: true, color: 'white', fillColor: RED, fontSize: 10 }]] },
+                layout: 'noBorders',
+                margin: [0, 0, 0, 3],
+              } as Content,
+            ]
+          : []),
         {
           columns: [
-            { width: '*', fontSize: 8, color: GREY, text: [`${frame.title} · `, ...asArray(pdfText(frame.incidentTitle ?? labels.notShared))] },
-            { width: 'auto', text: classification, bold: true, fontSize: 11 },
+            { width: '*', fontSize: HEADER_TITLE_SIZE, color: GREY, text: pdfText(oneLine(`${frame.title} · ${frame.incidentTitle ?? labels.notShared}`, CONTENT_WIDTH - CLASSIFICATION_WIDTH - 10, HEADER_TITLE_SIZE)) },
+            { width: CLASSIFICATION_WIDTH, text: classification, bold: true, fontSize: 11, alignment: 'right' },
           ],
         },
-        // A band, not a watermark: a watermark's letters end up between the words of copied text.
-        frame.exercise
-          ? {
-              table: { widths: ['*'], body: [[{ text: `${labels.exercise} · ${labels.exercise} · ${labels.exercise}`, alignment: 'center', bold: true, color: 'white', fillColor: RED, fontSize: 10 }]] },
-              layout: 'noBorders',
-              margin: [0, 3, 0, 0],
-            }
-          : { text: '' },
       ],
     }),
     footer: (page: number, pages: number) => ({
@@ -77,7 +95,15 @@ export function pageFrame(frame: PageFrame): Pick<TDocumentDefinitions, 'header'
         {
           width: '*',
           stack: [
-            { columns: [{ width: '*', text: labels.page(page, pages), bold: true }, { width: 'auto', text: classification, bold: true }], fontSize: 9 },
+            {
+              columns: [
+                { width: '*', text: labels.page(page, pages), bold: true },
+                // Again at the foot: a page's exercise marking must not hang on its header alone.
+                ...(frame.exercise ? [{ width: 'auto', text: labels.exercise, bold: true, color: RED, margin: [0, 0, 12, 0] as [number, number, number, number] }] : []),
+                { width: 'auto', text: classification, bold: true },
+              ],
+              fontSize: 9,
+            },
             ...frame.footerLines.map((line) => ({ text: line, fontSize: 7, color: GREY, margin: [0, 2, 0, 0] as [number, number, number, number] })),
           ],
         },
@@ -156,7 +182,7 @@ function headerBlock(doc: ReportDocument, labels: PdfLabels, time: TimeFormat): 
     [labels.classification, { text: [{ text: labels.classificationWords[doc.audience], bold: true }, ` — ${labels.distribution[doc.audience]}`] }],
   ];
   return {
-    table: { widths: [125, '*'], body: rows.map(([label, value]): TableCell[] => [{ text: label, style: 'label' }, value]) },
+    table: { widths: [125, restWidth([125])], body: rows.map(([label, value]): TableCell[] => [{ text: label, style: 'label' }, value]) },
     layout: 'lightHorizontalLines',
     margin: [0, 0, 0, 6],
   };
@@ -204,7 +230,7 @@ function actionTable(actions: ReportAction[], lang: Lang, labels: PdfLabels, tim
   ]);
   return {
     // Rows whole on one page, unless one is too long to fit a page (pdfmake cannot place it then).
-    table: { headerRows: 1, dontBreakRows: actions.every((a) => a.description.length < 1500), widths: ['*', 75, 75, 48, 48, 62], body: [head, ...body] },
+    table: { headerRows: 1, dontBreakRows: actions.every((a) => a.description.length < 1500), widths: [restWidth([75, 75, 48, 48, 62]), 75, 75, 48, 48, 62], body: [head, ...body] },
     layout: 'lightHorizontalLines',
     fontSize: 8.5,
     margin: [0, 2, 0, 4],

@@ -12,7 +12,8 @@ import type { ContentText } from 'pdfmake/interfaces.js';
  * - bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), LRM, RLM and ALM are
  *   removed: they are invisible, and pdfmake would not honour them anyway;
  * - other invisible format characters and variation selectors the run's font lacks are removed;
- * - lone surrogates, and characters no bundled font has (Hebrew, CJK, …), become U+FFFD.
+ * - lone surrogates, and characters no bundled font has (Hebrew, CJK, …), become U+FFFD;
+ * - and pdfText puts an invisible U+200B into long unbroken runs, so that they can wrap (breakLongRuns).
  *
  * Right to left: fontkit shapes an Arabic word and draws its glyphs right to left, but pdfmake
  * places words left to right. So the words of an Arabic run are put in reverse order here. That is
@@ -158,8 +159,83 @@ function displayOrder(rtl: string): TextRun[] {
  * fragments with a font each. Style (bold, italics, size) comes from the node it is put in.
  */
 export function pdfText(text: string): string | ContentText[] {
-  const runs = textRuns(text);
+  const runs = textRuns(text).map((run) => (run.font === PDF_FONT.emoji ? run : { ...run, text: breakLongRuns(run.text) }));
   if (runs.length === 0) return '';
   if (runs.length === 1 && runs[0]!.font === PDF_FONT.sans) return runs[0]!.text;
   return runs.map((run) => (run.font === PDF_FONT.sans ? { text: run.text } : { text: run.text, font: run.font }));
+}
+
+/**
+ * Longest stretch of text pdfmake gets without a place to break the line. pdfmake splits a word
+ * wider than its line one character at a time, measuring the rest of the word again at each step:
+ * one 20 000-character word took 26 s, in the backend's main process. And a word in a table's
+ * star-width column widens that column to the word's width, pushing the others off the page.
+ * Long enough that a real word (Dutch compounds included) is never split.
+ */
+export const MAX_UNBROKEN = 40;
+const ZWSP = '\u200B';
+const BREAKABLE = /^[\s\u200B]/u;
+const LONG_RUN = new RegExp(`[^\\s\\u200B]{${MAX_UNBROKEN + 1}}`, 'u');
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * The text with a zero-width space after every MAX_UNBROKEN characters that have no space between
+ * them: invisible on the page and absent from pdftotext's and a reader's copied text, but a place
+ * where pdfmake may wrap. Never inside a grapheme (an accent stays on its letter). Noto Emoji has
+ * no U+200B; it needs none, as lines may break between emoji anyway.
+ */
+export function breakLongRuns(text: string): string {
+  if (!LONG_RUN.test(text)) return text;
+  let out = '';
+  let unbroken = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    if (BREAKABLE.test(segment)) unbroken = 0;
+    else if (unbroken === MAX_UNBROKEN) {
+      out += ZWSP;
+      unbroken = 1;
+    } else unbroken++;
+    out += segment;
+  }
+  return out;
+}
+
+// Advance widths of Noto Sans Regular, U+0020–U+007E, in thousandths of the font size
+// (test/report/pdf.test.ts checks them against the font file).
+export const ASCII_WIDTHS = [
+  260, 269, 408, 646, 572, 831, 732, 225, 300, 300, 551, 572, 268, 322, 268, 372, 572, 572, 572, 572, 572, 572, 572, 572, 572, 572, 268, 268, 572, 572, 572, 434,
+  899, 639, 650, 632, 730, 556, 519, 728, 741, 339, 273, 619, 524, 907, 760, 781, 605, 781, 622, 549, 556, 731, 600, 930, 586, 566, 572, 329, 372, 329, 572, 444,
+  281, 561, 615, 480, 615, 564, 344, 615, 618, 258, 258, 534, 258, 935, 618, 605, 615, 615, 413, 479, 361, 618, 508, 786, 529, 510, 470, 380, 551, 380, 572,
+];
+/** Wider than nearly every other glyph of the three fonts (emoji are 1.27 em): an estimate that errs long. */
+const OTHER_WIDTH = 1300;
+const ELLIPSIS = '…';
+
+function graphemeWidth(grapheme: string): number {
+  const base = grapheme.normalize('NFD').codePointAt(0)!;
+  return base >= 0x20 && base < 0x7f ? ASCII_WIDTHS[base - 0x20]! : OTHER_WIDTH;
+}
+
+/**
+ * The width in points that one line of (cleaned) text takes in Noto Sans Regular at `size`, or a
+ * bit more. pdfmake measures only while laying out, and a header must be known to fit beforehand.
+ */
+export function estimateWidth(text: string, size: number): number {
+  let total = 0;
+  for (const { segment } of graphemes.segment(text)) total += graphemeWidth(segment);
+  return (total * size) / 1000;
+}
+
+/** The text on one line of at most `width` points at `size`: line breaks become spaces, and what does not fit is cut, with an ellipsis. */
+export function oneLine(text: string, width: number, size: number): string {
+  const line = cleanText(text).replace(/\s*\n\s*/g, ' ').trim();
+  if (estimateWidth(line, size) <= width) return line;
+  const room = (width * 1000) / size - ASCII_WIDTHS[0]! - 791; // a space and the ellipsis
+  let used = 0;
+  let cut = '';
+  for (const { segment } of graphemes.segment(line)) {
+    used += graphemeWidth(segment);
+    if (used > room) break;
+    cut += segment;
+  }
+  return `${cut.trimEnd()}${ELLIPSIS}`;
 }

@@ -8,7 +8,7 @@ import { PDF_FONT_FILES, renderPdf } from '../../electron/backend/report/pdf-wri
 import type { LogExtract, LogRow } from '../../shared/report/model.js';
 import { logPdfDefinition } from '../../shared/report/log-pdf-definition.js';
 import { sitrepPdfDefinition } from '../../shared/report/pdf-definition.js';
-import { cleanText, COVERAGE_TABLES, fontHas, PDF_FONT, textRuns, type PdfFont } from '../../shared/report/pdf-runs.js';
+import { ASCII_WIDTHS, cleanText, COVERAGE_TABLES, estimateWidth, fontHas, oneLine, PDF_FONT, textRuns, type PdfFont } from '../../shared/report/pdf-runs.js';
 import { HOSTILE, sampleLogExtract, sampleReport } from './fixtures.js';
 
 /** Renders to files and reads them back the way a person's tools would: pdftotext, pdffonts (poppler). */
@@ -214,5 +214,19 @@ describe('text runs', () => {
       for (let cp = 0; cp < 0x110000; cp++) if (fontHas(font, cp)) claimed++;
       expect(claimed).toBe(inAll.length);
     }
+  });
+
+  it('has ASCII widths that match Noto Sans Regular, and cuts a line to fit with an ellipsis', () => {
+    const fontkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'))('fontkit') as {
+      openSync(path: string): { unitsPerEm: number; glyphForCodePoint(cp: number): { advanceWidth: number } };
+    };
+    const font = fontkit.openSync((PDF_FONT_FILES[PDF_FONT.sans] as { normal: string }).normal);
+    const actual = Array.from({ length: 95 }, (_, i) => Math.round((font.glyphForCodePoint(0x20 + i).advanceWidth * 1000) / font.unitsPerEm));
+    expect(ASCII_WIDTHS).toEqual(actual);
+    expect(estimateWidth('Café 🚒', 10)).toBeGreaterThan(estimateWidth('Cafe ', 10) + 10);
+    expect(oneLine('kort\nen krachtig', 400, 8)).toBe('kort en krachtig');
+    const cut = oneLine('W'.repeat(300), 100, 8);
+    expect(cut).toMatch(/^W+…$/);
+    expect(estimateWidth(cut, 8)).toBeLessThanOrEqual(100);
   });
 });
