@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { importBundle } from '../../electron/backend/sync/bundle/import.js';
 import { bytesWritten } from '../lib/io.js';
+import { makeTempDir, removeTempDir } from '../lib/temp.js';
 import { progress } from '../lib/progress.js';
 import type { Section } from '../lib/report.js';
 import { formatCount, formatRate, nowMs } from '../lib/stats.js';
@@ -13,7 +14,9 @@ import { closePeer, makePeer, type BenchPeer } from './peers.js';
  */
 export async function bundleSection(a: BenchPeer, total: number): Promise<Section> {
   progress(`bundle of ${formatCount(total)} entries: export, import on this thread, import with the check thread`);
-  const file = join(a.dir, 'bench.baken');
+  // Beside A's data directory, not in it: Baken writes nothing for another laptop there.
+  const stick = makeTempDir('usb-stick');
+  const file = join(stick, 'bench.baken');
   const exportStart = nowMs();
   const exported = await a.backend.api['bundle.export']({ out: file, force: true });
   const exportS = (nowMs() - exportStart) / 1000;
@@ -53,5 +56,6 @@ export async function bundleSection(a: BenchPeer, total: number): Promise<Sectio
   } finally {
     await closePeer(here);
     await closePeer(there);
+    removeTempDir(stick);
   }
 }

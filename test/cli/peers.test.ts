@@ -1,24 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../electron/cli/baken.js';
+import { runCli as run, jsonCli as json } from '../support/cli-in-process.js';
 import { openTestBackend } from '../support/backend.js';
 import { sourceCli } from '../support/cli.js';
 import { useTempDirs } from '../support/temp.js';
-
-async function run(data: string, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: {} };
-  const code = await main(['--data', data, ...args], io);
-  return { code, stdout, stderr };
-}
-
-async function json(data: string, ...args: string[]): Promise<any> {
-  const result = await run(data, ...args, '--json');
-  if (result.code !== 0) throw new Error(`baken ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
 
 async function until<T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -3,19 +3,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../electron/cli/baken.js';
+import { runCli as run } from '../support/cli-in-process.js';
 import { thisMachine } from '../../electron/backend/machine.js';
 import { NODE_LOCK_FILE } from '../../electron/backend/node-lock.js';
 import { openTestBackend, type TestBackend } from '../support/backend.js';
 import { useTempDirs } from '../support/temp.js';
-
-async function run(data: string, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: {} };
-  const code = await main(['--data', data, ...args], io);
-  return { code, stdout, stderr };
-}
 
 describe('baken serve: one node per data directory, plain words for where it cannot listen', () => {
   const tempDir = useTempDirs();

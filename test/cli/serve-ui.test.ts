@@ -4,21 +4,13 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type Io } from '../../electron/cli/baken.js';
+import { runCli as run } from '../support/cli-in-process.js';
 import { rendererDir } from '../../electron/cli/renderer-dir.js';
 import { NODE_LOCK_FILE } from '../../electron/backend/node-lock.js';
 import { WS_PATH } from '../../shared/contract/bridge.js';
 import { REPO, sourceCli } from '../support/cli.js';
 import { get, openSocket } from '../support/host-client.js';
 import { useTempDirs } from '../support/temp.js';
-
-async function run(data: string, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: {} };
-  const code = await main(['--data', data, ...args], io);
-  return { code, stdout, stderr };
-}
 
 describe('baken serve --ui', () => {
   const tempDir = useTempDirs();

@@ -1,24 +1,10 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Io } from '../../electron/cli/baken.js';
+import { runCli as run, jsonCli as json } from '../support/cli-in-process.js';
 import { encodeInvite } from '../../electron/backend/sync/team/invite.js';
 import { KEY_A } from '../support/invite-reference.js';
 import { useTempDirs } from '../support/temp.js';
-
-async function run(data: string, ...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), env: {} };
-  const code = await main(['--data', data, ...args], io);
-  return { code, stdout, stderr };
-}
-
-async function json(data: string, ...args: string[]): Promise<any> {
-  const result = await run(data, ...args, '--json');
-  if (result.code !== 0) throw new Error(`baken ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
 
 const QUIC = '/ip4/192.168.1.20/udp/4100/quic-v1';
 const TCP = '/ip4/192.168.1.21/tcp/4100';
