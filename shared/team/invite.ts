@@ -37,8 +37,9 @@ export interface InviteCodecDeps {
   /** SHA-256 of `bytes` (32 bytes). */
   sha256: (bytes: Uint8Array) => Uint8Array;
   /**
-   * Why an address that passed the codec's text checks still cannot be used, or null. The backend
-   * parses it as a multiaddr; without it, only the text is checked.
+   * Why an address that passed the codec's text checks cannot go into a code this version makes, or
+   * null. The backend parses it as a multiaddr; without it, only the text is checked. Decoding checks
+   * the text alone: a newer version's address is skipped when joining, not a reason to refuse.
    */
   addressProblem?: (address: string) => string | null;
 }
@@ -77,13 +78,15 @@ export function createInviteCodec({ sha256, addressProblem: deeperAddressProblem
   const checksum = (payload: Uint8Array) => sha256(payload).subarray(0, CHECKSUM_BYTES);
   const teamIdOf = (key: Uint8Array) => toHex(sha256(concatBytes([TEAM_ID_DOMAIN, key])).subarray(0, 8));
 
-  /** Why an address cannot go into an invite code, or null. */
-  const addressProblem = (address: string, bytes: Uint8Array): string | null => {
+  /** Why an address's text is not an address at all, or null. */
+  const textProblem = (address: string, bytes: Uint8Array): string | null => {
     if (bytes.length < 1) return 'it is empty';
     if (bytes.length > INVITE_ADDRESS_MAX_BYTES) return `it is longer than ${INVITE_ADDRESS_MAX_BYTES} bytes`;
     if (/[\s\p{Cc}]/u.test(address)) return 'it contains spaces or control characters';
-    return deeperAddressProblem?.(address) ?? null;
+    return null;
   };
+  /** Why an address cannot go into an invite code this version makes, or null. */
+  const addressProblem = (address: string, bytes: Uint8Array): string | null => textProblem(address, bytes) ?? deeperAddressProblem?.(address) ?? null;
 
   const encodeInvite = (team: InvitingTeam, addresses: readonly string[]): string => {
     if (!(team?.key instanceof Uint8Array) || team.key.length !== TEAM_KEY_BYTES) {
@@ -148,7 +151,10 @@ export function createInviteCodec({ sha256, addressProblem: deeperAddressProblem
       } catch {
         throw malformed(`address ${i} is not valid UTF-8 text`);
       }
-      const problem = addressProblem(address, raw);
+      // Only the text is checked: an address this version cannot read (a protocol a newer Baken
+      // knows) is kept, and the join skips it, naming why (sync/addresses.ts), instead of refusing
+      // the whole code and with it the team's key.
+      const problem = textProblem(address, raw);
       if (problem) throw malformed(`address ${i} cannot be used: ${problem}`);
       addresses.push(address);
     }

@@ -6,7 +6,7 @@ import { decodeInvite, encodeInvite } from '../../../electron/backend/sync/team/
 import { TEAM_KEY_FILE } from '../../../electron/backend/sync/team/key-file.js';
 import { TEAM_INFO_FILE } from '../../../electron/backend/sync/team/team.js';
 import { openTestBackend, type TestBackend } from '../../support/backend.js';
-import { KEY_A, KEY_B } from '../../support/invite-reference.js';
+import { KEY_A, KEY_B, referenceCode, referencePayload } from '../../support/invite-reference.js';
 import { useTempDirs } from '../../support/temp.js';
 
 const NOW = Date.UTC(2026, 10, 22, 14, 5);
@@ -69,6 +69,15 @@ describe('team.join with addresses this version cannot dial (a newer Baken may p
     expect(await b.api['peer.list']({})).toEqual([]);
     // …and what the note says to do works.
     expect(await b.api['peer.add']({ address: '192.168.1.21:4100' })).toEqual({ address: TCP });
+  });
+
+  it('joins with an invite holding an address of a protocol this version does not even know, skipping that one and naming why', async () => {
+    const b = device();
+    const utf8 = (text: string) => new TextEncoder().encode(text);
+    const code = referenceCode(referencePayload(KEY_A, utf8('ROT Zuid'), [utf8('/foo/bar'), utf8(TCP)]));
+    const joined = await b.api['team.join']({ code });
+    expect(joined.skippedAddresses).toEqual([{ address: '/foo/bar', problem: expect.stringMatching(/not a multiaddr this version knows/) }]);
+    expect((await b.api['peer.list']({})).map((p) => p.address)).toEqual([TCP]);
   });
 
   it('takes every address a TCP node dials (IPv4, IPv6, names, with a peer id) and says nothing of skipping then', async () => {

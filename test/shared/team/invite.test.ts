@@ -271,7 +271,7 @@ describe('what the codec takes from its caller', () => {
     expect(inviteFor('Team', KEY_A, ['/foo/bar', '/']).addresses).toEqual(['/foo/bar', '/']);
   });
 
-  it('asks the given address check about every address that passes the text checks, and reports its answer as is', () => {
+  it('asks the given address check about every address that passes the text checks when making a code, and reports its answer as is; reading one checks the text alone', () => {
     const asked: string[] = [];
     const ipv4Only = createInviteCodec({
       sha256,
@@ -286,16 +286,16 @@ describe('what the codec takes from its caller', () => {
       /^invite address 2 "\/dns4\/x\.local\/tcp\/1" cannot be used: it is not IPv4$/,
     );
     const lenientCode = encodeInvite({ name: 'Team', key: KEY_A }, ['/ip4/10.0.0.1/tcp/1', '/dns4/x.local/tcp/1']);
-    expectBakenError(thrownBy(() => ipv4Only.decodeInvite(lenientCode)), 'invalid-input', /^this invite code is not valid \(address 2 cannot be used: it is not IPv4\); ask for a new one$/);
+    // A newer version's address is the join's to skip (sync/addresses.ts), not a reason to refuse the team's key.
+    expect(ipv4Only.decodeInvite(lenientCode).addresses).toEqual(['/ip4/10.0.0.1/tcp/1', '/dns4/x.local/tcp/1']);
     expectBakenError(thrownBy(() => ipv4Only.encodeInvite({ name: 'Team', key: KEY_A }, [''])), 'invalid-input', /it is empty/);
-    expect(asked).toEqual(['/ip4/10.0.0.1/tcp/1', '/dns4/x.local/tcp/1', '/ip4/10.0.0.1/tcp/1', '/dns4/x.local/tcp/1']);
+    expect(asked).toEqual(['/ip4/10.0.0.1/tcp/1', '/dns4/x.local/tcp/1']);
   });
 
   it('turns anything but a BakenError thrown while decoding into a one-line BakenError', () => {
     const broken = createInviteCodec({
-      sha256,
-      addressProblem: () => {
-        throw new TypeError('parser\nexploded');
+      sha256: () => {
+        throw new TypeError('hash\nexploded');
       },
     });
     const code = encodeInvite({ name: 'Team', key: KEY_A }, ['/ip4/10.0.0.1/tcp/1']);

@@ -15,19 +15,22 @@ describe('the backend’s invite codec', () => {
     }
   });
 
-  /** Codes whose checksum is right but whose addresses libp2p could not dial. */
+  /** Codes whose checksum is right but whose addresses this version cannot read: a newer Baken's, perhaps. */
   const name = utf8('Team');
   const addr = utf8('/ip4/192.168.1.20/tcp/4100');
-  const crafted: [string, Uint8Array, RegExp][] = [
-    ['an address that is not a multiaddr', referencePayload(KEY_A, name, [addr, utf8('/foo/bar')]), /address 2 cannot be used: it is not a multiaddr/],
-    ['a bad IPv4 address', referencePayload(KEY_A, name, [utf8('/ip4/999.1.1.1/tcp/1')]), /address 1 cannot be used: it is not a multiaddr/],
-    ['a bare slash', referencePayload(KEY_A, name, [utf8('/')]), /address 1 cannot be used: it has no protocols/],
+  const crafted: [string, string[]][] = [
+    ['an address with a protocol this version does not know', ['/ip4/192.168.1.20/tcp/4100', '/foo/bar']],
+    ['a bad IPv4 address', ['/ip4/999.1.1.1/tcp/1']],
+    ['a bare slash', ['/']],
   ];
-  for (const [what, payload, pattern] of crafted) {
-    it(`rejects a code with a valid checksum but ${what}`, () => {
-      expectBakenError(thrownBy(() => decodeInvite(referenceCode(payload))), 'invalid-input', pattern);
+  for (const [what, addresses] of crafted) {
+    it(`decodes a code with a valid checksum and ${what}, keeping the address for the join to skip`, () => {
+      expect(decodeInvite(referenceCode(referencePayload(KEY_A, name, addresses.map(utf8)))).addresses).toEqual(addresses);
     });
   }
+  it('still refuses an address whose text is no address (spaces, control characters)', () => {
+    expectBakenError(thrownBy(() => decodeInvite(referenceCode(referencePayload(KEY_A, name, [addr, utf8('/ip4/1.2.3.4 /tcp/1')])))), 'invalid-input', /address 2 cannot be used: it contains spaces/);
+  });
 
   it('encodeInvite refuses an address that is not a multiaddr (so it never makes a code decodeInvite would reject)', () => {
     expectBakenError(thrownBy(() => encodeInvite({ name: 'Team', key: KEY_A }, ['192.168.1.20:4100'])), 'invalid-input', /not a multiaddr/);
