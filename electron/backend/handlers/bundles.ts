@@ -6,7 +6,7 @@ import type { ProgressTask } from '../../../shared/contract/events.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import type { EntryChecker } from '../entry-checks/pool.js';
 import type { EmitEvent } from '../events.js';
-import { refuseDataDirectory } from '../files/data-directory.js';
+import { refuseDataDirectory, refuseToReplace } from '../files/data-directory.js';
 import { announceIngest } from '../ingest-events.js';
 import type { Replica } from '../replica/replica.js';
 import type { LogStore } from '../store/index.js';
@@ -97,9 +97,7 @@ export function createBundleHandlers({ replica, dataDir, now, emit, transfers, l
     },
     'bundle.clock': ({ out, force }) => {
       refuseDataDirectory(out, dataDir);
-      if (!force && existsSync(out) && !isClockFile(out)) {
-        throw new BakenError('conflict', `${out} already exists and is not a Baken clock file; nothing was written. To replace it, add --force`, { field: 'out' });
-      }
+      refuseToReplace(out, force, isClockFile, 'a Baken clock file');
       return exportClock(replica, out);
     },
   };

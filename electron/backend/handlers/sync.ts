@@ -1,11 +1,11 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { BakenError } from '../../../shared/contract/errors.js';
 import type { HandlersOf } from '../../../shared/contract/method.js';
 import { DEFAULT_SYNC_PORT, type InviteView, type KnownPeerView, type SyncStatusView, type syncArea } from '../../../shared/contract/sync.js';
 import { INVITE_MAX_ADDRESSES } from '../../../shared/team/invite.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { refuseDataDirectory } from '../files/data-directory.js';
+import { refuseDataDirectory, refuseToReplace } from '../files/data-directory.js';
 import type { LogStore } from '../store/index.js';
 import { parsePeerAddress, sortInviteAddresses } from '../sync/addresses.js';
 import type { NodeStatus } from '../sync/node.js';
@@ -59,10 +59,7 @@ export function createSyncHandlers({ store, dataDir, now, liveNode, interfaces =
       const team = requireTeam();
       if (out !== undefined) {
         refuseDataDirectory(out, dataDir);
-        // Refreshing the code on a stick is routine; any other file there may be someone's only copy.
-        if (!force && occupied(out) && !holdsInvite(out)) {
-          throw new BakenError('conflict', `${out} already exists and is not an invite; nothing was written. To replace it, add --force`, { field: 'out' });
-        }
+        refuseToReplace(out, force, holdsInvite, 'an invite');
       }
       const { from, addresses, ports, problem } = inviteReach();
       const code = encodeInvite(team, addresses);
@@ -118,34 +115,14 @@ export function createSyncHandlers({ store, dataDir, now, liveNode, interfaces =
   }
 }
 
-/** Whether anything is at `path`, a dangling link included (existsSync says no to one, yet someone made it). */
-function occupied(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Far more than the longest invite code with a line break; a larger file is something else. */
 const MAX_INVITE_FILE_BYTES = 4096;
 
-/** Whether `path` is a regular file holding an invite code (decodeInvite reads it), which may be refreshed. */
+/** Whether the regular file at `path` holds an invite code (decodeInvite reads it). */
 function holdsInvite(path: string): boolean {
-  let fd: number | null = null;
   try {
-    // Opened without blocking, so a named pipe or device at `out` cannot hang the call.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_INVITE_FILE_BYTES) return false;
-    const buffer = Buffer.alloc(stat.size);
-    const read = readSync(fd, buffer, 0, stat.size, 0);
-    decodeInvite(buffer.subarray(0, read).toString('utf8'));
-    return true;
+    return statSync(path).size <= MAX_INVITE_FILE_BYTES && (decodeInvite(readFileSync(path, 'utf8')), true);
   } catch {
     return false;
-  } finally {
-    if (fd !== null) closeSync(fd);
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +49,10 @@ describe('files written for another laptop (bundle.clock, bundle.export)', () =>
     expect(readFileSync(notes, 'utf8')).toBe('verslag van vanochtend');
     await a.api['bundle.clock']({ out: notes, force: true });
     expect(JSON.parse(readFileSync(notes, 'utf8'))).toMatchObject({ format: CLOCK_FILE_FORMAT });
+
+    // A named pipe is nobody's clock file: refused at once, never read (reading it would wait for a writer).
+    const pipe = join(dir, 'pipe.clock');
+    execFileSync('mkfifo', [pipe]);
+    expect(await refusal(a.api['bundle.clock']({ out: pipe }))).toMatchObject({ code: 'conflict', message: expect.stringMatching(/not a Baken clock file/) });
   });
 });
